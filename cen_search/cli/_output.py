@@ -1,0 +1,149 @@
+"""Rendering shared by every command: stderr chatter, JSON on stdout, errors to exit codes.
+
+stdout is data (``--json`` output, converted records); stderr is chatter, progress bars and
+error messages. Errors from the core are translated to exit codes here and only here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cen_search.errors import EXIT_INTERRUPTED, CenSearchError
+
+JSON_SCHEMA_VERSION = 1
+
+T = TypeVar("T")
+
+
+class _State:
+    quiet = False
+    verbose = False
+
+
+state = _State()
+
+
+def _no_color() -> bool:
+    return bool(os.environ.get("NO_COLOR"))
+
+
+err = Console(stderr=True, no_color=_no_color(), highlight=False, soft_wrap=True)
+"""Console for chatter, progress and errors (stderr)."""
+out = Console(no_color=_no_color(), highlight=False, soft_wrap=True)
+"""Console for human-readable data on stdout."""
+
+
+def say(message: str) -> None:
+    """Chatter on stderr, silenced by ``-q``."""
+    if not state.quiet:
+        err.print(message)
+
+
+def detail(message: str) -> None:
+    """Extra chatter on stderr, shown with ``-v``."""
+    if state.verbose and not state.quiet:
+        err.print(f"[dim]{message}[/dim]")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (shown even with ``-q``)."""
+    err.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+
+
+def _default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def emit_json(payload: dict[str, Any]) -> None:
+    """Write one JSON document to stdout with a ``schema_version`` key."""
+    document = {"schema_version": JSON_SCHEMA_VERSION, **payload}
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=_default))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+class RichReporter:
+    """A :class:`cen_search.progress.Reporter` drawn as a Rich progress bar on stderr."""
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def start(self, task: str, total: int | None = None) -> None:
+        self.finish()
+        if state.quiet or not err.is_terminal:
+            return
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(task, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task, amount)
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def note(self, message: str) -> None:
+        say(message)
+
+
+def render_error(exc: CenSearchError) -> None:
+    """Print an expected failure as ``error: message`` plus its hint."""
+    err.print(f"[bold red]error:[/bold red] {exc.message}", markup=True, highlight=False)
+    if exc.hint:
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
+
+
+@contextmanager
+def boundary() -> Iterator[None]:
+    """Translate expected failures into exit codes; the one place that does so."""
+    try:
+        yield
+    except CenSearchError as exc:
+        render_error(exc)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was left half-written")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        # `cen-search ... | head`: the reader went away; that is not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        raise SystemExit(0) from None
+
+
+def guarded(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator form of :func:`boundary` for command functions."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with boundary():
+            return fn(*args, **kwargs)
+
+    return wrapper

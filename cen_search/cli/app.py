@@ -1,0 +1,79 @@
+"""The ``cen-search`` command: global options and the command groups.
+
+Each command group lives in its own module with a ``register(app)`` function; heavy imports
+happen inside the commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import signal
+
+import typer
+
+from cen_search import __version__
+from cen_search.cli import _output
+from cen_search.errors import EXIT_INTERRUPTED
+
+app = typer.Typer(
+    name="cen-search",
+    help=(
+        "Search, import, deduplicate, trace and report the searches behind systematic and "
+        "living reviews.\n\nExample: cen-search dedupe medline.ris embase.ris -o unique.ris"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cen-search {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and warnings on stderr."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="More detail on stderr."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    _output.state.quiet = quiet
+    _output.state.verbose = verbose
+
+
+def _register_all() -> None:
+    from cen_search.cli import config_cmd, dedupe, files, strategy, workspace_cmds
+
+    for module in (files, workspace_cmds, dedupe, strategy, config_cmd):
+        module.register(app)
+
+
+_register_all()
+
+
+class Interrupted(BaseException):
+    """Raised by the SIGINT handler; a BaseException so no ``except Exception`` swallows it."""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    raise Interrupted()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script and ``python -m cen_search``."""
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        with _output.boundary():
+            app(args=argv, prog_name="cen-search")
+    except Interrupted:
+        _output.err.print("interrupted; nothing was left half-written")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,164 @@
+"""Readers and writers for bibliographic export formats, behind one registry.
+
+Use :func:`read_file` to read any supported export (format and encoding detected from the
+content) and :func:`write_records` to write records in a writable format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from cen_search.errors import UnknownFormatError, UsageError
+from cen_search.formats.base import Format, Parsed, Source
+from cen_search.formats.textio import decode
+from cen_search.models import ReadResult, Record
+
+__all__ = [
+    "Format",
+    "Parsed",
+    "Source",
+    "all_formats",
+    "detect_format",
+    "get_format",
+    "read_file",
+    "read_text",
+    "write_records",
+]
+
+# Registry order matters only to break sniffing ties: more specific formats first.
+_MODULES = (
+    "medline",
+    "wos",
+    "enw",
+    "ovid",
+    "endnote_xml",
+    "ris",
+    "bibtex",
+    "jsonl",
+    "csv",
+)
+
+_REGISTRY: dict[str, Format] | None = None
+
+
+def _load() -> dict[str, Format]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        registry: dict[str, Format] = {}
+        for name in _MODULES:
+            try:
+                module = importlib.import_module(f"cen_search.formats.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"cen_search.formats.{name}":
+                    continue
+                raise
+            fmt = Format(
+                name=module.NAME,
+                label=module.LABEL,
+                extensions=tuple(module.EXTENSIONS),
+                sniff=module.sniff,
+                read=module.read,
+                write=getattr(module, "write", None),
+            )
+            registry[fmt.name] = fmt
+        _REGISTRY = registry
+    return _REGISTRY
+
+
+def all_formats() -> list[Format]:
+    """Every registered format, in sniffing order."""
+    return list(_load().values())
+
+
+def get_format(name: str) -> Format:
+    """The format registered under ``name``; raises :class:`UsageError` if there is none."""
+    registry = _load()
+    key = name.lower().lstrip(".")
+    if key in registry:
+        return registry[key]
+    for fmt in registry.values():
+        if f".{key}" in fmt.extensions:
+            return fmt
+    known = ", ".join(sorted(registry))
+    raise UsageError(f"unknown format {name!r}", hint=f"use one of: {known}")
+
+
+def detect_format(text: str, path: str = "") -> Format:
+    """The format ``text`` is written in, judged from its content; the extension breaks ties."""
+    head = text[:20000]
+    suffix = Path(path).suffix.lower()
+    best: tuple[int, int, Format] | None = None
+    for fmt in _load().values():
+        score = fmt.sniff(head)
+        if score <= 0:
+            continue
+        bonus = 1 if suffix in fmt.extensions else 0
+        candidate = (score, bonus, fmt)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    if best is None:
+        raise UnknownFormatError(
+            "cannot tell which export format this is",
+            path=path or "<text>",
+            hint="give --format (ris, bibtex, medline, wos, csv, endnote-xml, jsonl)",
+        )
+    return best[2]
+
+
+def read_text(text: str, source: Source, *, format: str | None = None) -> ReadResult:
+    """Parse already-decoded ``text``; ``format`` skips detection."""
+    fmt = get_format(format) if format else detect_format(text, source.file)
+    parsed = fmt.read(text, source)
+    return ReadResult(
+        file=source.file,
+        format=fmt.name,
+        encoding=source.encoding,
+        sha256=source.sha256,
+        records=tuple(parsed.records),
+        warnings=tuple(parsed.warnings),
+        skipped=tuple(parsed.skipped),
+    )
+
+
+def read_file(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    database: str = "",
+    platform: str = "",
+    searched: str = "",
+    display_path: str | None = None,
+) -> ReadResult:
+    """Read one export file of any supported format.
+
+    The encoding and format are detected from the bytes unless given. Records that cannot be
+    read are reported in :attr:`ReadResult.skipped` with their position; nothing is dropped
+    silently. ``display_path`` is the path recorded in provenance (defaults to ``path``).
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    shown = display_path if display_path is not None else str(path)
+    decoded = decode(data, path=shown, encoding=encoding)
+    source = Source(
+        file=shown,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=decoded.encoding,
+        database=database,
+        platform=platform,
+        searched=searched,
+    )
+    return read_text(decoded.text, source, format=format)
+
+
+def write_records(records: Iterable[Record], fh: TextIO, *, format: str) -> int:
+    """Write ``records`` to ``fh`` in ``format``; returns how many were written."""
+    fmt = get_format(format)
+    if fmt.write is None:
+        writable = ", ".join(f.name for f in all_formats() if f.writable)
+        raise UsageError(f"cannot write {fmt.label}", hint=f"write one of: {writable}")
+    return fmt.write(records, fh)

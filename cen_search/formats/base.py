@@ -1,0 +1,68 @@
+"""The interface every format module implements, and the context it reads in.
+
+A format module (``cen_search/formats/<name>.py``) defines module-level constants and functions:
+
+``NAME``        registry name (``"ris"``), used by ``--format``/``--to`` and in provenance
+``LABEL``       human name (``"RIS"``)
+``EXTENSIONS``  file suffixes it claims, lower case with the dot (``(".ris",)``)
+``sniff(text) -> int``
+                confidence 0-100 that ``text`` (the first few KB, decoded) is this format
+``read(text, source) -> Parsed``
+                parse a whole decoded file; never raises for bad records: it reports them
+``write(records, fh) -> int`` (optional)
+                write records, return how many were written
+
+Modules stay small and symmetric; mapping tables (tags, columns) live in ``formats/tables``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from cen_search.models import ReadIssue, Record
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a reader knows about the file it parses."""
+
+    file: str
+    """Path as it should appear in provenance and messages."""
+    sha256: str
+    encoding: str
+    database: str = ""
+    """Database declared by the user (``--database``); readers may detect one when empty."""
+    platform: str = ""
+    searched: str = ""
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a reader returns: records plus an account of everything it could not use."""
+
+    records: list[Record] = field(default_factory=list)
+    warnings: list[ReadIssue] = field(default_factory=list)
+    skipped: list[ReadIssue] = field(default_factory=list)
+
+
+Sniffer = Callable[[str], int]
+Reader = Callable[[str, Source], Parsed]
+Writer = Callable[[Iterable[Record], TextIO], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A registered format."""
+
+    name: str
+    label: str
+    extensions: tuple[str, ...]
+    sniff: Sniffer
+    read: Reader
+    write: Writer | None = None
+
+    @property
+    def writable(self) -> bool:
+        return self.write is not None

@@ -1,0 +1,25 @@
+"""Development sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s bench``."""
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", "cen_search", "tests", "benchmarks")
+    session.run("ruff", "format", "--check", "cen_search")
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    session.install("-e", ".")
+    session.run("python", "-m", "benchmarks", *session.posargs)
