@@ -8,12 +8,31 @@ value given; matching keys for deduplication are built on top of them in ``cen_s
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from cen_search.models import Pages
 
 _DOI_CORE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _DOI_TRAILING = ".,;:)]}>\"'"
+_DOI_PREFIX = re.compile(
+    r"^(?:doi\s*[:=]?\s*|(?:https?:)?//(?:dx\.|www\.)?doi\.org/|(?:dx\.)?doi\.org/)",
+    re.IGNORECASE,
+)
+_OPENERS = {")": "(", "]": "["}
+_DOI_SUFFIX = re.compile(r"\s*\[doi\]\s*$", re.IGNORECASE)
+
+
+def _trim_doi(candidate: str) -> str:
+    doi = candidate.rstrip(_DOI_TRAILING)
+    # A closing bracket is part of some DOIs ("10.1016/S0140-6736(20)30183-5"): put back
+    # closers stripped above while they balance an opener.
+    rest = candidate[len(doi) :]
+    for char in rest:
+        opener = _OPENERS.get(char)
+        if opener is None or doi.count(char) >= doi.count(opener):
+            break
+        doi += char
+    return doi
 
 
 def clean_doi(value: str) -> str:
@@ -24,35 +43,96 @@ def clean_doi(value: str) -> str:
     """
     if not value:
         return ""
-    text = unquote(value.strip())
+    text = value.strip()
+    if "://" in text and "doi.org/" not in text.lower():
+        from_url = doi_from_url(text)
+        if from_url:
+            return from_url
+    text = unquote(text)
     match = _DOI_CORE.search(text)
     if not match:
         return ""
-    doi = match.group(0).rstrip(_DOI_TRAILING)
-    # A closing bracket is part of some DOIs ("10.1016/S0140-6736(20)30183-5"): keep it
-    # when it is balanced.
-    for opener, closer in (("(", ")"), ("[", "]")):
-        while doi.count(closer) < doi.count(opener) and match.group(0).startswith(doi):
-            rest = match.group(0)[len(doi):]
-            if not rest.startswith(closer):
-                break
-            doi += closer
-    return doi.lower()
+    return _trim_doi(match.group(0)).lower()
+
+
+def exact_doi(value: str) -> str:
+    """The DOI when ``value`` is nothing but a DOI (bare, ``doi:``, ``[doi]`` or a doi.org URL).
+
+    Used for fields that only sometimes hold a DOI (RIS ``M3``, ``N1``, ``L3``): text that
+    merely mentions a DOI gives "".
+
+    >>> exact_doi("doi:10.1011/hea0004444"), exact_doi("see 10.1011/x")
+    ('10.1011/hea0004444', '')
+    """
+    text = _DOI_SUFFIX.sub("", (value or "").strip())
+    text = _DOI_PREFIX.sub("", text)
+    text = unquote(text)
+    if not text.lower().startswith("10.") or any(ch.isspace() for ch in text):
+        return ""
+    match = _DOI_CORE.fullmatch(text.rstrip(_DOI_TRAILING)) or _DOI_CORE.fullmatch(text)
+    return _trim_doi(match.group(0)).lower() if match else ""
+
+
+def doi_from_url(url: str) -> str:
+    """The DOI a URL clearly carries: doi.org links, ``/doi/`` publisher paths, ``doi=`` queries.
+
+    >>> doi_from_url("https://onlinelibrary.wiley.com/doi/full/10.1002/jbm4.10008")
+    '10.1002/jbm4.10008'
+    """
+    text = (url or "").strip()
+    if not text:
+        return ""
+    if text.startswith("//"):
+        text = "https:" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    host = parts.netloc.lower()
+    path = unquote(parts.path)
+    if host.endswith("doi.org"):
+        return exact_doi(path.lstrip("/"))
+    if "/doi/" in path:
+        tail = path.split("/doi/", 1)[1]
+        match = _DOI_CORE.search(tail)
+        if match and match.start() <= 12:  # "/doi/abs/", "/doi/full/", "/doi/pdf/", "/doi/epdf/"
+            return _trim_doi(match.group(0)).lower()
+    for key, values in parse_qs(parts.query).items():
+        if key.lower() in {"doi", "rft_id", "id", "rft.doi"}:
+            for item in values:
+                found = exact_doi(item.removeprefix("info:doi/"))
+                if found:
+                    return found
+    return ""
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+_COMPACT_DATE = re.compile(
+    r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
+)
 
 
 def parse_year(value: str) -> int | None:
-    """The first plausible four-digit year in a date string (``2019//``, ``2016 Dec``)."""
+    """The first plausible year in a date string.
+
+    Reads ``2019//``, ``2016 Dec``, ``4-8 Aug. 2020``, ``Start date: 20170812`` (compact
+    YYYYMMDD) and ``2012///``; gives ``None`` for values with no year (``10 15``).
+    """
     if not value:
         return None
     match = _YEAR.search(value)
+    if match:
+        return int(match.group(1))
+    match = _COMPACT_DATE.search(value)
     return int(match.group(1)) if match else None
 
 
-_RANGE = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*[-\u2010-\u2015\u2212]+\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*$")
+_RANGE = re.compile(
+    r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*[-\u2010-\u2015\u2212]+\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*$"
+)
 _ARTICLE_NUMBER = re.compile(r"^\s*(e\d+|[A-Za-z]{0,3}\d{4,}|\d+[A-Za-z]\d*)\s*$", re.IGNORECASE)
+_ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
+_PAGE_PREFIX = re.compile(r"^\s*(?:pp?\.?|pages?)\s*", re.IGNORECASE)
 
 
 def expand_end_page(start: str, end: str) -> str:
@@ -64,33 +144,57 @@ def expand_end_page(start: str, end: str) -> str:
     return end
 
 
+def _is_page(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) or bool(_ROMAN.match(token))
+
+
 def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> Pages:
     """Split page information into start, end and article number.
 
-    ``start`` may hold a whole range ("1234-9", "pp 37-64", "S12-S19") or an electronic
-    article number ("e12724"); ``end`` is the separate end page when the source has one.
+    ``start`` may hold a whole range ("1234-9", "pp 37-64", "S12-S19", "i-ii") or an
+    electronic article number ("e12724", "636959"); ``end`` is the separate end page when the
+    source has one. Text without a page in it ("No Pagination Specified") is kept only in raw.
     """
-    raw_parts = [p for p in (start.strip(), end.strip()) if p]
-    raw = "-".join(raw_parts) if len(raw_parts) == 2 and "-" not in raw_parts[0] else " ".join(raw_parts)
-    text = re.sub(r"^\s*(?:pp?\.?|pages?)\s*", "", start.strip(), flags=re.IGNORECASE)
+    start = start.strip()
     end = end.strip()
+    raw_parts = [p for p in (start, end) if p]
+    raw = ("-" if len(raw_parts) == 2 and "-" not in start else " ").join(raw_parts)
+    article_number = article_number.strip()
+    text = _PAGE_PREFIX.sub("", start) if start[:1].isalpha() else start
+    if end[:1].isalpha():
+        end = _PAGE_PREFIX.sub("", end)
+    if end and not _is_page(end):  # "Specified" (Ovid's "No Pagination Specified"), "nan"
+        end = ""
+    if text == article_number:  # an e-locator written as the start page too
+        text = ""
     if not end:
         match = _RANGE.match(text)
         if match:
             sp = match.group(1) + match.group(2) + match.group(3)
             ep_digits = expand_end_page(match.group(2), match.group(5))
             ep = (match.group(4) or match.group(1)) + ep_digits + match.group(6)
-            return Pages(raw=raw or start, start=sp, end=ep, article_number=article_number)
+            return Pages(raw=raw, start=sp, end=ep, article_number=article_number)
+        if text.count("-") == 1:
+            first, _, last = (part.strip() for part in text.partition("-"))
+            if first and last and _is_page(first) and _is_page(last):
+                return Pages(raw=raw, start=first, end=last, article_number=article_number)
+        if text.isdigit() and len(text) >= 6 and not article_number:
+            return Pages(raw=raw, article_number=text)
         if _ARTICLE_NUMBER.match(text) and not text.isdigit():
-            return Pages(raw=raw or start, article_number=article_number or text)
-        return Pages(raw=raw or start, start=text, article_number=article_number)
-    end = re.sub(r"^\s*(?:pp?\.?)\s*", "", end, flags=re.IGNORECASE)
+            return Pages(raw=raw, article_number=article_number or text)
+        if not _is_page(text):
+            return Pages(raw=raw, article_number=article_number)
+        return Pages(raw=raw, start=text, article_number=article_number)
+    if not _is_page(text):
+        text = ""
     if text.isdigit() and end.isdigit():
         end = expand_end_page(text, end)
     return Pages(raw=raw, start=text, end=end, article_number=article_number)
 
 
-_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+_ISSN = re.compile(
+    r"(?<![\dA-Za-z])(?<!\d-)(\d{4})[-\u2010\u2011 ]?(\d{3}[\dXx])(?![\dA-Za-z])(?!-\d)"
+)
 
 
 def split_issn(value: str) -> tuple[str, ...]:
@@ -98,19 +202,22 @@ def split_issn(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"{a}-{b.upper()}" for a, b in _ISSN.findall(value or "")))
 
 
-_ISBN = re.compile(r"\b(?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx]\b")
+_ISBN = re.compile(r"(?<![\dXx])(?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx](?![\dXx])")
 
 
 def split_isbn(value: str) -> tuple[str, ...]:
     """All ISBNs in a value, hyphens and spaces removed."""
     found = (re.sub(r"[-\s]", "", m.group(0)).upper() for m in _ISBN.finditer(value or ""))
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(f for f in found if len(f) in (10, 13)))
+
+
+_PMID = re.compile(r"(?<!\d)\d{1,9}(?!\d)")
 
 
 def clean_pmid(value: str) -> str:
     """Digits of a PubMed id (``"PMID: 123"``, ``"123 [pmid]"``); "" if none."""
-    match = re.search(r"\d{1,9}", value or "")
-    return match.group(0) if match else ""
+    match = _PMID.search(value or "")
+    return match.group(0).lstrip("0") or "" if match else ""
 
 
 def clean_pmcid(value: str) -> str:

@@ -40,7 +40,9 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, *, encoding: str = "utf-8", newline: str | None = "") -> Iterator[Any]:
+def atomic_open(
+    path: str | Path, *, encoding: str = "utf-8", newline: str | None = ""
+) -> Iterator[Any]:
     """Open a text file for writing that appears at ``path`` only when the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 Forms seen in real exports: ``Smith, John A.``, ``Smith, J. A.``, ``Smith JA`` (MEDLINE),
 ``J. A. Smith`` (IEEE), ``John Smith`` (Mendeley), ``Shi,Yu`` (no space), ``Nayyar A.``,
-``van der Berg, A.``, group authors (``World Health Organization``), ``Anonymous``.
+``van der Berg, A.``, ``Smith, Jr., John``, group authors (``World Health Organization``),
+``Anonymous``. Author lists run to thousands of names in one record, so the common
+``Family, Given`` form takes a fast path.
 """
 
 from __future__ import annotations
@@ -11,10 +13,33 @@ import re
 
 from cen_search.models import Author
 
-_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "dos",
-    "das", "ter", "ten", "op", "het", "bin", "al", "el", "st", "st.",
-}
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "le",
+        "la",
+        "dos",
+        "das",
+        "ter",
+        "ten",
+        "op",
+        "het",
+        "bin",
+        "al",
+        "el",
+        "st",
+        "st.",
+    }
+)
 _ORG_WORDS = re.compile(
     r"\b(group|organi[sz]ation|association|society|committee|council|consortium|"
     r"collaborat\w*|institute|department|ministry|university|agency|network|team|"
@@ -23,7 +48,8 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 _INITIALS_ONLY = re.compile(r"^(?:[A-Z]\.?[\s-]*){1,4}$")
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"}
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"})
+_ANONYMOUS = frozenset({"anonymous", "anon", "[anonymous]", "et al", "et al."})
 
 
 def initials_of(given: str) -> str:
@@ -32,10 +58,13 @@ def initials_of(given: str) -> str:
     if not given:
         return ""
     compact = given.replace(".", "").replace(" ", "").replace("-", "")
-    if compact.isupper() and len(compact) <= 4 and compact.isalpha():
+    if len(compact) <= 4 and compact.isalpha() and compact.isupper():
         return compact
-    parts = re.split(r"[\s.\-]+", given)
-    return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
+    out = ""
+    for part in given.replace(".", " ").replace("-", " ").split():
+        if part[0].isalpha():
+            out += part[0]
+    return out.upper()
 
 
 def _is_initials(token: str) -> bool:
@@ -48,38 +77,68 @@ def _is_initials(token: str) -> bool:
     return bare.isupper() and bare.isalpha() and len(bare) <= 3
 
 
+def _without_suffixes(given: str) -> str:
+    """Drop generational suffixes ("Jr.", "III") from given names, wherever they stand."""
+    if "," in given:
+        given = " ".join(p.strip() for p in given.split(",") if p.strip())
+    elif given.rpartition(" ")[2].lower() not in _SUFFIXES:
+        return given
+    words = given.split()
+    return " ".join(w for w in words if w.lower() not in _SUFFIXES)
+
+
 def parse_author(raw: str) -> Author:
     """Parse one author string into family name, given names and initials (raw kept)."""
-    text = " ".join(raw.replace("\u00a0", " ").split()).strip().strip(";")
+    text = raw.strip()
+    if "  " in text or "\u00a0" in text or "\n" in text or "\t" in text:
+        text = " ".join(text.replace("\u00a0", " ").split())
+    if ";" in text:
+        text = text.strip(";").strip()
     if not text:
-        return Author(raw=raw)
-    if text.lower() in {"anonymous", "anon", "[anonymous]", "et al", "et al."}:
-        return Author(raw=raw, organisation=True)
-    if "," in text:
-        family, _, given = text.partition(",")
-        family, given = family.strip(), given.strip()
-        given_parts = [g for g in given.split() if g.lower() not in _SUFFIXES]
-        given = " ".join(given_parts)
-        if not given and _ORG_WORDS.search(family):
-            return Author(raw=raw, family=family, organisation=True)
-        return Author(raw=raw, family=family, given=given, initials=initials_of(given))
+        return Author(raw)
+    comma = text.find(",")
+    if comma > 0:
+        family = text[:comma].rstrip()
+        given = text[comma + 1 :].strip()
+        if " " in given or "," in given:
+            given = _without_suffixes(given)
+        elif (
+            given
+            and "." not in given
+            and "-" not in given  # one word: "John", "JA", "Jr"
+            and (len(given) > 4 or not given.isupper())  # and not MEDLINE initials
+        ):
+            if given.lower() in _SUFFIXES:
+                return Author(raw, family)
+            initials = given[0].upper() if given[:1].isalpha() else ""
+            return Author(raw, family, given, initials)
+        if not given:
+            if text.lower() in _ANONYMOUS:
+                return Author(raw, organisation=True)
+            if _ORG_WORDS.search(family):
+                return Author(raw, family, organisation=True)
+        elif given.lower() in _SUFFIXES:  # "Smith, Jr." with nothing else
+            given = ""
+        return Author(raw, family, given, initials_of(given))
+    if text.lower() in _ANONYMOUS:
+        return Author(raw, organisation=True)
     words = text.split()
     if len(words) >= 3 and _ORG_WORDS.search(text) and not any(_is_initials(w) for w in words):
-        return Author(raw=raw, family=text, organisation=True)
-    words = [w for w in words if w.lower() not in _SUFFIXES]
+        return Author(raw, text, organisation=True)
+    if any(w.lower() in _SUFFIXES for w in words):
+        words = [w for w in words if w.lower() not in _SUFFIXES]
     if len(words) == 1:
-        return Author(raw=raw, family=words[0])
+        return Author(raw, words[0])
     # "Smith JA" / "Nayyar A." (MEDLINE and Scopus: family first, initials last)
     if _is_initials(words[-1]) and not _is_initials(words[0]):
         family = " ".join(words[:-1])
-        return Author(raw=raw, family=family, given=words[-1], initials=initials_of(words[-1]))
+        return Author(raw, family, words[-1], initials_of(words[-1]))
     # "J. A. Smith", "John A. Smith", "Ludwig van Beethoven"
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].lower() in _PARTICLES:
         cut -= 1
     given = " ".join(words[:cut])
-    family = " ".join(words[cut:])
-    return Author(raw=raw, family=family, given=given, initials=initials_of(given))
+    return Author(raw, " ".join(words[cut:]), given, initials_of(given))
 
 
 _SPLIT_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -94,14 +153,16 @@ def split_authors(value: str) -> list[str]:
     value = value.strip()
     if not value:
         return []
-    if _SPLIT_AND.search(value) and "," in value or " and " in value:
+    if _SPLIT_AND.search(value) and ("," in value or " and " in value):
         return [a.strip() for a in _SPLIT_AND.split(value) if a.strip()]
     if ";" in value:
         return [a.strip() for a in value.split(";") if a.strip()]
     if "," in value:
         parts = [p.strip() for p in value.split(",") if p.strip()]
         # "Family I.J., Family2 K." : every part ends with initials -> commas separate authors
-        if len(parts) > 1 and all(_is_initials(p.split()[-1]) and len(p.split()) > 1 for p in parts):
+        if len(parts) > 1 and all(
+            len(p.split()) > 1 and _is_initials(p.split()[-1]) for p in parts
+        ):
             return parts
         # "Family, Given" single author
         if len(parts) == 2:

@@ -23,7 +23,9 @@ def test_importing_the_core_does_not_import_typer_or_rich() -> None:
         + "bad = [m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')]\n"
         + "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 

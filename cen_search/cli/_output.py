@@ -6,6 +6,7 @@ error messages. Errors from the core are translated to exit codes here and only 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -15,9 +16,10 @@ from dataclasses import asdict, is_dataclass
 from typing import Any, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cen_search.errors import EXIT_INTERRUPTED, CenSearchError
+from cen_search.errors import EXIT_INPUT, EXIT_INTERRUPTED, CenSearchError
 
 JSON_SCHEMA_VERSION = 1
 
@@ -43,20 +45,25 @@ out = Console(no_color=_no_color(), highlight=False, soft_wrap=True)
 
 
 def say(message: str) -> None:
-    """Chatter on stderr, silenced by ``-q``."""
+    """Chatter on stderr, silenced by ``-q`` (plain text: brackets in file names are kept)."""
     if not state.quiet:
-        err.print(message)
+        err.print(message, markup=False, emoji=False)
 
 
 def detail(message: str) -> None:
     """Extra chatter on stderr, shown with ``-v``."""
     if state.verbose and not state.quiet:
-        err.print(f"[dim]{message}[/dim]")
+        err.print(f"[dim]{escape(message)}[/dim]", emoji=False)
 
 
 def warn(message: str) -> None:
     """A warning on stderr (shown even with ``-q``)."""
-    err.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+    err.print(f"[yellow]warning:[/yellow] {escape(message)}", markup=True, emoji=False)
+
+
+def echo(text: str = "") -> None:
+    """A line of human-readable data on stdout, exactly as given (no markup, no wrapping)."""
+    sys.stdout.write(text + "\n")
 
 
 def _default(value: Any) -> Any:
@@ -112,9 +119,14 @@ class RichReporter:
 
 def render_error(exc: CenSearchError) -> None:
     """Print an expected failure as ``error: message`` plus its hint."""
-    err.print(f"[bold red]error:[/bold red] {exc.message}", markup=True, highlight=False)
+    err.print(
+        f"[bold red]error:[/bold red] {escape(exc.message)}",
+        markup=True,
+        highlight=False,
+        emoji=False,
+    )
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, emoji=False)
 
 
 @contextmanager
@@ -130,11 +142,20 @@ def boundary() -> Iterator[None]:
         raise SystemExit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         # `cen-search ... | head`: the reader went away; that is not an error.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        except OSError:
-            pass
         raise SystemExit(0) from None
+    except OSError as exc:
+        # A file-system failure the core did not foresee (disk full, permissions): still an
+        # expected kind of failure, so a message and exit code 1, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        render_error(
+            CenSearchError(
+                f"{where}{exc.strerror or exc}",
+                hint="check the path, its permissions and the free disk space",
+            )
+        )
+        raise SystemExit(EXIT_INPUT) from None
 
 
 def guarded(fn: Callable[..., T]) -> Callable[..., T]:

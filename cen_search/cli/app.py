@@ -6,9 +6,10 @@ happen inside the commands so that ``--help`` stays fast.
 
 from __future__ import annotations
 
-import sys
-
+import os
 import signal
+import sys
+from pathlib import Path
 
 import typer
 
@@ -43,9 +44,20 @@ def _global(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    directory: Path | None = typer.Option(
+        None,
+        "-C",
+        "--directory",
+        metavar="DIR",
+        help="Run as if cen-search was started in DIR (e.g. a review folder).",
+    ),
 ) -> None:
     _output.state.quiet = quiet
     _output.state.verbose = verbose
+    if directory is not None:
+        if not directory.is_dir():
+            raise typer.BadParameter(f"{directory} is not a folder", param_hint="-C")
+        os.chdir(directory)
 
 
 def _register_all() -> None:

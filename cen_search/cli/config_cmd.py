@@ -1,9 +1,70 @@
-"""CLI commands: placeholder until its issue lands."""
+"""``cen-search config show``: every setting, its value (secrets redacted) and its source."""
 
 from __future__ import annotations
 
 import typer
 
+from cen_search.cli import _output
+
+CONFIG_HELP = """Show the configuration and where each value comes from.
+
+Example:
+
+\b
+  cen-search config show
+"""
+
+SHOW_HELP = """Show every setting, its value and where it came from (secrets redacted).
+
+Precedence: flag > CEN_SEARCH_* environment variable > cen-search.toml of the review >
+user config file > default. API keys are shown as their last four characters only and
+e-mail addresses masked.
+
+Examples:
+
+\b
+  cen-search config show
+  cen-search config show --json
+"""
+
+
+def show(as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout.")) -> None:
+    from cen_search.config import resolve
+    from cen_search.errors import WorkspaceError
+    from cen_search.workspace import Workspace
+
+    with _output.boundary():
+        try:
+            review_file = Workspace.find().config_path
+        except WorkspaceError:
+            review_file = None
+        settings = resolve(review_file=review_file)
+        for warning in settings.warnings:
+            _output.warn(warning)
+        if as_json:
+            _output.emit_json(settings.as_dict())
+            return
+        rows = [("setting", "value", "source")]
+        for item in settings.values:
+            shown = item.display() if item.value else "(not set)"
+            rows.append((item.key.dotted, shown, item.describe_source()))
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        for key, value, source in rows:
+            _output.echo(f"{key.ljust(widths[0])}  {value.ljust(widths[1])}  {source}".rstrip())
+        _output.echo()
+        review = str(settings.review_file) if settings.review_file else "(not in a review)"
+        present = "" if settings.user_file.is_file() else " (not present)"
+        _output.echo(f"review file:  {review}")
+        _output.echo(f"user config:  {settings.user_file}{present}")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``config`` group (``config show``) to ``app``."""
+    group = typer.Typer(
+        help=CONFIG_HELP,
+        short_help=CONFIG_HELP.splitlines()[0],
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    group.command("show", help=SHOW_HELP, short_help=SHOW_HELP.splitlines()[0])(show)
+    app.add_typer(group, name="config")

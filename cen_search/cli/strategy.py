@@ -1,9 +1,328 @@
-"""CLI commands: placeholder until its issue lands."""
+"""``cen-search strategy new|list|show|check``: saved search strategies.
+
+The group is :data:`strategy_app`; :func:`register` adds it to the main app and lets
+:mod:`cen_search.cli.strategy_run` (``translate``, ``run``, ``report``) add its commands
+through ``register_run(strategy_app)`` when that module is present.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from cen_search.cli import _output
+
+strategy_app = typer.Typer(
+    name="strategy",
+    help=(
+        "Saved search strategies: store them as pasted, check them (PRESS), show them.\n\n"
+        "Examples:\n\n\b\n  cen-search strategy check strategies/*.txt\n"
+        "  cen-search strategy list"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+_PLATFORMS = "ovid, ebsco, proquest or pubmed"
+_run_registered = False
+
+
+def _strategies_dir(folder: Path | None) -> Path:
+    """``--dir``, else the review's ``strategies/``, else ``./strategies``."""
+    if folder is not None:
+        return folder
+    from cen_search.errors import WorkspaceError
+    from cen_search.workspace import Workspace
+
+    try:
+        return Workspace.find(None).strategies_dir
+    except WorkspaceError:
+        return Path("strategies")
+
+
+def _review_dates() -> tuple[str, str]:
+    from cen_search.errors import WorkspaceError
+    from cen_search.workspace import Workspace
+
+    try:
+        settings = Workspace.find(None).settings
+    except WorkspaceError:
+        return "", ""
+    return settings.date_from, settings.date_to
+
+
+@strategy_app.command("new")
+def new_cmd(
+    name: str = typer.Argument(..., help="File name in strategies/ (e.g. medline-ovid)."),
+    database: str = typer.Option(
+        ..., "--database", "-d", help="Database searched (MEDLINE, Embase, CINAHL, ASSIA...)."
+    ),
+    platform: str = typer.Option(..., "--platform", "-p", help=f"Interface: {_PLATFORMS}."),
+    from_file: str | None = typer.Option(
+        None, "--from-file", "-f", help="File holding the pasted strategy ('-' = standard input)."
+    ),
+    coverage: str = typer.Option("", "--coverage", help="Coverage as the platform shows it."),
+    searched_on: str = typer.Option("", "--searched-on", help="Date searched, YYYY-MM-DD."),
+    folder: Path | None = typer.Option(
+        None, "--dir", help="Folder instead of the review's strategies/."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Replace an existing file."),
+) -> None:
+    """Create strategies/NAME.txt: a metadata header template followed by the paste.
+
+    The paste is stored exactly as given (curly quotes, Unicode dashes and all) and never
+    rewritten.
+
+    Examples:
+
+    \b
+      cen-search strategy new medline --database MEDLINE --platform ovid -f paste.txt
+      cen-search strategy new cinahl -d CINAHL -p ebsco -f - < history.txt
+    """
+    from cen_search.strategies import parse_strategy_text, store
+    from cen_search.strategies.checks import check_strategy
+
+    with _output.boundary():
+        stem = store.check_name(name)
+        if from_file == "-":
+            paste = sys.stdin.read()
+        else:
+            paste = store.read_paste(from_file) if from_file else ""
+        date_from, date_to = _review_dates()
+        text = store.render_new(
+            name=stem,
+            database=database,
+            platform=platform,
+            paste=paste,
+            coverage=coverage,
+            searched_on=searched_on,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        strategy = parse_strategy_text(text)
+        path = store.create(_strategies_dir(folder), stem, text, overwrite=yes)
+        report = check_strategy(strategy)
+        _output.say(
+            f"wrote {path}: {len(strategy.lines)} lines parsed, {report.errors} errors, "
+            f"{report.warnings} warnings"
+        )
+        if not paste:
+            _output.say(f"paste the strategy below the closing '---' in {path}")
+        typer.echo(str(path))
+
+
+@strategy_app.command("list")
+def list_cmd(
+    folder: Path | None = typer.Option(
+        None, "--dir", help="Folder instead of the review's strategies/."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
+) -> None:
+    """List saved strategies: database, platform, date searched, lines, hits, check status.
+
+    Examples:
+
+    \b
+      cen-search strategy list
+      cen-search strategy list --json
+    """
+    from cen_search.strategies import store
+
+    with _output.boundary():
+        where = _strategies_dir(folder)
+        rows = [store.summarise(path) for path in store.files(where)]
+        if as_json:
+            _output.emit_json({"folder": str(where), "strategies": rows})
+            return
+        if not rows:
+            _output.say(f"no strategies in {where} (create one with 'cen-search strategy new')")
+            return
+        from rich.table import Table
+
+        table = Table(box=None, pad_edge=False)
+        for column in ("name", "database", "platform", "searched", "lines", "final hits", "check"):
+            table.add_column(
+                column, justify="right" if column in ("lines", "final hits") else "left"
+            )
+        for row in rows:
+            hits = "" if row.final_hits is None else f"{row.final_hits:,}"
+            status = (
+                row.status
+                if row.status in ("ok", "unreadable")
+                else (f"{row.errors} errors" if row.errors else f"{row.warnings} warnings")
+            )
+            table.add_row(
+                row.name, row.database, row.platform, row.searched_on, str(row.lines), hits, status
+            )
+        _output.out.print(table)
+
+
+@strategy_app.command("show")
+def show_cmd(
+    name: str = typer.Argument(..., help="Strategy name in strategies/ or a file path."),
+    platform: str | None = typer.Option(
+        None, "--platform", "-p", help=f"Force the syntax: {_PLATFORMS}."
+    ),
+    folder: Path | None = typer.Option(
+        None, "--dir", help="Folder instead of the review's strategies/."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Write the syntax tree as JSON."),
+) -> None:
+    """Show a strategy's header and each line with what it was parsed as.
+
+    Examples:
+
+    \b
+      cen-search strategy show medline
+      cen-search strategy show strategies/medline.txt --json
+    """
+    from rich.markup import escape
+
+    from cen_search.strategies import load_strategy, store
+    from cen_search.strategies.ast import to_dict
+    from cen_search.strategies.describe import describe
+
+    with _output.boundary():
+        path = store.resolve(name, _strategies_dir(folder))
+        strategy = load_strategy(path, platform=_platform(platform))
+        if as_json:
+            _output.emit_json({"strategy": to_dict(strategy)})
+            return
+        out = _output.out
+        meta = strategy.meta
+        for label, value in (
+            ("file", str(path)),
+            ("database", meta.database),
+            ("platform", meta.platform),
+            ("coverage", meta.coverage),
+            ("searched on", meta.searched_on),
+            (
+                "date limits",
+                f"{meta.date_from or '…'} to {meta.date_to or '…'}"
+                if meta.date_from or meta.date_to
+                else "",
+            ),
+            ("peer review", meta.peer_review),
+        ):
+            if value:
+                out.print(f"[bold]{label}:[/bold] {escape(value)}")
+        for section in strategy.sections:
+            if len(strategy.sections) > 1 or section.title:
+                out.print(
+                    f"\n[bold]{escape(section.title or 'section')}[/bold] "
+                    f"({section.platform}, {section.layout})"
+                )
+            for line in strategy.section_lines(section.index):
+                hits = f" ({line.recorded_hits:,})" if line.recorded_hits is not None else ""
+                out.print(
+                    f"{escape(line.label or line.key):>6}  {escape(line.query)}{hits}",
+                    soft_wrap=True,
+                )
+                out.print(f"        [dim]{escape(describe(line.node))}[/dim]", soft_wrap=True)
+
+
+def _platform(value: str | None) -> Any:
+    if value is None:
+        return None
+    from cen_search.strategies import store
+
+    return store.platform_of(value)[1]
+
+
+@strategy_app.command("check")
+def check_cmd(
+    files: list[Path] = typer.Argument(..., help="Strategy files (or names in strategies/)."),
+    platform: str | None = typer.Option(
+        None, "--platform", "-p", help=f"Force the syntax: {_PLATFORMS}."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Write findings as JSON."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings as well."),
+    show_info: bool = typer.Option(False, "--info", help="Also print info findings."),
+    disable: list[str] = typer.Option([], "--disable", help="Skip a check code (repeatable)."),
+    folder: Path | None = typer.Option(
+        None, "--dir", help="Folder for names instead of the review's strategies/."
+    ),
+) -> None:
+    """Review strategies against PRESS 2015: messages at file:line:column, exit 1 on errors.
+
+    Warnings alone exit 0 unless --strict. Codes and fixes: docs/readme/strategies.md.
+
+    Examples:
+
+    \b
+      cen-search strategy check strategies/*.txt
+      cen-search strategy check strategies/medline.txt --strict --json
+    """
+    from rich.markup import escape
+
+    from cen_search.strategies import load_strategy, store
+    from cen_search.strategies.checks import check_strategy, find_date_window
+
+    with _output.boundary():
+        where = _strategies_dir(folder)
+        reports = []
+        for ref in files:
+            path = store.resolve(ref, where)
+            strategy = load_strategy(path, platform=_platform(platform))
+            reports.append(
+                check_strategy(
+                    strategy, window=find_date_window(path), disabled=[d.upper() for d in disable]
+                )
+            )
+        failed = any(r.failed(strict=strict) for r in reports)
+        if as_json:
+            _output.emit_json(
+                {
+                    "failed": failed,
+                    "strict": strict,
+                    "files": [
+                        {
+                            "path": r.path,
+                            "status": r.status(),
+                            "lines": r.lines,
+                            "errors": r.errors,
+                            "warnings": r.warnings,
+                            "infos": r.count("info"),
+                            "findings": list(r.findings),
+                        }
+                        for r in reports
+                    ],
+                }
+            )
+        else:
+            colours = {"error": "red", "warning": "yellow", "info": "cyan"}
+            hidden = 0
+            for report in reports:
+                for f in report.findings:
+                    if f.severity == "info" and not show_info:
+                        hidden += 1
+                        continue
+                    _output.out.print(
+                        f"{escape(f.location)}: [{colours[f.severity]}]{f.severity}"
+                        f"[/{colours[f.severity]}] {f.code} {escape(f.message)}",
+                        soft_wrap=True,
+                    )
+                    if _output.state.verbose:
+                        _output.out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+            errors = sum(r.errors for r in reports)
+            warnings = sum(r.warnings for r in reports)
+            more = f", {hidden} info (show with --info)" if hidden else ""
+            _output.say(f"{len(reports)} file(s): {errors} errors, {warnings} warnings{more}")
+        if failed:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add the ``strategy`` group (and, if present, translate/run/report) to ``app``."""
+    import importlib.util
+
+    global _run_registered
+    if not _run_registered and importlib.util.find_spec("cen_search.cli.strategy_run"):
+        from cen_search.cli.strategy_run import register_run
+
+        register_run(strategy_app)
+        _run_registered = True
+    app.add_typer(strategy_app, name="strategy")

@@ -1,9 +1,265 @@
-"""CLI commands: placeholder until its issue lands."""
+"""``cen-search init``, ``import`` and ``status``: the review workspace."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from cen_search.cli import _output
+from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP, render_issues
+from cen_search.errors import CenSearchError, UsageError
+
+INIT_HELP = """Create a review workspace in DIR (default: the current folder).
+
+Writes cen-search.toml (title, contact e-mail, date limits, settings), strategies/,
+imports/ with its manifest, runs/, dedupe/, log.jsonl and .cen-search/ (lock and caches,
+git-ignored). DIR may already hold files; an existing review is left unchanged.
+
+Example:
+
+\b
+  cen-search init my-review --title "Complex emotional needs" --email me@example.org
+"""
+
+IMPORT_HELP = """Copy database exports into the review, byte for byte, with their metadata.
+
+Each FILE is read first (a file with no readable record is refused), copied into
+imports/<database>/ and recorded with its checksum in imports/manifest.jsonl. Importing the
+same file again changes nothing. Run it inside the review (or give -C DIR before the command).
+
+Example:
+
+\b
+  cen-search import medline.ris --database MEDLINE --platform Ovid --searched 2024-03-01
+"""
+
+STATUS_HELP = """Show what the review holds and what to do next.
+
+Records and imports per database, saved strategies, problems (a raw export missing or
+changed since it was imported, a copy left by an interrupted import) and the next steps.
+
+Example:
+
+\b
+  cen-search status
+"""
+
+
+def init(
+    directory: Path = typer.Argument(Path("."), metavar="DIR", help="Folder of the review."),
+    title: str | None = typer.Option(None, "--title", help="Title (default: the folder name)."),
+    email: str | None = typer.Option(
+        None, "--email", help="Contact e-mail for APIs (or set CEN_SEARCH_CONTACT_EMAIL)."
+    ),
+    date_from: str | None = typer.Option(
+        None, "--from", help="Earliest publication date searched: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", help="Latest publication date searched: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
+) -> None:
+    from cen_search.workspace import Workspace
+
+    with _output.boundary():
+        ws = Workspace.init(
+            directory,
+            title=title or "",
+            contact_email=email or "",
+            date_from=date_from or "",
+            date_to=date_to or "",
+        )
+        _output.say(f"created review {ws.settings.title!r} in {ws.root}")
+        _output.say(f"settings: {ws.config_path}")
+        _output.say("next: save your search strategies in strategies/, then import the exports:")
+        _output.say("  cen-search import FILE --database NAME --searched YYYY-MM-DD")
+
+
+def _outcome_json(outcome: Any) -> dict[str, Any]:
+    result = outcome.result
+    return {
+        "source": outcome.source,
+        "already_imported": outcome.already_imported,
+        "entry": asdict(outcome.entry),
+        "skipped": [asdict(issue) for issue in result.skipped] if result else [],
+        "warnings": [asdict(issue) for issue in result.warnings] if result else [],
+        "notes": list(outcome.notes),
+    }
+
+
+def _report(outcome: Any) -> None:
+    entry = outcome.entry
+    if outcome.already_imported:
+        _output.say(
+            f"{outcome.source}: already imported as {entry.file} ({entry.database}); "
+            "nothing changed"
+        )
+        for note in outcome.notes:
+            _output.warn(note)
+        return
+    where = ", ".join(
+        part
+        for part in (
+            entry.database,
+            entry.platform,
+            f"searched {entry.searched}" if entry.searched else "",
+        )
+        if part
+    )
+    skipped = f", {entry.skipped} skipped" if entry.skipped else ""
+    _output.say(
+        f"imported {outcome.source} as {entry.file}: {entry.records} records{skipped} "
+        f"({entry.format}, {entry.encoding}; {where})"
+    )
+    for note in outcome.notes:
+        _output.say(f"  note: {note}")
+    if outcome.result is not None:
+        for line in render_issues(outcome.result.skipped, label="skipped"):
+            _output.say(line)
+        if outcome.result.warnings:
+            for line in render_issues(outcome.result.warnings, label="warnings"):
+                _output.detail(line)
+            if not _output.state.verbose:
+                _output.say(
+                    f"  {len(outcome.result.warnings)} warnings (cen-search -v ... shows them)"
+                )
+
+
+def import_(
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Export files to import."),
+    database: str | None = typer.Option(
+        None, "--database", "-d", help="Database searched (MEDLINE, Embase, PsycINFO...)."
+    ),
+    platform: str = typer.Option(
+        "", "--platform", "-p", help="Interface used (Ovid, EBSCOhost, ProQuest, PubMed...)."
+    ),
+    searched: str = typer.Option("", "--searched", help="Date the search was run: YYYY-MM-DD."),
+    strategy: str | None = typer.Option(
+        None, "--strategy", help="Saved strategy behind the export (path or name in strategies/)."
+    ),
+    format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
+) -> None:
+    from cen_search.manifest import checked_import_values
+    from cen_search.workspace import Workspace
+
+    with _output.boundary():
+        if database is None:
+            raise UsageError(
+                "--database is required: name the database the export came from",
+                hint="e.g. --database MEDLINE (add --platform Ovid for the interface)",
+            )
+        checked_import_values(database, searched)
+        ws = Workspace.find()
+        outcomes: list[dict[str, Any]] = []
+        failed: list[CenSearchError] = []
+        for path in files:
+            try:
+                outcome = ws.import_file(
+                    path,
+                    database=database,
+                    platform=platform,
+                    searched=searched,
+                    strategy=strategy,
+                    format=format,
+                    encoding=encoding,
+                )
+            except CenSearchError as exc:
+                if isinstance(exc, UsageError):
+                    raise
+                _output.render_error(exc)
+                failed.append(exc)
+                outcomes.append(
+                    {
+                        "source": str(path),
+                        "error": {
+                            "message": exc.message,
+                            "hint": exc.hint,
+                            "exit_code": exc.exit_code,
+                        },
+                    }
+                )
+                continue
+            _report(outcome)
+            outcomes.append(_outcome_json(outcome))
+        if as_json:
+            _output.emit_json({"review": str(ws.root), "imports": outcomes})
+        if failed:
+            done = len(files) - len(failed)
+            _output.say(f"{len(failed)} of {len(files)} files not imported; {done} done")
+            raise SystemExit(failed[0].exit_code)
+
+
+def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i])
+            if i and cell.replace(",", "").isdigit()
+            else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def render_status(status: Any) -> list[str]:
+    """Human-readable lines for a :class:`cen_search.workspace.Status`."""
+    lines = [f"review:     {status.title}", f"folder:     {status.root}"]
+    files = "file" if status.imports == 1 else "files"
+    records = "record" if status.records == 1 else "records"
+    lines.append(f"imports:    {status.imports} {files}, {status.records} {records}")
+    if status.databases:
+        rows = [("database", "imports", "records", "skipped", "searched")]
+        rows += [
+            (
+                db.database,
+                str(db.imports),
+                str(db.records),
+                str(db.skipped),
+                ", ".join(date or "(no date)" for date in db.searched),
+            )
+            for db in status.databases
+        ]
+        lines += ["", *_table(rows), ""]
+    lines.append(f"strategies: {len(status.strategies)}")
+    lines += [f"  {name}" for name in status.strategies]
+    if status.problems:
+        lines.append("problems:")
+        for problem in status.problems:
+            lines.append(f"  {problem.file}: {problem.message}")
+            if problem.hint:
+                lines.append(f"    hint: {problem.hint}")
+    if status.next_steps:
+        lines.append("next:")
+        lines += [f"  - {step}" for step in status.next_steps]
+    return lines
+
+
+def status(
+    as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
+) -> None:
+    from cen_search.workspace import Workspace
+
+    with _output.boundary():
+        summary = Workspace.find().status()
+        if as_json:
+            _output.emit_json({"status": asdict(summary)})
+        else:
+            for line in render_status(summary):
+                _output.echo(line)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``init``, ``import`` and ``status`` to ``app``."""
+    for name, function, text in (
+        ("init", init, INIT_HELP),
+        ("import", import_, IMPORT_HELP),
+        ("status", status, STATUS_HELP),
+    ):
+        app.command(name, help=text, short_help=text.splitlines()[0])(function)

@@ -2,6 +2,12 @@
 
 Records are referred to by their position in the input sequence (``int``) inside one run, and
 by :data:`~cen_search.models.RecordId` (stable across runs) in decisions kept on disk.
+
+Indices: ``deduplicate(records, previous=...)`` numbers ``records`` ``0 .. len(records)-1`` and
+the records of ``previous`` (an earlier library) after them, ``len(records) ..``; so an index
+``i >= result.n_input`` refers to ``previous[i - result.n_input]``. :meth:`DedupeResult.is_previous`,
+:meth:`DedupeResult.duplicates_of_previous` and :meth:`DedupeResult.new_unique` answer the
+"annual update" questions.
 """
 
 from __future__ import annotations
@@ -35,6 +41,11 @@ class DedupeOptions:
     """Settings of one deduplication run (defaults are what the benchmarks are scored with)."""
 
     preprint_policy: PreprintPolicy = PreprintPolicy.SEPARATE
+    keep_previous: bool = True
+    """In ``previous`` mode, keep the earlier library's copy of a cluster (the record users
+    have already screened) rather than the most complete one."""
+    review_chain_conflicts: bool = True
+    """Send links refused by the cluster contradiction check to the review queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +97,14 @@ class Cluster:
     def size(self) -> int:
         return len(self.members)
 
+    def link_of(self, member: int) -> PairVerdict | None:
+        """The link that joined ``member`` to the cluster (``None`` for the first member and
+        for singletons); its ``rule`` and ``score`` say why."""
+        for link in self.links:
+            if member in (link.a, link.b):
+                return link
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class DedupeResult:
@@ -99,3 +118,29 @@ class DedupeResult:
     """How many pairs blocking produced (for benchmarks)."""
     cluster_of: Mapping[int, int] = field(default_factory=dict)
     """Input index -> position of its cluster in :attr:`clusters`."""
+    n_input: int = 0
+    """How many records were given as ``records``; larger indices are ``previous`` records."""
+
+    def is_previous(self, index: int) -> bool:
+        """True when ``index`` refers to a record of the earlier library (``previous``)."""
+        return index >= self.n_input
+
+    def duplicates_of_previous(self) -> dict[int, tuple[int, ...]]:
+        """New record index -> indices of the earlier library's records it duplicates."""
+        out: dict[int, tuple[int, ...]] = {}
+        for cluster in self.clusters:
+            old = tuple(m for m in cluster.members if m >= self.n_input)
+            if old:
+                for m in cluster.members:
+                    if m < self.n_input:
+                        out[m] = old
+        return out
+
+    def new_unique(self) -> tuple[int, ...]:
+        """One new record per cluster that holds no earlier record: the new unique records
+        (the cluster's kept record), sorted."""
+        out = []
+        for cluster in self.clusters:
+            if all(m < self.n_input for m in cluster.members):
+                out.append(cluster.kept)
+        return tuple(sorted(out))

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from cen_search.errors import EncodingError
 
+# (byte-order mark, codec that decodes it, name reported). UTF-32 LE before UTF-16 LE: its
+# BOM starts with the UTF-16 LE one.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 _DECLARED = re.compile(
     rb"(?:%\s*Encoding:|charset=|encoding=[\"']?)\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE
@@ -47,8 +49,13 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _line_of(data: bytes, offset: int, encoding: str) -> int:
+    """1-based line (as an editor counts CRLF, LF and CR) of byte ``offset``."""
+    try:
+        before = data[:offset].decode(encoding, errors="replace")
+    except LookupError:
+        before = data[:offset].decode("latin-1")
+    return normalise_newlines(before).count("\n") + 1
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -58,7 +65,7 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise EncodingError(
             f"cannot be decoded as {encoding} (byte 0x{data[exc.start]:02x})",
             path=path,
-            line=_line_of(data, exc.start),
+            line=_line_of(data, exc.start, encoding),
             hint="re-run with the right --encoding (utf-8, cp1252, gbk, utf-16)",
         ) from None
     except LookupError:
@@ -99,7 +106,7 @@ def _guess_legacy(data: bytes) -> str:
         best = from_bytes(data, cp_isolation=[c for c, _ in candidates]).best()
         if best is not None:
             return str(best.encoding).replace("_", "-")
-    except Exception:  # noqa: BLE001 - detection is a hint; fall back to the first candidate
+    except Exception:
         pass
     return candidates[0][0]
 
@@ -107,29 +114,38 @@ def _guess_legacy(data: bytes) -> str:
 def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> Decoded:
     """Decode the bytes of an export file.
 
-    ``encoding`` forces a codec (``--encoding``); otherwise a BOM, strict UTF-8, an encoding
-    declared in the file (``% Encoding: windows-1252``), UTF-16 without BOM, then cp1252 and GBK
-    are tried in that order.
+    ``encoding`` forces a codec (``--encoding``); otherwise a BOM, strict UTF-8, UTF-16 without
+    BOM, an encoding declared in the file (``% Encoding: windows-1252``), then cp1252 and GBK
+    are tried in that order. A forced encoding that cannot decode the bytes, or that turns
+    UTF-16 into text full of NUL characters, raises :class:`EncodingError` naming the line.
     """
     if encoding:
         text = _strict(data, encoding, path)
+        if "\x00" in text:
+            line = normalise_newlines(text[: text.index("\x00")]).count("\n") + 1
+            raise EncodingError(
+                f"decoding as {encoding} gives NUL characters: the file is probably UTF-16",
+                path=path,
+                line=line,
+                hint="re-run with --encoding utf-16 (or leave --encoding out to detect it)",
+            )
         return Decoded(normalise_newlines(text), encoding, bom=text.startswith("\ufeff"))
-    for bom, name in _BOMS:
+    for bom, codec, name in _BOMS:
         if data.startswith(bom):
-            return Decoded(normalise_newlines(_strict(data, name, path)), name, bom=True)
+            return Decoded(normalise_newlines(_strict(data, codec, path)), name, bom=True)
+    utf16 = _looks_utf16(data) if b"\x00" in data[:4000] else None
+    if utf16:  # before UTF-8: ASCII text in UTF-16 is also valid (NUL-filled) UTF-8
+        return Decoded(normalise_newlines(_strict(data, utf16, path)), utf16)
     try:
         return Decoded(normalise_newlines(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _looks_utf16(data)
-    if utf16:
-        return Decoded(normalise_newlines(_strict(data, utf16, path)), utf16)
     declared = _DECLARED.search(data[:2000])
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
-            codecs.lookup(name)
-            return Decoded(normalise_newlines(data.decode(name)), name)
+            text = data.decode(name)
+            return Decoded(normalise_newlines(text), codecs.lookup(name).name)
         except (LookupError, UnicodeDecodeError):
             pass
     name = _guess_legacy(data)

@@ -1,0 +1,10 @@
+"""The deduplication benchmark (``python -m benchmarks dedupe``); see :mod:`benchmarks.dedupe.run`."""
+
+from __future__ import annotations
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point used by ``python -m benchmarks dedupe``."""
+    from benchmarks.dedupe.run import main as run
+
+    return run(argv)

@@ -1,0 +1,127 @@
+"""``cen-search dedupe explain``: why two records were or were not merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from cen_search.cli import _output
+from cen_search.cli.dedupe_inputs import load_inputs
+from cen_search.cli.dedupe_run import deduplicate, options_from, relevant
+from cen_search.dedupe.decisions import DECISIONS_PATH, PairKey, current_decisions, pair_key
+from cen_search.dedupe.model import PairDecision
+from cen_search.dedupe.report import compare_fields, database_labels, find_record
+from cen_search.errors import UsageError
+from cen_search.models import Record
+
+
+def run_explain(
+    *,
+    first: str,
+    second: str,
+    files: list[Path],
+    databases: list[str],
+    preprints: str,
+    json_out: bool,
+) -> None:
+    """``cen-search dedupe explain``: see the command's help."""
+    from cen_search import dedupe as engine
+
+    inputs = load_inputs(files, databases)
+    records = inputs.everything
+    labels = database_labels(records)
+    a = find_record(records, first, labels=labels, searched=inputs.searched)
+    b = find_record(records, second, labels=labels, searched=inputs.searched)
+    if a == b:
+        raise UsageError(
+            f"{first!r} and {second!r} are the same record",
+            hint="give the keys of two different records",
+        )
+    a, b = min(a, b), max(a, b)
+    options = options_from(preprints, inputs.workspace)
+    state: dict[PairKey, PairDecision] = {}
+    if inputs.workspace is not None:
+        state = current_decisions(inputs.workspace.root / DECISIONS_PATH)
+    verdict = engine.explain(records[a], records[b], options=options, context=records)
+    result = deduplicate(inputs, options=options, decisions=relevant(state, records))
+    cluster_a = result.clusters[result.cluster_of[a]]
+    together = b in cluster_a.members
+    decision = state.get(pair_key(records[a].id, records[b].id))
+    fields = compare_fields(records[a], records[b])
+    if json_out:
+        _output.emit_json(
+            {
+                "a": _side_json(records[a], labels[a]),
+                "b": _side_json(records[b], labels[b]),
+                "verdict": str(verdict.verdict),
+                "rule": verdict.rule,
+                "score": round(verdict.score, 4),
+                "scores": {k: round(v, 4) for k, v in verdict.scores.items()},
+                "reasons": list(verdict.reasons),
+                "decision": None
+                if decision is None
+                else ("same" if decision.same else "different"),
+                "same_cluster": together,
+                "cluster_id": cluster_a.id if together else None,
+                "differs": [f.name for f in fields if f.differs],
+            }
+        )
+        return
+    out = _output.out
+    out.print(f"A  {_describe_side(records[a], labels[a])}", markup=False)
+    out.print(f"B  {_describe_side(records[b], labels[b])}", markup=False)
+    out.print(
+        f"verdict: {verdict.verdict} (rule {verdict.rule}, score {verdict.score:.3f})", markup=False
+    )
+    if verdict.scores:
+        out.print(
+            "field scores: "
+            + ", ".join(f"{name} {value:.2f}" for name, value in verdict.scores.items()),
+            markup=False,
+        )
+    for reason in verdict.reasons:
+        out.print(f"  - {reason}", markup=False)
+    if decision is not None:
+        out.print(
+            f"decided by a person: {'same' if decision.same else 'different'}"
+            + (f" ({decision.by}, {decision.at})" if decision.by else ""),
+            markup=False,
+        )
+    if together:
+        out.print(
+            f"result: merged, in cluster {cluster_a.id} ({cluster_a.size} records)", markup=False
+        )
+    else:
+        out.print("result: not merged (different clusters)", markup=False)
+    if together and verdict.verdict != "duplicate":
+        out.print("  joined through other members of the cluster, not directly", markup=False)
+    table = Table(show_lines=False, box=None)
+    table.add_column("")
+    table.add_column("field")
+    table.add_column("A")
+    table.add_column("B")
+    for item in fields:
+        if item.a or item.b:
+            table.add_row("≠" if item.differs else "", item.name, Text(item.a), Text(item.b))
+    out.print(table)
+
+
+def _describe_side(record: Record, label: str) -> str:
+    return (
+        f"{record.provenance.file} key {record.key or record.provenance.index} "
+        f"[{label}] record_id {record.id}"
+    )
+
+
+def _side_json(record: Record, label: str) -> dict[str, Any]:
+    return {
+        "record_id": record.id,
+        "file": record.provenance.file,
+        "key": record.key or str(record.provenance.index),
+        "database": label,
+        "title": " ".join(record.title.split()),
+        "year": record.year,
+    }

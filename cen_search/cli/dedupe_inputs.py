@@ -1,0 +1,176 @@
+"""Reading the inputs of a ``dedupe`` run: export files or the workspace's imports.
+
+Each file's database is the ``--database`` given for it, else what its records say, else the
+file's name stem; problems met while reading are reported on stderr with their position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cen_search.cli import _output
+from cen_search.errors import InputError, UsageError, WorkspaceError
+from cen_search.models import ReadResult, Record
+
+_MAX_ISSUES_SHOWN = 5
+
+
+@dataclass
+class Inputs:
+    """The records of one run and where they came from."""
+
+    records: list[Record]
+    """The records to deduplicate (engine indices ``0 .. len(records) - 1``)."""
+    results: list[ReadResult]
+    previous_records: list[Record] = field(default_factory=list)
+    """An earlier library (``--against``), numbered after ``records`` by the engine."""
+    against: bool = False
+    workspace: Any = None
+    """The :class:`~cen_search.workspace.Workspace` in workspace mode."""
+    searched: list[str] = field(default_factory=list)
+    """The files read (for messages)."""
+
+    @property
+    def everything(self) -> list[Record]:
+        """``records`` then ``previous_records``: the engine's index space."""
+        return [*self.records, *self.previous_records]
+
+    @property
+    def previous(self) -> list[bool] | None:
+        """Per engine index: True for a record of the earlier library; None without it."""
+        if not self.against:
+            return None
+        return [False] * len(self.records) + [True] * len(self.previous_records)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[str]:
+    if not databases:
+        return [""] * len(paths)
+    if len(databases) == 1:
+        return [databases[0]] * len(paths)
+    if len(databases) != len(paths):
+        raise UsageError(
+            f"{len(databases)} --database values for {len(paths)} files",
+            hint="give one --database per file, in the same order, or one for all files",
+        )
+    return list(databases)
+
+
+def _report_issues(result: ReadResult) -> None:
+    for issue in result.skipped[:_MAX_ISSUES_SHOWN]:
+        _output.warn(f"{issue.location()}: {issue.message} (record skipped)")
+    if len(result.skipped) > _MAX_ISSUES_SHOWN:
+        _output.warn(
+            f"{result.file}: {len(result.skipped) - _MAX_ISSUES_SHOWN} more records skipped"
+        )
+    for issue in result.warnings[:_MAX_ISSUES_SHOWN]:
+        _output.detail(f"{issue.location()}: {issue.message}")
+    if not result.records:
+        _output.warn(f"{result.file}: no records found")
+
+
+def _default_database(result: ReadResult, path: Path) -> ReadResult:
+    """Records that name no database are counted under their file's name stem (so the
+    summary, the clusters CSV and the merged records' member lists agree)."""
+    if all(record.source_database for record in result.records):
+        return result
+    stem = path.stem
+    records = tuple(
+        record
+        if record.source_database
+        else replace(record, provenance=replace(record.provenance, database=stem))
+        for record in result.records
+    )
+    return replace(result, records=records)
+
+
+def read_files(paths: Sequence[Path], databases: Sequence[str]) -> list[ReadResult]:
+    """Read export files (any supported format), naming the file in every error."""
+    from cen_search.formats import read_file
+
+    names = _assign_databases(paths, databases)
+    reporter = _output.RichReporter()
+    results: list[ReadResult] = []
+    seen: dict[str, str] = {}
+    reporter.start("Reading files", total=len(paths))
+    try:
+        for path, database in zip(paths, names, strict=True):
+            if not path.exists():
+                raise InputError(f"{path}: no such file", hint="check the path and its spelling")
+            if path.is_dir():
+                raise InputError(
+                    f"{path}: is a folder", hint=f"give the export files in it, e.g. {path}/*.ris"
+                )
+            try:
+                result = read_file(path, database=database.strip())
+            except OSError as exc:
+                raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+            if result.sha256 in seen:
+                _output.warn(f"{path}: same content as {seen[result.sha256]}; read once")
+                reporter.advance()
+                continue
+            seen[result.sha256] = str(path)
+            result = _default_database(result, path)
+            _report_issues(result)
+            results.append(result)
+            reporter.advance()
+    finally:
+        reporter.finish()
+    return results
+
+
+def load_inputs(
+    files: Sequence[Path], databases: Sequence[str], against: Sequence[Path] = ()
+) -> Inputs:
+    """Records from FILEs, or from the workspace's imports when no FILE is given."""
+    ws = None
+    if files:
+        results = read_files(files, databases)
+        searched = [str(p) for p in files]
+    else:
+        if databases:
+            raise UsageError(
+                "--database needs FILE arguments",
+                hint="in a review workspace the database of each import is known",
+            )
+        from cen_search.workspace import Workspace
+
+        try:
+            ws = Workspace.find()
+        except WorkspaceError:
+            raise UsageError(
+                "no FILE given and this folder is not a review workspace",
+                hint="give export files (cen-search dedupe medline.txt embase.ris), or cd into "
+                "a review created with cen-search init",
+            ) from None
+        results = ws.read_imports(_output.RichReporter())
+        for result in results:
+            _report_issues(result)
+        if not results:
+            raise WorkspaceError(
+                f"{ws.root}: the review has no imports yet",
+                hint="cen-search import FILE --database NAME",
+            )
+        searched = [r.file for r in results]
+    previous_results = read_files(against, []) if against else []
+    known = {r.sha256 for r in results}
+    for result in previous_results:
+        if result.sha256 in known:
+            raise UsageError(
+                f"{result.file}: given both as a new file and with --against",
+                hint="give each file once",
+            )
+    return Inputs(
+        records=[rec for r in results for rec in r.records],
+        results=[*results, *previous_results],
+        previous_records=[rec for r in previous_results for rec in r.records],
+        against=bool(against),
+        workspace=ws,
+        searched=[*searched, *(str(p) for p in against)],
+    )

@@ -1,0 +1,293 @@
+"""``cen-search strategy translate|run|report``: translate, run on open APIs, PRISMA-S table.
+
+Registered on the ``strategy`` group by :func:`register_run` (called from
+:mod:`cen_search.cli.strategy`). Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cen_search.cli import _output
+
+_TARGET_HELP = "pubmed, europepmc or openalex."
+
+
+def _workspace(start: Path | None, *, required: bool) -> Any:
+    from cen_search.errors import WorkspaceError
+    from cen_search.workspace import Workspace
+
+    for candidate in (start, None):
+        try:
+            return Workspace.find(candidate)
+        except WorkspaceError:
+            continue
+    if required:
+        return Workspace.find(None)  # raises with the hint
+    return None
+
+
+def _settings(workspace: Any, flags: dict[str, str | None]) -> Any:
+    from cen_search.config import resolve
+
+    if workspace is not None:
+        return workspace.resolve_settings(flags)
+    return resolve(flags=flags)
+
+
+def _load(path: Path) -> Any:
+    from cen_search.strategies import load_strategy
+
+    return load_strategy(path)
+
+
+def _print_translation(translation: Any, *, verbose: bool) -> None:
+    for line in translation.lines:
+        label = line.label or line.key
+        query = line.display_history() if translation.target == "pubmed" else line.query
+        if not line.runnable:
+            query = "(cannot run: see below)"
+        _output.out.print(f"{label:>6}  {query}", markup=False, highlight=False, soft_wrap=True)
+    kept = [f for f in translation.findings if verbose or f.lossiness.value != "exact"]
+    if kept:
+        _output.err.print("")
+    for finding in kept:
+        where = f"line {finding.key}"
+        if finding.span:
+            where += f":{finding.span[0] + 1}"
+        arrow = f" -> {finding.rendered}" if finding.rendered else ""
+        _output.err.print(
+            f"{where}: {finding.lossiness.value}: {finding.construct} {finding.written}{arrow}: "
+            f"{finding.reason}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    verdict = "nothing dropped" if translation.equivalent else "NOT equivalent: part dropped"
+    inexact = [f for f in translation.findings if f.lossiness.value != "exact"]
+    _output.say(
+        f"final line {translation.final_key}: {translation.lossiness.value} ({verdict}); "
+        f"{len(inexact)} construct(s) not carried over exactly"
+    )
+
+
+def translate_cmd(
+    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    to: str = typer.Option(..., "--to", help=f"Target syntax: {_TARGET_HELP}"),
+    section: int = typer.Option(
+        0, "--section", help="Section of a multi-database file (0 = first)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the translation as JSON."),
+    all_findings: bool = typer.Option(
+        False, "--all", help="Also list constructs translated exactly."
+    ),
+) -> None:
+    """Translate a strategy to PubMed, Europe PMC or OpenAlex, marking each construct exact,
+    approximate or dropped, with the reason.
+
+    Prints one query per line (PubMed: with history keys #k), then every construct that was
+    not carried over exactly. The exit code is 0 even when something was dropped.
+
+    Examples:
+
+    \b
+      cen-search strategy translate strategies/medline.txt --to pubmed
+      cen-search strategy translate strategies/medline.txt --to openalex --json
+    """
+    with _output.boundary():
+        from cen_search.strategies.translate import translate
+
+        translation = translate(_load(file), to.lower(), section=section)
+        if as_json:
+            _output.emit_json({"translation": translation.to_dict()})
+            return
+        _print_translation(translation, verbose=all_findings)
+
+
+def run_cmd(
+    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    on: str = typer.Option(..., "--on", help=f"Service to run it on: {_TARGET_HELP}"),
+    date_from: str = typer.Option(
+        "", "--from", help="Entry/creation date from (YYYY-MM-DD): for update searches."
+    ),
+    date_to: str = typer.Option("", "--to", help="Entry/creation date to (YYYY-MM-DD)."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show the requests (and OpenAlex cost) without sending them."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    final_only: bool = typer.Option(
+        False, "--final-only", help="Count only the lines the final line needs."
+    ),
+    section: int = typer.Option(0, "--section", help="Section of a multi-database file."),
+    email: str | None = typer.Option(
+        None, "--email", help="Contact e-mail for the services (else CEN_SEARCH_CONTACT_EMAIL)."
+    ),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Another endpoint (mirror, test server)."
+    ),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds per request before retrying."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Folder for cached responses."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the cache."),
+) -> None:
+    """Run a strategy line by line on an open API, import the results into the review, and
+    record the run (runs/<strategy>/<date>.json).
+
+    --from/--to restrict on the date records entered the database (PubMed EDAT, Europe PMC
+    first index date, OpenAlex creation date), as annual update searches need. Exit code 3
+    when the service fails after retries or its quota runs out.
+
+    Examples:
+
+    \b
+      cen-search strategy run strategies/medline.txt --on pubmed
+      cen-search strategy run strategies/medline.txt --on pubmed --from 2024-05-01
+      cen-search strategy run strategies/medline.txt --on openalex --dry-run
+    """
+    with _output.boundary():
+        from cen_search.http import make_session
+        from cen_search.strategies.run_targets import RunOptions
+        from cen_search.strategies.runner import Access, run_strategy
+
+        target = on.lower()
+        workspace = _workspace(file.parent, required=not dry_run)
+        settings = _settings(
+            workspace,
+            {
+                "contact_email": email,
+                "cache_dir": str(cache_dir) if cache_dir else None,
+            },
+        )
+        key = {"pubmed": settings.ncbi_api_key, "openalex": settings.openalex_api_key}.get(
+            target, ""
+        )
+        if not settings.contact_email and not dry_run:
+            _output.warn(
+                "no contact e-mail configured: set CEN_SEARCH_CONTACT_EMAIL or "
+                "contact_email in cen-search.toml (services ask for one)"
+            )
+        session = make_session(
+            contact_email=settings.contact_email,
+            secrets=[settings.ncbi_api_key, settings.openalex_api_key],
+            cache_dir=str(Path(settings.cache_dir) / "http"),
+            use_cache=not no_cache,
+        )
+        access = Access(
+            session=session,
+            base_url=base_url,
+            timeout=timeout,
+            api_key=key,
+            email=settings.contact_email,
+        )
+        result = run_strategy(
+            _load(file),
+            target,
+            access=access,
+            date_from=date_from or None,
+            date_to=date_to or None,
+            workspace=workspace,
+            dry_run=dry_run,
+            section=section,
+            only_final=final_only,
+            reporter=_output.RichReporter(),
+            options=RunOptions.from_table(settings.table("strategy_run")),
+        )
+        if dry_run:
+            if as_json:
+                _output.emit_json(
+                    {
+                        "plan": list(result.plan),
+                        "estimated_cost_usd": result.estimated_cost_usd,
+                        "translation": result.translation.to_dict(),
+                    }
+                )
+            else:
+                for line in result.plan:
+                    _output.out.print(line, markup=False, highlight=False, soft_wrap=True)
+            return
+        if as_json:
+            _output.emit_json({"run": result.record, "record_path": str(result.record_path)})
+            return
+        _print_run(result, workspace)
+
+
+def _print_run(result: Any, workspace: Any) -> None:
+    for line in result.record.get("lines", []):
+        count = line.get("count")
+        shown = "skipped" if count is None else f"{count:,}"
+        recorded = line.get("recorded_hits")
+        extra = f" (recorded {recorded:,})" if recorded is not None else ""
+        _output.out.print(f"{line['key']:>6}  {shown}{extra}", markup=False, highlight=False)
+    for warning in result.warnings:
+        _output.warn(warning)
+    if not result.translation.equivalent:
+        _output.warn(
+            "the translation dropped part of the strategy: the run is not equivalent "
+            "(see `cen-search strategy translate`)"
+        )
+    summary = f"{result.total:,} records on {result.target}"
+    if result.imported is not None:
+        entry = result.imported.entry
+        summary += f"; imported as {entry.file}" + (
+            " (already imported)" if result.imported.already_imported else ""
+        )
+    new = result.record.get("new_since")
+    if new:
+        summary += f"; {new['count']} new since {new['run_at']}"
+    _output.say(summary)
+    if result.record_path is not None:
+        _output.say(f"run record: {workspace.relative(result.record_path)}")
+
+
+def report_cmd(
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write the Markdown table here."
+    ),
+    csv_path: Path | None = typer.Option(None, "--csv", help="Write the table as CSV here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+) -> None:
+    """Write the PRISMA-S search table of the review (database, platform, coverage, date
+    searched, limits, records, strategy text) as Markdown and/or CSV.
+
+    Without -o or --csv the Markdown goes to standard output.
+
+    Examples:
+
+    \b
+      cen-search strategy report -o searches.md --csv searches.csv
+      cen-search strategy report > searches.md
+    """
+    with _output.boundary():
+        from dataclasses import asdict
+
+        from cen_search.strategies.report import to_markdown, write_report
+
+        workspace = _workspace(None, required=True)
+        rows = write_report(
+            workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
+        )
+        if as_json:
+            _output.emit_json({"searches": [asdict(row) for row in rows]})
+        elif output is None and csv_path is None:
+            _output.out.print(
+                to_markdown(rows, title=workspace.settings.title),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        else:
+            written = [str(p) for p in (output, csv_path) if p is not None]
+            _output.say(f"{len(rows)} search(es) written to {', '.join(written)}")
+
+
+def register_run(strategy_app: typer.Typer) -> None:
+    """Add ``translate``, ``run`` and ``report`` to the ``strategy`` command group."""
+    strategy_app.command(
+        "translate", short_help="Translate a strategy to PubMed, Europe PMC or OpenAlex."
+    )(translate_cmd)
+    strategy_app.command(
+        "run", short_help="Run a strategy on PubMed, Europe PMC or OpenAlex and import the results."
+    )(run_cmd)
+    strategy_app.command("report", short_help="Write the PRISMA-S search table.")(report_cmd)

@@ -1,0 +1,40 @@
+"""Deduplication of bibliographic records: normalise -> block -> score -> rules -> cluster -> merge.
+
+Public API (the CLI and library users call only these):
+
+* :func:`deduplicate` -- clusters of duplicate records, a ranked review queue, explanations;
+* :func:`explain` -- the evidence and deciding rule for any two records;
+* :func:`merge_cluster` -- one record per cluster, listing every member (see
+  :mod:`cen_search.dedupe.merge` for where members are kept: raw ``CEN-MEMBER`` fields);
+* values in :mod:`cen_search.dedupe.model`.
+"""
+
+from __future__ import annotations
+
+from cen_search.dedupe.engine import deduplicate, explain
+from cen_search.dedupe.merge import MEMBER_TAG, Member, members_of, merge_cluster
+from cen_search.dedupe.model import (
+    Cluster,
+    DedupeOptions,
+    DedupeResult,
+    PairDecision,
+    PairVerdict,
+    PreprintPolicy,
+    Verdict,
+)
+
+__all__ = [
+    "MEMBER_TAG",
+    "Cluster",
+    "DedupeOptions",
+    "DedupeResult",
+    "Member",
+    "PairDecision",
+    "PairVerdict",
+    "PreprintPolicy",
+    "Verdict",
+    "deduplicate",
+    "explain",
+    "members_of",
+    "merge_cluster",
+]

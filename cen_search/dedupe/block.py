@@ -1,0 +1,154 @@
+"""Blocking: which pairs of records are worth comparing at all.
+
+Several exact composite keys over normalised fields (DOI; title; title opening + year; first
+author + year; journal initials + volume + first page; year + volume + first page; first
+author + first page; abstract opening) plus one fuzzy key (the two rarest title words, which
+survive typos, truncation and word-order changes). A block larger than ``max_block`` is not
+expanded to all its pairs: its members are sorted by title and each is paired with its next
+``window`` neighbours (sorted neighbourhood), which keeps the number of comparisons near-linear.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from cen_search.dedupe.keys import Keys
+
+_STOP = frozenset(
+    "a an the of and or in on for to with by from at as is are was were be its their this that "
+    "study analysis patients effect effects use using based new case report review".split()
+)
+
+KeyFunction = Callable[[Keys], Iterable[str]]
+
+
+def _doi(k: Keys) -> Iterable[str]:
+    return (k.doi,) if k.doi else ()
+
+
+def _title(k: Keys) -> Iterable[str]:
+    out = []
+    for t in (k.title, k.title_alt):
+        if len(t) >= 12:
+            out.append(t)
+    return out
+
+
+def _title_opening_year(k: Keys) -> Iterable[str]:
+    out = []
+    for t in (k.title, k.title_alt):
+        words = t.split()
+        if len(words) >= 4:
+            opening = " ".join(words[:5])
+            out.append(f"{opening}|{k.year or ''}")
+            out.append(f"{opening}|{k.first_author}")
+    return out
+
+
+def _author_year(k: Keys) -> Iterable[str]:
+    if k.first_author and k.year:
+        return (f"{k.first_author}|{k.year}",)
+    return ()
+
+
+def _journal_initials(k: Keys) -> str:
+    return "".join(w[0] for w in k.journal[0]) if k.journal else ""
+
+
+def _journal_volume_page(k: Keys) -> Iterable[str]:
+    if k.journal and k.volume and k.has_pages:
+        page = k.page_start or k.article_number
+        return tuple(f"{''.join(w[0] for w in j)}|{k.volume}|{page}" for j in k.journal)
+    return ()
+
+
+def _year_volume_page(k: Keys) -> Iterable[str]:
+    if k.year and k.volume and k.has_pages:
+        return (f"{k.year}|{k.volume}|{k.page_start or k.article_number}",)
+    return ()
+
+
+def _author_page(k: Keys) -> Iterable[str]:
+    if k.first_author and k.has_pages:
+        return tuple(f"{k.first_author}|{p}" for p in sorted(k.page_starts)[:3]) or (
+            f"{k.first_author}|{k.article_number}",
+        )
+    return ()
+
+
+def _abstract(k: Keys) -> Iterable[str]:
+    return (k.abstract[:120],) if len(k.abstract) >= 120 else ()
+
+
+EXACT_KEYS: tuple[tuple[str, KeyFunction], ...] = (
+    ("doi", _doi),
+    ("title", _title),
+    ("title-opening", _title_opening_year),
+    ("author-year", _author_year),
+    ("journal-volume-page", _journal_volume_page),
+    ("year-volume-page", _year_volume_page),
+    ("author-page", _author_page),
+    ("abstract", _abstract),
+)
+
+
+def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
+    """The two rarest informative title words of each record (the fuzzy key)."""
+    frequency: Counter[str] = Counter()
+    for k in keys:
+        frequency.update(k.title_tokens)
+    out: list[tuple[str, ...]] = []
+    for k in keys:
+        words = [w for w in k.title_tokens if len(w) > 2 and w not in _STOP and not w.isdigit()]
+        words.sort(key=lambda w: (frequency[w], w))
+        if len(words) >= 3:
+            out.append((f"{words[0]}|{words[1]}", f"{words[0]}|{words[2]}", f"{words[1]}|{words[2]}"))
+        elif len(words) == 2:
+            out.append((f"{min(words)}|{max(words)}",))
+        else:
+            out.append(())
+    return out
+
+
+def candidate_pairs(
+    keys: Sequence[Keys], *, ids: Sequence[str] | None = None, max_block: int = 40,
+    window: int = 6,
+) -> set[tuple[int, int]]:
+    """All pairs ``(i, j)`` with ``i < j`` that share at least one blocking key.
+
+    ``ids`` (stable record ids) break ties when large blocks are sorted, so the pairs do not
+    depend on the input order.
+    """
+    order = ids if ids is not None else [f"{i:012d}" for i in range(len(keys))]
+    pairs: set[tuple[int, int]] = set()
+    fuzzy = _rare_word_keys(keys)
+    functions: list[Callable[[int], Iterable[str]]] = [
+        (lambda i, f=f: f(keys[i])) for _, f in EXACT_KEYS  # type: ignore[misc]
+    ]
+    functions.append(lambda i: fuzzy[i])
+    for get in functions:
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i in range(len(keys)):
+            for value in get(i):
+                blocks[value].append(i)
+        for members in blocks.values():
+            if len(members) > 1:
+                _add_block(pairs, members, keys, order, max_block=max_block, window=window)
+    return pairs
+
+
+def _add_block(
+    pairs: set[tuple[int, int]], members: list[int], keys: Sequence[Keys], order: Sequence[str],
+    *, max_block: int, window: int,
+) -> None:
+    members = sorted(set(members))
+    if len(members) <= max_block:
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                pairs.add((i, j))
+        return
+    ordered = sorted(members, key=lambda i: (keys[i].title, order[i]))
+    for x, i in enumerate(ordered):
+        for j in ordered[x + 1 : x + 1 + window]:
+            pairs.add((i, j) if i < j else (j, i))

@@ -1,0 +1,160 @@
+"""People's decisions on duplicate pairs, kept in the review workspace.
+
+Decisions live in ``dedupe/decisions.jsonl``: an append-only log, one JSON object per line::
+
+    {"a": "3f2a9c0d1e4b:12", "b": "8c1d2e3f4a5b:3", "decision": "same",
+     "by": "jt", "at": "2026-11-26T10:02:11+00:00", "source": "review", "note": ""}
+
+Pairs are named by :data:`~cen_search.models.RecordId` (stable across runs and re-imports), so
+a decision survives re-running ``cen-search dedupe``. The log only grows: a later line about the
+same pair wins, and ``"decision": "undone"`` withdraws the earlier decision (the ``u`` key of the
+interactive review). Nothing here prints; writes go through :mod:`cen_search.fsutil`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cen_search.dedupe.model import PairDecision
+from cen_search.errors import WorkspaceError
+from cen_search.fsutil import append_jsonl, read_jsonl
+from cen_search.models import RecordId
+
+DECISIONS_PATH = Path("dedupe") / "decisions.jsonl"
+"""Where the log lives, relative to the review folder."""
+
+SAME = "same"
+DIFFERENT = "different"
+UNDONE = "undone"
+_VALUES = {SAME, DIFFERENT, UNDONE}
+
+PairKey = tuple[RecordId, RecordId]
+"""A pair of record ids in sorted order: the identity of a pair whatever order it came in."""
+
+
+def pair_key(a: str, b: str) -> PairKey:
+    """The order-independent key of a pair (``pair_key(b, a) == pair_key(a, b)``)."""
+    first, second = sorted((a, b))
+    return RecordId(first), RecordId(second)
+
+
+def now_iso() -> str:
+    """The current time as an ISO 8601 timestamp in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def default_reviewer() -> str:
+    """Who is deciding: ``CEN_SEARCH_REVIEWER`` if set, else the login name, else ""."""
+    configured = os.environ.get("CEN_SEARCH_REVIEWER", "").strip()
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, some CI runners)
+        return ""
+
+
+def make_decision(
+    a: str, b: str, *, same: bool, by: str = "", at: str = "", note: str = ""
+) -> PairDecision:
+    """A :class:`PairDecision` on a pair, ids in sorted order, stamped now unless ``at`` given."""
+    first, second = pair_key(a, b)
+    return PairDecision(a=first, b=second, same=same, by=by, at=at or now_iso(), note=note)
+
+
+def _entry(decision: PairDecision, *, source: str) -> dict[str, Any]:
+    first, second = pair_key(decision.a, decision.b)
+    return {
+        "a": first,
+        "b": second,
+        "decision": SAME if decision.same else DIFFERENT,
+        "by": decision.by,
+        "at": decision.at or now_iso(),
+        "source": source,
+        "note": decision.note,
+    }
+
+
+def append_decisions(
+    path: str | Path, decisions: Iterable[PairDecision], *, source: str = "review"
+) -> int:
+    """Append ``decisions`` to the log at ``path`` in one write; returns how many."""
+    entries = [_entry(decision, source=source) for decision in decisions]
+    append_jsonl(path, *entries)
+    return len(entries)
+
+
+def append_undo(
+    path: str | Path, a: str, b: str, *, by: str = "", at: str = "", source: str = "review"
+) -> None:
+    """Withdraw the decision on the pair ``a``/``b`` (a later line wins, so this undoes it)."""
+    first, second = pair_key(a, b)
+    append_jsonl(
+        path,
+        {
+            "a": first,
+            "b": second,
+            "decision": UNDONE,
+            "by": by,
+            "at": at or now_iso(),
+            "source": source,
+            "note": "",
+        },
+    )
+
+
+def _parse(
+    entry: dict[str, Any], *, path: Path, number: int
+) -> tuple[PairKey, PairDecision | None]:
+    a, b, value = entry.get("a"), entry.get("b"), entry.get("decision")
+    if not isinstance(a, str) or not isinstance(b, str) or not a or not b or value not in _VALUES:
+        raise WorkspaceError(
+            f"{path}: entry {number} is not a decision on a pair "
+            f'(needs "a", "b" and "decision" one of same/different/undone)',
+            hint="this log is append-only; restore the entry from version control",
+        )
+    key = pair_key(a, b)
+    if value == UNDONE:
+        return key, None
+    decision = PairDecision(
+        a=key[0],
+        b=key[1],
+        same=value == SAME,
+        by=str(entry.get("by", "")),
+        at=str(entry.get("at", "")),
+        note=str(entry.get("note", "")),
+    )
+    return key, decision
+
+
+def current_decisions(path: str | Path) -> dict[PairKey, PairDecision]:
+    """The decisions in force: the last line about each pair wins; undone pairs are absent."""
+    path = Path(path)
+    state: dict[PairKey, PairDecision] = {}
+    for number, entry in enumerate(read_jsonl(path), start=1):
+        key, decision = _parse(entry, path=path, number=number)
+        if decision is None:
+            state.pop(key, None)
+        else:
+            state[key] = decision
+    return state
+
+
+def changes(
+    current: Mapping[PairKey, PairDecision], incoming: Iterable[PairDecision]
+) -> list[PairDecision]:
+    """The decisions in ``incoming`` that would change ``current`` (so re-importing the same
+    decisions file appends nothing). The last of several incoming decisions on a pair wins."""
+    latest: dict[PairKey, PairDecision] = {}
+    for decision in incoming:
+        latest[pair_key(decision.a, decision.b)] = decision
+    return [
+        decision
+        for key, decision in latest.items()
+        if key not in current or current[key].same != decision.same
+    ]

@@ -1,0 +1,219 @@
+"""The matching keys of one record, computed once per record before blocking and scoring."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cen_search.dedupe import normalise as n
+from cen_search.fields import clean_doi
+from cen_search.models import Author, Record, RecordType
+from cen_search.names import parse_author
+
+_PREPRINT_DOI = ("10.1101/", "10.48550/", "10.21203/", "10.2139/", "10.20944/", "10.31234/",
+                 "10.31219/", "10.31235/", "10.35542/")
+_PREPRINT_VENUE = re.compile(r"\b(?:arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|ssrn|research square|"
+                             r"preprints?|osf preprints|authorea|chemrxiv|eartharxiv)\b")
+_COCHRANE = re.compile(r"10\.1002/14651858\.(cd\d{6})(?:\.(pub\d+))?", re.IGNORECASE)
+_CONFERENCE = re.compile(r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
+                         r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b")
+_RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
+_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
+_PREPRINT = RecordType.PREPRINT
+_ARTICLE = RecordType.ARTICLE
+_ARTICLE_TYPES = frozenset({RecordType.ARTICLE, RecordType.REVIEW})
+_CONFERENCE_TYPES = frozenset({RecordType.CONFERENCE_ABSTRACT, RecordType.CONFERENCE_PAPER})
+_TRANSLATED_TITLE_TAGS = frozenset({"TT", "translated_title", "title_translated", "TRANSLATED_TITLE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Normalised matching keys of one record (see :mod:`cen_search.dedupe.normalise`)."""
+
+    title: str
+    """Main title: folded words joined by spaces."""
+    title_alt: str
+    """Alternative (translated) title given in brackets or after a separator, or ""."""
+    title_tokens: frozenset[str]
+    numbers: tuple[str, ...]
+    """Numbers stated in the title (``Part II`` -> ``("2",)``)."""
+    flags: frozenset[str]
+    """Item kinds the title announces: erratum, retraction, comment, reply, protocol ..."""
+    families: tuple[str, ...]
+    """Normalised family names of the personal authors, in order."""
+    author_words: tuple[frozenset[str], ...]
+    """All name words (2+ letters) of each author, for tolerant matching."""
+    initials: tuple[str, ...]
+    groups: tuple[str, ...]
+    """Group or corporate authors, normalised."""
+    year: int | None
+    journal: tuple[tuple[str, ...], ...]
+    """Normalised container name(s): full and abbreviated when both are known."""
+    volume: str
+    issue: str
+    page_start: str
+    page_end: str
+    page_starts: frozenset[str]
+    """Every start page given (several ranges: ``"230-5, 246-51"``)."""
+    article_number: str
+    doi: str
+    cochrane: str
+    cochrane_version: str
+    abstract: str
+    conference: bool
+    """A conference paper or abstract (by type, or by a proceedings-like venue)."""
+    journal_article: bool
+    """Typed as a journal article by its source."""
+    preprint: bool
+    issn: frozenset[str]
+    isbn: frozenset[str]
+
+    @property
+    def first_author(self) -> str:
+        return self.families[0] if self.families else (self.groups[0] if self.groups else "")
+
+    @property
+    def has_pages(self) -> bool:
+        return bool(self.page_start or self.article_number)
+
+
+def _authors(record: Record) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], tuple[str, ...],
+                                     tuple[str, ...]]:
+    authors = list(record.authors)
+    raws = [a.raw for a in authors]
+    repaired = n.repair_author_strings(raws)
+    if len(repaired) != len(raws):
+        authors = [parse_author(r) for r in repaired]
+    families: list[str] = []
+    words: list[frozenset[str]] = []
+    initials: list[str] = []
+    groups: list[str] = []
+    for author in authors:
+        kind, family, name_words, initial = _author_key(author)
+        if kind == "group":
+            groups.append(family)
+        elif kind == "person":
+            families.append(family)
+            words.append(name_words)
+            initials.append(initial)
+    return tuple(families), tuple(words), tuple(initials), tuple(groups)
+
+
+@lru_cache(maxsize=131072)
+def _author_key(author: Author) -> tuple[str, str, frozenset[str], str]:
+    """(kind, family key or group name, name words, first initial); kind is "person",
+    "group" or "" (placeholders like "Anonymous")."""
+    if n.is_placeholder_author(author.raw):
+        return "", "", frozenset(), ""
+    if author.organisation or (not author.given and len(n.words(n.fold(author.raw))) > 3):
+        key = " ".join(n.words(n.fold(author.raw)))
+        return ("group" if key else ""), key, frozenset(), ""
+    family = n.family_key(author.family or author.raw)
+    if not family:
+        return "", "", frozenset(), ""
+    all_words = n.words(n.fold(f"{author.family} {author.given}" if author.family
+                               else author.raw))
+    initial = (author.initials or author.given[:1]).lower()[:1]
+    return "person", family, frozenset(w for w in all_words if len(w) >= 2) | {family}, initial
+
+
+_DATE_LIKE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
+    pages = record.pages
+    if (pages.raw or pages.start) and _DATE_LIKE.search(f"{pages.raw} {pages.start}"):
+        # "01-Jun": a page range a spreadsheet turned into a date
+        return "", "", frozenset(), ""
+    start = n.page_number(pages.start)
+    end = n.page_number(pages.end)
+    if start and end and len(end) < len(start) and int(start[: len(start) - len(end)] + end) >= int(start):
+        end = start[: len(start) - len(end)] + end
+    starts = {start} if start else set()
+    for match in _RANGE.finditer(pages.raw or ""):
+        starts.add(str(int(match.group(2))))
+    if not start and not end and not pages.article_number and pages.raw:
+        start = n.page_number(pages.raw)
+        if start:
+            starts.add(start)
+    article = n.page_number(pages.article_number)
+    if article and article == start:
+        article = ""
+    if end and start and end == start:
+        end = ""
+    return start, end, frozenset(starts), article
+
+
+def _doi(record: Record) -> str:
+    if record.doi:
+        return record.doi
+    for value in record.urls:
+        if "doi" in value.lower():
+            doi = clean_doi(value)
+            if doi:
+                return doi
+    for tag, value in record.raw:
+        if tag.upper() in ("DO", "DOI", "DI", "R2") and _DOI_IN_TEXT.search(value):
+            return clean_doi(value)
+    return ""
+
+
+def record_keys(record: Record) -> Keys:
+    """Compute the matching keys of one record."""
+    main, alt = n.clean_title(record.title)
+    if not alt:
+        for tag, value in record.raw:
+            if tag in _TRANSLATED_TITLE_TAGS and value:
+                alt = n.clean_title(value)[0]
+                break
+    main_words = n.title_words(main)
+    alt_words = n.title_words(alt) if alt else ()
+    families, author_words, initials, groups = _authors(record)
+    journals = []
+    for value in (record.container, record.container_abbrev):
+        if value:
+            key = n.journal_key(value)
+            if key and key not in journals:
+                journals.append(key)
+    start, end, starts, article = _pages(record)
+    doi = _doi(record)
+    cochrane = _COCHRANE.search(doi) if doi else None
+    venue = " ".join(" ".join(j) for j in journals)
+    preprint = (
+        record.type is _PREPRINT
+        or bool(_PREPRINT_VENUE.search(venue))
+        or (doi.startswith(_PREPRINT_DOI) and not venue)
+    )
+    conference = record.type in _CONFERENCE_TYPES or (
+        record.type is not _ARTICLE and bool(_CONFERENCE.search(venue))
+    )
+    abstract_words = n.words(n.fold(record.abstract[:800])) if record.abstract else []
+    return Keys(
+        title=" ".join(main_words),
+        title_alt=" ".join(alt_words),
+        title_tokens=frozenset(main_words) | frozenset(alt_words),
+        numbers=n.numbers_in(main_words),
+        flags=n.title_flags(record.title),
+        families=families,
+        author_words=author_words,
+        initials=initials,
+        groups=groups,
+        year=record.year,
+        journal=tuple(journals),
+        volume=n.clean_volume(record.volume),
+        issue=n.clean_issue(record.issue),
+        page_start=start,
+        page_end=end,
+        page_starts=starts,
+        article_number=article,
+        doi=doi,
+        cochrane=cochrane.group(1).lower() if cochrane else "",
+        cochrane_version=(cochrane.group(2) or "pub1").lower() if cochrane else "",
+        abstract=" ".join(abstract_words[:150]),
+        conference=conference,
+        journal_article=record.type in _ARTICLE_TYPES,
+        preprint=preprint,
+        issn=frozenset(record.issn),
+        isbn=frozenset(record.isbn),
+    )

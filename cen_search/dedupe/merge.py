@@ -1,0 +1,128 @@
+"""One record per cluster: the most complete member, filled from the others, listing them all.
+
+Provenance of a merged record. The merged record is the kept member (its ``provenance`` is the
+kept member's) with:
+
+* every empty mapped field filled from the first other member that has it (members in order
+  of completeness); tuple fields (ISSNs, ISBNs, URLs, accession numbers, keywords) are united;
+* one raw field ``("CEN-MEMBER", "<database>\\t<key>\\t<file>\\t<record id>")`` per member,
+  the kept one first, so nothing is lost (read them back with :func:`members_of`);
+* one note (``notes``) ``"cen-search: merged N records: MEDLINE 123; Embase 456"`` that
+  survives export to any format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+from cen_search.models import Record
+
+MEMBER_TAG = "CEN-MEMBER"
+"""Raw tag carrying one member of a merged record (see module docstring)."""
+
+_SCALARS = (
+    "title", "year", "date", "container", "container_abbrev", "volume", "issue", "doi", "pmid",
+    "pmcid", "abstract", "language", "publisher", "database", "platform",
+)
+_TUPLES = ("issn", "isbn", "urls", "accession_numbers", "keywords")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One record merged into another."""
+
+    database: str
+    key: str
+    file: str
+    record_id: str
+
+
+def completeness(record: Record) -> tuple[int, ...]:
+    """Sort key: more filled fields, an abstract, a DOI, full pages, more authors first."""
+    pages = record.pages
+    return (
+        record.filled_fields(),
+        1 if record.abstract else 0,
+        1 if record.doi else 0,
+        1 if pages.start and pages.end or pages.article_number else 0,
+        len(record.authors),
+        len(record.title),
+    )
+
+
+def choose_kept(records: Sequence[Record]) -> int:
+    """Position of the most complete record (ties: the smallest stable id)."""
+    return min(
+        range(len(records)),
+        key=lambda i: (tuple(-v for v in completeness(records[i])), str(records[i].id)),
+    )
+
+
+def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Record:
+    """The most complete record of a cluster, with missing fields filled from the others and
+    every member (database and key) listed in ``raw`` (tag ``CEN-MEMBER``) and in ``notes``.
+
+    ``kept`` chooses the base record by position; by default the most complete one.
+    A single record is returned unchanged.
+    """
+    if not records:
+        raise ValueError("merge_cluster needs at least one record")
+    if len(records) == 1:
+        return records[0]
+    base_index = choose_kept(records) if kept is None else kept
+    base = records[base_index]
+    others = sorted(
+        (r for i, r in enumerate(records) if i != base_index),
+        key=lambda r: (tuple(-v for v in completeness(r)), str(r.id)),
+    )
+    changes: dict[str, object] = {}
+    for name in _SCALARS:
+        if not getattr(base, name):
+            for other in others:
+                value = getattr(other, name)
+                if value:
+                    changes[name] = value
+                    break
+    if not base.authors:
+        for other in others:
+            if other.authors:
+                changes["authors"] = other.authors
+                break
+    if not base.pages:
+        for other in others:
+            if other.pages:
+                changes["pages"] = other.pages
+                break
+    elif base.pages.start and not base.pages.end:
+        for other in others:
+            if other.pages.start == base.pages.start and other.pages.end:
+                changes["pages"] = other.pages
+                break
+    for name in _TUPLES:
+        united = tuple(dict.fromkeys(v for r in (base, *others) for v in getattr(r, name)))
+        if united != getattr(base, name):
+            changes[name] = united
+    ordered = [base, *others]
+    member_fields = tuple((MEMBER_TAG, _member_value(r)) for r in ordered)
+    summary = "; ".join(
+        f"{r.source_database or 'unknown database'} {r.key or r.id}" for r in ordered
+    )
+    changes["raw"] = tuple(f for f in base.raw if f[0] != MEMBER_TAG) + member_fields
+    changes["notes"] = (*base.notes, f"cen-search: merged {len(ordered)} records: {summary}")
+    valid = {f.name for f in fields(Record)}
+    return replace(base, **{k: v for k, v in changes.items() if k in valid})  # type: ignore[arg-type]
+
+
+def _member_value(record: Record) -> str:
+    parts = (record.source_database, record.key, record.provenance.file, str(record.id))
+    return "\t".join(p.replace("\t", " ") for p in parts)
+
+
+def members_of(record: Record) -> list[Member]:
+    """The members listed in a merged record (empty for a record that was not merged)."""
+    out = []
+    for value in record.raw_values(MEMBER_TAG):
+        parts = (value.split("\t") + ["", "", "", ""])[:4]
+        out.append(Member(*parts))
+    return out

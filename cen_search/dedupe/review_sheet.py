@@ -1,0 +1,370 @@
+"""Uncertain pairs for a person to decide: side-by-side fields, the review CSV, decision files.
+
+The review CSV (``--review pairs.csv``) has one row per uncertain pair, most likely duplicates
+first, with both records' fields side by side (``title_a``, ``title_b`` ...), a ``differs``
+column naming the fields that differ, and an empty ``decision`` column. Filled in (``same`` /
+``different``, or ``s``/``d``, ``yes``/``no``, ``1``/``0``; blank = undecided) it is read back
+with ``--decisions``. The same file drives ``cen-search dedupe review --review-file``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from unidecode import unidecode
+
+from cen_search.dedupe.decisions import PairKey, current_decisions, make_decision, pair_key
+from cen_search.dedupe.model import PairDecision, PairVerdict
+from cen_search.errors import InputError
+from cen_search.formats.textio import decode
+from cen_search.fsutil import atomic_open
+from cen_search.models import Record, RecordId
+
+COMPARED_FIELDS = (
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "type",
+)
+"""Fields shown side by side, in display order."""
+
+REVIEW_COLUMNS = (
+    "rank",
+    "decision",
+    "score",
+    "rule",
+    "differs",
+    "reasons",
+    "a_record_id",
+    "b_record_id",
+    "a_file",
+    "b_file",
+    "a_key",
+    "b_key",
+    "a_database",
+    "b_database",
+    *(f"{name}_{side}" for name in COMPARED_FIELDS for side in ("a", "b")),
+)
+"""Columns of the review CSV, in order."""
+
+_SAME = {"same", "s", "yes", "y", "1", "true", "duplicate", "dup"}
+_DIFFERENT = {"different", "d", "no", "n", "0", "false", "distinct", "diff"}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPair:
+    """One field of two records, side by side."""
+
+    name: str
+    a: str
+    b: str
+    differs: bool
+    """True when the values differ beyond case, accents, spacing and punctuation (for authors:
+    beyond given names written out or as initials)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """Which record one side of a pair is."""
+
+    record_id: RecordId
+    file: str = ""
+    key: str = ""
+    database: str = ""
+
+    def label(self) -> str:
+        """``database · file key`` for headers."""
+        where = f"{Path(self.file).name} #{self.key}" if self.file else self.record_id
+        return f"{self.database} · {where}" if self.database else where
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPair:
+    """An uncertain pair as a person reviews it."""
+
+    rank: int
+    """1 = most likely a duplicate."""
+    a: Side
+    b: Side
+    score: float
+    rule: str
+    reasons: tuple[str, ...]
+    fields: tuple[FieldPair, ...]
+    same: bool | None = None
+    """The decision: True same, False different, None undecided."""
+
+    @property
+    def key(self) -> PairKey:
+        return pair_key(self.a.record_id, self.b.record_id)
+
+    @property
+    def differs(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.differs)
+
+
+def _plain(value: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", unidecode(value).casefold())
+
+
+def _authors_key(value: str) -> str:
+    """``Gol, Elham Shafiei; Avital, Michel`` and ``Gol, E.S.; Avital, M.`` compare equal:
+    family names and first initials only."""
+    people = []
+    for person in value.split(";"):
+        family, _, given = person.partition(",")
+        people.append(_plain(family) + _plain(given)[:1])
+    return "|".join(people)
+
+
+def _differs(name: str, a: str, b: str) -> bool:
+    if name == "authors":
+        return _authors_key(a) != _authors_key(b)
+    return _plain(a) != _plain(b)
+
+
+def field_values(record: Record) -> dict[str, str]:
+    """The compared fields of a record as display strings."""
+    pages = record.pages
+    page_text = pages.raw or "-".join(p for p in (pages.start, pages.end) if p)
+    if not page_text:
+        page_text = pages.article_number
+    return {
+        "title": " ".join(record.title.split()),
+        "authors": "; ".join(author.display() for author in record.authors),
+        "year": str(record.year) if record.year else record.date,
+        "journal": record.container or record.container_abbrev,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": page_text,
+        "doi": record.doi,
+        "pmid": record.pmid,
+        "type": str(record.type),
+    }
+
+
+def compare_fields(a: Record, b: Record) -> tuple[FieldPair, ...]:
+    """Both records' compared fields side by side, with what differs marked."""
+    values_a, values_b = field_values(a), field_values(b)
+    return tuple(
+        FieldPair(
+            name,
+            values_a[name],
+            values_b[name],
+            _differs(name, values_a[name], values_b[name]),
+        )
+        for name in COMPARED_FIELDS
+    )
+
+
+def review_pairs(
+    records: Sequence[Record],
+    uncertain: Iterable[PairVerdict],
+    *,
+    labels: Sequence[str],
+    decisions: Mapping[PairKey, PairDecision] | None = None,
+) -> list[ReviewPair]:
+    """The uncertain pairs ranked by score (highest first), each with its current decision."""
+    ranked = sorted(uncertain, key=lambda v: (-v.score, v.a, v.b))
+    pairs: list[ReviewPair] = []
+    for rank, verdict in enumerate(ranked, start=1):
+        ra, rb = records[verdict.a], records[verdict.b]
+        key = pair_key(ra.id, rb.id)
+        decision = (decisions or {}).get(key)
+        pairs.append(
+            ReviewPair(
+                rank=rank,
+                a=Side(ra.id, ra.provenance.file, ra.key, labels[verdict.a]),
+                b=Side(rb.id, rb.provenance.file, rb.key, labels[verdict.b]),
+                score=verdict.score,
+                rule=verdict.rule,
+                reasons=tuple(verdict.reasons),
+                fields=compare_fields(ra, rb),
+                same=None if decision is None else decision.same,
+            )
+        )
+    return pairs
+
+
+def _decision_text(same: bool | None) -> str:
+    return "" if same is None else ("same" if same else "different")
+
+
+def _row(pair: ReviewPair) -> dict[str, str]:
+    row = {
+        "rank": str(pair.rank),
+        "decision": _decision_text(pair.same),
+        "score": f"{pair.score:.3f}",
+        "rule": pair.rule,
+        "differs": "; ".join(pair.differs),
+        "reasons": "; ".join(pair.reasons),
+        "a_record_id": pair.a.record_id,
+        "b_record_id": pair.b.record_id,
+        "a_file": pair.a.file,
+        "b_file": pair.b.file,
+        "a_key": pair.a.key,
+        "b_key": pair.b.key,
+        "a_database": pair.a.database,
+        "b_database": pair.b.database,
+    }
+    for item in pair.fields:
+        row[f"{item.name}_a"] = item.a
+        row[f"{item.name}_b"] = item.b
+    return row
+
+
+def write_review_csv(path: str | Path, pairs: Sequence[ReviewPair]) -> None:
+    """Write the review CSV atomically."""
+    with atomic_open(path, newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(REVIEW_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_row(pair) for pair in pairs)
+
+
+def parse_decision(value: str, *, where: str = "") -> bool | None:
+    """``same``/``s``/``yes``/``1`` -> True; ``different``/``d``/``no``/``0`` -> False;
+    blank -> None (undecided). Anything else is an :class:`InputError` naming ``where``."""
+    text = value.strip().casefold()
+    if not text:
+        return None
+    if text in _SAME:
+        return True
+    if text in _DIFFERENT:
+        return False
+    raise InputError(
+        f"{where}: decision {value.strip()!r} is not one of same/different",
+        hint="write same (or s, yes, 1), different (or d, no, 0), or leave it blank",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    columns: list[str]
+    rows: list[dict[str, str]]
+    delimiter: str
+
+
+def _read_sheet(path: Path) -> _Sheet:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    text = decode(data, path=str(path)).text
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [name.strip() for name in (reader.fieldnames or [])]
+    reader.fieldnames = columns
+    missing = [name for name in ("a_record_id", "b_record_id", "decision") if name not in columns]
+    if missing:
+        raise InputError(
+            f"{path}: not a review file (no {', '.join(missing)} column)",
+            hint="use the CSV written by cen-search dedupe --review, with its header kept",
+        )
+    rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
+
+
+def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
+    a_id, b_id = row["a_record_id"].strip(), row["b_record_id"].strip()
+    if not a_id or not b_id:
+        raise InputError(
+            f"{where}: a_record_id or b_record_id is empty",
+            hint="keep the record id columns as written by --review",
+        )
+    try:
+        score = float(row.get("score") or 0)
+    except ValueError:
+        score = 0.0
+    fields = tuple(
+        FieldPair(
+            name,
+            row.get(f"{name}_a", ""),
+            row.get(f"{name}_b", ""),
+            _differs(name, row.get(f"{name}_a", ""), row.get(f"{name}_b", "")),
+        )
+        for name in COMPARED_FIELDS
+    )
+    reasons = tuple(r.strip() for r in row.get("reasons", "").split(";") if r.strip())
+    return ReviewPair(
+        rank=int(row["rank"]) if row.get("rank", "").strip().isdigit() else 0,
+        a=Side(
+            RecordId(a_id), row.get("a_file", ""), row.get("a_key", ""), row.get("a_database", "")
+        ),
+        b=Side(
+            RecordId(b_id), row.get("b_file", ""), row.get("b_key", ""), row.get("b_database", "")
+        ),
+        score=score,
+        rule=row.get("rule", ""),
+        reasons=reasons,
+        fields=fields,
+        same=parse_decision(row.get("decision", ""), where=where),
+    )
+
+
+def read_review_csv(path: str | Path) -> list[ReviewPair]:
+    """The pairs of a review CSV with their decisions (errors name the file and line)."""
+    path = Path(path)
+    sheet = _read_sheet(path)
+    pairs = [
+        _pair_from_row(row, where=f"{path}:{line}") for line, row in enumerate(sheet.rows, start=2)
+    ]
+    for number, pair in enumerate(pairs, start=1):
+        if not pair.rank:
+            pairs[number - 1] = replace(pair, rank=number)
+    return pairs
+
+
+def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]) -> int:
+    """Write decisions into the ``decision`` column of an existing review CSV, keeping every
+    other column and row as it was; returns how many rows changed."""
+    path = Path(path)
+    sheet = _read_sheet(path)
+    changed = 0
+    for row in sheet.rows:
+        key = pair_key(row["a_record_id"].strip(), row["b_record_id"].strip())
+        if key in decisions:
+            text = _decision_text(decisions[key])
+            if row.get("decision", "") != text:
+                row["decision"] = text
+                changed += 1
+    with atomic_open(path, newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=sheet.columns, delimiter=sheet.delimiter, lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(sheet.rows)
+    return changed
+
+
+def read_decisions(path: str | Path, *, by: str = "") -> tuple[PairDecision, ...]:
+    """Decisions from a file given with ``--decisions``: a filled-in review CSV (blank rows are
+    skipped) or a ``decisions.jsonl`` log copied from another review."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", hint="give the review CSV you filled in")
+    if path.suffix.lower() in (".jsonl", ".json"):
+        return tuple(current_decisions(path).values())
+    decisions = []
+    for pair in read_review_csv(path):
+        if pair.same is not None:
+            decisions.append(
+                make_decision(
+                    pair.a.record_id,
+                    pair.b.record_id,
+                    same=pair.same,
+                    by=by,
+                    note=f"from {path.name}",
+                )
+            )
+    return tuple(decisions)

@@ -1,0 +1,214 @@
+"""Named rules that turn the evidence on a pair into a verdict, vetoes first.
+
+Order of judgement (the first that applies decides):
+
+1. **Vetoes** for the known traps. A *hard* veto (``veto:...``) says the records are distinct
+   and also forbids chaining them into one cluster; a *review* outcome (``review:...``) sends
+   the pair to the ranked queue of uncertain pairs.
+2. **Duplicate rules** (``doi``, ``title+authors``, ``bibliographic``, ``title+source``,
+   ``title+authors+year``): each needs strong agreement on two or three fields and no
+   contradiction on the others.
+3. Otherwise the pair is ``uncertain`` when the evidence is in the grey band, else
+   ``distinct`` (``no-match``).
+
+Every outcome names its rule and carries the facts that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.model import DedupeOptions, PreprintPolicy, Verdict
+from cen_search.dedupe.score import Scores
+
+KIND_FLAGS = ("erratum", "retraction", "comment", "reply")
+REVIEWABLE = frozenset({"pages", "volume", "issue"})
+"""Contradictions that go to review (not straight to "distinct") when all else agrees."""
+SOFT_VETOES = frozenset({f"review:{k}" for k in (*REVIEWABLE, *KIND_FLAGS)} | {"review:doi-conflict"})
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    verdict: Verdict
+    rule: str
+    score: float
+    reasons: tuple[str, ...]
+    contradiction: bool = False
+    """A veto fired (even when the pair was sent to review): the two records must not end
+    up in one cluster through other records."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rules know about the whole input (computed once per run)."""
+
+    generic_titles: frozenset[str] = frozenset()
+    """Titles used by several different items (recurring columns, "Editorial")."""
+
+
+def likelihood(s: Scores) -> float:
+    """A 0-1 score of how likely the pair is a duplicate (ranks the review queue): a weighted
+    mean of the field agreements that can be told (title 4, DOI 3, authors 2, abstract 2,
+    pages 1.5, journal 1, year 1, volume 1, issue 0.5)."""
+    total = 4.0
+    acc = 4.0 * max(s.title, 0.95 if s.title_contained else 0.0)
+    if s.authors is not None:
+        total += 2.0
+        acc += 2.0 * s.authors
+    if s.journal is not None:
+        total += 1.0
+        acc += s.journal
+    if s.year_gap is not None:
+        total += 1.0
+        acc += 1.0 if s.year_gap == 0 else 0.6 if s.year_gap == 1 else 0.0
+    if s.volume is not None:
+        total += 1.0
+        acc += 1.0 if s.volume else 0.0
+    if s.pages is not None:
+        total += 1.5
+        acc += 1.5 if s.pages else 0.0
+    if s.doi is not None:
+        total += 3.0
+        acc += 3.0 if s.doi else 0.0
+    if s.issue is not None:
+        total += 0.5
+        acc += 0.5 if s.issue else 0.0
+    if s.abstract is not None:
+        total += 2.0
+        acc += 2.0 * s.abstract
+    return round(acc / total, 4)
+
+
+def _is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
+    """A title too short or too common to identify an item by itself ("Editorial", "Editor's
+    comments", a column title seen in several years)."""
+    for title in (a.title, b.title):
+        n_words = title.count(" ") + 1 if title else 0
+        if n_words <= 3 or (n_words <= 8 and title in ctx.generic_titles):
+            return True
+    return False
+
+
+def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) -> Judgement:
+    """The verdict on one pair (see the module docstring for the order of rules)."""
+    score = likelihood(s)
+
+    def out(verdict: Verdict, rule: str, *reasons: str) -> Judgement:
+        contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
+        return Judgement(verdict, rule, score, tuple(reasons), contradiction)
+
+    def veto(kind: str, reason: str) -> Judgement:
+        """A contradiction: distinct, unless everything else says "same" (then review)."""
+        if strong_otherwise and kind in REVIEWABLE:
+            return out(Verdict.UNCERTAIN, f"review:{kind}", reason + "; everything else agrees")
+        return out(Verdict.DISTINCT, f"veto:{kind}", reason)
+
+    title_high = s.title >= 0.93 or s.title_contained
+    authors_strong = s.authors is not None and s.authors >= 0.75 and bool(s.first_author)
+    doi_same = s.doi is True
+    generic = _is_generic(a, b, ctx)
+    strong_otherwise = (
+        s.title >= 0.95 and not generic and (authors_strong or s.authors is None)
+        and (s.journal is None or s.journal >= 0.9) and (s.year_gap or 0) <= 1
+    )
+
+    # ---- vetoes --------------------------------------------------------------------------
+    if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
+        return out(Verdict.DISTINCT, "veto:cochrane-version",
+                   f"versions of one Cochrane review: {a.doi} vs {b.doi}")
+    if s.doi is False:
+        if (s.title >= 0.97 and authors_strong and s.page_range_equal and s.volume
+                and s.issue is not False and s.year_gap == 0 and not generic and not a.cochrane):
+            return out(Verdict.UNCERTAIN, "review:doi-conflict",
+                       f"DOIs differ ({a.doi} vs {b.doi}) but everything else agrees")
+        return out(Verdict.DISTINCT, "veto:doi", f"DOIs differ: {a.doi} vs {b.doi}")
+    kinds = [f for f in KIND_FLAGS if (f in a.flags) != (f in b.flags)]
+    if kinds:
+        # An erratum, comment or reply shares its article's title: never merged automatically,
+        # but offered for review when it plainly belongs to the other record (same venue).
+        reason = f"only one is {'/'.join(kinds)}"
+        if ((s.title >= 0.9 or s.title_contained) and (s.year_gap or 0) <= 1
+                and (s.journal is None or s.journal >= 0.9) and s.volume is not False
+                and not generic):
+            return out(Verdict.UNCERTAIN, f"review:{kinds[0]}", reason)
+        return out(Verdict.DISTINCT, f"veto:{kinds[0]}", reason)
+    if (a.numbers and b.numbers and a.numbers != b.numbers and not doi_same
+            and not s.title_alt_used and not (s.pages and s.volume)):
+        return out(Verdict.DISTINCT, "veto:numbers",
+                   f"numbers in titles differ: {' '.join(a.numbers)} vs {' '.join(b.numbers)}")
+    if a.preprint != b.preprint and options.preprint_policy == PreprintPolicy.SEPARATE:
+        return out(Verdict.DISTINCT, "policy:preprint", "a preprint and a published version")
+    if not doi_same:
+        if s.year_gap is not None and s.year_gap >= 2:
+            return out(Verdict.DISTINCT, "veto:year", f"years differ: {a.year} vs {b.year}")
+        if a.conference != b.conference and (a.journal_article or b.journal_article):
+            return out(Verdict.DISTINCT, "veto:venue-type",
+                       "a conference paper and a journal article")
+        if s.pages is False:
+            return veto("pages", f"pages differ: {a.page_start or a.article_number} vs "
+                        f"{b.page_start or b.article_number}")
+        if s.volume is False:
+            return veto("volume", f"volumes differ: {a.volume} vs {b.volume}")
+        if s.issue is False and not s.pages:
+            return veto("issue", f"issues differ: {a.issue} vs {b.issue}")
+        if (s.journal is not None and s.journal < 0.5 and not (s.pages and s.volume)
+                and not a.conference and not b.conference):
+            return out(Verdict.DISTINCT, "veto:journal",
+                       "published in different journals: " + " / ".join(
+                           " ".join(k.journal[0]) for k in (a, b)))
+
+    # ---- duplicate rules -----------------------------------------------------------------
+    if doi_same:
+        if s.title >= 0.7 or s.title_contained or (authors_strong and (s.year_gap or 0) <= 1):
+            return out(Verdict.DUPLICATE, "doi", f"same DOI {a.doi}")
+        return out(Verdict.UNCERTAIN, "review:doi-collision",
+                   f"same DOI {a.doi} but titles differ ({s.title:.2f})")
+
+    corroboration = [
+        name for name, ok in (
+            ("journal", s.journal is not None and s.journal >= 0.9),
+            ("volume", s.volume is True),
+            ("pages", s.pages is True),
+            ("issue", s.issue is True),
+            ("abstract", s.abstract is not None and s.abstract >= 0.9),
+        ) if ok
+    ]
+    year_ok = s.year_gap is None or s.year_gap == 0 or (
+        s.year_gap == 1 and (s.pages is True or s.volume is True)
+    )
+    authors_same_set = (s.authors is not None and s.authors >= 0.9
+                        and min(s.author_count_a, s.author_count_b) >= 2)
+    if title_high and (authors_strong or authors_same_set) and year_ok and corroboration:
+        if not generic or s.pages is True or (s.volume is True and s.issue is True):
+            return out(Verdict.DUPLICATE, "title+authors",
+                       f"titles {s.title:.2f}, authors {s.authors:.2f}, and "
+                       + ", ".join(corroboration) + " agree")
+    if (title_high and not generic and s.pages is True and s.volume is True and s.year_gap == 0
+            and s.journal is not None and s.journal >= 0.9):
+        return out(Verdict.DUPLICATE, "title+bibliographic",
+                   f"titles {s.title:.2f}; journal, year, volume and pages agree"
+                   + ("" if authors_strong else "; authors differ (damaged or reordered?)"))
+    if (s.pages is True and (s.page_range_equal or s.issue is True) and s.volume is True
+            and (s.issue is not False or s.title >= 0.8)
+            and s.year_gap == 0 and s.journal is not None and s.journal >= 0.9
+            and authors_strong and (s.authors or 0) >= 0.8):
+        return out(Verdict.DUPLICATE, "bibliographic",
+                   "same authors, journal, year, volume and pages"
+                   + (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else ""))
+    if (s.title >= 0.97 and s.authors is None and s.year_gap == 0 and len(corroboration) >= 2
+            and (not generic or s.pages is True)):
+        return out(Verdict.DUPLICATE, "title+source",
+                   "same title and year; " + ", ".join(corroboration) + " agree; authors missing")
+    if (s.title >= 0.97 and authors_strong and (s.authors or 0) >= 0.9 and s.year_gap == 0
+            and not generic and min(s.author_count_a, s.author_count_b) >= 2):
+        return out(Verdict.DUPLICATE, "title+authors+year",
+                   "same title, authors and year; no field contradicts")
+
+    # ---- grey band -----------------------------------------------------------------------
+    if (s.title >= 0.85 or s.title_contained) and (s.authors is None or s.authors >= 0.5):
+        return out(Verdict.UNCERTAIN, "review:partial", "titles agree but corroboration is thin")
+    if s.pages and s.volume and authors_strong and s.year_gap == 0:
+        return out(Verdict.UNCERTAIN, "review:bibliographic",
+                   f"same authors, volume and pages but titles differ ({s.title:.2f})")
+    return out(Verdict.DISTINCT, "no-match", f"titles {s.title:.2f}")

@@ -1,0 +1,256 @@
+"""Field-by-field similarity of two records' keys (rapidfuzz), the evidence the rules weigh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.normalise import journals_compatible
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Evidence on one pair. Similarities are 0-1; ``None`` means "cannot tell" (missing)."""
+
+    title: float
+    """Best similarity of the two titles (main and alternative titles cross-compared)."""
+    title_contained: bool
+    """One title is the other with a subtitle or ending cut off (6+ leading words shared)."""
+    title_alt_used: bool
+    """The best title match used an alternative (translated) title."""
+    authors: float | None
+    """Share of the shorter author list found in the longer one (tolerant name matching)."""
+    first_author: bool | None
+    """The first authors match."""
+    author_count_a: int
+    author_count_b: int
+    journal: float | None
+    """1 when the names are variants/abbreviations of each other, else their fuzzy similarity."""
+    year_gap: int | None
+    volume: bool | None
+    issue: bool | None
+    pages: bool | None
+    """True: a start page (or article number) is shared; False: they contradict."""
+    page_range_equal: bool
+    """Start and end pages both given and equal."""
+    doi: bool | None
+    abstract: float | None
+
+    def as_dict(self) -> dict[str, float]:
+        """Numeric view for explanations and the review queue (missing fields left out)."""
+        out: dict[str, float] = {"title": round(self.title, 3)}
+        for name in ("authors", "journal", "abstract"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = round(value, 3)
+        for name in ("first_author", "volume", "issue", "pages", "doi"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = 1.0 if value else 0.0
+        if self.year_gap is not None:
+            out["year_gap"] = float(self.year_gap)
+        if self.title_contained:
+            out["title_contained"] = 1.0
+        return out
+
+
+def title_similarity(a: Keys, b: Keys) -> tuple[float, bool, bool]:
+    """(best similarity, one title contains the other's opening, alternative title used)."""
+    if not a.title and not a.title_alt or not b.title and not b.title_alt:
+        return 0.0, False, False
+    best = Indel.normalized_similarity(a.title, b.title) if a.title and b.title else 0.0
+    alt_used = False
+    if best < 0.97 and (a.title_alt or b.title_alt):
+        for x, y in ((a.title_alt, b.title), (a.title, b.title_alt), (a.title_alt, b.title_alt)):
+            if x and y:
+                sim = Indel.normalized_similarity(x, y)
+                if sim > best:
+                    best, alt_used = sim, True
+    contained = False
+    if best < 0.97:
+        for x in (a.title, a.title_alt):
+            for y in (b.title, b.title_alt):
+                if x and y and _contained(x, y):
+                    contained = True
+    return best, contained, alt_used
+
+
+def _contained(x: str, y: str) -> bool:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    n_words = short.count(" ") + 1
+    if n_words < 3 or len(short) < 20:
+        return False
+    if long_.startswith(short) and (len(long_) == len(short) or long_[len(short)] == " "):
+        return True
+    return n_words >= 6 and fuzz.partial_ratio(short, long_) >= 97
+
+
+def _author_match(wa: frozenset[str], wb: frozenset[str], fa: str, fb: str) -> bool:
+    """Tolerant match of two personal names: equal or contained family names, a shared name
+    word (``"Le, Quintrec M."`` ~ ``"Le Quintrec, M."``), or a typo/encoding loss
+    (``"Omskov"`` ~ ``"Ornskov"``, ``"G?k"`` ~ ``"Gok"``)."""
+    if fa == fb:
+        return True
+    if len(fa) >= 4 and len(fb) >= 4 and (fa in fb or fb in fa):
+        return True
+    if wa & wb and any(len(w) >= 3 for w in wa & wb):
+        return True
+    return fa[:1] == fb[:1] and min(len(fa), len(fb)) >= 2 and (
+        Indel.normalized_similarity(fa, fb) >= 0.8
+    )
+
+
+def author_similarity(a: Keys, b: Keys) -> tuple[float | None, bool | None]:
+    """(share of the shorter list matched, first authors match); None when either has none."""
+    if not a.families or not b.families:
+        if a.groups and b.groups:
+            sim = max(Indel.normalized_similarity(x, y) for x in a.groups for y in b.groups)
+            return sim, sim >= 0.9
+        return None, None
+    if a.families == b.families:
+        return 1.0, True
+    first = _author_match(a.author_words[0], b.author_words[0], a.families[0], b.families[0])
+    short, long_ = (a, b) if len(a.families) <= len(b.families) else (b, a)
+    used: set[int] = set()
+    matched = 0
+    limit = min(len(short.families), 12)
+    for i in range(limit):
+        fa, wa = short.families[i], short.author_words[i]
+        for j in range(min(len(long_.families), 40)):
+            if j in used:
+                continue
+            if _author_match(wa, long_.author_words[j], fa, long_.families[j]):
+                used.add(j)
+                matched += 1
+                break
+    return matched / limit, first
+
+
+def journal_similarity(a: Keys, b: Keys) -> float | None:
+    if not a.journal or not b.journal:
+        return None
+    best = 0.0
+    for x in a.journal:
+        for y in b.journal:
+            if journals_compatible(x, y):
+                return 1.0
+            best = max(best, Indel.normalized_similarity(" ".join(x), " ".join(y)))
+    return best
+
+
+def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
+    """(pages agree / contradict / unknown, full ranges equal).
+
+    Agree: a first page or article number is shared. Unknown (no contradiction): one gives a
+    single page inside the other's range, the ranges overlap by more than one page or end on
+    the same page (a mistyped first page), or one side has only an article number. Contradict:
+    anything else, e.g. adjacent ranges (Part I and Part II).
+    """
+    a_numbers = a.page_starts | ({a.article_number} if a.article_number else set())
+    b_numbers = b.page_starts | ({b.article_number} if b.article_number else set())
+    if not a_numbers or not b_numbers:
+        return None, False
+    if a_numbers & b_numbers:
+        full = bool(a.page_end and a.page_start == b.page_start and a.page_end == b.page_end)
+        return True, full
+    # "1-6" (pages of an electronic article) vs "e12724": no contradiction
+    if (a.article_number and not b.article_number and b.page_start == "1") or (
+        b.article_number and not a.article_number and a.page_start == "1"
+    ):
+        return None, False
+    # an article number on one side only: cannot contradict page numbers
+    if (a.article_number and not a.page_start) != (b.article_number and not b.page_start):
+        return None, False
+    if a.page_end and a.page_end == b.page_end and a.page_end != a.page_start:
+        return None, False  # same last page: a mistyped first page ("2297-2108" vs "2097-2108")
+    ra, rb = _span(a), _span(b)
+    if ra and rb:
+        single_a, single_b = ra[0] == ra[1], rb[0] == rb[1]
+        if single_a and rb[0] <= ra[0] <= rb[1] or single_b and ra[0] <= rb[0] <= ra[1]:
+            return None, False
+        if not single_a and not single_b and (
+            min(ra[1], rb[1]) - max(ra[0], rb[0]) >= 1 or ra[1] == rb[1]
+        ):
+            return None, False
+    return False, False
+
+
+def _span(k: Keys) -> tuple[int, int] | None:
+    if not k.page_start.isdigit():
+        return None
+    start = int(k.page_start)
+    end = int(k.page_end) if k.page_end.isdigit() else start
+    return (start, end) if end >= start else (start, start)
+
+
+def _issue_agreement(x: str, y: str) -> bool | None:
+    """Equal issues agree; different ones contradict only when both are small numbers
+    (large "issues" are often accession numbers in Ovid exports)."""
+    if not x or not y:
+        return None
+    if x == y:
+        return True
+    return False if len(x) <= 2 and len(y) <= 2 else None
+
+
+def _equal(x: str, y: str) -> bool | None:
+    if not x or not y:
+        return None
+    return x == y
+
+
+def _shifted(a: Keys, b: Keys) -> bool:
+    """``a`` has its fields shifted one place (volume in the issue field, issue in the pages
+    field: ``v"" n26 p9`` for ``v26 n9``), as some conference-abstract exports do."""
+    return (not a.volume and bool(b.volume) and a.issue == b.volume and not a.page_end
+            and a.page_start == b.issue and bool(b.issue))
+
+
+def plainly_different(a: Keys, b: Keys) -> bool:
+    """A cheap first look: titles far apart (below 0.5, neither containing the other), no shared
+    DOI, and not the same volume and first page. Such a pair is distinct whatever the other
+    fields say, so :func:`compare` need not run (the rules would answer ``no-match``)."""
+    if a.doi and a.doi == b.doi:
+        return False
+    if a.volume and a.volume == b.volume and a.page_starts & b.page_starts:
+        return False
+    title, contained, _ = title_similarity(a, b)
+    return title < 0.5 and not contained
+
+
+def compare(a: Keys, b: Keys) -> Scores:
+    """All field similarities of one pair."""
+    title, contained, alt_used = title_similarity(a, b)
+    authors, first = author_similarity(a, b)
+    if _shifted(a, b) or _shifted(b, a):
+        volume: bool | None = True
+        issue: bool | None = None
+        pages: bool | None = None
+        full = False
+    else:
+        volume = _equal(a.volume, b.volume)
+        issue = _issue_agreement(a.issue, b.issue)
+        pages, full = page_agreement(a, b)
+    abstract = None
+    if len(a.abstract) > 100 and len(b.abstract) > 100:
+        abstract = Indel.normalized_similarity(a.abstract[:600], b.abstract[:600])
+    return Scores(
+        title=title,
+        title_contained=contained,
+        title_alt_used=alt_used,
+        authors=authors,
+        first_author=first,
+        author_count_a=len(a.families),
+        author_count_b=len(b.families),
+        journal=journal_similarity(a, b),
+        year_gap=abs(a.year - b.year) if a.year and b.year else None,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        page_range_equal=full,
+        doi=_equal(a.doi, b.doi),
+        abstract=abstract,
+    )

@@ -1,0 +1,370 @@
+"""CSV and TSV exports (Scopus, Web of Science, Embase, PubMed, IEEE Xplore, SpringerLink,
+Rayyan, Covidence, ASReview, generic) and the CSV that cen-search writes.
+
+The source is recognised from the header (``tables/csv_sources.csv``); its column mapping is
+data (``tables/csv_columns.csv``), with "generic" names as the fallback for columns a source
+does not name. The delimiter (``,`` ``;`` TAB ``|``) is found from the content, so a
+``;``-separated ``.csv`` reads as well as a ``.tsv``. Every non-empty cell is kept in
+``Record.raw`` as ``(column, cell)``; the provenance key is the source's id column (``EID``,
+``UT (Unique WOS ID)``, ``PMID``, ``Covidence #``, ``key``/``id``/``record_id``), else the
+row's index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import PurePath
+from typing import TextIO
+
+from cen_search.errors import FileFormatError
+from cen_search.fields import squash
+from cen_search.formats import _csv_values as values
+from cen_search.formats._bibtex_write import page_values
+from cen_search.formats._build import (
+    IssueLog,
+    build_record,
+    no_gc,
+    type_table,
+)
+from cen_search.formats._csv_columns import (
+    SPECIAL,
+    detect_source,
+    known_columns,
+    mapping,
+    norm,
+    priority,
+)
+from cen_search.formats.base import Parsed, Source
+from cen_search.models import Author, RawField, Record, RecordType
+
+NAME = "csv"
+LABEL = "CSV/TSV"
+EXTENSIONS = (".csv", ".tsv", ".tab")
+
+_DELIMITERS = (",", ";", "\t", "|")
+_FOREIGN = re.compile(r"^(?:TY  -|PMID-|FN |PT [A-Z]\b|%0 |@\w+\s*[{(]|<\?xml|<xml>|\{\")", re.M)
+_LIST_FIELDS = frozenset({"keywords_list", "url", "accession", "issn", "isbn"})
+_TYPE_TABLES = ("csv_types", "ris_types", "bibtex_types", "document_types")
+_SAMPLE_ROWS = 30
+_NUMBERED = re.compile(r"^(.*\S)\s+1$")
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """``(first line, last line, cells or the csv error)`` for each row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
+    while True:
+        try:
+            row: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = exc
+        yield last + 1, reader.line_num, row
+        last = reader.line_num
+
+
+def detect_delimiter(text: str, *, path: str = "") -> str:
+    """The delimiter whose rows have the most columns, consistently, in the first rows."""
+    sample = text[:200_000]
+    best: tuple[float, int, str] | None = None
+    for delimiter in _DELIMITERS:
+        counts = []
+        for _, _, row in _rows(sample, delimiter):
+            if isinstance(row, list) and row:
+                counts.append(len(row))
+            if len(counts) > _SAMPLE_ROWS:
+                break
+        if not counts or counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts[1:] if c == counts[0]) / max(len(counts) - 1, 1)
+        candidate = (consistent, counts[0], delimiter)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    if best is None:
+        return "\t" if PurePath(path).suffix.lower() in (".tsv", ".tab") else ","
+    return best[2]
+
+
+def sniff(text: str) -> int:
+    """90 for a header row with at least two known export columns; 40 for rows with a
+    consistent delimiter count; 0 for RIS/MEDLINE/WoS/BibTeX/XML/JSON-looking text."""
+    head = text[:20000]
+    if not head.strip() or _FOREIGN.search(head[:4000]):
+        return 0
+    first_line = head.lstrip("\n").split("\n", 1)[0]
+    delimiter = detect_delimiter(head)
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    known = sum(1 for c in header if norm(c) in known_columns())
+    if known >= 2:
+        return 90
+    lines = [line for line in head.split("\n")[:20] if line.strip()]
+    if len(lines) >= 2 and len(header) >= 3 and all(
+        line.count(delimiter) >= len(header) - 1 for line in lines[1:2]
+    ):
+        return 40
+    return 0
+
+
+def _type_of(value: str) -> RecordType | None:
+    text = squash(value)
+    try:
+        return RecordType(text.lower())
+    except ValueError:
+        pass
+    for table in _TYPE_TABLES:
+        found = type_table(table).get(text.upper())
+        if found is not None:
+            return found
+    return None
+
+
+class _Reader:
+    def __init__(self, text: str, source: Source) -> None:
+        self.source = source
+        self.log = IssueLog(source.file)
+        self.delimiter = detect_delimiter(text, path=source.file)
+        self.records: list[Record] = []
+        self.keys: dict[str, list[int]] = {}
+        self.unknown_types: set[str] = set()
+        self.glued = 0
+        self.widened = 0
+
+    def start(self, header: list[str]) -> None:
+        self.header = [h.strip() for h in header]
+        self.export = detect_source(self.header)
+        self.fields_of, self.fmap = mapping(self.export, self.header)
+        ranks = priority(self.export)
+        self.rank = [ranks.get(norm(c), len(ranks)) for c in self.header]
+
+    def row(self, cells: list[str], line: int, last: int) -> None:
+        if not any(cell.strip() for cell in cells):
+            return
+        index = len(self.records) + 1
+        header, fields_of, ranks = self.header, self.fields_of, self.rank
+        width = len(header)
+        if len(cells) > width:
+            header, fields_of, ranks = self._widen(len(cells), line, index)
+            width = len(header)
+        elif len(cells) < width and last > line:
+            self.log.warn(
+                f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
+                f"header ({width}): an unclosed quote?", line=line, record=index,
+            )
+        raw: list[RawField] = []
+        by_tag: dict[str, list[str]] = {}
+        special: dict[str, list[tuple[int, str]]] = {}
+        for i, cell in enumerate(cells):
+            if not cell.strip():
+                continue
+            column = header[i] if i < width and header[i] else f"column {i + 1}"
+            raw.append((column, cell))
+            for field in fields_of[i] if i < width else ():
+                if field in SPECIAL:
+                    special.setdefault(field, []).append((ranks[i], cell))
+                else:
+                    items = values.list_literal(cell) if field in _LIST_FIELDS else None
+                    text = "; ".join(items) if items is not None else cell
+                    by_tag.setdefault(norm(column), []).append(text)
+        ordered = {name: [cell for _, cell in sorted(cells, key=lambda c: c[0])]
+                   for name, cells in special.items()}
+        self.records.append(self._build(raw, by_tag, ordered, index, line))
+
+    def _widen(
+        self, cells: int, line: int, index: int
+    ) -> tuple[list[str], list[tuple[str, ...]], list[int]]:
+        """Header for a row longer than the header row.
+
+        Scopus names only "Funding Text 1" in the header but writes "Funding Text 2", ...
+        cells into rows that have them, shifting every later column: the extra cells belong
+        right after the one column named "<name> 1".
+        """
+        extra = cells - len(self.header)
+        numbered = [i for i, c in enumerate(self.header) if _NUMBERED.match(c)]
+        if len(numbered) == 1:
+            at = numbered[0]
+            base = _NUMBERED.match(self.header[at]).group(1)  # type: ignore[union-attr]
+            names = [f"{base} {n}" for n in range(2, extra + 2)]
+            self.widened += 1
+            return (
+                self.header[: at + 1] + names + self.header[at + 1 :],
+                self.fields_of[: at + 1] + [()] * extra + self.fields_of[at + 1 :],
+                self.rank[: at + 1] + [0] * extra + self.rank[at + 1 :],
+            )
+        self.log.warn(
+            f"row has {cells} cells but the header has {len(self.header)}; the extra cells "
+            "are kept in raw as 'column N'", line=line, record=index,
+        )
+        return self.header, self.fields_of, self.rank
+
+    def _build(
+        self, raw: list[RawField], by_tag: dict[str, list[str]], special: dict[str, list[str]],
+        index: int, line: int,
+    ) -> Record:
+        extra: dict[str, list[str]] = {}
+        for cell in special.get("keywords_comma", []):
+            extra.setdefault("keywords", []).extend(values.split_terms(cell))
+        for cell in special.get("citation", []):
+            self._packed(values.pubmed_citation(cell), extra)
+        for cell in special.get("embase_source", []):
+            self._packed(values.embase_source(cell), extra)
+        rtype = self._type(special.get("type", []), index, line)
+        record = build_record(
+            raw, fields=self.fmap, source=self.source, format=NAME, index=index, line=line,
+            type=rtype, extra=extra, by_tag=by_tag, database=self.export.database,
+            platform=self.export.platform, issues=self.log,
+        )
+        authors = self._authors(special, index, line)
+        if authors:
+            record = replace(record, authors=authors)
+        if record.key != str(index):
+            self.keys.setdefault(record.key, []).append(line)
+        return record
+
+    @staticmethod
+    def _packed(parts: values.Citation, extra: dict[str, list[str]]) -> None:
+        for name, value in (
+            ("container", parts.container), ("date", parts.date), ("volume", parts.volume),
+            ("issue", parts.issue), ("pages", parts.pages), ("doi", parts.doi),
+        ):
+            if value:
+                extra.setdefault(name, []).append(value)
+
+    def _type(self, cells: list[str], index: int, line: int) -> RecordType:
+        for cell in cells:
+            found = _type_of(cell)
+            if found is not None:
+                return found
+            if squash(cell) not in self.unknown_types:
+                self.unknown_types.add(squash(cell))
+                self.log.warn(
+                    f"type {squash(cell)!r} is not known; read as "
+                    f"{self.export.default_type.value!r} (kept in raw)", line=line, record=index,
+                )
+        return self.export.default_type
+
+    def _authors(self, special: dict[str, list[str]], index: int, line: int) -> tuple[Author, ...]:
+        authors: list[Author] = []
+        for cell in special.get("authors_full", []):
+            authors = values.authors_full(cell)
+            if authors:
+                break
+        if not authors:
+            for cell in special.get("authors_list", []):
+                authors = values.authors_list(cell)
+                if authors:
+                    break
+        if not authors:
+            for cell in special.get("authors_concat", []):
+                authors = values.authors_glued(cell)
+                self.glued += 1 if len(authors) > 1 else 0
+                if authors:
+                    break
+        for cell in special.get("author_ids", []):
+            ids = [part for part in cell.split(";") if part.strip() and "[" not in part]
+            if ids and authors and len(ids) != len(authors):
+                self.log.warn(
+                    f"{len(authors)} author(s) read but the row lists {len(ids)} author ids; "
+                    "check the author names (kept verbatim in raw)", line=line, record=index,
+                )
+        return tuple(authors)
+
+    def finish(self) -> Parsed:
+        for key, lines in self.keys.items():
+            if len(lines) > 1:
+                self.log.warn(
+                    f"id {key!r} is used by {len(lines)} rows (lines "
+                    f"{', '.join(map(str, lines[:5]))}{'...' if len(lines) > 5 else ''}); "
+                    "all rows are kept", line=lines[1],
+                )
+        if self.widened:
+            numbered = next(c for c in self.header if _NUMBERED.match(c))
+            self.log.warn(
+                f"{self.widened} row(s) have more cells than the header; as in Scopus exports, "
+                f"the extra cells were read as repeats of {numbered!r} (named "
+                f"{_NUMBERED.match(numbered).group(1)!r} 2, 3 ...) and later columns kept their "  # type: ignore[union-attr]
+                "names",
+            )
+        if self.glued:
+            self.log.warn(
+                f"{self.glued} author cell(s) have names glued together without separators "
+                "(SpringerLink); they were split where a lower-case letter meets a capital "
+                "(the cell is kept verbatim in raw)",
+            )
+        return self.log.parsed(self.records)
+
+
+def read(text: str, source: Source) -> Parsed:
+    """Read a CSV/TSV export: one record per data row; bad rows are reported, not fatal."""
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # References cells run to MBs
+    with no_gc():
+        return _read_rows(text, source)
+
+
+def _read_rows(text: str, source: Source) -> Parsed:
+    reader = _Reader(text, source)
+    started = False
+    for line, last, row in _rows(text, reader.delimiter):
+        if isinstance(row, csv.Error):
+            reader.log.skip(f"row could not be parsed as CSV ({row}); skipped", line=line)
+            continue
+        if not started:
+            if not any(cell.strip() for cell in row):
+                continue
+            reader.start(row)
+            started = True
+            continue
+        reader.row(row, line, last)
+    if not started:
+        raise FileFormatError(
+            "no header row found", path=source.file,
+            hint="a CSV/TSV export starts with a row of column names",
+        )
+    return reader.finish()
+
+
+WRITE_COLUMNS = (
+    "id", "key", "type", "title", "authors", "year", "date", "container", "container_abbrev",
+    "volume", "issue", "pages", "article_number", "doi", "pmid", "pmcid", "issn", "isbn",
+    "abstract", "keywords", "language", "urls", "accession_numbers", "publisher", "database",
+    "platform", "notes", "source_file", "source_format", "record_index",
+)
+"""The columns :func:`write` writes, in order (stable across versions: add at the end)."""
+
+
+def _author_cell(author: Author) -> str:
+    if author.organisation:
+        return "{" + (author.raw or author.family) + "}"
+    return author.display()
+
+
+def _row(record: Record) -> list[str]:
+    written_pages, article_number = page_values(record.pages)
+    prov = record.provenance
+    return [
+        record.id, record.key, record.type.value, record.title,
+        "; ".join(_author_cell(a) for a in record.authors),
+        str(record.year) if record.year is not None else "", record.date, record.container,
+        record.container_abbrev, record.volume, record.issue, written_pages, article_number,
+        record.doi, record.pmid, record.pmcid, "; ".join(record.issn), "; ".join(record.isbn),
+        record.abstract, "; ".join(record.keywords), record.language, " ".join(record.urls),
+        "; ".join(record.accession_numbers), record.publisher, record.database,
+        record.platform, "\n\n".join(record.notes), prov.file, prov.format, str(prov.index),
+    ]
+
+
+def write(records: Iterable[Record], fh: TextIO) -> int:
+    """Write one CSV row per record under :data:`WRITE_COLUMNS`; returns the row count."""
+    writer = csv.writer(fh)
+    writer.writerow(WRITE_COLUMNS)
+    count = 0
+    for record in records:
+        writer.writerow(_row(record))
+        count += 1
+    return count

@@ -1,0 +1,194 @@
+"""Reading export files the user names, with clear refusals, and describing what they hold.
+
+:func:`read_export` is what ``info``, ``convert`` and ``import`` use: it turns the usual
+mistakes (a missing file, a folder, an empty file, a file with no readable records) into
+errors that name the file and say what to do. :func:`summarise` describes a read file for
+``cen-search info``: format, encoding, records, what was skipped and why, and which fields
+are present how often.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from cen_search.errors import CenSearchError, FileFormatError, InputError
+from cen_search.models import ReadIssue, ReadResult, Record, RecordType
+
+MAPPED_FIELDS = (
+    "type",
+    "title",
+    "authors",
+    "year",
+    "date",
+    "container",
+    "container_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "issn",
+    "isbn",
+    "abstract",
+    "keywords",
+    "language",
+    "urls",
+    "accession_numbers",
+    "publisher",
+    "database",
+    "platform",
+    "notes",
+)
+"""The :class:`~cen_search.models.Record` fields ``info`` counts, in display order."""
+
+
+def check_input_file(path: Path) -> bytes:
+    """The bytes of an export the user named; a clear :class:`InputError` when unusable."""
+    if not path.exists():
+        raise InputError(
+            f"{path}: no such file",
+            hint="check the path (put quotes around names with spaces)",
+        )
+    if path.is_dir():
+        raise InputError(
+            f"{path}: is a folder, not a file",
+            hint=f"name the export files inside it, e.g. {path}/*.ris",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot be read ({exc.strerror})", hint="check the file's permissions"
+        ) from None
+    if not data.strip():
+        raise InputError(f"{path}: is empty", hint="export the records from the database again")
+    return data
+
+
+def no_records_error(path: Path | str, result: ReadResult, *, shown: int = 5) -> FileFormatError:
+    """The refusal for a file in which not one record could be read, with the reasons."""
+    reasons = [f"  {issue.location()}: {issue.message}" for issue in result.skipped[:shown]]
+    if len(result.skipped) > shown:
+        reasons.append(f"  ... and {len(result.skipped) - shown} more")
+    if reasons:
+        detail = "; skipped:\n" + "\n".join(reasons)
+    elif result.skipped:
+        detail = f" ({len(result.skipped)} skipped, listed above)"
+    else:
+        detail = " (it holds no records)"
+    return FileFormatError(
+        f"no records could be read as {result.format}{detail}",
+        path=str(path),
+        hint=f"check that it is an export of records; cen-search info {path} shows more, "
+        "and --format/--encoding override detection",
+    )
+
+
+def read_export(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    database: str = "",
+    platform: str = "",
+    searched: str = "",
+    require_records: bool = True,
+) -> ReadResult:
+    """Read one export with :func:`cen_search.formats.read_file` after checking the file.
+
+    With ``require_records`` a file in which nothing could be read is refused
+    (:func:`no_records_error`).
+    """
+    from cen_search.formats import read_file
+
+    path = Path(path)
+    check_input_file(path)
+    result = read_file(
+        path,
+        format=format,
+        encoding=encoding,
+        database=database,
+        platform=platform,
+        searched=searched,
+    )
+    if require_records and not result.records:
+        raise no_records_error(path, result)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    """What ``cen-search info`` says about one file."""
+
+    file: str
+    format: str
+    format_label: str
+    encoding: str
+    sha256: str
+    records: int
+    skipped: tuple[ReadIssue, ...]
+    warnings: tuple[ReadIssue, ...]
+    fields: tuple[tuple[str, int], ...]
+    """Mapped fields with the number of records that have a value, in :data:`MAPPED_FIELDS`
+    order (fields no record has are left out)."""
+    raw_tags: tuple[tuple[str, int], ...]
+    """Original tags or columns with the number of records that have them, in order of
+    first appearance."""
+    databases: tuple[tuple[str, int], ...]
+    """Databases named in the records, most frequent first."""
+    platforms: tuple[tuple[str, int], ...]
+    types: tuple[tuple[str, int], ...]
+    """Publication types, most frequent first."""
+
+
+def _has_value(record: Record, name: str) -> bool:
+    value = getattr(record, name)
+    if name == "type":
+        return bool(value) and value != RecordType.OTHER
+    return value is not None and bool(value)
+
+
+def summarise(result: ReadResult) -> FileSummary:
+    """Describe a read file: counts of fields, tags, databases and types."""
+    from cen_search.formats import get_format
+
+    fields: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    databases: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for record in result.records:
+        fields.update(name for name in MAPPED_FIELDS if _has_value(record, name))
+        tags.update({tag for tag, _ in record.raw})
+        if record.source_database:
+            databases[record.source_database] += 1
+        platform = record.provenance.platform or record.platform
+        if platform:
+            platforms[platform] += 1
+        types[str(record.type)] += 1
+    order: dict[str, None] = {}
+    for record in result.records:
+        for tag, _ in record.raw:
+            order.setdefault(tag, None)
+    try:
+        label = get_format(result.format).label
+    except CenSearchError:  # pragma: no cover - a format read is always registered
+        label = result.format
+    return FileSummary(
+        file=result.file,
+        format=result.format,
+        format_label=label,
+        encoding=result.encoding,
+        sha256=result.sha256,
+        records=len(result.records),
+        skipped=result.skipped,
+        warnings=result.warnings,
+        fields=tuple((name, fields[name]) for name in MAPPED_FIELDS if fields[name]),
+        raw_tags=tuple((tag, tags[tag]) for tag in order),
+        databases=tuple(databases.most_common()),
+        platforms=tuple(platforms.most_common()),
+        types=tuple(types.most_common()),
+    )

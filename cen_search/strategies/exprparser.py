@@ -1,0 +1,517 @@
+"""A recursive-descent parser from platform tokens to the shared syntax tree.
+
+The platform lexers (``parse_ovid``, ``parse_ebsco``, ``parse_proquest``, ``parse_pubmed``)
+turn a line into :class:`~cen_search.strategies.lexer.Token` values whose payloads already say
+what a field code, heading marker or proximity operator means; this module only knows the
+shape of a query: operands, Boolean and proximity operators, parentheses, prefix markers
+(EBSCO ``TI``, ProQuest ``TI(``), postfix markers (Ovid ``.ti.`` and ``/``, PubMed ``[tiab]``).
+
+Operator precedence without parentheses differs by platform and is not confirmed for all of
+them [verify]: by default proximity binds tightest and AND/OR/NOT are read left to right (as
+PubMed documents). ``strategy check`` warns wherever the reading depends on this (CS-B01).
+Pass ``precedence`` to :func:`parse_tokens` to change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cen_search.strategies.ast import (
+    Bool,
+    FieldScope,
+    Heading,
+    LineRef,
+    Near,
+    Node,
+    ParseIssue,
+    Platform,
+    Span,
+    Term,
+    Unparsed,
+)
+from cen_search.strategies.lexer import (
+    FieldSpec,
+    HeadingSpec,
+    NearSpec,
+    Token,
+    collapse,
+    extract_wildcards,
+)
+
+DEFAULT_PRECEDENCE: dict[str, int] = {"NEAR": 3, "AND": 1, "OR": 1, "NOT": 1}
+"""Higher binds tighter; equal values are read left to right [verify per platform]."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the expression parser needs to know about the line's platform and database."""
+
+    platform: Platform
+    database: str = ""
+    """Database key (``medline``, ``cinahl``...)."""
+    vocabulary: str = "unknown"
+    multiword_phrase: bool = False
+    """An unquoted multi-word term is an exact phrase (Ovid) rather than implicit
+    proximity or automatic term mapping (EBSCO, PubMed, ProQuest [verify])."""
+    labels: frozenset[str] = frozenset()
+    """Line keys that bare words may refer to (labelled blocks: ``1a``, ``a``)."""
+    precedence: tuple[tuple[str, int], ...] = tuple(DEFAULT_PRECEDENCE.items())
+    proximity_table: str | None = None
+    """Path of a replacement ``proximity.csv`` (``None`` = the packaged table)."""
+
+
+class ParseFailure(Exception):
+    """The line cannot be turned into a tree; carries the reason and where."""
+
+    def __init__(self, reason: str, span: Span) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.span = span
+
+
+def span_of(node: Node) -> Span:
+    return node.span
+
+
+def _join(a: Span, b: Span) -> Span:
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], raw: str, ctx: Context) -> None:
+        self.toks = tokens
+        self.raw = raw
+        self.ctx = ctx
+        self.i = 0
+        self.issues: list[ParseIssue] = []
+        self.prec = dict(ctx.precedence)
+        self.parenthesised: set[int] = set()
+        """ids of nodes written inside their own parentheses."""
+
+    # -- token access ----------------------------------------------------------------------
+    def peek(self) -> Token | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def peek_kind(self) -> str | None:
+        tok = self.peek()
+        return tok.kind if tok is not None else None
+
+    def take(self) -> Token:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def end_offset(self) -> int:
+        return self.toks[-1].end if self.toks else 0
+
+    # -- grammar ---------------------------------------------------------------------------
+    def parse(self) -> Node:
+        if not self.toks:
+            raise ParseFailure("the line has no query", (0, len(self.raw)))
+        node = self.expr(0)
+        while self.peek() is not None:
+            tok = self.take()
+            if tok.kind == ")":
+                self.issues.append(
+                    ParseIssue(
+                        "unbalanced_paren",
+                        (tok.start, tok.end),
+                        "closing parenthesis ')' without a matching '('",
+                    )
+                )
+                if self.peek() is not None:
+                    node = self.continue_expr(node, 0)
+                continue
+            raise ParseFailure(f"unexpected {tok.text!r}", (tok.start, tok.end))
+        return node
+
+    def continue_expr(self, left: Node, min_prec: int) -> Node:
+        while True:
+            tok = self.peek()
+            if tok is None or tok.kind == ")":
+                return left
+            if tok.kind in ("OP", "NEAR"):
+                name = "NEAR" if tok.kind == "NEAR" else tok.value
+                prec = self.prec.get(name, 1)
+                if prec < min_prec:
+                    return left
+                self.take()
+                if self.peek_kind() in (None, "OP", ")"):
+                    raise ParseFailure(
+                        f"operator {tok.text!r} has nothing on its right", (tok.start, tok.end)
+                    )
+                right = self.expr(prec + 1)
+                left = self.combine(left, tok, right)
+                continue
+            # Two operands with no operator between them.
+            prec = self.prec.get("AND", 1)
+            if prec < min_prec:
+                return left
+            self.issues.append(
+                ParseIssue(
+                    "implicit_operator",
+                    (tok.start, tok.end),
+                    f"no operator before {tok.text!r}: the platform's default (usually AND) "
+                    "applies",
+                )
+            )
+            right = self.expr(prec + 1)
+            left = self.combine(left, Token("OP", "", tok.start, tok.start, "AND"), right)
+
+    def expr(self, min_prec: int) -> Node:
+        return self.continue_expr(self.unary(), min_prec)
+
+    def combine(self, left: Node, tok: Token, right: Node) -> Node:
+        span = _join(left.span, right.span)
+        if tok.kind == "NEAR":
+            spec: NearSpec = tok.value
+            if (
+                isinstance(left, Near)
+                and left.operator.lower() == tok.text.lower()
+                and not self._was_parenthesised(left)
+            ):
+                return replace(left, children=(*left.children, right), span=span)
+            return Near(
+                children=(left, right),
+                span=span,
+                max_between=spec.max_between,
+                ordered=spec.ordered,
+                operator=tok.text,
+                distance=spec.distance,
+                rule=spec.rule,
+                verified=spec.verified,
+            )
+        op = tok.value
+        if (
+            op != "NOT"
+            and isinstance(left, Bool)
+            and left.op == op
+            and left.form == "infix"
+            and not left.parenthesised
+        ):
+            return replace(left, children=(*left.children, right), span=span)
+        return Bool(op=op, children=(left, right), span=span, operator=tok.text)
+
+    def _was_parenthesised(self, node: Node) -> bool:
+        return id(node) in self.parenthesised
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise ParseFailure(
+                "the query ends where a search term was expected",
+                (self.end_offset(), self.end_offset()),
+            )
+        if tok.kind == "(":
+            return self.postfix(self.group())
+        if tok.kind == "OP":
+            raise ParseFailure(
+                f"operator {tok.text!r} where a search term was expected", (tok.start, tok.end)
+            )
+        if tok.kind == "NEAR":
+            raise ParseFailure(
+                f"proximity operator {tok.text!r} where a search term was expected",
+                (tok.start, tok.end),
+            )
+        if tok.kind == ")":
+            raise ParseFailure("')' where a search term was expected", (tok.start, tok.end))
+        if tok.kind == "PREFIX":
+            self.take()
+            if self.peek_kind() in (None, "OP", "NEAR", ")"):
+                raise ParseFailure(
+                    f"field code {tok.text!r} is not followed by a search term",
+                    (tok.start, tok.end),
+                )
+            child = self.unary()
+            return self.apply(tok, child, "prefix")
+        if tok.kind == "FUNC":
+            self.take()
+            if self.peek_kind() == ")":
+                raise ParseFailure(f"empty {tok.text}...)", (tok.start, self.toks[self.i].end))
+            inner = self.expr(0)
+            end = self._close(tok)
+            node = self.apply(tok, inner, "function")
+            return self.postfix(replace(node, span=(tok.start, end)))
+        if tok.kind == "REF" and tok.value[1]:  # prefixed reference (S3, #3): never a word
+            self.take()
+            return self.postfix(
+                LineRef(target=tok.value[0], span=(tok.start, tok.end), written=tok.text)
+            )
+        if tok.kind in ("WORD", "REF"):
+            return self.postfix(self.words())
+        if tok.kind == "QUOTED":
+            self.take()
+            return self.postfix(self.quoted(tok))
+        if tok.kind in ("SUFFIX", "TAG", "HEADEND"):
+            raise ParseFailure(f"{tok.text!r} does not follow a search term", (tok.start, tok.end))
+        raise ParseFailure(f"unexpected {tok.text!r}", (tok.start, tok.end))
+
+    def _close(self, opener: Token) -> int:
+        tok = self.peek()
+        if tok is not None and tok.kind == ")":
+            self.take()
+            return tok.end
+        self.issues.append(
+            ParseIssue(
+                "unbalanced_paren",
+                (opener.start, opener.end),
+                "opening parenthesis '(' is never closed",
+            )
+        )
+        return self.toks[self.i - 1].end if self.i else opener.end
+
+    def group(self) -> Node:
+        opener = self.take()
+        if self.peek_kind() == ")":
+            raise ParseFailure("empty parentheses", (opener.start, self.toks[self.i].end))
+        inner = self.expr(0)
+        end = self._close(opener)
+        if isinstance(inner, Bool):
+            node: Node = replace(inner, parenthesised=True, span=(opener.start, end))
+        else:
+            node = replace(inner, span=(opener.start, end))
+        self.parenthesised.add(id(node))
+        return node
+
+    def words(self) -> Node:
+        toks: list[Token] = []
+        while (tok := self.peek()) is not None and (
+            tok.kind == "WORD" or (tok.kind == "REF" and not tok.value[1])
+        ):
+            toks.append(self.take())
+        if len(toks) == 1 and toks[0].kind == "REF":
+            return LineRef(
+                target=toks[0].value[0], span=(toks[0].start, toks[0].end), written=toks[0].text
+            )
+        start, end = toks[0].start, toks[-1].end
+        text = collapse(" ".join(t.text for t in toks))
+        wildcards, issues = extract_wildcards(text, self.ctx.platform, offset=start)
+        self.issues.extend(issues)
+        return Term(
+            text=text,
+            raw=self.raw[start:end],
+            span=(start, end),
+            quoted=False,
+            phrase=len(toks) > 1 and self.ctx.multiword_phrase,
+            wildcards=wildcards,
+        )
+
+    def quoted(self, tok: Token) -> Term:
+        inner, closed = tok.value
+        text = collapse(inner)
+        if not closed:
+            self.issues.append(
+                ParseIssue(
+                    "unbalanced_quote", (tok.start, tok.start + 1), "opening quote is never closed"
+                )
+            )
+        wildcards, issues = extract_wildcards(text, self.ctx.platform, offset=tok.start + 1)
+        self.issues.extend(issues)
+        return Term(
+            text=text,
+            raw=self.raw[tok.start : tok.end],
+            span=(tok.start, tok.end),
+            quoted=True,
+            phrase=True,
+            wildcards=wildcards,
+        )
+
+    def postfix(self, node: Node) -> Node:
+        while (tok := self.peek()) is not None and tok.kind in ("SUFFIX", "TAG", "HEADEND"):
+            self.take()
+            if tok.kind == "HEADEND":
+                node = self.ovid_heading(node, tok)
+            else:
+                node = self.apply(tok, node, "suffix" if tok.kind == "SUFFIX" else "tag")
+        return node
+
+    # -- building nodes from markers -------------------------------------------------------
+    def apply(self, tok: Token, child: Node, style: str) -> Node:
+        value: Any = tok.value
+        span = _join(child.span, (tok.start, tok.end))
+        if isinstance(value, HeadingSpec):
+            return self.headingise(child, value, span)
+        if isinstance(value, tuple):  # PubMed proximity tag: (FieldSpec, NearSpec)
+            fspec, nspec = value
+            near = self.tag_near(child, nspec, tok)
+            return FieldScope(
+                fields=fspec.fields,
+                codes=fspec.codes,
+                child=near,
+                span=span,
+                raw=fspec.raw,
+                style="tag",
+                code_span=(tok.start, tok.end),
+            )
+        spec: FieldSpec = value
+        return FieldScope(
+            fields=spec.fields,
+            codes=spec.codes,
+            child=child,
+            span=span,
+            raw=spec.raw,
+            style=spec.style,
+            code_span=(tok.start, tok.end),
+        )
+
+    def tag_near(self, child: Node, spec: NearSpec, tok: Token) -> Node:
+        if not isinstance(child, Term) or len(child.words) < 2:
+            self.issues.append(
+                ParseIssue(
+                    "proximity_misuse",
+                    (tok.start, tok.end),
+                    "proximity [field:~N] needs a quoted phrase of two or more words",
+                )
+            )
+            return child
+        parts = tuple(
+            Term(
+                text=w,
+                raw=w,
+                span=child.span,
+                quoted=False,
+                phrase=False,
+                wildcards=extract_wildcards(w, self.ctx.platform)[0],
+            )
+            for w in child.words
+        )
+        return Near(
+            children=parts,
+            span=child.span,
+            max_between=spec.max_between,
+            ordered=spec.ordered,
+            operator=tok.text,
+            distance=spec.distance,
+            rule=spec.rule,
+            verified=spec.verified,
+        )
+
+    def headingise(self, node: Node, spec: HeadingSpec, span: Span) -> Node:
+        if isinstance(node, Term):
+            label = node.text
+            explode = spec.explode
+            subheadings: tuple[str, ...] = ()
+            if spec.explode_from_label and label.endswith("+"):
+                explode, label = True, label[:-1].rstrip()
+            if "/" in label and not spec.floating:
+                label, _, rest = label.partition("/")
+                subheadings = tuple(s.strip().lower() for s in rest.split("/") if s.strip())
+            return Heading(
+                label=label.strip(),
+                span=span,
+                vocabulary=self.ctx.vocabulary,
+                explode=explode,
+                major=spec.major,
+                subheadings=subheadings,
+                floating=spec.floating,
+                syntax=spec.syntax,
+                quoted=node.quoted,
+            )
+        if isinstance(node, Bool):
+            kids = tuple(self.headingise(k, spec, k.span) for k in node.children)
+            return replace(node, children=kids, span=span)
+        self.issues.append(
+            ParseIssue(
+                "heading_misuse",
+                span,
+                f"subject heading marker {spec.syntax!r} on a {type(node).__name__}",
+            )
+        )
+        return node
+
+    def ovid_heading(self, node: Node, tok: Token) -> Node:
+        subheadings: tuple[str, ...] = tok.value or ()
+        span = _join(node.span, (tok.start, tok.end))
+        if isinstance(node, Term):
+            words = list(node.text.split())
+            explode = major = False
+            if not node.quoted and words and words[0].lower() == "exp":
+                explode = True
+                words = words[1:]
+            if words and words[0].startswith("*"):
+                major = True
+                words[0] = words[0][1:]
+                if not words[0]:
+                    words = words[1:]
+            label = " ".join(words).strip()
+            if not label:
+                raise ParseFailure(
+                    "subject heading marker '/' without a heading", (tok.start, tok.end)
+                )
+            syntax = ("exp " if explode else "") + ("*" if major else "") + tok.text
+            return Heading(
+                label=label,
+                span=span,
+                vocabulary=self.ctx.vocabulary,
+                explode=explode,
+                major=major,
+                subheadings=subheadings,
+                syntax=syntax,
+                quoted=node.quoted,
+            )
+        self.issues.append(
+            ParseIssue(
+                "heading_misuse",
+                (tok.start, tok.end),
+                "subject heading marker '/' after something that is not a heading label",
+            )
+        )
+        return node
+
+
+def parse_tokens(tokens: list[Token], raw: str, ctx: Context) -> tuple[Node, list[ParseIssue]]:
+    """Parse one line's tokens; never raises: failures become :class:`Unparsed`."""
+    parser = _Parser(tokens, raw, ctx)
+    try:
+        node = parser.parse()
+    except ParseFailure as failure:
+        start = tokens[0].start if tokens else 0
+        end = tokens[-1].end if tokens else len(raw)
+        issue = ParseIssue("unparsed", failure.span, failure.reason)
+        return Unparsed(raw=raw[start:end], span=(start, end), reason=failure.reason), [
+            *parser.issues,
+            issue,
+        ]
+    return node, parser.issues
+
+
+def mixed_operator_issues(node: Node) -> list[ParseIssue]:
+    """AND/OR (or OR/NOT) combined at one level without parentheses."""
+    issues: list[ParseIssue] = []
+
+    def visit(n: Node) -> None:
+        if isinstance(n, Bool) and n.form == "infix":
+            for child in n.children:
+                if (
+                    isinstance(child, Bool)
+                    and child.form == "infix"
+                    and not child.parenthesised
+                    and child.op != n.op
+                    and "OR" in (child.op, n.op)
+                ):
+                    issues.append(
+                        ParseIssue(
+                            "mixed_operators",
+                            n.span,
+                            f"{child.op} and {n.op} combined without parentheses: the result "
+                            "depends on the platform's operator precedence",
+                        )
+                    )
+                    break
+        for child in n.children if isinstance(n, (Bool, Near)) else ():
+            visit(child)
+        if isinstance(n, FieldScope):
+            visit(n.child)
+
+    visit(node)
+    return issues
+
+
+__all__ = [
+    "DEFAULT_PRECEDENCE",
+    "Context",
+    "ParseFailure",
+    "mixed_operator_issues",
+    "parse_tokens",
+]

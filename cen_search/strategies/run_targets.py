@@ -1,0 +1,314 @@
+"""How a translated strategy is executed on Europe PMC and OpenAlex (used by :mod:`runner`),
+and the values every target's run shares (:mod:`run_pubmed` runs PubMed).
+
+Each ``run_*`` function counts every runnable line, retrieves the final line's records and
+returns a :class:`TargetOutcome`. Europe PMC and OpenAlex have no search history: line
+references are inlined, and results are paged with cursors, so no offset limit applies.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cen_search.errors import StrategyError
+from cen_search.progress import Reporter
+from cen_search.strategies.apis.europepmc import EuropePmcClient
+from cen_search.strategies.apis.openalex import OpenAlexClient
+from cen_search.strategies.apis.pubmed import MAX_RETRIEVABLE
+from cen_search.strategies.apis.records import europepmc_record, jsonl_lines, openalex_record
+from cen_search.strategies.translate import TranslatedLine, Translation
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Service facts a run depends on that could not be confirmed offline ([verify]); each can
+    be changed in ``cen-search.toml`` under ``[strategy_run]`` without a new release."""
+
+    pubmed_max_ids: int = MAX_RETRIEVABLE
+    """Most ids one ESearch can list (NBK25499: 10,000); larger sets are split by entry date."""
+    europepmc_entry_field: str = "FIRST_IDATE"
+    """Europe PMC field for an update window (first index date) [verify semantics]."""
+    europepmc_synonym: bool = False
+    """Europe PMC synonym expansion (the REST default is off; the website's is on)."""
+    europepmc_page_size: int = 1000
+    openalex_from_created: str = "from_created_date"
+    """OpenAlex filter for the start of an update window [verify access with a free key]."""
+    openalex_to_created: str = "to_created_date"
+    openalex_per_page: int = 100
+    openalex_max_url_chars: int = 4000
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], *, where: str = "[strategy_run]") -> RunOptions:
+        """Options from a config table; unknown keys and wrong types are a ConfigError."""
+        from dataclasses import fields
+
+        from cen_search.errors import ConfigError
+
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in table.items():
+            spec = known.get(name)
+            if spec is None:
+                raise ConfigError(
+                    f"{where}: unknown setting {name!r}", hint="known: " + ", ".join(sorted(known))
+                )
+            kind = type(getattr(cls(), name))
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise ConfigError(
+                    f"{where}: {name} must be {kind.__name__}, not {value!r}",
+                    hint=f"write e.g. {name} = {getattr(cls(), name)!r}",
+                )
+            values[name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindow:
+    """An entry/creation-date window (update searches); either end may be open."""
+
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+@dataclass
+class LineOutcome:
+    """What one line did on the service (becomes a ``lines[]`` entry of the run record)."""
+
+    n: int
+    key: str
+    sent: str = ""
+    count: int | None = None
+    query_key: str = ""
+    querytranslation: str = ""
+    errorlist: dict[str, list[str]] = field(default_factory=dict)
+    warninglist: dict[str, list[str]] = field(default_factory=dict)
+    from_cache: bool = False
+    cost_usd: float | None = None
+    skipped: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"n": self.n, "key": self.key, "sent": self.sent, "count": self.count}
+        for name in ("query_key", "querytranslation", "skipped"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if self.errorlist or self.warninglist:
+            out["errorlist"] = self.errorlist
+            out["warninglist"] = self.warninglist
+        if self.from_cache:
+            out["from_cache"] = True
+        if self.cost_usd is not None:
+            out["cost_usd"] = self.cost_usd
+        return out
+
+
+@dataclass
+class TargetOutcome:
+    """Everything a run produced on one service."""
+
+    endpoint: str
+    settings: dict[str, Any]
+    date_window: dict[str, Any] | None
+    lines: list[LineOutcome]
+    total: int
+    ids: list[str]
+    payload: bytes
+    """The records as retrieved (MEDLINE text) or converted (cen-search JSON Lines)."""
+    extension: str
+    warnings: list[str] = field(default_factory=list)
+    partitions: list[dict[str, Any]] = field(default_factory=list)
+    cost_usd: float | None = None
+
+
+def lines_to_run(translation: Translation, only_final: bool) -> list[TranslatedLine]:
+    if not only_final:
+        return list(translation.lines)
+    needed = {translation.final_key}
+    for line in reversed(translation.lines):
+        if line.key in needed:
+            needed.update(line.refs)
+    return [line for line in translation.lines if line.key in needed]
+
+
+def skipped(line: TranslatedLine) -> LineOutcome:
+    reasons = [f.reason for f in line.findings if f.lossiness.value == "dropped"]
+    return LineOutcome(line.n, line.key, skipped="not translatable: " + "; ".join(reasons[:3]))
+
+
+def final_count(translation: Translation, lines: list[LineOutcome]) -> int:
+    for outcome in lines:
+        if outcome.key == translation.final_key and outcome.count is not None:
+            return outcome.count
+    raise StrategyError(
+        f"the final line ({translation.final_key}) cannot be run on {translation.target}: "
+        "nothing of it could be translated",
+        hint="see `cen-search strategy translate` for what was dropped and why",
+    )
+
+
+# --------------------------------------------------------------------------- Europe PMC
+
+
+def run_europepmc(
+    translation: Translation,
+    client: EuropePmcClient,
+    window: DateWindow,
+    *,
+    today: _dt.date,
+    reporter: Reporter,
+    options: RunOptions,
+    only_final: bool = False,
+    page_size: int | None = None,
+) -> TargetOutcome:
+    """Count each line (inlined), then page through the final line's ``core`` records."""
+    page_size = page_size or options.europepmc_page_size
+    field_name = options.europepmc_entry_field
+    clause = ""
+    described = None
+    if window:
+        lo = window.start.isoformat() if window.start else "1000-01-01"
+        hi = (window.end or today).isoformat()
+        clause = f"{field_name}:[{lo} TO {hi}]"
+        described = {"kind": "entry", "param": f"{field_name} [verify]", "from": lo, "to": hi}
+
+    def with_window(query: str) -> str:
+        return f"({query}) AND {clause}" if clause else query
+
+    outcomes: list[LineOutcome] = []
+    todo = lines_to_run(translation, only_final)
+    reporter.start("searching Europe PMC line by line", total=len(todo))
+    for line in todo:
+        reporter.advance()
+        if not line.runnable:
+            outcomes.append(skipped(line))
+            continue
+        sent = with_window(line.query)
+        page = client.count(sent)
+        outcomes.append(
+            LineOutcome(
+                line.n, line.key, sent=sent, count=page.hit_count, from_cache=page.from_cache
+            )
+        )
+    reporter.finish()
+    total = final_count(translation, outcomes)
+    results: list[dict[str, Any]] = []
+    reporter.start("fetching Europe PMC records", total=total)
+    if total:
+        for page in client.pages(with_window(translation.final.query), page_size=page_size):
+            results.extend(page.results)
+            reporter.advance(len(page.results))
+    reporter.finish()
+    ids = list(dict.fromkeys(f"{r.get('source', '')}:{r.get('id', '')}" for r in results))
+    warnings = _count_warning("Europe PMC", total, len(ids))
+    return TargetOutcome(
+        endpoint=client.endpoint,
+        settings={
+            "format": "json",
+            "resultType": "core",
+            "synonym": client.synonym,
+            "pageSize": page_size,
+        },
+        date_window=described,
+        lines=outcomes,
+        total=total,
+        ids=ids,
+        payload=jsonl_lines(europepmc_record(r) for r in results).encode("utf-8"),
+        extension=".jsonl",
+        warnings=warnings,
+    )
+
+
+def _count_warning(service: str, total: int, retrieved: int) -> list[str]:
+    if retrieved == total:
+        return []
+    return [
+        f"{service} reported {total} records but {retrieved} distinct records were "
+        "retrieved (the index changed during the run?)"
+    ]
+
+
+# --------------------------------------------------------------------------- OpenAlex
+
+
+def openalex_filters(line: TranslatedLine) -> list[str]:
+    """The filter list of a translated OpenAlex line (values never contain commas)."""
+    value = dict(line.params).get("filter", "")
+    return [part for part in value.split(",") if part]
+
+
+def run_openalex(
+    translation: Translation,
+    client: OpenAlexClient,
+    window: DateWindow,
+    *,
+    today: _dt.date,
+    reporter: Reporter,
+    options: RunOptions,
+    only_final: bool = False,
+) -> TargetOutcome:
+    """Count each line (``per_page=1``), then page through the final line's works."""
+    extra: list[str] = []
+    described = None
+    if window:
+        if window.start:
+            extra.append(f"{options.openalex_from_created}:{window.start.isoformat()}")
+        extra.append(f"{options.openalex_to_created}:{(window.end or today).isoformat()}")
+        described = {
+            "kind": "created",
+            "param": f"{options.openalex_from_created} [verify access]",
+            "from": window.start.isoformat() if window.start else None,
+            "to": (window.end or today).isoformat(),
+        }
+    outcomes: list[LineOutcome] = []
+    costs: list[float] = []
+
+    todo = lines_to_run(translation, only_final)
+    reporter.start("searching OpenAlex line by line", total=len(todo))
+    for line in todo:
+        reporter.advance()
+        if not line.runnable:
+            outcomes.append(skipped(line))
+            continue
+        filters = openalex_filters(line) + extra
+        page = client.count(filters=filters)
+        costs.append(page.cost_usd or 0.0)
+        outcomes.append(
+            LineOutcome(
+                line.n,
+                line.key,
+                sent="filter=" + ",".join(filters),
+                count=page.count,
+                from_cache=page.from_cache,
+                cost_usd=page.cost_usd,
+            )
+        )
+    reporter.finish()
+    total = final_count(translation, outcomes)
+    results: list[dict[str, Any]] = []
+    reporter.start("fetching OpenAlex works", total=total)
+    if total:
+        for page in client.pages(filters=openalex_filters(translation.final) + extra):
+            costs.append(page.cost_usd or 0.0)
+            results.extend(page.results)
+            reporter.advance(len(page.results))
+    reporter.finish()
+    ids = list(
+        dict.fromkeys(str(r.get("id", "")).removeprefix("https://openalex.org/") for r in results)
+    )
+    return TargetOutcome(
+        endpoint=client.endpoint,
+        settings={"per_page": client.per_page, "api_key": bool(client.api_key)},
+        date_window=described,
+        lines=outcomes,
+        total=total,
+        ids=ids,
+        payload=jsonl_lines(openalex_record(r) for r in results).encode("utf-8"),
+        extension=".jsonl",
+        warnings=_count_warning("OpenAlex", total, len(ids)),
+        cost_usd=round(sum(costs), 6),
+    )

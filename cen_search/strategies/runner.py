@@ -1,0 +1,380 @@
+"""Run a saved strategy on an open API and keep everything it returned.
+
+:func:`run_strategy` translates the strategy, runs it line by line on PubMed, Europe PMC or
+OpenAlex (recording each line's count, the query sent, and the service's own translation and
+warnings), retrieves the final set, imports it into the review with full provenance (the raw
+MEDLINE text or the converted JSON Lines is written to a file and imported, so the review keeps
+it), and writes an append-only run record ``runs/<strategy>/<stamp>.json`` with the identifiers
+beside it and the comparison with the previous run. A date window (``date_from``/``date_to``)
+restricts on *entry/creation* dates (PubMed EDAT, Europe PMC FIRST_IDATE, OpenAlex
+created date), as annual update searches need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from cen_search import __version__
+from cen_search.errors import UsageError, WorkspaceError
+from cen_search.http import DEFAULT_TIMEOUT
+from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.strategies import runlog
+from cen_search.strategies.run_pubmed import run_pubmed
+from cen_search.strategies.run_targets import (
+    DateWindow,
+    RunOptions,
+    TargetOutcome,
+    openalex_filters,
+    run_europepmc,
+    run_openalex,
+)
+from cen_search.strategies.translate import TARGETS, Lossiness, Translation, translate
+
+if TYPE_CHECKING:
+    from cen_search.strategies.ast import Strategy
+    from cen_search.workspace import ImportOutcome, Workspace
+
+DATABASES = {
+    "pubmed": ("PubMed", "PubMed (NCBI E-utilities API)"),
+    "europepmc": ("Europe PMC", "Europe PMC (REST API)"),
+    "openalex": ("OpenAlex", "OpenAlex (API)"),
+}
+"""Database and platform recorded for the imported results of each target."""
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """How to reach a service: endpoint, session, timeout and credentials."""
+
+    session: requests.Session
+    base_url: str | None = None
+    """None = the service's public endpoint."""
+    timeout: float = DEFAULT_TIMEOUT
+    api_key: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What :func:`run_strategy` did."""
+
+    strategy_id: str
+    target: str
+    translation: Translation
+    dry_run: bool
+    record: dict[str, Any]
+    """The run record (as written, or as it would be for a dry run)."""
+    record_path: Path | None = None
+    ids: tuple[str, ...] = ()
+    total: int | None = None
+    imported: ImportOutcome | None = None
+    warnings: tuple[str, ...] = ()
+    plan: tuple[str, ...] = ()
+    """Dry run: the requests that would be sent, one per line."""
+    estimated_cost_usd: float | None = None
+
+
+@dataclass
+class _Clock:
+    now: Callable[[], _dt.datetime] = field(default=lambda: _dt.datetime.now(_dt.UTC))
+
+
+def strategy_id_of(strategy: Strategy) -> str:
+    """The id used for ``runs/<id>/``: the header's ``id``/name, else the file name."""
+    from cen_search.manifest import slug
+
+    name = strategy.meta.name or (Path(strategy.path).stem if strategy.path else "strategy")
+    return slug(name) or "strategy"
+
+
+def _strategy_sha(strategy: Strategy) -> str:
+    if strategy.path and Path(strategy.path).is_file():
+        return hashlib.sha256(Path(strategy.path).read_bytes()).hexdigest()
+    return hashlib.sha256(strategy.body.encode("utf-8")).hexdigest()
+
+
+def parse_window(date_from: str | None, date_to: str | None) -> DateWindow:
+    """``--from``/``--to`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) as a window."""
+    from cen_search.strategies.translate_tables import iso_bound
+
+    def one(value: str | None, first: bool, flag: str) -> _dt.date | None:
+        if not value:
+            return None
+        try:
+            return _dt.date.fromisoformat(iso_bound(value.strip(), first=first))
+        except ValueError:
+            raise UsageError(
+                f"{flag} {value!r} is not a date", hint="write YYYY-MM-DD (or YYYY, YYYY-MM)"
+            ) from None
+
+    window = DateWindow(one(date_from, True, "--from"), one(date_to, False, "--to"))
+    if window.start and window.end and window.start > window.end:
+        raise UsageError(f"--from {date_from} is after --to {date_to}", hint="swap the two dates")
+    return window
+
+
+def _client(target: str, access: Access, options: RunOptions) -> Any:
+    kwargs: dict[str, Any] = {"session": access.session, "timeout": access.timeout}
+    if access.base_url:
+        kwargs["base_url"] = access.base_url
+    if target == "pubmed":
+        from cen_search.strategies.apis.pubmed import PubMedClient
+
+        return PubMedClient(api_key=access.api_key, email=access.email, **kwargs)
+    if target == "europepmc":
+        from cen_search.strategies.apis.europepmc import EuropePmcClient
+
+        return EuropePmcClient(email=access.email, synonym=options.europepmc_synonym, **kwargs)
+    from cen_search.strategies.apis.openalex import OpenAlexClient
+
+    return OpenAlexClient(
+        api_key=access.api_key,
+        email=access.email,
+        per_page=options.openalex_per_page,
+        max_url_chars=options.openalex_max_url_chars,
+        **kwargs,
+    )
+
+
+def _plan(translation: Translation, target: str, client: Any) -> tuple[list[str], float | None]:
+    plan: list[str] = []
+    runnable = [line for line in translation.lines if line.runnable]
+    for line in translation.lines:
+        if not line.runnable:
+            plan.append(f"{line.key}: (not runnable)")
+        elif target == "pubmed":
+            plan.append(f"{line.key}: POST esearch term={line.display_history() or line.query}")
+        elif target == "europepmc":
+            plan.append(f"{line.key}: GET search query={line.query}")
+        else:
+            plan.append(f"{line.key}: GET works filter={','.join(openalex_filters(line))}")
+    cost = None
+    if target == "openalex":
+        from cen_search.strategies.apis.openalex import SEARCH_COST_USD
+
+        cost = round(len(runnable) * SEARCH_COST_USD, 6)
+        plan.append(
+            f"estimated cost of the counts: ${cost} [verify prices], plus "
+            f"${SEARCH_COST_USD} per page of {client.per_page} records of the final set"
+        )
+    return plan, cost
+
+
+def run_strategy(
+    strategy: Strategy,
+    target: str,
+    *,
+    access: Access,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    workspace: Workspace | None = None,
+    dry_run: bool = False,
+    section: int = 0,
+    only_final: bool = False,
+    reporter: Reporter | None = None,
+    now: Callable[[], _dt.datetime] | None = None,
+    options: RunOptions | None = None,
+    page_size: int | None = None,
+) -> RunResult:
+    """Run ``strategy`` on ``target`` and record it (see the module docstring).
+
+    ``options`` holds the service facts marked [verify] (see :class:`RunOptions`);
+    ``page_size`` (ids or records per request) exists for tests.
+    """
+    options = options or RunOptions()
+    if target not in TARGETS:
+        raise UsageError(f"cannot run on {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
+    reporter = reporter or NULL_REPORTER
+    clock = now or _Clock().now
+    window = parse_window(date_from, date_to)
+    translation = translate(strategy, target, section=section)
+    client = _client(target, access, options)
+    strategy_id = strategy_id_of(strategy)
+    if dry_run:
+        plan, cost = _plan(translation, target, client)
+        return RunResult(
+            strategy_id, target, translation, True, {}, plan=tuple(plan), estimated_cost_usd=cost
+        )
+    if workspace is None:
+        raise WorkspaceError(
+            "a strategy run needs a review folder to import the records into",
+            hint="run it inside a review (cen-search init), or use --dry-run",
+        )
+    started = clock()
+    today = started.date()
+    if target == "pubmed":
+        outcome = run_pubmed(
+            translation,
+            client,
+            window,
+            today=today,
+            reporter=reporter,
+            options=options,
+            only_final=only_final,
+            page_size=page_size,
+        )
+    elif target == "europepmc":
+        outcome = run_europepmc(
+            translation,
+            client,
+            window,
+            today=today,
+            reporter=reporter,
+            options=options,
+            only_final=only_final,
+            page_size=page_size,
+        )
+    else:
+        outcome = run_openalex(
+            translation,
+            client,
+            window,
+            today=today,
+            reporter=reporter,
+            options=options,
+            only_final=only_final,
+        )
+    return _finish(strategy, strategy_id, translation, outcome, workspace, started)
+
+
+def _finish(
+    strategy: Strategy,
+    strategy_id: str,
+    translation: Translation,
+    outcome: TargetOutcome,
+    workspace: Workspace,
+    started: _dt.datetime,
+) -> RunResult:
+    """Import the records, compare with the previous run and write the run record."""
+    database, platform = DATABASES[translation.target]
+    searched = started.date().isoformat()
+    stamp = runlog.stamp(started)
+    imported = None
+    strategy_ref = ""
+    if strategy.path:
+        with contextlib.suppress(Exception):
+            strategy_ref = workspace.relative(strategy.path)
+    if outcome.ids:
+        scratch = workspace.state_dir / "tmp" / f"{strategy_id}_{translation.target}_{stamp}"
+        path = scratch.with_suffix(outcome.extension)
+        from cen_search.fsutil import atomic_write_bytes
+
+        atomic_write_bytes(path, outcome.payload)
+        try:
+            imported = workspace.import_file(
+                path,
+                database=database,
+                platform=platform,
+                searched=searched,
+                strategy=workspace.root / strategy_ref if strategy_ref else None,
+            )
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        if imported.entry.records != len(outcome.ids):
+            outcome.warnings.append(
+                f"{len(outcome.ids)} identifiers were listed but the imported file holds "
+                f"{imported.entry.records} records ({imported.entry.skipped} skipped)"
+            )
+    with workspace.lock():
+        previous_runs = runlog.runs(workspace.root, strategy_id, target=translation.target)
+        previous = previous_runs[-1] if previous_runs else None
+        lines = [line.to_dict() for line in outcome.lines]
+        recorded = {
+            line.key: line.recorded_hits for line in strategy.section_lines(translation.section)
+        }
+        for entry in lines:
+            if recorded.get(entry["key"]) is not None:
+                entry["recorded_hits"] = recorded[entry["key"]]
+        record: dict[str, Any] = {
+            "strategy_id": strategy_id,
+            "strategy_file": strategy_ref or strategy.path,
+            "strategy_sha256": _strategy_sha(strategy),
+            "section": translation.section,
+            "run_at": started.astimezone(_dt.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
+            "tool": f"cen-search {__version__}",
+            "target": translation.target,
+            "database": database,
+            "platform": platform,
+            "endpoint": outcome.endpoint,
+            "settings": outcome.settings,
+            "date_window": outcome.date_window,
+            "translation": {
+                "from": translation.source_platform,
+                "to": translation.target,
+                "lossiness": translation.lossiness.value,
+                "equivalent": translation.equivalent,
+                "findings": [
+                    {
+                        "line": f.key,
+                        "construct": f.construct,
+                        "written": f.written,
+                        "rendered": f.rendered,
+                        "lossiness": f.lossiness.value,
+                        "reason": f.reason,
+                    }
+                    for f in translation.findings
+                    if f.lossiness is not Lossiness.EXACT
+                ],
+            },
+            "lines": lines,
+            "final_line": translation.final_key,
+            "total": outcome.total,
+            "retrieved": len(outcome.ids),
+            "partitions": outcome.partitions,
+            "warnings": outcome.warnings,
+            "import": _import_summary(imported),
+            "new_since": runlog.new_since(previous, outcome.ids),
+            "count_drift": runlog.line_drift(previous, lines),
+        }
+        if outcome.cost_usd is not None:
+            record["cost_usd"] = outcome.cost_usd
+        path = runlog.write_run(workspace.root, strategy_id, record, outcome.ids, at=started)
+        workspace.log(
+            "strategy-run",
+            strategy=strategy_id,
+            target=translation.target,
+            total=outcome.total,
+            run=workspace.relative(path),
+        )
+    final_record = {
+        **record,
+        "schema_version": runlog.RUN_SCHEMA_VERSION,
+        "ids_file": path.name.replace(".json", ".ids.txt"),
+    }
+    return RunResult(
+        strategy_id,
+        translation.target,
+        translation,
+        False,
+        final_record,
+        record_path=path,
+        ids=tuple(outcome.ids),
+        total=outcome.total,
+        imported=imported,
+        warnings=tuple(outcome.warnings),
+    )
+
+
+def _import_summary(imported: ImportOutcome | None) -> dict[str, Any] | None:
+    if imported is None:
+        return None
+    entry = imported.entry
+    return {
+        "id": entry.id,
+        "file": entry.file,
+        "records": entry.records,
+        "format": entry.format,
+        "already_imported": imported.already_imported,
+    }

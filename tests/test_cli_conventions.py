@@ -1,0 +1,152 @@
+"""Conventions every command keeps: help with a summary and an example, documentation in the
+README's command reference, ``python -m cen_search``, usage errors without tracebacks, and a
+core that works without typer or rich."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cen_search.cli.app import app
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+# Until the lead assembles README.md from the parts in docs/readme/, the command reference is
+# README's "Command reference" section plus those parts. Once assembled, the parts may go.
+README_PARTS = sorted((REPO / "docs" / "readme").glob("*.md"))
+
+
+def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every command and sub-command of the CLI with its path (``("config", "show")``)."""
+    if path:
+        yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        if not getattr(sub, "hidden", False):
+            yield from walk(sub, (*path, name))
+
+
+COMMANDS = list(walk(typer.main.get_command(app)))
+PATHS = [" ".join(path) for path, _ in COMMANDS]
+
+
+def test_the_foundation_commands_are_registered() -> None:
+    for name in ("info", "convert", "init", "import", "status", "config", "config show"):
+        assert name in PATHS
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_command_has_help_with_a_summary_and_an_example(path: str) -> None:
+    result = CliRunner().invoke(app, [*path.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    command = dict(zip(PATHS, (c for _, c in COMMANDS), strict=True))[path]
+    summary = (command.short_help or command.help or "").strip().splitlines()
+    assert summary and len(summary[0]) > 10, f"{path}: no one-line summary"
+    assert "Example" in result.stdout, f"{path}: no example in --help"
+    examples = [line.strip() for line in result.stdout.splitlines()]
+    assert any(line.startswith(f"cen-search {path}") for line in examples), (
+        f"{path}: --help shows no example line starting 'cen-search {path}'"
+    )
+
+
+def _section(text: str, title: str) -> str:
+    """The Markdown section whose heading contains ``title`` (case-insensitive), or ""."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        heading = re.match(r"^(#+)\s+(.*)", line)
+        if heading and title in heading.group(2).lower():
+            level = len(heading.group(1))
+            body = []
+            for rest in lines[number + 1 :]:
+                deeper = re.match(r"^(#+)\s", rest)
+                if deeper and len(deeper.group(1)) <= level:
+                    break
+                body.append(rest)
+            return "\n".join(body)
+    return ""
+
+
+def command_reference() -> str:
+    text = _section(README.read_text(encoding="utf-8"), "command reference")
+    return "\n".join([text, *(part.read_text(encoding="utf-8") for part in README_PARTS)])
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_command_appears_in_the_readme_command_reference(path: str) -> None:
+    pattern = rf"cen-search {re.escape(path)}(\s|`|$)"
+    found = re.search(pattern, command_reference(), re.MULTILINE) is not None
+    assert found, f"'cen-search {path}' is not in README's command reference nor docs/readme/*.md"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cen_search", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "Usage: cen-search" in result.stdout
+    for name in ("info", "convert", "init", "import", "status", "config"):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["no-such-command"],
+        ["config", "no-such-subcommand"],
+        ["info", "--no-such-option", "x.ris"],
+        ["convert", "x.ris"],
+        ["info"],
+    ],
+)
+def test_usage_errors_exit_2_without_a_traceback(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cen_search", *args], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Error" in result.stderr or "error" in result.stderr
+
+
+def test_an_expected_failure_in_a_real_process_exits_1_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cen_search", "info", "missing.ris"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: missing.ris: no such file")
+    assert "Traceback" not in result.stderr
+
+
+CORE = [
+    "cen_search.workspace",
+    "cen_search.config",
+    "cen_search.manifest",
+    "cen_search.reading",
+    "cen_search.review_status",
+    "cen_search.formats",
+]
+
+
+def test_importing_the_core_does_not_import_typer_or_rich() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in CORE)
+        + "import cen_search.formats as f; f.all_formats()\n"
+        + "bad = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click'})\n"
+        + "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

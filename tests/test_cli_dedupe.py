@@ -1,0 +1,411 @@
+"""``cen-search dedupe``: every form of the command, its outputs, and its errors, end to end
+with the real readers and engine on small files in ``tests/data/dedupe-cli``.
+
+alpha.ris (4 records, DB MEDLINE) and beta.bib (4 records, no database) share two studies
+(Okafor 2018, Haddad 2020); Novak 2016 / Novak 2017 "...: a survey" is a pair a person must
+decide; Fischer 2014 and Grant 2019 are each in one file only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cen_search.dedupe.decisions import DECISIONS_PATH, current_decisions
+from cen_search.dedupe.report import read_review_csv
+from tests._dedupe_cli import CLI_DATA, run_cli
+
+ALPHA = CLI_DATA / "alpha.ris"
+BETA = CLI_DATA / "beta.bib"
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_help_of_the_group_shows_the_file_form_options_and_subcommands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "dedupe", "--help")
+    assert run.code == 0
+    for text in (
+        "cen-search dedupe [FILES]...",
+        "dedupe review",
+        "dedupe explain",
+        "--clusters",
+        "--against",
+        "--check",
+        "review",
+        "explain",
+        "Examples",
+    ):
+        assert text in run.out
+
+
+@pytest.mark.parametrize("sub", ["review", "explain"])
+def test_subcommands_have_their_own_help_with_examples(
+    capsys: pytest.CaptureFixture[str], sub: str
+) -> None:
+    run = run_cli(capsys, "dedupe", sub, "--help")
+    assert run.code == 0
+    assert f"cen-search dedupe {sub}" in run.out and "Examples" in run.out
+
+
+def test_files_are_deduplicated_into_one_record_per_study(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "unique.ris"
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out)
+    assert run.code == 0, run.err
+    text = out.read_text(encoding="utf-8")
+    assert text.count("TY  - ") == 6  # 8 records, 2 studies found twice
+    assert "8 records in, 2 duplicates removed, 6 distinct records" in run.err
+    # the merged record lists both members with their database and key
+    merged = next(chunk for chunk in text.split("ER  -") if "Waiting times" in chunk)
+    assert "MEDLINE a1" in merged and "beta okafor2018" in merged
+
+
+def test_output_format_follows_the_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "unique.bib"
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out).code == 0
+    assert out.read_text(encoding="utf-8").count("@article") == 6
+
+
+def test_clusters_csv_lists_every_input_record_once_with_required_columns(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "clusters.csv"
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--clusters", path).code == 0
+    table = rows(path)
+    assert len(table) == 8
+    for column in (
+        "cluster_id",
+        "file",
+        "key",
+        "database",
+        "kept",
+        "rule",
+        "score",
+        "record_id",
+        "title",
+        "year",
+        "cluster_size",
+    ):
+        assert column in table[0]
+    keys = sorted((Path(r["file"]).name, r["key"]) for r in table)
+    assert keys == sorted(
+        [("alpha.ris", k) for k in ("a1", "a2", "a3", "a4")]
+        + [("beta.bib", k) for k in ("okafor2018", "haddad2020", "novak2017", "grant2019")]
+    )
+    okafor = [r for r in table if r["key"] in ("a1", "okafor2018")]
+    assert okafor[0]["cluster_id"] == okafor[1]["cluster_id"]
+    assert sorted(r["kept"] for r in okafor) == ["no", "yes"]
+    assert all(r["rule"] and r["score"] for r in okafor)
+    assert {r["database"] for r in table} == {"MEDLINE", "beta"}
+
+
+def test_database_option_names_each_file_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "clusters.csv"
+    run = run_cli(
+        capsys,
+        "dedupe",
+        ALPHA,
+        BETA,
+        "--database",
+        "Embase",
+        "--database",
+        "CINAHL",
+        "--clusters",
+        path,
+        "--json",
+    )
+    assert run.code == 0
+    assert {r["database"] for r in rows(path)} == {"Embase", "CINAHL"}
+    data = json.loads(run.out)
+    overlap = {row["database"]: row["overlap"] for row in data["databases"]}
+    assert overlap == {"CINAHL": {"Embase": 2}, "Embase": {"CINAHL": 2}}
+
+
+def test_json_summary_has_schema_version_counts_and_per_database_rows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--json")
+    assert run.code == 0
+    data = json.loads(run.out)
+    assert data["schema_version"] == 1
+    assert (data["records_in"], data["duplicates_removed"], data["clusters"]) == (8, 2, 6)
+    assert data["uncertain_pairs"] == data["undecided_pairs"] >= 1
+    medline = next(row for row in data["databases"] if row["database"] == "MEDLINE")
+    assert (medline["records"], medline["distinct_records"]) == (4, 4)
+    assert medline["unique_records"] == 4 - medline["overlap"]["beta"]
+    assert [f["records"] for f in data["files"]] == [4, 4]
+
+
+def test_review_csv_ranks_uncertain_pairs_with_differences_and_decisions_apply(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
+    table = rows(review)
+    assert table and all(r["decision"] == "" for r in table)
+    novak = next(r for r in table if "Novak" in r["authors_a"])
+    assert {novak["a_key"], novak["b_key"]} == {"a3", "novak2017"}
+    assert "year" in novak["differs"] and {novak["year_a"], novak["year_b"]} == {"2016", "2017"}
+    scores = [float(r["score"]) for r in table]
+    assert scores == sorted(scores, reverse=True)
+
+    # fill in "same" for the Novak pair: it merges, and nothing is left undecided
+    lines = review.read_text(encoding="utf-8").splitlines()
+    position = next(i for i, line in enumerate(lines) if "novak2017" in line)
+    lines[position] = lines[position].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_cli(
+        capsys, "dedupe", ALPHA, BETA, "--decisions", review, "--json", "--review", review
+    )
+    data = json.loads(run.out)
+    assert data["clusters"] == 5 and data["decisions_applied"] == 1
+    assert data["undecided_pairs"] == len(table) - 1
+    # writing the review again over the same file keeps the decision made in it
+    kept = [p for p in read_review_csv(review) if p.same is not None]
+    assert len(kept) == 1 and kept[0].same is True
+
+
+def test_check_exits_4_while_uncertain_pairs_are_undecided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--check")
+    assert run.code == 4
+    assert "undecided" in run.err and "dedupe review" in run.err
+    assert "Traceback" not in run.err
+    assert run_cli(capsys, "dedupe", ALPHA, "--check").code == 0
+
+
+def test_against_reports_and_writes_only_new_unique_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "new.ris"
+    clusters = tmp_path / "clusters.csv"
+    run = run_cli(
+        capsys, "dedupe", BETA, "--against", ALPHA, "-o", out, "--clusters", clusters, "--json"
+    )
+    assert run.code == 0, run.err
+    against = json.loads(run.out)["against"]
+    assert against["previous_records"] == 4 and against["new_records"] == 4
+    assert against["already_in_previous"] == 2
+    assert against["new_unique"] == 2
+    text = out.read_text(encoding="utf-8")
+    assert text.count("TY  - ") == 2
+    assert "Grant" in text and "Okafor" not in text
+    assert {r["set"] for r in rows(clusters)} == {"new", "previous"}
+    assert "already in it" in run.err
+
+
+def test_missing_file_is_an_error_naming_it_without_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, "no-such-file.ris")
+    assert run.code == 1
+    assert "no-such-file.ris: no such file" in run.err and "Traceback" not in run.err
+
+
+def test_unreadable_file_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("just some words\nnothing bibliographic here\n", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", ALPHA, junk)
+    assert run.code == 1
+    assert "notes.txt" in run.err and "Traceback" not in run.err
+
+
+def test_database_count_must_match_the_files(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(
+        capsys, "dedupe", ALPHA, BETA, "--database", "A", "--database", "B", "--database", "C"
+    )
+    assert run.code == 2 and "3 --database values for 2 files" in run.err
+
+
+def test_output_never_overwrites_an_input_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "alpha.ris"
+    shutil.copy(ALPHA, copy)
+    before = copy.read_bytes()
+    run = run_cli(capsys, "dedupe", copy, BETA, "-o", copy)
+    assert run.code == 2 and "input files" in run.err
+    assert copy.read_bytes() == before
+
+
+def test_unknown_output_extension_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, "-o", tmp_path / "out.docx")
+    assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_no_files_outside_a_workspace_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(capsys, "dedupe")
+    assert run.code == 2
+    assert "not a review workspace" in run.err and "cen-search init" in run.err
+
+
+def test_explain_says_why_two_records_were_merged(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "dedupe", "explain", "a1", "okafor2018", ALPHA, BETA)
+    assert run.code == 0, run.err
+    assert "verdict: duplicate" in run.out and "merged, in cluster" in run.out
+    assert "title" in run.out
+
+
+def test_explain_json_for_a_pair_that_was_not_merged(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "dedupe", "explain", "alpha:a4", "beta:grant2019", ALPHA, BETA, "--json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["same_cluster"] is False and data["verdict"] == "distinct"
+    assert data["a"]["key"] == "a4" and data["b"]["key"] == "grant2019"
+    assert "title" in data["differs"]
+
+
+def test_explain_unknown_key_names_the_files_searched(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "dedupe", "explain", "a1", "zz9", ALPHA, BETA)
+    assert run.code == 1
+    assert "zz9" in run.err and str(ALPHA) in run.err and str(BETA) in run.err
+
+
+def test_explain_ambiguous_key_lists_the_candidates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "gamma.ris"
+    copy.write_text(
+        ALPHA.read_text(encoding="utf-8").replace("DB  - MEDLINE", "DB  - Embase"), encoding="utf-8"
+    )
+    run = run_cli(capsys, "dedupe", "explain", "a1", "a2", ALPHA, copy)
+    assert run.code == 1 and "names 2 records" in run.err and "FILE:KEY" in run.err
+
+
+# -- the review workspace ----------------------------------------------------------------------
+
+
+@pytest.fixture()
+def review_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "review", title="Test review")
+    ws.import_file(ALPHA, database="MEDLINE", searched="2019-12-01")
+    ws.import_file(BETA, database="PsycINFO", searched="2019-12-01")
+    monkeypatch.chdir(ws.root)
+    return ws.root
+
+
+def test_workspace_dedupe_reads_every_import_and_writes_clusters_and_log(
+    review_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "dedupe", "--json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["records_in"] == 8 and data["workspace"] == str(review_dir)
+    table = rows(review_dir / "dedupe" / "clusters.csv")
+    assert len(table) == 8
+    assert {r["database"] for r in table} == {"MEDLINE", "PsycINFO"}
+    assert all(r["file"].startswith("imports/") for r in table)
+    events = [json.loads(line) for line in (review_dir / "log.jsonl").read_text().splitlines()]
+    assert events[-1]["event"] == "dedupe" and events[-1]["clusters"] == data["clusters"]
+
+
+def test_workspace_keeps_decisions_for_later_runs_and_adds_none_twice(
+    review_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    review = tmp_path / "pairs.csv"
+    first = run_cli(capsys, "dedupe", "--review", review, "--json")
+    undecided = json.loads(first.out)["undecided_pairs"]
+    assert undecided >= 1
+    lines = review.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",,", ",different,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for _ in range(2):
+        run = run_cli(capsys, "dedupe", "--decisions", review, "--json")
+        assert run.code == 0, run.err
+    log = review_dir / DECISIONS_PATH
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # idempotent
+    assert len(current_decisions(log)) == 1
+    later = json.loads(run_cli(capsys, "dedupe", "--json").out)  # no --decisions: still kept
+    assert later["decisions_applied"] == 1 and later["undecided_pairs"] == undecided - 1
+
+
+def test_workspace_explain_finds_keys_by_database(
+    review_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "dedupe", "explain", "MEDLINE:a2", "PsycINFO:haddad2020")
+    assert run.code == 0, run.err
+    assert "merged, in cluster" in run.out
+
+
+def test_workspace_interactive_review_appends_decisions_as_they_are_made(
+    review_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cen_search.cli import dedupe_run
+    from cen_search.cli.dedupe_review import keys_from
+
+    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+    run = run_cli(capsys, "dedupe", "review", "--by", "jt")
+    assert run.code == 0, run.err
+    state = current_decisions(review_dir / DECISIONS_PATH)
+    assert len(state) == 1 and next(iter(state.values())).by == "jt"
+    after = json.loads(run_cli(capsys, "dedupe", "--json").out)
+    assert after["decisions_applied"] == 1
+
+
+def test_decisions_about_records_not_in_the_run_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edited = tmp_path / "alpha.ris"  # the same export, changed by hand: new checksum
+    edited.write_text(ALPHA.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", edited, BETA, "--decisions", review, "--json")
+    assert run.code == 0
+    assert "1 decision of 1 name records that are not in this run" in run.err
+    assert json.loads(run.out)["decisions_applied"] == 0
+
+
+def test_unknown_preprint_policy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, "--preprints", "sometimes")
+    assert run.code == 2 and "separate or merge" in run.err
+
+
+def test_missing_decisions_file_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = run_cli(capsys, "dedupe", ALPHA, "--decisions", tmp_path / "nope.csv")
+    assert run.code == 1 and "nope.csv: no such file" in run.err
+
+
+def test_file_named_like_the_internal_default_is_still_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ALPHA, tmp_path / "files")
+    run = run_cli(capsys, "dedupe", "files", "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["records_in"] == 4

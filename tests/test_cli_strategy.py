@@ -1,0 +1,193 @@
+"""``cen-search strategy new|list|show|check`` from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cen_search.cli.app import app
+
+DATA = Path(__file__).parent / "data" / "strategies"
+REPO = Path(__file__).resolve().parents[1]
+CD012661 = DATA / "ovid-medline_clef-tar_CD012661_prognosis-prediabetes.txt"
+# Lines 40-41 of the Cochrane CD012419 MEDLINE appendix: line 41 has the published error.
+CD012419 = (
+    "40. medication therapy management/\n41. ((patient* or client* or consumer* or user* "
+    "or subject? or carer* or caregiver* or care giver*) and (manag* adj5 (medication* "
+    "or medicines)).ti,ab,kw\n42. 40 or 41\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder (not a review) with no user config."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("CEN_SEARCH_CONFIG", str(tmp_path / "no-user-config.toml"))
+    for name in ("CEN_SEARCH_DATE_FROM", "CEN_SEARCH_DATE_TO"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+def run(*args: str, stdin: str | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_new_writes_header_and_keeps_the_paste_byte_for_byte(isolated: Path) -> None:
+    result = run(
+        "strategy",
+        "new",
+        "prediabetes",
+        "--database",
+        "MEDLINE",
+        "--platform",
+        "ovid",
+        "--from-file",
+        str(CD012661),
+    )
+    assert result.exit_code == 0, result.output
+    path = isolated / "strategies" / "prediabetes.txt"
+    data = path.read_bytes()
+    assert data.endswith(CD012661.read_bytes())
+    assert data.startswith(b"---\ncen_search: 1\nid: prediabetes\ndatabase: MEDLINE")
+    assert "57 lines parsed" in result.output
+
+
+def test_new_refuses_to_overwrite_without_yes(isolated: Path) -> None:
+    assert run("strategy", "new", "m", "-d", "MEDLINE", "-p", "ovid").exit_code == 0
+    again = run("strategy", "new", "m", "-d", "MEDLINE", "-p", "ovid", "-f", str(CD012661))
+    assert again.exit_code == 1 and "already exists" in again.output and "--yes" in again.output
+    assert (isolated / "strategies" / "m.txt").read_text().rstrip().endswith("---")
+    forced = run(
+        "strategy", "new", "m", "-d", "MEDLINE", "-p", "ovid", "-f", str(CD012661), "--yes"
+    )
+    assert forced.exit_code == 0
+    assert (isolated / "strategies" / "m.txt").read_bytes().endswith(CD012661.read_bytes())
+
+
+def test_new_reads_standard_input_and_uses_the_review_window(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cen_search.workspace import Workspace
+
+    Workspace.init(isolated / "review", date_from="2003", date_to="2019")
+    monkeypatch.chdir(isolated / "review")
+    result = run(
+        "strategy",
+        "new",
+        "cinahl",
+        "-d",
+        "CINAHL",
+        "-p",
+        "EBSCOhost",
+        "-f",
+        "-",
+        stdin='S1 (MH "Dementia+") OR TI dementia\n',
+    )
+    assert result.exit_code == 0, result.output
+    text = (isolated / "review" / "strategies" / "cinahl.txt").read_text()
+    assert "platform: EBSCOhost" in text and "syntax: ebsco" in text
+    assert "date_from: 2003" in text and "date_to: 2019" in text
+
+
+def test_new_with_unknown_platform_is_an_input_error() -> None:
+    result = run("strategy", "new", "x", "-d", "MEDLINE", "-p", "dialog")
+    assert result.exit_code == 1 and "ovid, ebsco, proquest or pubmed" in result.output
+
+
+def test_list_shows_each_strategy_with_its_check_status(isolated: Path) -> None:
+    folder = isolated / "strategies"
+    shutil.copytree(REPO / "strategies", folder)
+    (folder / "cochrane.txt").write_text(CD012419, encoding="utf-8")
+    result = run("strategy", "list")
+    assert result.exit_code == 0, result.output
+    assert "medline-ovid" in result.stdout and "ProQuest" in result.stdout
+    assert "2 errors" in result.stdout
+    listed = run("strategy", "list", "--json")
+    document = json.loads(listed.stdout)
+    assert document["schema_version"] == 1
+    rows = {row["name"]: row for row in document["strategies"]}
+    assert set(rows) == {
+        "assia-proquest",
+        "cinahl-ebsco",
+        "cochrane",
+        "embase-ovid",
+        "hmic-ovid",
+        "medline-ovid",
+        "spp-ovid",
+    }
+    assert rows["medline-ovid"]["lines"] == 28 and rows["medline-ovid"]["status"] == "ok"
+    assert rows["cochrane"]["status"] == "errors" and rows["cochrane"]["errors"] == 2
+
+
+def test_list_of_an_empty_folder_says_how_to_start() -> None:
+    result = run("strategy", "list")
+    assert result.exit_code == 0 and "strategy new" in result.output
+
+
+def test_show_prints_each_line_with_its_meaning() -> None:
+    result = run("strategy", "show", str(REPO / "strategies" / "medline-ovid.txt"))
+    assert result.exit_code == 0, result.output
+    assert "database: MEDLINE" in result.stdout
+    assert "heading 'Personality Disorders' (MeSH, exploded)" in result.stdout
+    assert "limit line 27 to publication year 2003 to 2019" in result.stdout
+
+
+def test_show_json_is_the_syntax_tree(isolated: Path) -> None:
+    shutil.copy(CD012661, isolated / "p.txt")
+    result = run("strategy", "show", "p.txt", "--json")
+    tree = json.loads(result.stdout)["strategy"]
+    assert tree["type"] == "Strategy" and tree["platform"] == "ovid"
+    command = tree["lines"][55]["node"]
+    assert command["type"] == "Command" and command["target"]["target"] == "55"
+
+
+def test_check_reports_file_line_column_and_fails_on_errors(isolated: Path) -> None:
+    (isolated / "cochrane.txt").write_text(CD012419, encoding="utf-8")
+    result = run("strategy", "check", "cochrane.txt")
+    assert result.exit_code == 1
+    assert "cochrane.txt:2:5: error CS-P01" in result.stdout
+    assert "cochrane.txt:2:145: error CS-P03" in result.stdout
+    assert "2 errors" in result.output
+
+
+def test_check_passes_on_warnings_unless_strict(isolated: Path) -> None:
+    (isolated / "cup.txt").write_text(
+        "1. (Personality disorder* or Axis-II). ti, ab.\n", encoding="utf-8"
+    )
+    assert run("strategy", "check", "cup.txt").exit_code == 0
+    strict = run("strategy", "check", "cup.txt", "--strict")
+    assert strict.exit_code == 1 and "warning CS-P03" in strict.stdout
+
+
+def test_check_json_and_info(isolated: Path) -> None:
+    result = run("strategy", "check", str(CD012661), "--json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    (file,) = document["files"]
+    codes = {f["code"] for f in file["findings"]}
+    assert {"CS-L03", "CS-T03", "CS-B02"} <= codes and file["errors"] == 0
+    assert file["findings"][0]["file_line"] >= 1 and not document["failed"]
+    plain = run("strategy", "check", str(CD012661))
+    assert "CS-L03" not in plain.stdout and "info (show with --info)" in plain.output
+    assert "CS-L03" in run("strategy", "check", str(CD012661), "--info").stdout
+
+
+def test_the_review_strategies_pass_check() -> None:
+    paths = sorted(str(p) for p in (REPO / "strategies").glob("*.txt"))
+    result = run("strategy", "check", *paths)
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_check_of_a_missing_file_is_an_input_error() -> None:
+    result = run("strategy", "check", "nowhere.txt")
+    assert result.exit_code == 1 and "strategy list" in result.output

@@ -1,0 +1,158 @@
+"""The PRISMA-S search table: one row per saved strategy (and per API run), Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from cen_search.strategies import runlog
+from cen_search.strategies.report import search_table, to_markdown, write_csv, write_report
+from cen_search.workspace import Workspace
+
+MEDLINE = """---
+cen_search: 1
+id: medline
+database: MEDLINE
+platform: Ovid
+coverage: Ovid MEDLINE(R) ALL <1946 to December 31, 2019>
+searched_on: 2020-01-15
+date_from: 2003
+date_to: 2019-12-31
+languages:
+  - english
+filters:
+  - qualitative (maximizes sensitivity) | Ovid Clinical Queries
+peer_review: PRESS 2015 by A. Librarian, 2020-01-10
+records: 1234
+---
+Database: Ovid MEDLINE(R) ALL <1946 to December 31, 2019>
+1 exp Personality Disorders/ (45123)
+2 (“borderline” adj3 personality).ti,ab. (20111)
+3 or/1‐2 (52000)
+"""
+CINAHL = """---
+cen_search: 1
+id: cinahl
+database: CINAHL
+platform: EBSCOhost
+searched_on: 2020-01-16
+---
+S2 S1 AND TI community 12
+S1 (MH "Personality Disorders+") 3,400
+"""
+RIS = "TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\nER  - \n"
+
+
+@pytest.fixture()
+def review(tmp_path: Path) -> Workspace:
+    ws = Workspace.init(tmp_path / "review", title="CEN meta-synthesis")
+    (ws.strategies_dir / "medline.txt").write_text(MEDLINE, encoding="utf-8")
+    (ws.strategies_dir / "cinahl.txt").write_text(CINAHL, encoding="utf-8")
+    export = tmp_path / "cinahl.ris"
+    export.write_text(RIS, encoding="utf-8")
+    ws.import_file(
+        export,
+        database="CINAHL",
+        platform="EBSCOhost",
+        searched="2020-01-16",
+        strategy=ws.strategies_dir / "cinahl.txt",
+    )
+    return ws
+
+
+def test_one_row_per_strategy_with_records_from_header_or_imports(review):
+    rows = {row.strategy_file: row for row in search_table(review)}
+    medline = rows["strategies/medline.txt"]
+    assert (medline.database, medline.platform) == ("MEDLINE", "Ovid")
+    assert medline.coverage == "Ovid MEDLINE(R) ALL <1946 to December 31, 2019>"
+    assert medline.date_searched == "2020-01-15"
+    assert (medline.records, medline.records_source) == (1234, "header")
+    assert "dates 2003 to 2019-12-31" in medline.limits and "english" in medline.limits
+    assert medline.filters == "qualitative (maximizes sensitivity) (Ovid Clinical Queries)"
+    cinahl = rows["strategies/cinahl.txt"]
+    assert (cinahl.records, cinahl.records_source) == (2, "imports")
+
+
+def test_strategy_text_is_reported_exactly_as_pasted(review):
+    rows = search_table(review)
+    medline = next(r for r in rows if r.database == "MEDLINE")
+    assert "2 (“borderline” adj3 personality).ti,ab. (20111)" in medline.strategy
+    assert "or/1‐2" in medline.strategy  # U+2010 kept
+    markdown = to_markdown(rows, title="CEN")
+    assert "2 (“borderline” adj3 personality).ti,ab. (20111)" in markdown
+    assert "| 1 | CINAHL | EBSCOhost |" in markdown or "| 2 | CINAHL | EBSCOhost |" in markdown
+    assert "1,234 (header)" in markdown
+
+
+def test_latest_api_run_adds_a_row_and_fills_missing_counts(review):
+    record = {
+        "strategy_id": "cinahl",
+        "target": "europepmc",
+        "database": "Europe PMC",
+        "platform": "Europe PMC (REST API)",
+        "run_at": "2024-05-13T10:02:11Z",
+        "date_window": {"kind": "entry", "from": "2023-05-13", "to": "2024-05-13"},
+        "final_line": "2",
+        "total": 17,
+        "lines": [{"key": "2", "sent": "(KW:x) AND TITLE_ABS:community", "count": 17}],
+        "translation": {"lossiness": "approximate"},
+        "import": None,
+    }
+    runlog.write_run(
+        review.root,
+        "cinahl",
+        record,
+        ["MED:1"],
+        at=dt.datetime(2024, 5, 13, 10, 2, 11, tzinfo=dt.UTC),
+    )
+    rows = search_table(review)
+    run = next(r for r in rows if r.kind == "api run")
+    assert (run.database, run.records, run.date_searched) == ("Europe PMC", 17, "2024-05-13")
+    assert run.limits == "entry date 2023-05-13 to 2024-05-13"
+    assert run.strategy.startswith("(KW:x) AND TITLE_ABS:community")
+    assert "translated by cen-search from strategies/cinahl.txt (approximate)" in run.strategy
+
+
+def test_csv_has_one_row_per_search_with_full_strategy_text(review, tmp_path):
+    md, table = tmp_path / "searches.md", tmp_path / "searches.csv"
+    rows = write_report(review, markdown=md, csv_path=table)
+    parsed = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines(keepends=True)))
+    assert len(parsed) == len(rows) == 2
+    medline = next(r for r in parsed if r["database"] == "MEDLINE")
+    assert medline["records"] == "1234" and medline["strategy"].count("\n") == 3
+    assert md.read_text(encoding="utf-8").startswith("# Search strategies")
+    buffer = io.StringIO()
+    assert write_csv(rows, buffer) == 2
+
+
+def test_records_come_from_a_run_only_on_the_same_database(review):
+    (review.strategies_dir / "pubmed.txt").write_text(
+        "---\ncen_search: 1\nid: pubmed\ndatabase: PubMed\nplatform: PubMed\n---\n"
+        '#1\t"Borderline Personality Disorder"[Mesh]\t8,962\n',
+        encoding="utf-8",
+    )
+    at = dt.datetime(2024, 5, 13, 10, 2, 11, tzinfo=dt.UTC)
+    for sid, target, database, total in (
+        ("pubmed", "pubmed", "PubMed", 41),
+        ("cinahl", "pubmed", "PubMed", 99),
+    ):
+        record = {
+            "strategy_id": sid,
+            "target": target,
+            "database": database,
+            "total": total,
+            "run_at": "2024-05-13T10:02:11Z",
+            "final_line": "1",
+            "lines": [],
+        }
+        runlog.write_run(review.root, sid, record, [], at=at)
+    rows = {(r.strategy_file, r.kind): r for r in search_table(review)}
+    pubmed = rows[("strategies/pubmed.txt", "database")]
+    assert (pubmed.records, pubmed.records_source) == (41, "run")
+    cinahl = rows[("strategies/cinahl.txt", "database")]
+    assert (cinahl.records, cinahl.records_source) == (2, "imports")
+    assert rows[("strategies/cinahl.txt", "api run")].records == 99
