@@ -135,6 +135,9 @@ _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 _PAGE_PREFIX = re.compile(r"^\s*(?:pp?\.?|pages?)\s*", re.IGNORECASE)
 
 
+_NO_PAGES = Pages()
+
+
 def expand_end_page(start: str, end: str) -> str:
     """``expand_end_page("1234", "9") == "1239"``: restore digits dropped from the end page."""
     if start.isdigit() and end.isdigit() and len(end) < len(start):
@@ -157,6 +160,10 @@ def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> 
     """
     start = start.strip()
     end = end.strip()
+    if start.isdigit() and end.isdigit() and not article_number:  # the common "SP"/"EP" pair
+        return Pages(f"{start}-{end}", start, expand_end_page(start, end))
+    if not (start or end):
+        return Pages(article_number=article_number.strip()) if article_number else _NO_PAGES
     raw_parts = [p for p in (start, end) if p]
     raw = ("-" if len(raw_parts) == 2 and "-" not in start else " ").join(raw_parts)
     article_number = article_number.strip()

@@ -68,9 +68,11 @@ def initials_of(given: str) -> str:
 
 
 def _is_initials(token: str) -> bool:
-    token = token.strip()
-    if not token:
+    # Initials are upper case: a token with a lower-case letter (or no letter at all) is
+    # never initials, which settles most tokens ("Smith", "John") without the pattern.
+    if not token.isupper():
         return False
+    token = token.strip()
     if _INITIALS_ONLY.match(token):
         return True
     bare = token.replace(".", "")
@@ -89,6 +91,37 @@ def _without_suffixes(given: str) -> str:
 
 def parse_author(raw: str) -> Author:
     """Parse one author string into family name, given names and initials (raw kept)."""
+    # Fast path for the form most exports use, "Family, Given" with plain spacing and one
+    # comma ("Smith, John A.", "van der Berg, J. A.", "Shi,Yu"): the general parser below
+    # would only confirm that there is nothing to clean (no runs of blanks, tabs, newlines or
+    # no-break spaces, no ";" at either end, no second comma, no suffix such as "Jr.") before
+    # splitting at the comma, so those checks are made directly. Tests pin that both give
+    # the same result on every author string in the shared exports.
+    text = raw.strip()
+    comma = text.find(",")
+    if (
+        comma > 0
+        and text.find(",", comma + 1) < 0
+        and text.isprintable()  # no tab, newline or no-break space
+        and "  " not in text
+        and text[0] != ";"
+        and text[-1] != ";"
+    ):
+        given = text[comma + 1 :].strip()
+        if " " in given:  # several given names or initials: "John A.", "J. A."
+            if given.rpartition(" ")[2].lower() not in _SUFFIXES:
+                return Author(raw, text[:comma].rstrip(), given, initials_of(given))
+        elif given and given.lower() not in _SUFFIXES:  # one word: "John", "JA", "J.-P."
+            if "." in given or "-" in given or (len(given) <= 4 and given.isupper()):
+                initials = initials_of(given)  # initials or a hyphenated name
+            else:
+                initials = given[0].upper() if given[0].isalpha() else ""
+            return Author(raw, text[:comma].rstrip(), given, initials)
+    return _parse_general(raw)
+
+
+def _parse_general(raw: str) -> Author:
+    """Any author string: squashes blanks, drops suffixes, tells groups and name orders."""
     text = raw.strip()
     if "  " in text or "\u00a0" in text or "\n" in text or "\t" in text:
         text = " ".join(text.replace("\u00a0", " ").split())

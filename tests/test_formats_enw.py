@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cen_search.formats import enw, read_file
 from cen_search.formats.base import Source
 from cen_search.models import RecordType
 
 LOCAL = Path(__file__).parent / "data" / "formats"
+
+
+@pytest.fixture(params=["shared", "local"])
+def enw_file(request: pytest.FixtureRequest) -> Path:
+    """The real AIS eLibrary export, and its copy in tests/data."""
+    name = "endnote-tagged-ais_colrev.enw"
+    if request.param == "local":
+        return LOCAL / name
+    return request.getfixturevalue("imports_dir") / "other" / name
 
 
 def read_text(text: str):
@@ -24,8 +35,8 @@ def test_enw_reader_reads_all_six_records_of_the_shared_export(imports_dir: Path
     assert not result.warnings and not result.skipped
 
 
-def test_enw_reader_reads_record_whose_type_line_comes_after_the_title() -> None:
-    records = read_file(LOCAL / "endnote-tagged-ais_colrev.enw", format="enw").records
+def test_enw_reader_reads_record_whose_type_line_comes_after_the_title(enw_file: Path) -> None:
+    records = read_file(enw_file, format="enw").records
     first = records[0]
     assert first.raw[0][0] == "%T" and first.raw[1] == ("%0", "Journal Article")
     assert first.type == RecordType.ARTICLE
@@ -33,8 +44,8 @@ def test_enw_reader_reads_record_whose_type_line_comes_after_the_title() -> None
     assert records[1].type == RecordType.OTHER  # no %0
 
 
-def test_enw_reader_maps_fields() -> None:
-    record = read_file(LOCAL / "endnote-tagged-ais_colrev.enw", format="enw").records[0]
+def test_enw_reader_maps_fields(enw_file: Path) -> None:
+    record = read_file(enw_file, format="enw").records[0]
     assert [a.family for a in record.authors] == ["Guo", "Straub", "Zhang", "Cai"]
     assert (record.container, record.volume, record.issue) == (
         "Management Information Systems Quarterly", "45", "3"
@@ -44,8 +55,8 @@ def test_enw_reader_maps_fields() -> None:
     assert record.abstract.startswith("IS research has extensively examined")
 
 
-def test_enw_reader_reads_roman_page_ranges() -> None:
-    record = read_file(LOCAL / "endnote-tagged-ais_colrev.enw", format="enw").records[1]
+def test_enw_reader_reads_roman_page_ranges(enw_file: Path) -> None:
+    record = read_file(enw_file, format="enw").records[1]
     assert (record.pages.start, record.pages.end) == ("i", "ii")
 
 

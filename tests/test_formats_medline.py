@@ -31,6 +31,14 @@ def read(path: Path):
     return read_file(path, format="medline")
 
 
+@pytest.fixture(params=["shared", "local"])
+def nbib_dir(request: pytest.FixtureRequest) -> Path:
+    """The real ``nbib/`` exports, and the small copies of some of them in tests/data."""
+    if request.param == "local":
+        return LOCAL
+    return request.getfixturevalue("imports_dir") / "nbib"
+
+
 def read_text(text: str):
     return medline.read(text, Source(file="t.nbib", sha256="0" * 64, encoding="utf-8"))
 
@@ -58,8 +66,8 @@ def test_medline_reader_joins_six_space_continuation_lines(imports_dir: Path) ->
         in record.keywords
 
 
-def test_medline_reader_skips_leading_blank_line_in_local_copy() -> None:
-    result = read(LOCAL / "pubmed-2002_biopython.txt")
+def test_medline_reader_skips_leading_blank_line(nbib_dir: Path) -> None:
+    result = read(nbib_dir / "pubmed-2002_biopython.txt")
     record = result.records[0]
     assert (record.provenance.line, record.pmid) == (2, "12230038")
     assert record.title == "The Bio* toolkits--a brief overview."
@@ -104,8 +112,8 @@ def test_medline_reader_falls_back_to_au_when_fau_is_incomplete() -> None:
     assert [a.raw for a in record.authors] == ["Smith J", "Jones K"]
 
 
-def test_medline_reader_reads_eric_record_without_pmid() -> None:
-    result = read(LOCAL / "eric_colrev.nbib")
+def test_medline_reader_reads_eric_record_without_pmid(nbib_dir: Path) -> None:
+    result = read(nbib_dir / "eric_colrev.nbib")
     record = result.records[0]
     assert record.pmid == ""
     assert record.key == "EJ1131633"
@@ -146,8 +154,8 @@ def test_medline_reader_reports_text_between_records(imports_dir: Path) -> None:
     assert "This line should be omitted" in warning.message
 
 
-def test_medline_reader_reads_malformed_file_and_names_the_lines() -> None:
-    result = read(LOCAL / "medline-malformed_jabref.txt")
+def test_medline_reader_reads_malformed_file_and_names_the_lines(nbib_dir: Path) -> None:
+    result = read(nbib_dir / "medline-malformed_jabref.txt")
     assert len(result.records) == 1
     record = result.records[0]
     assert record.raw[:2] == (("PMC", "22664230"), ("TI", ""))

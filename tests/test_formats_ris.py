@@ -86,6 +86,14 @@ def by_key(result, key: str) -> Record:
     return next(r for r in result.records if r.key == key)
 
 
+@pytest.fixture(params=["shared", "local"])
+def ris_dir(request: pytest.FixtureRequest) -> Path:
+    """The real ``ris/`` exports, and the small copies of some of them in tests/data."""
+    if request.param == "local":
+        return LOCAL
+    return request.getfixturevalue("imports_dir") / "ris"
+
+
 # --- counts ------------------------------------------------------------------------------
 
 
@@ -114,8 +122,8 @@ def test_ris_reader_keeps_record_after_bom(imports_dir: Path) -> None:
     assert first.title.startswith("Duplication cysts")
 
 
-def test_ris_reader_keeps_bom_record_in_local_copy() -> None:
-    result = read(LOCAL / "bom-minimal_rispy.ris")
+def test_ris_reader_keeps_record_after_bom_in_minimal_file(ris_dir: Path) -> None:
+    result = read(ris_dir / "bom-minimal_rispy.ris")
     assert len(result.records) == 1
     assert result.records[0].doi == "10.1186/s40981-020-0316-0"
 
@@ -174,8 +182,8 @@ def test_ris_reader_joins_abstract_continuation_line(imports_dir: Path) -> None:
     assert "\n" in record.raw_values("N2")[0]
 
 
-def test_ris_reader_treats_er_then_line_as_text_not_end_tag() -> None:
-    result = read(LOCAL / "multiline-values_rispy.ris")
+def test_ris_reader_treats_er_then_line_as_text_not_end_tag(ris_dir: Path) -> None:
+    result = read(ris_dir / "multiline-values_rispy.ris")
     assert len(result.records) == 3
     for record in result.records:
         assert record.abstract == (
@@ -184,8 +192,8 @@ def test_ris_reader_treats_er_then_line_as_text_not_end_tag() -> None:
         assert record.notes == ("first line\n* second line\n* last line",)
 
 
-def test_ris_reader_skips_record_numbers_and_provider_headers() -> None:
-    result = read(LOCAL / "record-headers-extraneous_rispy.ris")
+def test_ris_reader_skips_record_numbers_and_provider_headers(ris_dir: Path) -> None:
+    result = read(ris_dir / "record-headers-extraneous_rispy.ris")
     assert [r.title for r in result.records] == [
         "Title of reference", "The title of the reference"
     ]
@@ -201,8 +209,8 @@ def test_ris_reader_takes_database_from_header_block(imports_dir: Path) -> None:
     assert declared.records[0].provenance.database == "JSTOR Archive"
 
 
-def test_ris_reader_reads_four_letter_pmid_tag() -> None:
-    record = read(LOCAL / "apa-psycnet_colrev.ris").records[0]
+def test_ris_reader_reads_four_letter_pmid_tag(ris_dir: Path) -> None:
+    record = read(ris_dir / "apa-psycnet_colrev.ris").records[0]
     assert record.pmid == "33355555"
     assert record.raw[1] == ("PMID", "33355555")
     assert record.key == "2020-55555-005"
@@ -210,23 +218,32 @@ def test_ris_reader_reads_four_letter_pmid_tag() -> None:
     assert record.provenance.platform == "American Psychological Association"
 
 
-def test_ris_reader_reads_final_er_without_newline() -> None:
-    data = (LOCAL / "apa-psycnet_colrev.ris").read_bytes()
+def test_ris_reader_reads_final_er_without_newline(ris_dir: Path) -> None:
+    data = (ris_dir / "apa-psycnet_colrev.ris").read_bytes()
     assert data.endswith(b"ER  -")
-    result = read(LOCAL / "apa-psycnet_colrev.ris")
+    result = read(ris_dir / "apa-psycnet_colrev.ris")
     assert len(result.records) == 1
     assert not result.warnings
 
 
-def test_ris_reader_accepts_empty_tags_with_and_without_trailing_space() -> None:
-    empty = read(LOCAL / "empty-values_asreview.ris")
+def test_ris_reader_accepts_empty_tags_with_and_without_trailing_space(ris_dir: Path) -> None:
+    empty = read(ris_dir / "empty-values_asreview.ris")
     assert [r.title for r in empty.records] == [
         "Title of reference", "", "Title of reference", ""
     ]
     assert ("N2", "") in empty.records[0].raw  # "N2  -" with no trailing space kept in raw
-    ieee = read(LOCAL / "ieee-xplore_colrev.ris").records[0]
+    ieee = read(ris_dir / "ieee-xplore_colrev.ris").records[0]
     assert ieee.issue == "" and ieee.volume == ""
     assert ("IS", "") in ieee.raw
+
+
+def test_ris_reader_reads_tags_followed_by_one_space() -> None:
+    text = "TY - JOUR\nTI - One space\nAU - Smith, J\nER - \n"
+    assert ris.sniff(text) >= 90
+    parsed = read_text(text)
+    assert [(r.title, r.type) for r in parsed.records] == [("One space", RecordType.ARTICLE)]
+    assert parsed.records[0].raw[0] == ("TY", "JOUR")
+    assert any("one space" in w.message for w in parsed.warnings)
 
 
 def test_ris_reader_reads_nonstandard_volume_tag_vo(imports_dir: Path) -> None:
@@ -270,8 +287,8 @@ def test_ris_reader_reads_year_from_odd_dates(
     assert (record.year, record.date) == (year, date)
 
 
-def test_ris_reader_reads_year_from_conference_date_range() -> None:
-    records = read(LOCAL / "ieee-xplore_colrev.ris").records
+def test_ris_reader_reads_year_from_conference_date_range(ris_dir: Path) -> None:
+    records = read(ris_dir / "ieee-xplore_colrev.ris").records
     assert records[0].raw_values("Y1") == ["4-8 Aug. 2020"]
     assert records[0].year == 2020
 
@@ -308,8 +325,8 @@ def test_ris_reader_parses_initials_first_names(imports_dir: Path) -> None:
     assert record.authors[0] == Author(raw="G. Kalbe", family="Kalbe", given="G.", initials="G")
 
 
-def test_ris_reader_parses_name_without_space_after_comma() -> None:
-    record = read(LOCAL / "leading-blank-lines-empty-er_jabref.ris").records[0]
+def test_ris_reader_parses_name_without_space_after_comma(ris_dir: Path) -> None:
+    record = read(ris_dir / "leading-blank-lines-empty-er_jabref.ris").records[0]
     assert record.provenance.line == 6  # five blank lines before the first TY
     # the trailing space is not part of the value: raw values are right-stripped
     assert record.authors[0] == Author(raw="Shi,Yu", family="Shi", given="Yu", initials="Y")
@@ -321,8 +338,8 @@ def test_ris_reader_reads_all_7456_authors_of_one_record(imports_dir: Path) -> N
     assert len(record.raw_values("AU")) == 7456
 
 
-def test_ris_reader_reads_record_without_ty_with_a_warning() -> None:
-    result = read(LOCAL / "corrupted-no-ty_jabref.ris")
+def test_ris_reader_reads_record_without_ty_with_a_warning(ris_dir: Path) -> None:
+    result = read(ris_dir / "corrupted-no-ty_jabref.ris")
     assert len(result.records) == 1
     record = result.records[0]
     assert record.title == "Editorial: Open Source and Empirical Software Engineering"
@@ -346,6 +363,12 @@ def test_ris_reader_warns_about_record_without_er() -> None:
     parsed = read_text("TY  - JOUR\nTI  - One\nTY  - BOOK\nTI  - Two\nER  - \n")
     assert [r.title for r in parsed.records] == ["One", "Two"]
     assert any("no ER" in w.message and w.line == 1 for w in parsed.warnings)
+
+
+def test_ris_reader_warns_about_er_before_any_record() -> None:
+    parsed = read_text("ER  - \nTY  - JOUR\nTI  - x\nER  - \n")
+    assert [r.title for r in parsed.records] == ["x"]
+    assert [(w.line, "ER without a record" in w.message) for w in parsed.warnings] == [(1, True)]
 
 
 def test_ris_reader_warns_when_file_ends_inside_a_record() -> None:
@@ -552,12 +575,12 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
     )
 
 
-def test_ris_writer_keeps_unknown_tags_of_records_read_from_ris() -> None:
-    record = read(LOCAL / "embase-empty-tags_rispy.ris").records[0]
+def test_ris_writer_keeps_unknown_tags_of_records_read_from_ris(ris_dir: Path) -> None:
+    record = read(ris_dir / "embase-empty-tags_rispy.ris").records[0]
     buffer = io.StringIO()
     ris.write([record], buffer)
     assert "PB  - SAGE Publications Ltd (E-mail: info@sagepub.co.uk)" in buffer.getvalue()
-    apa = read(LOCAL / "apa-psycnet_colrev.ris").records[0]
+    apa = read(ris_dir / "apa-psycnet_colrev.ris").records[0]
     buffer = io.StringIO()
     ris.write([apa], buffer)
     text = buffer.getvalue()
@@ -572,8 +595,8 @@ def test_ris_writer_indents_continuation_lines_that_look_like_tags() -> None:
     assert again.abstract == ""
 
 
-def test_ris_writer_writes_blank_line_between_records_and_no_numbering() -> None:
-    records = read(LOCAL / "record-headers-extraneous_rispy.ris").records
+def test_ris_writer_writes_blank_line_between_records_and_no_numbering(ris_dir: Path) -> None:
+    records = read(ris_dir / "record-headers-extraneous_rispy.ris").records
     buffer = io.StringIO()
     ris.write(records, buffer)
     text = buffer.getvalue()

@@ -1,4 +1,4 @@
-"""The deduplication benchmark (``python -m benchmarks dedupe``); see :mod:`benchmarks.dedupe.run`."""
+"""The deduplication benchmark: ``python -m benchmarks dedupe`` (see :mod:`.run`)."""
 
 from __future__ import annotations
 

@@ -20,8 +20,9 @@ from bib_dedupe.bib_dedupe import block, cluster, match, prep
 
 def run(df):
     start = time.perf_counter()
-    groups = cluster(match(block(prep(df, verbosity_level=0), verbosity_level=0), verbosity_level=0),
-                     verbosity_level=0)
+    prepared = prep(df, verbosity_level=0)
+    matched = match(block(prepared, verbosity_level=0), verbosity_level=0)
+    groups = cluster(matched, verbosity_level=0)
     return [list(map(str, g)) for g in groups], time.perf_counter() - start
 
 

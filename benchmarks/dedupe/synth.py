@@ -7,9 +7,10 @@ How a synthetic set of ``n`` records is built (deterministic for a given seed):
    records with their real titles, authors, journals, pages, DOIs and abstracts.
 2. **Distinct papers**: paper ``p`` is base paper ``p mod B``; copy ``k = p div B`` (k >= 1)
    is turned into a *different* paper the way real neighbours differ: about a third of the
-   title words replaced by words of other titles, year moved by 2-6, volume and first page
-   moved, DOI changed, and for half of the copies another base paper's authors. So copies are
-   not duplicates of each other or of the original.
+   title words replaced by words of other titles, year moved by 3, 6, 9 ... years (alternately
+   earlier and later, so no two copies share a year), volume moved by 10k, pages moved by
+   30-900, DOI changed, and for half of the copies another base paper's authors. So copies
+   are not duplicates of each other or of the original.
 3. **Intended duplicates**: 30 % of papers get one more record (a tenth of those two), made from
    the paper by 2-4 realistic variations: title case, punctuation, a trailing ``[Review] [n
    refs]`` or language tag, a bracketed title; journal abbreviated or given an ``[Electronic
@@ -77,14 +78,15 @@ def _mutate(f: dict[str, object], rng: random.Random, vocab: list[str], k: int,
             words[pos] = rng.choice(vocab)
         g["TI"] = " ".join(words)
     if g["PY"]:
-        g["PY"] = str(int(str(g["PY"])) + rng.choice((-6, -5, -4, -3, -2, 2, 3, 4, 5, 6)))
-    if str(g["VL"]).isdigit():
-        g["VL"] = str(int(str(g["VL"])) + rng.randint(1, 9))
-    sp, ep = str(g["SP"]), str(g["EP"])
-    if sp.isdigit():
-        shift = rng.randint(30, 900)
-        g["SP"] = str(int(sp) + shift)
-        g["EP"] = str(int(ep) + shift) if ep.isdigit() else ep
+        # copy k of a paper sits 3k years away (alternating sides): copies never share a year
+        shift = 3 * ((k + 1) // 2) * (1 if k % 2 else -1)
+        g["PY"] = str(int(str(g["PY"])) + shift)
+    if g["VL"]:
+        vl = str(g["VL"])
+        g["VL"] = str(int(vl) + 10 * k) if vl.isdigit() else f"{vl}{k}"
+    shift = rng.randint(30, 900)
+    for tag in ("SP", "EP"):
+        g[tag] = re.sub(r"\d+", lambda m: str(int(m.group(0)) + shift), str(g[tag]), count=1)
     if g["DO"]:
         g["DO"] = f"{g['DO']}.s{k}"
     if rng.random() < 0.5:

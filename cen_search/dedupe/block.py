@@ -1,9 +1,9 @@
 """Blocking: which pairs of records are worth comparing at all.
 
-Several exact composite keys over normalised fields (DOI; title; title opening + year; first
-author + year; journal initials + volume + first page; year + volume + first page; first
+Several exact composite keys over normalised fields (DOI; PubMed id; title; title opening +
+year; first author + year; journal initials + volume + first page; year + volume + first page; first
 author + first page; abstract opening) plus one fuzzy key (the two rarest title words, which
-survive typos, truncation and word-order changes). A block larger than ``max_block`` is not
+survive typos, truncation and word-order changes). A block larger than its key's limit is not
 expanded to all its pairs: its members are sorted by title and each is paired with its next
 ``window`` neighbours (sorted neighbourhood), which keeps the number of comparisons near-linear.
 """
@@ -16,8 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from cen_search.dedupe.keys import Keys
 
 _STOP = frozenset(
-    "a an the of and or in on for to with by from at as is are was were be its their this that "
-    "study analysis patients effect effects use using based new case report review".split()
+    [
+        "a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "by", "from",
+        "at", "as", "is", "are", "was", "were", "be", "its", "their", "this", "that",
+        "study", "analysis", "patients", "effect", "effects", "use", "using", "based",
+        "new", "case", "report", "review"
+    ]
 )
 
 KeyFunction = Callable[[Keys], Iterable[str]]
@@ -25,6 +29,10 @@ KeyFunction = Callable[[Keys], Iterable[str]]
 
 def _doi(k: Keys) -> Iterable[str]:
     return (k.doi,) if k.doi else ()
+
+
+def _pmid(k: Keys) -> Iterable[str]:
+    return (k.pmid,) if k.pmid else ()
 
 
 def _title(k: Keys) -> Iterable[str]:
@@ -81,29 +89,39 @@ def _abstract(k: Keys) -> Iterable[str]:
     return (k.abstract[:120],) if len(k.abstract) >= 120 else ()
 
 
-EXACT_KEYS: tuple[tuple[str, KeyFunction], ...] = (
-    ("doi", _doi),
-    ("title", _title),
-    ("title-opening", _title_opening_year),
-    ("author-year", _author_year),
-    ("journal-volume-page", _journal_volume_page),
-    ("year-volume-page", _year_volume_page),
-    ("author-page", _author_page),
-    ("abstract", _abstract),
+EXACT_KEYS: tuple[tuple[str, KeyFunction, int], ...] = (
+    # (name, key function, largest block expanded to all its pairs)
+    ("doi", _doi, 40),
+    ("pmid", _pmid, 40),
+    ("title", _title, 40),
+    ("title-opening", _title_opening_year, 40),
+    # a prolific author publishes several papers a year: only near neighbours by title
+    ("author-year", _author_year, 8),
+    ("journal-volume-page", _journal_volume_page, 40),
+    ("year-volume-page", _year_volume_page, 40),
+    ("author-page", _author_page, 40),
+    ("abstract", _abstract, 40),
 )
+RARE_WORDS_MAX_BLOCK = 20
 
 
 def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
     """The two rarest informative title words of each record (the fuzzy key)."""
+    tokens = [
+        {w for w in f"{k.title} {k.title_alt}".split()
+         if len(w) > 2 and w not in _STOP and not w.isdigit()}
+        for k in keys
+    ]
     frequency: Counter[str] = Counter()
-    for k in keys:
-        frequency.update(k.title_tokens)
+    for words_of in tokens:
+        frequency.update(words_of)
     out: list[tuple[str, ...]] = []
-    for k in keys:
-        words = [w for w in k.title_tokens if len(w) > 2 and w not in _STOP and not w.isdigit()]
+    for words_of in tokens:
+        words = list(words_of)
         words.sort(key=lambda w: (frequency[w], w))
         if len(words) >= 3:
-            out.append((f"{words[0]}|{words[1]}", f"{words[0]}|{words[2]}", f"{words[1]}|{words[2]}"))
+            first, second, third = words[:3]
+            out.append((f"{first}|{second}", f"{first}|{third}", f"{second}|{third}"))
         elif len(words) == 2:
             out.append((f"{min(words)}|{max(words)}",))
         else:
@@ -112,8 +130,7 @@ def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
 
 
 def candidate_pairs(
-    keys: Sequence[Keys], *, ids: Sequence[str] | None = None, max_block: int = 40,
-    window: int = 6,
+    keys: Sequence[Keys], *, ids: Sequence[str] | None = None, window: int = 6,
 ) -> set[tuple[int, int]]:
     """All pairs ``(i, j)`` with ``i < j`` that share at least one blocking key.
 
@@ -123,11 +140,11 @@ def candidate_pairs(
     order = ids if ids is not None else [f"{i:012d}" for i in range(len(keys))]
     pairs: set[tuple[int, int]] = set()
     fuzzy = _rare_word_keys(keys)
-    functions: list[Callable[[int], Iterable[str]]] = [
-        (lambda i, f=f: f(keys[i])) for _, f in EXACT_KEYS  # type: ignore[misc]
+    functions: list[tuple[Callable[[int], Iterable[str]], int]] = [
+        ((lambda i, f=f: f(keys[i])), limit) for _, f, limit in EXACT_KEYS  # type: ignore[misc]
     ]
-    functions.append(lambda i: fuzzy[i])
-    for get in functions:
+    functions.append(((lambda i: fuzzy[i]), RARE_WORDS_MAX_BLOCK))
+    for get, max_block in functions:
         blocks: dict[str, list[int]] = defaultdict(list)
         for i in range(len(keys)):
             for value in get(i):

@@ -23,19 +23,32 @@ from cen_search.dedupe.model import (
     PairVerdict,
     Verdict,
 )
+from cen_search.dedupe.normalise import clean_issue, clean_title, clean_volume, title_words
 from cen_search.dedupe.rules import Context, Judgement, judge
 from cen_search.dedupe.score import Scores, compare, plainly_different
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
 
 
-def build_context(keys: Sequence[Keys]) -> Context:
-    """Facts about the whole input the rules need: titles shared by different items."""
+def build_context(keys: Iterable[Keys | tuple[str, int | None, str, str]]) -> Context:
+    """Facts about the whole input the rules need: titles shared by different items.
+
+    A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
+    trials") when records carrying it sit in issues that cannot be one item: years two or
+    more apart, or two different complete (year, volume, issue) places.
+    """
     years: dict[str, set[int]] = defaultdict(set)
+    places: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
     for k in keys:
-        if k.title and k.year:
-            years[k.title].add(k.year)
+        title, year, volume, issue = (
+            (k.title, k.year, k.volume, k.issue) if isinstance(k, Keys) else k
+        )
+        if title and year:
+            years[title].add(year)
+            if volume and issue and len(issue) <= 2:
+                places[title].add((year, volume, issue))
     generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
+    generic.update(t for t, ps in places.items() if len(ps) > 1)
     return Context(generic_titles=frozenset(generic))
 
 
@@ -204,9 +217,14 @@ def deduplicate(
         ca, cb = sorted((cluster_of[verdict.a], cluster_of[verdict.b]))
         best.setdefault((ca, cb), verdict)
     queue = sorted(best.values(), key=sort_key)
+    left_out = 0
+    if options.review_limit is not None:
+        limit = int(n * options.review_limit)
+        left_out = max(0, len(queue) - limit)
+        queue = queue[:limit]
     return DedupeResult(
         clusters=tuple(clusters), uncertain=tuple(queue), candidate_pairs=len(pairs),
-        cluster_of=cluster_of, n_input=len(records),
+        cluster_of=cluster_of, n_input=len(records), uncertain_left_out=left_out,
     )
 
 
@@ -220,6 +238,13 @@ def _kept(members: Sequence[int], everything: Sequence[Record], n_input: int,
     return pool[choose_kept([everything[m] for m in pool])]
 
 
+def _context_keys(record: Record) -> tuple[str, int | None, str, str]:
+    """The few keys :func:`build_context` needs, cheaper than :func:`record_keys`."""
+    main, _ = clean_title(record.title)
+    return (" ".join(title_words(main)), record.year, clean_volume(record.volume),
+            clean_issue(record.issue))
+
+
 def explain(a: Record, b: Record, *, options: DedupeOptions = DedupeOptions(),
             context: Sequence[Record] = ()) -> PairVerdict:
     """Why two records are (or are not) duplicates: every field score and the deciding rule.
@@ -228,6 +253,6 @@ def explain(a: Record, b: Record, *, options: DedupeOptions = DedupeOptions(),
     titles recur across different items, exactly as in :func:`deduplicate`.
     """
     ka, kb = record_keys(a), record_keys(b)
-    ctx = build_context([ka, kb, *(record_keys(r) for r in context)])
+    ctx = build_context([ka, kb, *(_context_keys(r) for r in context)])
     scores = compare(ka, kb)
     return _verdict(0, 1, judge(ka, kb, scores, options=options, ctx=ctx), scores)

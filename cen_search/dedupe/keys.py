@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cen_search.dedupe import normalise as n
+from cen_search.dedupe.journals import journal_key
 from cen_search.fields import clean_doi
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
@@ -19,12 +20,15 @@ _COCHRANE = re.compile(r"10\.1002/14651858\.(cd\d{6})(?:\.(pub\d+))?", re.IGNORE
 _CONFERENCE = re.compile(r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
                          r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b")
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
+_VENUE_SHORT = re.compile(r"\s*(?::|\s-\s|\.\s*Conference\b)")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 _PREPRINT = RecordType.PREPRINT
 _ARTICLE = RecordType.ARTICLE
 _ARTICLE_TYPES = frozenset({RecordType.ARTICLE, RecordType.REVIEW})
 _CONFERENCE_TYPES = frozenset({RecordType.CONFERENCE_ABSTRACT, RecordType.CONFERENCE_PAPER})
-_TRANSLATED_TITLE_TAGS = frozenset({"TT", "translated_title", "title_translated", "TRANSLATED_TITLE"})
+_TRANSLATED_TITLE_TAGS = frozenset(
+    {"TT", "translated_title", "title_translated", "TRANSLATED_TITLE"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +39,14 @@ class Keys:
     """Main title: folded words joined by spaces."""
     title_alt: str
     """Alternative (translated) title given in brackets or after a separator, or ""."""
-    title_tokens: frozenset[str]
     numbers: tuple[str, ...]
     """Numbers stated in the title (``Part II`` -> ``("2",)``)."""
     flags: frozenset[str]
     """Item kinds the title announces: erratum, retraction, comment, reply, protocol ..."""
     families: tuple[str, ...]
     """Normalised family names of the personal authors, in order."""
-    author_words: tuple[frozenset[str], ...]
-    """All name words (2+ letters) of each author, for tolerant matching."""
+    author_words: tuple[tuple[str, ...], ...]
+    """All name words (2+ letters) of each author, for tolerant matching (first 40)."""
     initials: tuple[str, ...]
     groups: tuple[str, ...]
     """Group or corporate authors, normalised."""
@@ -58,6 +61,7 @@ class Keys:
     """Every start page given (several ranges: ``"230-5, 246-51"``)."""
     article_number: str
     doi: str
+    pmid: str
     cochrane: str
     cochrane_version: str
     abstract: str
@@ -78,15 +82,15 @@ class Keys:
         return bool(self.page_start or self.article_number)
 
 
-def _authors(record: Record) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], tuple[str, ...],
-                                     tuple[str, ...]]:
+def _authors(record: Record) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
+                                     tuple[str, ...], tuple[str, ...]]:
     authors = list(record.authors)
     raws = [a.raw for a in authors]
     repaired = n.repair_author_strings(raws)
     if len(repaired) != len(raws):
         authors = [parse_author(r) for r in repaired]
     families: list[str] = []
-    words: list[frozenset[str]] = []
+    words: list[tuple[str, ...]] = []
     initials: list[str] = []
     groups: list[str] = []
     for author in authors:
@@ -95,30 +99,34 @@ def _authors(record: Record) -> tuple[tuple[str, ...], tuple[frozenset[str], ...
             groups.append(family)
         elif kind == "person":
             families.append(family)
-            words.append(name_words)
+            if len(words) < 40:
+                words.append(name_words)
             initials.append(initial)
     return tuple(families), tuple(words), tuple(initials), tuple(groups)
 
 
 @lru_cache(maxsize=131072)
-def _author_key(author: Author) -> tuple[str, str, frozenset[str], str]:
+def _author_key(author: Author) -> tuple[str, str, tuple[str, ...], str]:
     """(kind, family key or group name, name words, first initial); kind is "person",
     "group" or "" (placeholders like "Anonymous")."""
     if n.is_placeholder_author(author.raw):
-        return "", "", frozenset(), ""
+        return "", "", (), ""
     if author.organisation or (not author.given and len(n.words(n.fold(author.raw))) > 3):
         key = " ".join(n.words(n.fold(author.raw)))
-        return ("group" if key else ""), key, frozenset(), ""
+        return ("group" if key else ""), key, (), ""
     family = n.family_key(author.family or author.raw)
     if not family:
-        return "", "", frozenset(), ""
+        return "", "", (), ""
     all_words = n.words(n.fold(f"{author.family} {author.given}" if author.family
                                else author.raw))
     initial = (author.initials or author.given[:1]).lower()[:1]
-    return "person", family, frozenset(w for w in all_words if len(w) >= 2) | {family}, initial
+    name_words = tuple(dict.fromkeys([family, *(w for w in all_words if len(w) >= 2)]))
+    return "person", family, name_words, initial
 
 
-_DATE_LIKE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_DATE_LIKE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
 
 
 def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
@@ -128,8 +136,10 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
         return "", "", frozenset(), ""
     start = n.page_number(pages.start)
     end = n.page_number(pages.end)
-    if start and end and len(end) < len(start) and int(start[: len(start) - len(end)] + end) >= int(start):
-        end = start[: len(start) - len(end)] + end
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        expanded = start[: len(start) - len(end)] + end
+        if int(expanded) >= int(start):
+            end = expanded
     starts = {start} if start else set()
     for match in _RANGE.finditer(pages.raw or ""):
         starts.add(str(int(match.group(2))))
@@ -173,9 +183,10 @@ def record_keys(record: Record) -> Keys:
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
-            key = n.journal_key(value)
-            if key and key not in journals:
-                journals.append(key)
+            for part in (value, *_VENUE_SHORT.split(value, maxsplit=1)[:1]):
+                key = journal_key(part)
+                if key and key not in journals:
+                    journals.append(key)
     start, end, starts, article = _pages(record)
     doi = _doi(record)
     cochrane = _COCHRANE.search(doi) if doi else None
@@ -188,13 +199,12 @@ def record_keys(record: Record) -> Keys:
     conference = record.type in _CONFERENCE_TYPES or (
         record.type is not _ARTICLE and bool(_CONFERENCE.search(venue))
     )
-    abstract_words = n.words(n.fold(record.abstract[:800])) if record.abstract else []
+    abstract = " ".join(n.words(n.fold(record.abstract[:800])))[:600] if record.abstract else ""
     return Keys(
         title=" ".join(main_words),
         title_alt=" ".join(alt_words),
-        title_tokens=frozenset(main_words) | frozenset(alt_words),
         numbers=n.numbers_in(main_words),
-        flags=n.title_flags(record.title),
+        flags=n.title_flags(record.title) | n.title_flags(main),
         families=families,
         author_words=author_words,
         initials=initials,
@@ -208,9 +218,10 @@ def record_keys(record: Record) -> Keys:
         page_starts=starts,
         article_number=article,
         doi=doi,
+        pmid=record.pmid.strip(),
         cochrane=cochrane.group(1).lower() if cochrane else "",
         cochrane_version=(cochrane.group(2) or "pub1").lower() if cochrane else "",
-        abstract=" ".join(abstract_words[:150]),
+        abstract=abstract,
         conference=conference,
         journal_article=record.type in _ARTICLE_TYPES,
         preprint=preprint,

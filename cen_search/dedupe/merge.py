@@ -45,7 +45,7 @@ def completeness(record: Record) -> tuple[int, ...]:
         record.filled_fields(),
         1 if record.abstract else 0,
         1 if record.doi else 0,
-        1 if pages.start and pages.end or pages.article_number else 0,
+        1 if (pages.start and pages.end) or pages.article_number else 0,
         len(record.authors),
         len(record.title),
     )
@@ -123,6 +123,6 @@ def members_of(record: Record) -> list[Member]:
     """The members listed in a merged record (empty for a record that was not merged)."""
     out = []
     for value in record.raw_values(MEMBER_TAG):
-        parts = (value.split("\t") + ["", "", "", ""])[:4]
+        parts = [*value.split("\t"), "", "", ""][:4]
         out.append(Member(*parts))
     return out

@@ -5,9 +5,9 @@ by :data:`~cen_search.models.RecordId` (stable across runs) in decisions kept on
 
 Indices: ``deduplicate(records, previous=...)`` numbers ``records`` ``0 .. len(records)-1`` and
 the records of ``previous`` (an earlier library) after them, ``len(records) ..``; so an index
-``i >= result.n_input`` refers to ``previous[i - result.n_input]``. :meth:`DedupeResult.is_previous`,
-:meth:`DedupeResult.duplicates_of_previous` and :meth:`DedupeResult.new_unique` answer the
-"annual update" questions.
+``i >= result.n_input`` refers to ``previous[i - result.n_input]``.
+:meth:`DedupeResult.is_previous`, :meth:`DedupeResult.duplicates_of_previous` and
+:meth:`DedupeResult.new_unique` answer the "annual update" questions.
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ class DedupeOptions:
     have already screened) rather than the most complete one."""
     review_chain_conflicts: bool = True
     """Send links refused by the cluster contradiction check to the review queue."""
+    review_limit: float | None = None
+    """Longest review queue as a share of the records (0.02: one pair per 50 records); the
+    least likely pairs beyond it are left out and counted in
+    :attr:`DedupeResult.uncertain_left_out`. ``None`` (the default): every uncertain pair is
+    listed (on the labelled sets the queue stays under one pair per 50 records anyway)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +62,16 @@ class PairVerdict:
     b: int
     verdict: Verdict
     rule: str
-    """Name of the rule or veto that decided (``"doi+title"``, ``"veto:erratum"``)."""
+    """Name of the rule that decided: a duplicate rule (``"doi"``, ``"title+authors"``,
+    ``"bibliographic"`` ...), a veto (``"veto:erratum"``, ``"veto:doi"``), a review reason
+    (``"review:pages"``, ``"review:chain-conflict"``), ``"no-match"``, or a person's decision
+    (``"human:same"``). The rule table is in :mod:`cen_search.dedupe.rules`."""
     score: float
     """How likely the pair is a duplicate, 0-1 (ranks the review queue)."""
     scores: Mapping[str, float] = field(default_factory=dict)
-    """Per-field similarity, 0-1 (``title``, ``authors``, ``container``, ``pages`` ...)."""
+    """Per-field evidence, fields that cannot be told left out: similarities 0-1 (``title``,
+    ``authors``, ``journal``, ``abstract``), agreements 1/0 (``first_author``, ``volume``,
+    ``issue``, ``pages``, ``doi``, ``pmid``, ``title_contained``) and ``year_gap`` in years."""
     reasons: tuple[str, ...] = ()
     """Human-readable facts behind the verdict ("DOIs differ: 10.1/a vs 10.1/b")."""
 
@@ -120,6 +130,8 @@ class DedupeResult:
     """Input index -> position of its cluster in :attr:`clusters`."""
     n_input: int = 0
     """How many records were given as ``records``; larger indices are ``previous`` records."""
+    uncertain_left_out: int = 0
+    """Uncertain pairs beyond :attr:`DedupeOptions.review_limit`, not in :attr:`uncertain`."""
 
     def is_previous(self, index: int) -> bool:
         """True when ``index`` refers to a record of the earlier library (``previous``)."""

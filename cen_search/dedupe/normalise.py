@@ -11,19 +11,16 @@ What is removed or rewritten, and why:
   "part"/"phase"/... turned into digits, British spellings turned American;
 * authors: surnames without particles' spacing, accents or case; first initial; lost
   separators (``Adeli K.Lewis G. F.``) repaired; ``Anonymous`` and ``et al.`` dropped;
-* journals: ``[Electronic Resource]``, ``(Print)``, punctuation and stop words dropped;
-  translated and transliterated names mapped to one name (``tables/journal_variants.csv``);
+* journals: see :mod:`cen_search.dedupe.journals`;
 * pages: supplement prefixes (``S123``), leading zeros, article numbers; junk in issue fields.
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 from unidecode import unidecode
 
@@ -31,7 +28,9 @@ from unidecode import unidecode
 # text basics
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>")
-_LATEX_CMD = re.compile(r"\\(?:textit|textbf|emph|mathrm|mathit|mathbf|text|textsc|textrm)\s*\{([^{}]*)\}")
+_LATEX_CMD = re.compile(
+    r"\\(?:textit|textbf|emph|mathrm|mathit|mathbf|text|textsc|textrm)\s*\{([^{}]*)\}"
+)
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHckbdr]\s*\{?\\?([A-Za-z])\}?")
 _LATEX_SYMBOL = re.compile(r"\\([A-Za-z]+)")
 
@@ -65,7 +64,8 @@ _LATIN_EXTRA = str.maketrans({
     "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ŀ": "l", "ħ": "h", "ŧ": "t",
 })
-_DROPPABLE = re.compile(r"[\u0300-\u036f\u2000-\u206f\u00a0-\u00bf\u00d7\u00f7\u2212\ufeff]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]+")
+_DROPPABLE = re.compile(r"[\u2000-\u206f\u00a0-\u00bf\u00d7\u00f7\u2212\ufeff]+")
 
 
 def fold(text: str) -> str:
@@ -80,7 +80,7 @@ def fold(text: str) -> str:
     if _GREEK_RE.search(lowered):
         lowered = _GREEK_RE.sub(lambda m: f" {GREEK[m.group(0)]} ", lowered)
     decomposed = unicodedata.normalize("NFKD", lowered.translate(_LATIN_EXTRA))
-    latin = _DROPPABLE.sub(" ", decomposed)
+    latin = _DROPPABLE.sub(" ", _COMBINING.sub("", decomposed))
     if latin.isascii():
         return latin
     return unidecode(lowered).lower()
@@ -93,7 +93,6 @@ _ISSUE = re.compile(r"^\D{0,12}?(\d{1,4})(?!\d)")
 _LEADING_BRACKET = re.compile(r"^\s*\[([^\[\]]{12,})\]\s*\.?\s*(.*)$")
 _TRAILING_BRACKET = re.compile(r"^(.{12,}?)\s*\[([^\[\]]{12,})\]\s*\.?$")
 _ORIGINAL = re.compile(r"\s*<original>.*$", re.IGNORECASE | re.DOTALL)
-_TRAILING_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def words(text: str) -> list[str]:
@@ -163,7 +162,7 @@ _ROMAN_CONTEXT = {
 _NUMERIC_WORDS = frozenset(NUMBER_WORDS) | frozenset(ROMAN)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def numbers_in(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Sorted numbers a title's words state (digits, number words, roman numerals in context)."""
     found: list[str] = []
@@ -174,11 +173,9 @@ def numbers_in(tokens: tuple[str, ...]) -> tuple[str, ...]:
             found.append(str(int(token)))
         elif token in NUMBER_WORDS:
             found.append(NUMBER_WORDS[token])
-        elif token in ROMAN and token not in ("i", "v", "x") and (
-            i > 0 and tokens[i - 1] in _ROMAN_CONTEXT or i == len(tokens) - 1
-        ):
-            found.append(ROMAN[token])
-        elif token in ("i", "v", "x") and i > 0 and tokens[i - 1] in _ROMAN_CONTEXT:
+        elif (token in ROMAN and token not in ("i", "v", "x") and (
+            (i > 0 and tokens[i - 1] in _ROMAN_CONTEXT) or i == len(tokens) - 1
+        )) or (token in ("i", "v", "x") and i > 0 and tokens[i - 1] in _ROMAN_CONTEXT):
             found.append(ROMAN[token])
         else:
             digits = _DIGITS.findall(token)
@@ -248,6 +245,7 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
                            re.IGNORECASE),
     "abstract": re.compile(r"^\s*(?:abstract|poster|oral presentation)\b", re.IGNORECASE),
     "letter": re.compile(r"\bletters? to the editor\b|\bdear editor\b", re.IGNORECASE),
+    "bundle": re.compile(r"[(\[]\s*multiple letters?\s*[)\]]", re.IGNORECASE),
 }
 
 
@@ -274,9 +272,11 @@ def _bracketed_alternative(text: str) -> tuple[str, str]:
     return stripped, ""
 
 
-_FLAG_TRIGGER = re.compile(
-    r"errat|corrig|correct|retract|withdraw|comment|reply|respon|^\s*re\b|protocol|design|"
-    r"abstract|poster|oral|letter|editor|notice|vol|pg", re.IGNORECASE)
+_FLAG_TRIGGERS = (
+    "errat", "corrig", "correct", "retract", "withdraw", "comment", "reply", "respon", "re ",
+    "re:", "protocol", "design", "abstract", "poster", "oral", "letter", "editor", "notice",
+    "multiple",
+)
 
 
 @lru_cache(maxsize=131072)
@@ -285,7 +285,8 @@ def title_flags(text: str) -> frozenset[str]:
     if not text:
         return frozenset()
     cited = text.rstrip(" .").endswith((")", "]"))
-    if not cited and not _FLAG_TRIGGER.search(text):
+    lowered = text.lower()
+    if not cited and not any(t in lowered for t in _FLAG_TRIGGERS):
         return frozenset()
     head = _NOTES[0].sub("", text)
     flags = {name for name, pattern in FLAG_PATTERNS.items() if pattern.search(head)}
@@ -329,12 +330,13 @@ def citation_suffix(text: str) -> int:
 _NEEDS_CLEANING = re.compile(r"[\[\](){}<>&\\$*;=/]|\.{2}|\bto:|^\s*\w+(?:\s\w+){0,3}\s*[:.\-]\s")
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=65536)
 def clean_title(text: str) -> tuple[str, str]:
     """The title without markup, notes and tags, split into (main, alternative) raw strings."""
     if not _NEEDS_CLEANING.search(text or ""):
         return " ".join((text or "").split()).strip().rstrip(".").strip(), ""
-    text = _ORIGINAL.sub("", text or "")
+    original = text or ""
+    text = _ORIGINAL.sub("", original)
     text = strip_markup(text)
     text = " ".join(text.split())
     text = _TRAILING_REF.sub("", text)
@@ -349,6 +351,10 @@ def clean_title(text: str) -> tuple[str, str]:
         text = text.strip().rstrip(".").strip()
         if text == before:
             break
+    if not text:
+        # the whole title was one bracketed note ("[EDITORIAL]"): that is the title
+        text = " ".join(strip_markup(original).replace("[", " ").replace("]", " ").split())
+        text = text.strip(" .")
     main, alt = _bracketed_alternative(text)
     main = _PREFIXES.sub("", main)
     main = _KIND_PREFIX.sub("", main)
@@ -359,7 +365,7 @@ _DIGIT = re.compile(r"\d")
 _THOUSANDS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def title_words(text: str) -> tuple[str, ...]:
     """Folded, American-spelt words of a (cleaned) title (``10,000`` -> ``10000``)."""
     if _DIGIT.search(text):
@@ -375,8 +381,12 @@ _DROP_AUTHORS = {"anonymous", "anon", "et al", "et al.", "others", "unknown", "n
 
 
 def family_key(family: str) -> str:
-    """``"Le Quintrec"`` -> ``"lequintrec"``; ``"Nürnberger"`` -> ``"nurnberger"``."""
-    return "".join(words(fold(family)))
+    """``"Le Quintrec"`` -> ``"lequintrec"``; ``"Nürnberger"`` -> ``"nurnberger"``; stray
+    initials left on the family name (``"Lewis G."``) are dropped."""
+    parts = words(fold(family))
+    while len(parts) > 1 and len(parts[-1]) == 1:
+        parts.pop()
+    return "".join(parts)
 
 
 def repair_author_strings(raws: list[str]) -> list[str]:
@@ -392,102 +402,6 @@ def repair_author_strings(raws: list[str]) -> list[str]:
 
 def is_placeholder_author(raw: str) -> bool:
     return raw.strip().strip(".[]").lower() in _DROP_AUTHORS
-
-
-# ---------------------------------------------------------------------------------------------
-# journals
-
-_JOURNAL_NOISE = re.compile(
-    r"\[electronic resource\]|\((?:print|online|electronic|internet|e-?only)\)|"
-    r"\((?:london|england|oxford|new york|n\.?y\.?|1946|chicago|baltimore|basel|berlin|tokyo|"
-    r"paris|s\w*o carlos[^)]*|impr\.?)\)",
-    re.IGNORECASE,
-)
-JOURNAL_STOPWORDS = frozenset(
-    "the of and for in on de la le les des du der die das und fur a an et y e i da do dos "
-    "della di del al to".split()
-)
-
-
-def journal_words(text: str) -> tuple[str, ...]:
-    """Folded words of a journal name without noise, stop words and parallel titles."""
-    text = strip_markup(text or "")
-    text = _JOURNAL_NOISE.sub(" ", text)
-    text = text.split(" = ")[0]
-    text = _TRAILING_QUALIFIER.sub("", text)  # trailing place/year qualifiers
-    text = text.replace("&", " and ")
-    return tuple(american(w) for w in words(fold(text)) if w not in JOURNAL_STOPWORDS)
-
-
-@lru_cache(maxsize=1)
-def _variant_table() -> dict[tuple[str, ...], tuple[str, ...]]:
-    table: dict[tuple[str, ...], tuple[str, ...]] = {}
-    path = resources.files("cen_search.dedupe") / "tables" / "journal_variants.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            canonical = journal_words(row["journal"])
-            variant = journal_words(row["variant"])
-            if canonical and variant:
-                table.setdefault(variant, canonical)
-    return table
-
-
-@lru_cache(maxsize=65536)
-def journal_key(text: str) -> tuple[str, ...]:
-    """Normalised journal words, translated and transliterated names mapped to one name."""
-    tokens = journal_words(text)
-    return _variant_table().get(tokens, tokens)
-
-
-def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """True when one name can be an abbreviation, truncation or variant of the other.
-
-    Each word of the shorter name must be a prefix of a word of the longer one, in order; all
-    words of the longer name must be used except at its end (truncated exports) or when the
-    shorter name is a run of initials. ``("nat", "rev", "nephrol")`` fits
-    ``("nature", "reviews", "nephrology")``.
-    """
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    if "".join(a) == "".join(b):
-        return True
-    if len(a) == len(b):
-        return _fits(a, b) or _fits(b, a)
-    return _fits(a, b) if len(a) < len(b) else _fits(b, a)
-
-
-def _fits(short: tuple[str, ...], long_: tuple[str, ...]) -> bool:
-    if len(short) == 1 and len(long_) > 1:
-        word = short[0]
-        initials = "".join(w[0] for w in long_)
-        if word == initials or word == "".join(long_):
-            return True
-        # "Praxis" vs "Schweizerische Rundschau fur Medizin Praxis"
-        return len(word) >= 5 and word in long_ and (long_[-1] == word or long_[0] == word)
-    i = 0
-    skipped = 0
-    for word in short:
-        while i < len(long_) and not _prefix_match(word, long_[i]):
-            i += 1
-            skipped += 1
-        if i == len(long_):
-            return False
-        i += 1
-    return skipped <= max(1, len(long_) // 4)
-
-
-def _prefix_match(abbrev: str, word: str) -> bool:
-    if abbrev == word:
-        return True
-    if word.startswith(abbrev):
-        return len(abbrev) >= 2 or len(word) <= 3 or abbrev == word[0]
-    # contractions: "natl" ~ "national", "assoc" ~ "association", "jpn" ~ "japanese"
-    if abbrev[0] != word[0] or len(abbrev) < 2:
-        return False
-    it = iter(word)
-    return all(ch in it for ch in abbrev)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,9 +431,14 @@ def clean_issue(value: str) -> str:
     return str(int(match.group(1)))
 
 
+_ROMAN_PAGE = re.compile(r"^\s*([ivxlc]{1,6})\s*$", re.IGNORECASE)
+
+
 def page_number(value: str) -> str:
-    """A page or article number without prefixes or leading zeros (``"S123"`` -> ``"123"``)."""
+    """A page or article number without prefixes or leading zeros (``"S123"`` -> ``"123"``);
+    roman page numbers of front matter are kept as written (``"ii"``)."""
     match = _DIGITS.search(value or "")
     if not match:
-        return ""
+        roman = _ROMAN_PAGE.match(value or "")
+        return roman.group(1).lower() if roman else ""
     return str(int(match.group(0)))

@@ -25,7 +25,9 @@ from cen_search.dedupe.score import Scores
 KIND_FLAGS = ("erratum", "retraction", "comment", "reply")
 REVIEWABLE = frozenset({"pages", "volume", "issue"})
 """Contradictions that go to review (not straight to "distinct") when all else agrees."""
-SOFT_VETOES = frozenset({f"review:{k}" for k in (*REVIEWABLE, *KIND_FLAGS)} | {"review:doi-conflict"})
+SOFT_VETOES = frozenset(
+    {f"review:{k}" for k in (*REVIEWABLE, *KIND_FLAGS)} | {"review:doi-conflict"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,9 @@ def likelihood(s: Scores) -> float:
     if s.doi is not None:
         total += 3.0
         acc += 3.0 if s.doi else 0.0
+    if s.pmid is not None:
+        total += 3.0
+        acc += 3.0 if s.pmid else 0.0
     if s.issue is not None:
         total += 0.5
         acc += 0.5 if s.issue else 0.0
@@ -105,8 +110,11 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         return out(Verdict.DISTINCT, f"veto:{kind}", reason)
 
     title_high = s.title >= 0.93 or s.title_contained
-    authors_strong = s.authors is not None and s.authors >= 0.75 and bool(s.first_author)
+    authors_strong = s.authors is not None and bool(s.first_author) and (
+        s.authors >= 0.75 or (s.authors >= 0.6 and s.title >= 0.97)
+    )
     doi_same = s.doi is True
+    id_same = doi_same or s.pmid is True
     generic = _is_generic(a, b, ctx)
     strong_otherwise = (
         s.title >= 0.95 and not generic and (authors_strong or s.authors is None)
@@ -117,32 +125,48 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
     if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
         return out(Verdict.DISTINCT, "veto:cochrane-version",
                    f"versions of one Cochrane review: {a.doi} vs {b.doi}")
-    if s.doi is False:
-        if (s.title >= 0.97 and authors_strong and s.page_range_equal and s.volume
-                and s.issue is not False and s.year_gap == 0 and not generic and not a.cochrane):
-            return out(Verdict.UNCERTAIN, "review:doi-conflict",
-                       f"DOIs differ ({a.doi} vs {b.doi}) but everything else agrees")
-        return out(Verdict.DISTINCT, "veto:doi", f"DOIs differ: {a.doi} vs {b.doi}")
     kinds = [f for f in KIND_FLAGS if (f in a.flags) != (f in b.flags)]
+    if kinds and ("bundle" in a.flags or "bundle" in b.flags) and set(kinds) <= {"reply",
+                                                                               "comment"}:
+        kinds = []  # an Embase "(multiple letters)" record holds the letter and its replies
+    if kinds and set(kinds) <= {"reply", "comment"} and (
+        (s.title >= 0.9 or s.title_contained) and s.year_gap == 0 and s.volume is True
+        and s.issue is not False and (s.journal is None or s.journal >= 0.9)
+    ):
+        # A letter and the reply to it in the same issue: never merged, but not a
+        # contradiction either, so a record holding both can join them.
+        return Judgement(Verdict.UNCERTAIN, f"review:{kinds[0]}", score,
+                         (f"only one is {'/'.join(kinds)} (same issue)",), False)
     if kinds:
         # An erratum, comment or reply shares its article's title: never merged automatically,
         # but offered for review when it plainly belongs to the other record (same venue).
         reason = f"only one is {'/'.join(kinds)}"
         if ((s.title >= 0.9 or s.title_contained) and (s.year_gap or 0) <= 1
                 and (s.journal is None or s.journal >= 0.9) and s.volume is not False
-                and not generic):
+                and min(a.title.count(" "), b.title.count(" ")) >= 3):
             return out(Verdict.UNCERTAIN, f"review:{kinds[0]}", reason)
         return out(Verdict.DISTINCT, f"veto:{kinds[0]}", reason)
-    if (a.numbers and b.numbers and a.numbers != b.numbers and not doi_same
+    if s.pmid is False and not doi_same:
+        return out(Verdict.DISTINCT, "veto:pmid", f"PubMed ids differ: {a.pmid} vs {b.pmid}")
+    if s.doi is False:
+        if (s.title >= 0.97 and authors_strong and s.page_range_equal and s.volume
+                and s.issue is not False and s.year_gap == 0 and not generic and not a.cochrane):
+            return out(Verdict.UNCERTAIN, "review:doi-conflict",
+                       f"DOIs differ ({a.doi} vs {b.doi}) but everything else agrees")
+        return out(Verdict.DISTINCT, "veto:doi", f"DOIs differ: {a.doi} vs {b.doi}")
+    if (a.numbers and b.numbers and a.numbers != b.numbers and not id_same
             and not s.title_alt_used and not (s.pages and s.volume)):
         return out(Verdict.DISTINCT, "veto:numbers",
                    f"numbers in titles differ: {' '.join(a.numbers)} vs {' '.join(b.numbers)}")
     if a.preprint != b.preprint and options.preprint_policy == PreprintPolicy.SEPARATE:
         return out(Verdict.DISTINCT, "policy:preprint", "a preprint and a published version")
-    if not doi_same:
+    if not id_same:
         if s.year_gap is not None and s.year_gap >= 2:
             return out(Verdict.DISTINCT, "veto:year", f"years differ: {a.year} vs {b.year}")
-        if a.conference != b.conference and (a.journal_article or b.journal_article):
+        if (a.conference != b.conference and (a.journal_article or b.journal_article)
+                and not (s.journal is not None and s.journal >= 0.9 and s.year_gap == 0)):
+            # (one abstract typed "conference" by one database and "article" by another, in
+            # the same journal and year, is not a different item)
             return out(Verdict.DISTINCT, "veto:venue-type",
                        "a conference paper and a journal article")
         if s.pages is False:
@@ -159,11 +183,13 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
                            " ".join(k.journal[0]) for k in (a, b)))
 
     # ---- duplicate rules -----------------------------------------------------------------
-    if doi_same:
+    if doi_same or s.pmid:
+        name, value = ("doi", a.doi) if doi_same else ("pmid", a.pmid)
+        label = "DOI" if doi_same else "PubMed id"
         if s.title >= 0.7 or s.title_contained or (authors_strong and (s.year_gap or 0) <= 1):
-            return out(Verdict.DUPLICATE, "doi", f"same DOI {a.doi}")
-        return out(Verdict.UNCERTAIN, "review:doi-collision",
-                   f"same DOI {a.doi} but titles differ ({s.title:.2f})")
+            return out(Verdict.DUPLICATE, name, f"same {label} {value}")
+        return out(Verdict.UNCERTAIN, f"review:{name}-collision",
+                   f"same {label} {value} but titles differ ({s.title:.2f})")
 
     corroboration = [
         name for name, ok in (
@@ -174,16 +200,20 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
             ("abstract", s.abstract is not None and s.abstract >= 0.9),
         ) if ok
     ]
+    # Year +-1 needs support: shared pages or volume, or two records of one conference paper
+    # (proceedings of a December meeting are often dated the next year).
     year_ok = s.year_gap is None or s.year_gap == 0 or (
-        s.year_gap == 1 and (s.pages is True or s.volume is True)
+        s.year_gap == 1 and (s.pages is True or s.volume is True or (
+            a.conference and b.conference and s.title >= 0.97 and s.journal is not None
+            and s.journal >= 0.9))
     )
     authors_same_set = (s.authors is not None and s.authors >= 0.9
                         and min(s.author_count_a, s.author_count_b) >= 2)
-    if title_high and (authors_strong or authors_same_set) and year_ok and corroboration:
-        if not generic or s.pages is True or (s.volume is True and s.issue is True):
-            return out(Verdict.DUPLICATE, "title+authors",
-                       f"titles {s.title:.2f}, authors {s.authors:.2f}, and "
-                       + ", ".join(corroboration) + " agree")
+    if (title_high and (authors_strong or authors_same_set) and year_ok and corroboration
+            and (not generic or s.pages is True or (s.volume is True and s.issue is True))):
+        return out(Verdict.DUPLICATE, "title+authors",
+                   f"titles {s.title:.2f}, authors {s.authors:.2f}, and "
+                   + ", ".join(corroboration) + " agree")
     if (title_high and not generic and s.pages is True and s.volume is True and s.year_gap == 0
             and s.journal is not None and s.journal >= 0.9):
         return out(Verdict.DUPLICATE, "title+bibliographic",
@@ -192,9 +222,10 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
     if (s.pages is True and (s.page_range_equal or s.issue is True) and s.volume is True
             and (s.issue is not False or s.title >= 0.8)
             and s.year_gap == 0 and s.journal is not None and s.journal >= 0.9
-            and authors_strong and (s.authors or 0) >= 0.8):
+            and ((authors_strong and (s.authors or 0) >= 0.8)
+                 or (s.authors is None and s.page_range_equal and s.title >= 0.75))):
         return out(Verdict.DUPLICATE, "bibliographic",
-                   "same authors, journal, year, volume and pages"
+                   ("same authors, " if s.authors else "") + "same journal, year, volume and pages"
                    + (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else ""))
     if (s.title >= 0.97 and s.authors is None and s.year_gap == 0 and len(corroboration) >= 2
             and (not generic or s.pages is True)):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from cen_search.dedupe.journals import journals_compatible
 from cen_search.dedupe.keys import Keys
-from cen_search.dedupe.normalise import journals_compatible
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,8 @@ class Scores:
     page_range_equal: bool
     """Start and end pages both given and equal."""
     doi: bool | None
+    pmid: bool | None
+    """Same PubMed id / different ones / unknown."""
     abstract: float | None
 
     def as_dict(self) -> dict[str, float]:
@@ -46,7 +48,7 @@ class Scores:
             value = getattr(self, name)
             if value is not None:
                 out[name] = round(value, 3)
-        for name in ("first_author", "volume", "issue", "pages", "doi"):
+        for name in ("first_author", "volume", "issue", "pages", "doi", "pmid"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = 1.0 if value else 0.0
@@ -59,7 +61,7 @@ class Scores:
 
 def title_similarity(a: Keys, b: Keys) -> tuple[float, bool, bool]:
     """(best similarity, one title contains the other's opening, alternative title used)."""
-    if not a.title and not a.title_alt or not b.title and not b.title_alt:
+    if (not a.title and not a.title_alt) or (not b.title and not b.title_alt):
         return 0.0, False, False
     best = Indel.normalized_similarity(a.title, b.title) if a.title and b.title else 0.0
     alt_used = False
@@ -88,7 +90,7 @@ def _contained(x: str, y: str) -> bool:
     return n_words >= 6 and fuzz.partial_ratio(short, long_) >= 97
 
 
-def _author_match(wa: frozenset[str], wb: frozenset[str], fa: str, fb: str) -> bool:
+def _author_match(wa: tuple[str, ...], wb: tuple[str, ...], fa: str, fb: str) -> bool:
     """Tolerant match of two personal names: equal or contained family names, a shared name
     word (``"Le, Quintrec M."`` ~ ``"Le Quintrec, M."``), or a typo/encoding loss
     (``"Omskov"`` ~ ``"Ornskov"``, ``"G?k"`` ~ ``"Gok"``)."""
@@ -96,7 +98,7 @@ def _author_match(wa: frozenset[str], wb: frozenset[str], fa: str, fb: str) -> b
         return True
     if len(fa) >= 4 and len(fb) >= 4 and (fa in fb or fb in fa):
         return True
-    if wa & wb and any(len(w) >= 3 for w in wa & wb):
+    if any(len(w) >= 3 and w in wb for w in wa):
         return True
     return fa[:1] == fb[:1] and min(len(fa), len(fb)) >= 2 and (
         Indel.normalized_similarity(fa, fb) >= 0.8
@@ -116,10 +118,10 @@ def author_similarity(a: Keys, b: Keys) -> tuple[float | None, bool | None]:
     short, long_ = (a, b) if len(a.families) <= len(b.families) else (b, a)
     used: set[int] = set()
     matched = 0
-    limit = min(len(short.families), 12)
+    limit = min(len(short.families), len(short.author_words), 12)
     for i in range(limit):
         fa, wa = short.families[i], short.author_words[i]
-        for j in range(min(len(long_.families), 40)):
+        for j in range(min(len(long_.families), len(long_.author_words))):
             if j in used:
                 continue
             if _author_match(wa, long_.author_words[j], fa, long_.families[j]):
@@ -130,6 +132,9 @@ def author_similarity(a: Keys, b: Keys) -> tuple[float | None, bool | None]:
 
 
 def journal_similarity(a: Keys, b: Keys) -> float | None:
+    """1 for a shared ISSN or compatible names, else the names' fuzzy similarity."""
+    if a.issn and a.issn & b.issn:
+        return 1.0
     if not a.journal or not b.journal:
         return None
     best = 0.0
@@ -144,14 +149,18 @@ def journal_similarity(a: Keys, b: Keys) -> float | None:
 def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
     """(pages agree / contradict / unknown, full ranges equal).
 
-    Agree: a first page or article number is shared. Unknown (no contradiction): one gives a
+    Agree: a first page or article number is shared (roman front-matter pages such as "iii"
+    restart in every issue and count for nothing). Unknown (no contradiction): one gives a
     single page inside the other's range, the ranges overlap by more than one page or end on
     the same page (a mistyped first page), or one side has only an article number. Contradict:
     anything else, e.g. adjacent ranges (Part I and Part II).
     """
-    a_numbers = a.page_starts | ({a.article_number} if a.article_number else set())
-    b_numbers = b.page_starts | ({b.article_number} if b.article_number else set())
+    a_numbers = {p for p in a.page_starts if p.isdigit()} | (
+        {a.article_number} if a.article_number else set())
+    b_numbers = {p for p in b.page_starts if p.isdigit()} | (
+        {b.article_number} if b.article_number else set())
     if not a_numbers or not b_numbers:
+        # nothing, or roman front-matter pages (they restart in every issue): no evidence
         return None, False
     if a_numbers & b_numbers:
         full = bool(a.page_end and a.page_start == b.page_start and a.page_end == b.page_end)
@@ -169,7 +178,7 @@ def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
     ra, rb = _span(a), _span(b)
     if ra and rb:
         single_a, single_b = ra[0] == ra[1], rb[0] == rb[1]
-        if single_a and rb[0] <= ra[0] <= rb[1] or single_b and ra[0] <= rb[0] <= ra[1]:
+        if (single_a and rb[0] <= ra[0] <= rb[1]) or (single_b and ra[0] <= rb[0] <= ra[1]):
             return None, False
         if not single_a and not single_b and (
             min(ra[1], rb[1]) - max(ra[0], rb[0]) >= 1 or ra[1] == rb[1]
@@ -213,7 +222,7 @@ def plainly_different(a: Keys, b: Keys) -> bool:
     """A cheap first look: titles far apart (below 0.5, neither containing the other), no shared
     DOI, and not the same volume and first page. Such a pair is distinct whatever the other
     fields say, so :func:`compare` need not run (the rules would answer ``no-match``)."""
-    if a.doi and a.doi == b.doi:
+    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid):
         return False
     if a.volume and a.volume == b.volume and a.page_starts & b.page_starts:
         return False
@@ -252,5 +261,6 @@ def compare(a: Keys, b: Keys) -> Scores:
         pages=pages,
         page_range_equal=full,
         doi=_equal(a.doi, b.doi),
+        pmid=_equal(a.pmid, b.pmid),
         abstract=abstract,
     )

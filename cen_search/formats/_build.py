@@ -44,8 +44,6 @@ and pass it as ``extra`` canonical values, which rank after the table's own.
 from __future__ import annotations
 
 import gc
-import html
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -56,7 +54,6 @@ from cen_search.fields import (
     doi_from_url,
     exact_doi,
     parse_pages,
-    parse_year,
     split_isbn,
     split_issn,
     squash,
@@ -68,9 +65,20 @@ from cen_search.formats._tables import (
     load_table,
     type_table,
 )
+from cen_search.formats._values import (
+    accessions_of,
+    authors_of,
+    date_of,
+    first_text,
+    keywords_of,
+    note_of,
+    split_urls,
+    text_of,
+    unique,
+    useful,
+)
 from cen_search.formats.base import Parsed, Source
-from cen_search.models import Author, Provenance, RawField, ReadIssue, Record, RecordType
-from cen_search.names import parse_author, split_authors
+from cen_search.models import Pages, Provenance, RawField, ReadIssue, Record, RecordType
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -84,7 +92,7 @@ __all__ = [
     "type_table",
 ]
 
-_AUTHOR_FIELDS = ("authors", "authors_lines", "authors_list")
+_NO_PAGES = Pages()
 _NO_EXTRA: Mapping[str, Sequence[str]] = {}
 _BOOKISH = frozenset({RecordType.BOOK, RecordType.CHAPTER, RecordType.REPORT, RecordType.THESIS})
 # How specific a type is: a document-type label only replaces a less specific type.
@@ -113,7 +121,8 @@ def no_gc() -> Iterator[None]:
 
     Readers create millions of tuples, lists and records and no reference cycles; the
     collector's repeated passes over the growing heap cost about a third of the reading time
-    for large files. Reference counting still frees everything; collection resumes after.
+    for large files. Reference counting still frees everything; collection resumes after,
+    with the new objects filed in the oldest generation, where long-lived objects end up.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -121,6 +130,12 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                # The records just built are long-lived: put them straight into the oldest
+                # generation (two list splices, no traversal) instead of letting the first
+                # young-generation collection walk every one of them.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -155,114 +170,39 @@ def collect(raw: Iterable[RawField]) -> dict[str, list[str]]:
     return by_tag
 
 
-def _text(value: str) -> str:
-    """One-line text: whitespace runs (continuation newlines too) squashed only when present."""
-    if "  " in value or "\n" in value or "\t" in value:
-        return squash(value)
-    return value.strip()
-
-
 def _gather(
     fmap: FieldMap, by_tag: Mapping[str, list[str]], extra: Mapping[str, Sequence[str]]
 ) -> dict[str, list[str]]:
     """Canonical field -> its values, in the table's priority order, then ``extra``.
 
+    Only the tags the record has are looked up (a record has a dozen or so of the table's
+    fifty tags). A field fed by one tag gets that tag's list itself; a field fed by two or
+    more of the record's tags (``UR`` and ``L2``) is rebuilt in the table's row order.
     The lists returned may be the very lists in ``by_tag``: callers must not change them.
     """
     out: dict[str, list[str]] = {}
-    get = by_tag.get
-    for name, tags in fmap.items:
-        got: list[str] | None = None
-        for tag in tags:
-            values = get(tag)
-            if values:
-                got = values if got is None else [*got, *values]
-        if got is not None:
-            out[name] = got
+    feeds = fmap.feeds
+    shared: list[str] | None = None
+    for tag, values in by_tag.items():
+        names = feeds.get(tag)
+        if names is None or not values:
+            continue
+        for name in names:
+            if name in out:
+                if shared is None:
+                    shared = [name]
+                elif name not in shared:
+                    shared.append(name)
+            else:
+                out[name] = values
+    if shared is not None:
+        get = by_tag.get
+        for name in shared:
+            out[name] = [value for tag in fmap.by_field[name] for value in get(tag) or ()]
     for name, more in extra.items():
         if more:
             out[name] = [*out.get(name, ()), *more]
     return out
-
-
-def _first(values: list[str] | None) -> str:
-    """The first value that says something, as one line of text."""
-    if values:
-        for value in values:
-            if value and value != "nan" and not value.isspace():
-                return _text(value)
-    return ""
-
-
-def _useful(values: list[str] | None) -> list[str]:
-    """Values that say something: not empty, not blank, not pandas' ``nan`` for missing."""
-    if not values:
-        return []
-    return [v for v in values if v and v != "nan" and not v.isspace()]
-
-
-def _authors(
-    gathered: Mapping[str, list[str]],
-    fmap: FieldMap,
-    by_tag: Mapping[str, list[str]],
-    extra: Mapping[str, Sequence[str]],
-) -> tuple[Author, ...]:
-    """Authors from the first tag (in table order) that has any."""
-    for name in _AUTHOR_FIELDS:
-        if name not in gathered:
-            continue
-        sources: list[Sequence[str]] = [
-            by_tag[t] for t in fmap.by_field.get(name, ()) if t in by_tag
-        ]
-        if name in extra:
-            sources.append(extra[name])
-        for values in sources:
-            strings: list[str] = []
-            if name == "authors":
-                strings = [_text(v) for v in values if v and v != "nan" and not v.isspace()]
-            elif name == "authors_lines":
-                for value in values:
-                    strings.extend(line.strip() for line in value.split("\n") if line.strip())
-            else:
-                for value in values:
-                    if value and not value.isspace():
-                        strings.extend(split_authors(_text(value)))
-            if strings:
-                return tuple([parse_author(s) for s in strings])
-    return ()
-
-
-def _keywords(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
-    if not ("keywords" in gathered or "keywords_lines" in gathered or "keywords_list" in gathered):
-        return ()
-    found: list[str] = []
-    for value in gathered.get("keywords", ()):
-        found.append(_text(value))
-    for value in gathered.get("keywords_lines", ()):
-        found.extend(value.split("\n"))
-    for value in gathered.get("keywords_list", ()):
-        found.extend(_text(value).split(";"))
-    out: dict[str, None] = {}
-    for keyword in found:
-        keyword = keyword.strip()
-        if keyword.startswith("*"):
-            keyword = keyword[1:].strip()
-        if keyword:
-            out[keyword] = None
-    return tuple(out)
-
-
-def _split_urls(values: Iterable[str]) -> list[str]:
-    urls: list[str] = []
-    for value in values:
-        if " " in value or "\n" in value or "\t" in value:
-            urls.extend(part.rstrip(";") for part in value.split() if part.rstrip(";"))
-        elif value.endswith(";"):
-            if value.rstrip(";"):
-                urls.append(value.rstrip(";"))
-        else:
-            urls.append(value)
-    return urls
 
 
 def build_record(
@@ -292,11 +232,13 @@ def build_record(
         by_tag = collect(raw)
     got = _gather(fields, by_tag, extra)
     get = got.get
+    # Fields a record does not have are tested with ``in`` and skipped, so the work done
+    # grows with the fields present, not with the size of the mapping table.
 
     # type
     rtype = type or RecordType.OTHER
     if "doc_type" in got:
-        for label in _useful(got["doc_type"]):
+        for label in useful(got["doc_type"]):
             found = document_type(label)
             if found is not None and _RANK[found] > _RANK[rtype]:
                 rtype = found
@@ -304,53 +246,51 @@ def build_record(
     # date and year
     year: int | None = None
     date = ""
-    dates = _useful(get("date"))
-    for value in dates:
-        year = parse_year(value)
-        if year is not None:
-            date = value.strip()
-            break
-    if year is None and dates:
-        date = dates[0].strip()
-        if issues is not None:
+    if "date" in got:
+        year, date = date_of(got["date"])
+        if year is None and date and issues is not None:
             issues.warn(f"no year could be read from the date {date!r}", line=line, record=index)
 
     # pages
-    range_ = _first(get("pages"))
-    pages = parse_pages(
-        range_ or _first(get("start_page")),
-        "" if range_ else _first(get("end_page")),
-        article_number=_first(get("article_number")),
-    )
+    pages = _NO_PAGES
+    if "pages" in got or "start_page" in got or "end_page" in got or "article_number" in got:
+        range_ = first_text(get("pages"))
+        pages = parse_pages(
+            range_ or first_text(get("start_page")),
+            "" if range_ else first_text(get("end_page")),
+            article_number=first_text(get("article_number")),
+        )
 
     # identifiers
     doi = ""
-    for value in _useful(get("doi")):
-        doi = clean_doi(value)
-        if doi:
-            break
-        if issues is not None:
-            shown = squash(value)[:80]
-            issues.warn(f"no DOI could be read from {shown!r}", line=line, record=index)
+    if "doi" in got:
+        for value in got["doi"]:
+            if value and value != "nan" and not value.isspace():
+                doi = clean_doi(value)
+                if doi:
+                    break
+                if issues is not None:
+                    shown = squash(value)[:80]
+                    issues.warn(f"no DOI could be read from {shown!r}", line=line, record=index)
     if not doi and "doi_exact" in got:
-        for value in _useful(got["doi_exact"]):
+        for value in useful(got["doi_exact"]):
             doi = exact_doi(value.split("\n", 1)[0])
             if doi:
                 break
     if not doi and "doi_url" in got:
-        for value in _split_urls(_useful(got["doi_url"])):
+        for value in split_urls(useful(got["doi_url"])):
             doi = doi_from_url(value)
             if doi:
                 break
     pmid = ""
     if "pmid" in got:
-        for value in _useful(got["pmid"]):
+        for value in useful(got["pmid"]):
             pmid = clean_pmid(value)
             if pmid:
                 break
     pmcid = ""
     if "pmcid" in got:
-        for value in _useful(got["pmcid"]):
+        for value in useful(got["pmcid"]):
             pmcid = clean_pmcid(value)
             if pmcid:
                 break
@@ -358,13 +298,15 @@ def build_record(
     issn: list[str] = []
     isbn: list[str] = []
     if "issn" in got:
-        for value in _useful(got["issn"]):
+        for value in useful(got["issn"]):
             issn.extend(split_issn(value))
     if "isbn" in got:
-        for value in _useful(got["isbn"]):
+        for value in useful(got["isbn"]):
             isbn.extend(split_isbn(value))
     if "issn_isbn" in got:
-        for value in _useful(got["issn_isbn"]):
+        for value in got["issn_isbn"]:
+            if not value or value == "nan" or value.isspace():
+                continue
             found_issn = split_issn(value)
             if found_issn and rtype not in _BOOKISH:
                 issn.extend(found_issn)
@@ -375,20 +317,9 @@ def build_record(
                 else:
                     issn.extend(found_issn)
 
-    accession: list[str] = []
-    if "accession" in got:
-        for value in _useful(got["accession"]):
-            if ";" in value:
-                accession.extend(part.strip() for part in value.split(";") if part.strip())
-            else:
-                accession.append(value.strip())
-
     database_names = ""
     if "database" in got:
-        database_names = "; ".join(dict.fromkeys(_text(v) for v in _useful(got["database"])))
-    notes: tuple[str, ...] = ()
-    if "note" in got:
-        notes = tuple(_note(value) for value in _useful(got["note"]))
+        database_names = "; ".join(dict.fromkeys(text_of(v) for v in useful(got["database"])))
     provenance = Provenance(
         source.file,
         source.sha256,
@@ -396,7 +327,7 @@ def build_record(
         source.encoding,
         index,
         line,
-        _first(get("key")) or str(index),
+        first_text(get("key")) or str(index),
         source.database or database,
         source.platform or platform,
         source.searched,
@@ -405,49 +336,27 @@ def build_record(
         provenance=provenance,
         raw=tuple(raw),
         type=rtype,
-        title=_first(get("title")),
-        authors=_authors(got, fields, by_tag, extra),
+        title=first_text(get("title")),
+        authors=authors_of(got, fields, by_tag, extra),
         year=year,
         date=date,
-        container=_first(get("container")),
-        container_abbrev=_first(get("container_abbrev")),
-        volume=_first(get("volume")),
-        issue=_first(get("issue")),
+        container=first_text(get("container")),
+        container_abbrev=first_text(get("container_abbrev")),
+        volume=first_text(get("volume")),
+        issue=first_text(get("issue")),
         pages=pages,
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
-        issn=_unique(issn),
-        isbn=_unique(isbn),
-        abstract=_first(get("abstract")),
-        keywords=_keywords(got),
-        language=_first(get("language")),
-        urls=_unique(_split_urls(_useful(get("url")))),
-        accession_numbers=_unique(accession),
-        publisher=_first(get("publisher")),
+        issn=unique(issn),
+        isbn=unique(isbn),
+        abstract=first_text(get("abstract")),
+        keywords=keywords_of(got),
+        language=first_text(get("language")),
+        urls=unique(split_urls(useful(get("url")))) if "url" in got else (),
+        accession_numbers=unique(accessions_of(got["accession"])) if "accession" in got else (),
+        publisher=first_text(get("publisher")),
         database=database_names,
-        platform=_first(get("platform")),
-        notes=notes,
+        platform=first_text(get("platform")),
+        notes=tuple([note_of(value) for value in useful(got["note"])]) if "note" in got else (),
     )
-
-
-_MARKUP = re.compile(r"</?(?:p|br|div|span|b|i|em|strong|u|sup|sub|li|ul|ol|h[1-6])\b[^>]*>", re.I)
-
-
-def _note(value: str) -> str:
-    """A note with its lines stripped and the XHTML Zotero wraps notes in removed."""
-    if "\n" in value:
-        value = "\n".join([part.strip() for part in value.strip().split("\n")])
-    else:
-        value = value.strip()
-    if "<" in value and ">" in value:
-        value = html.unescape(_MARKUP.sub(" ", value))
-        value = "\n".join(" ".join(part.split()) for part in value.split("\n")).strip()
-    return value
-
-
-def _unique(values: list[str]) -> tuple[str, ...]:
-    """``values`` without repeats, in order."""
-    if len(values) < 2:
-        return tuple(values)
-    return tuple(dict.fromkeys(values))

@@ -24,6 +24,7 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 _NEEDS_PARSER = re.compile(r"[\\$]")
+_ANY_MARKUP = re.compile(r"[{}\\$~&`]|--|''")
 _UNESCAPED = re.compile(r"(?<!\\)([%&#])")
 _BRACES = re.compile(r"(?<!\\)[{}]")
 _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
@@ -127,14 +128,15 @@ class LatexError(ValueError):
     """pylatexenc could not decode a value (the value is then kept with braces removed)."""
 
 
+@lru_cache(maxsize=65536)
 def decode(value: str) -> str:
     """Plain Unicode text for a BibTeX value: accents, commands and braces decoded.
 
     ``{\\'e}`` -> ``é``, ``{{Si}}`` -> ``Si``, ``\\textit{x}`` -> ``x``, ``50\\%`` -> ``50%``.
     Raises :class:`LatexError` when the LaTeX cannot be parsed.
     """
-    if not value:
-        return ""
+    if not value or not _ANY_MARKUP.search(value):
+        return value
     value = _entities(value)
     fast = _fast(value)
     return fast if fast is not None else _parsed(value)

@@ -79,18 +79,32 @@ class FieldMap:
     """Every tag the table maps (other tags are kept in raw only)."""
     items: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """``by_field`` as pairs, for fast iteration."""
+    feeds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The inverse of ``by_field``: tag -> the canonical fields it feeds, so that a record's
+    fields are mapped by looking up only the tags it has."""
+
+    def __post_init__(self) -> None:
+        if self.by_field and not self.feeds:  # built directly from ``by_field`` alone
+            feeds: dict[str, tuple[str, ...]] = {}
+            for name, tags in self.by_field.items():
+                for tag in tags:
+                    feeds[tag] = (*feeds.get(tag, ()), name)
+            object.__setattr__(self, "feeds", feeds)
+            object.__setattr__(self, "items", tuple(self.by_field.items()))
+            object.__setattr__(self, "tags", self.tags or frozenset(feeds))
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> FieldMap:
         by_field: dict[str, list[str]] = {}
-        tags = set()
+        feeds: dict[str, list[str]] = {}
         for tag, name in pairs:
             if name not in CANONICAL_FIELDS:
                 raise ValueError(f"unknown canonical field {name!r} for tag {tag!r}")
             by_field.setdefault(name, []).append(tag)
-            tags.add(tag)
+            feeds.setdefault(tag, []).append(name)
         frozen = {k: tuple(v) for k, v in by_field.items()}
-        return cls(frozen, frozenset(tags), tuple(frozen.items()))
+        inverse = {k: tuple(v) for k, v in feeds.items()}
+        return cls(frozen, frozenset(inverse), tuple(frozen.items()), inverse)
 
     @classmethod
     @cache

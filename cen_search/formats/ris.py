@@ -25,9 +25,6 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-import rispy
-from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
-
 from cen_search.fields import split_issn
 from cen_search.formats._build import (
     FieldMap,
@@ -35,12 +32,12 @@ from cen_search.formats._build import (
     build_record,
     collect,
     document_type,
-    load_table,
     no_gc,
     type_table,
 )
+from cen_search.formats._ris_write import write_ris
 from cen_search.formats.base import Parsed, Source
-from cen_search.models import Record, RecordType
+from cen_search.models import Record
 
 NAME = "ris"
 LABEL = "RIS"
@@ -55,8 +52,13 @@ _FIELD = re.compile(
 _FIELD_NL = re.compile(
     r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*([^\n]*)((?:\n(?![A-Z][A-Z0-9]  -|[A-Z]{4}  -)[^\n]*)*)"
 )
-_SIMPLE = re.compile(r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*([^\n]*)")
+# A tag line that does not end in a space or tab (its value needs no stripping). A line that
+# ends in one does not match at all, so one count tells a record that needs no more work.
+_CLEAN = re.compile(r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -(?:[ \t]*([^\n]*[^ \t\n]))?(?![^\n])")
 _ER_LINE = re.compile(r"\nER  -[^\n]*")
+_NEWLINES = re.compile(r"\n*")
+_ONE_SPACE_TY = re.compile(r"^TY - ", re.MULTILINE)
+_ONE_SPACE = re.compile(r"^([A-Z][A-Z0-9]|[A-Z]{4}) -(?= |$)", re.MULTILINE)
 _NUMBER_LINE = re.compile(r"\s*(?:\d+\.?|Record #?\s*\d+ of \d+)\s*", re.IGNORECASE)
 _HEADER = re.compile(r"(Provider|Database|Content)\s*:\s*(.*)", re.IGNORECASE)
 _MEDLINE_ONLY = re.compile(r"^(?:PMID|OWN |STAT|FAU |DCOM|JID ) ?-", re.MULTILINE)
@@ -106,37 +108,66 @@ class _Splitter:
         self.outside: dict[str, list[int]] = {}
 
     def split(self, text: str) -> list[_Pending]:
-        # A leading newline lets every search look for a literal "\n" (much faster than "^").
-        pieces = _ER_LINE.split("\n" + text)
-        last = len(pieces) - 1
-        records = self.records
-        line = 0  # line on which the current piece starts: the ER line before it (0: none)
-        for number, piece in enumerate(pieces):
-            if number < last and self.current is None:
-                newlines = piece.count("\n")
-                lead = 1 if piece.startswith("\nTY  -") else len(piece) - len(piece.lstrip("\n"))
-                if lead and piece.startswith("TY  -", lead) and piece.find("\nTY  -", lead) < 0:
-                    lines = newlines - lead + 1
-                    fields = _SIMPLE.findall(piece, lead - 1) if piece.count("  -") >= lines else ()
-                    if len(fields) == lines:  # every line is a tag line
-                        if " \n" in piece or "\t\n" in piece or piece[-1] in " \t":
-                            fields = [(tag, value.rstrip()) for tag, value in fields]
-                    else:  # untagged lines continue the field before them
-                        fields = [
-                            (tag, _continued(value, cont) if cont else value.rstrip())
-                            for tag, value, cont in _FIELD_NL.findall(piece, lead - 1)
-                        ]
-                    records.append(_Pending(line + lead, True, fields))
-                    line += newlines + 1
-                    continue
-            self._careful(piece, line)
-            line += piece.count("\n") + 1
-            if number < last:
-                self._end_tag(line)
+        # Every piece starts with the newline that ends the line before it, so searches look
+        # for a literal "\n" (much faster than "^"). Pieces are read in place (``pos`` and
+        # ``endpos`` arguments) rather than cut out, so the text is neither copied nor held
+        # twice; only the first piece, which may lack its leading newline, is cut.
+        shifted = text.startswith("ER  -")
+        if shifted:  # so that this ER line is found like the others, after a newline
+            text = "\n" + text
+        # ``line``: the line that the newline starting the current piece ends. The first piece
+        # gets a newline of its own (ending a line 0) when the text does not start with one.
+        prefix = "" if text.startswith("\n") else "\n"
+        line = 0 if prefix or shifted else 1
+        position = 0
+        for match in _ER_LINE.finditer(text):
+            if position == 0:
+                piece = prefix + text[: match.start()]
+                line = self._piece(piece, 0, len(piece), line)
+            else:
+                line = self._piece(text, position, match.start(), line)
+            self._end_tag(line)
+            position = match.end()
+        self._careful(text[position:] if position else prefix + text, line)
         if self.current is not None:
             self._end_of_file(self.current)
         self._report()
-        return records
+        return self.records
+
+    def _piece(self, text: str, start: int, end: int, line: int) -> int:
+        """Read ``text[start:end]``, the text before an ER line; returns the line of that ER.
+
+        The fast path: a clean record (blank lines, then ``TY`` first and no other ``TY``)
+        whose lines are all tag lines is read by one ``findall``; when untagged lines continue
+        some fields, by one ``findall`` of a pattern that also takes those lines. Anything
+        else goes through the careful field-by-field loop.
+        """
+        newlines = text.count("\n", start, end)
+        if self.current is None:
+            if text.startswith("\nTY  -", start):
+                lead = 1
+            else:  # blank lines before the record
+                lead = _NEWLINES.match(text, start, end).end() - start  # type: ignore[union-attr]
+            first = start + lead  # where the TY line starts
+            if (
+                lead
+                and text.startswith("TY  -", first)
+                and text.find("\nTY  -", first, end) < 0
+            ):
+                lines = newlines - lead + 1
+                fields = _CLEAN.findall(text, first - 1, end)
+                if len(fields) != lines:
+                    # Some lines end in blanks (then every value is stripped), or untagged
+                    # lines continue the field before them.
+                    fields = [
+                        (tag, _continued(value, cont) if cont else value.rstrip())
+                        for tag, value, cont in _FIELD_NL.findall(text, first - 1, end)
+                    ]
+                self.records.append(_Pending(line + lead, True, fields))
+                self.current = self.records[-1]
+                return line + newlines + 1
+        self._careful(text[start:end], line)
+        return line + newlines + 1
 
     def _end_tag(self, line: int) -> None:
         if self.current is None:
@@ -240,6 +271,8 @@ def _lines(numbers: list[int]) -> str:
 def sniff(text: str) -> int:
     """High when RIS tag lines and a ``TY``/``ER`` line are present; 0 for MEDLINE, WoS, ENW."""
     head = text[:20000].lstrip("\ufeff")
+    if "TY  -" not in head and _ONE_SPACE_TY.search(head):
+        head = _ONE_SPACE.sub(r"\1  -", head)
     tags = 0
     has_ty = has_er = False
     for line in head.split("\n")[:400]:
@@ -316,8 +349,12 @@ def read(text: str, source: Source) -> Parsed:
 
 def _read(text: str, source: Source) -> Parsed:
     issues = IssueLog(source.file)
+    text = text.lstrip("\ufeff")
+    if "TY  -" not in text and _ONE_SPACE_TY.search(text):  # "TY - JOUR": one space only
+        text = _ONE_SPACE.sub(r"\1  -", text)
+        issues.warn("tags are followed by one space instead of two; read as RIS", line=1)
     parser = _Splitter(issues)
-    pending = parser.split(text.lstrip("\ufeff"))
+    pending = parser.split(text)
     fields = FieldMap.load("ris_tags")
     types = type_table("ris_types")
     database = parser.headers.get("database", "")
@@ -330,7 +367,7 @@ def _read(text: str, source: Source) -> Parsed:
         rtype = types.get(code) or (document_type(code) if code else None)
         where = {"line": pending_record.line, "record": index}
         if pending_record.trailing:
-            issues.warn("record has no TY line; type unknown", **where)
+            issues.warn("record has no TY line (its reference type); read as type other", **where)
         elif rtype is None and code:
             issues.warn(f"unknown reference type {code!r} read as other", **where)
         if len(raw) <= 1 and not any(v.strip() for _, v in raw):
@@ -354,120 +391,10 @@ def _read(text: str, source: Source) -> Parsed:
     return issues.parsed(records)
 
 
-# --- writing ---------------------------------------------------------------------------
-
-_LIST_TAGS = [*LIST_TYPE_TAGS, "AN", "SN", "DB", "C7"]
-
-
-class _Writer(rispy.RisWriter):
-    """rispy's writer without the ``1.`` numbering lines it puts before each record."""
-
-    def set_header(self, count: int) -> str:
-        return ""
-
-
-def _type_codes() -> dict[RecordType, str]:
-    codes: dict[RecordType, str] = {}
-    for row in load_table("ris_types"):
-        if row.get("write") == "yes":
-            codes[RecordType(row["type"])] = row["code"]
-    return codes
-
-
-_LABELS = {
-    RecordType.REVIEW: "Review",
-    RecordType.EDITORIAL: "Editorial",
-    RecordType.LETTER: "Letter",
-    RecordType.ERRATUM: "Erratum",
-}
-
-
-def _safe(value: str) -> str:
-    """Keep a multi-line value readable as one field: indent lines that look like tags."""
-    if "\n" not in value:
-        return value
-    lines = [line.strip() for line in value.split("\n") if line.strip()]
-    return (
-        "\n".join(
-            [lines[0], *(f"      {line}" if _TAG.match(line) else line for line in lines[1:])]
-        )
-        if lines
-        else ""
-    )
-
-
-def _reference(record: Record, codes: dict[RecordType, str], mapped: frozenset[str]) -> dict:
-    ref: dict = {}
-
-    def put(tag: str, value: object) -> None:
-        if isinstance(value, list):
-            value = [_safe(v) for v in value if v]
-            if not value:
-                return
-        elif not value:
-            return
-        else:
-            value = _safe(str(value))
-        ref[TAG_KEY_MAPPING[tag]] = value
-
-    raw_ty = record.raw_values("TY") if record.provenance.format == NAME else []
-    code = raw_ty[0].strip().upper() if raw_ty else ""
-    if type_table("ris_types").get(code) != record.type:
-        fallback = codes[RecordType.ARTICLE] if record.type in _LABELS else codes[RecordType.OTHER]
-        code = codes.get(record.type, fallback)
-    ref[TAG_KEY_MAPPING["TY"]] = code
-    put("ID", record.key)
-    put("TI", record.title)
-    put("AU", [a.raw.strip() or a.display() for a in record.authors])
-    put("PY", str(record.year) if record.year else "")
-    if record.date and record.date != str(record.year):
-        put("DA", record.date)
-    put("T2", record.container)
-    put("J2", record.container_abbrev)
-    put("VL", record.volume)
-    put("IS", record.issue)
-    pages = record.pages
-    put("SP", pages.start or pages.article_number)
-    put("EP", pages.end)
-    put("C7", [pages.article_number] if pages.article_number else [])
-    put("DO", record.doi)
-    put("AN", [*record.accession_numbers, *([f"PMID:{record.pmid}"] if record.pmid else [])])
-    put("SN", [*record.issn, *record.isbn])
-    put("AB", record.abstract)
-    put("KW", list(record.keywords))
-    put("LA", record.language)
-    put("UR", list(record.urls))
-    put("PB", record.publisher)
-    put("DB", [d.strip() for d in record.database.split(";") if d.strip()])
-    put("DP", record.platform)
-    if record.type in _LABELS and type_table("ris_types").get(code) != record.type:
-        put("M3", _LABELS[record.type])
-    put("N1", list(record.notes))
-    unknown: dict[str, list[str]] = {}
-    if record.pmcid:
-        unknown.setdefault("C2", []).append(record.pmcid)
-    if record.provenance.format == NAME:
-        for tag, value in record.raw:
-            if tag not in mapped and tag not in ("TY", "ER") and value.strip():
-                unknown.setdefault(tag, []).append(_safe(value))
-    if unknown:
-        ref[TAG_KEY_MAPPING["UK"]] = unknown
-    return ref
-
-
 def write(records: Iterable[Record], fh: TextIO) -> int:
     """Write records as RIS; returns how many were written.
 
     Mapped fields are written with standard tags (TY from the type, one AU per author ...);
     a record read from RIS also gets back its tags that have no mapped equivalent.
     """
-    writer = _Writer(list_tags=_LIST_TAGS)
-    codes = _type_codes()
-    mapped = FieldMap.load("ris_tags").tags
-    count = 0
-    for record in records:
-        if count:
-            fh.write("\n")
-        writer.format_lines(fh, [_reference(record, codes, mapped)])
-        count += 1
-    return count
+    return write_ris(records, fh)

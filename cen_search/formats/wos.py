@@ -29,7 +29,7 @@ EXTENSIONS: tuple[str, ...] = ()
 
 # "\nXX value" (or a bare "\nER") and its three-space continuation lines.
 _FIELD = re.compile(r"\n([A-Z][A-Z0-9])(?: ([^\n]*)|[ \t]*(?=\n|$))((?:\n {2,3}[^\n]*)*)")
-_SNIFF_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: \S|\s*$)", re.MULTILINE)
+_SNIFF_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (?!- )\S|\s*$)", re.MULTILINE)
 _FILE_TAGS = frozenset({"FN", "VR", "EF"})
 
 
