@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cen_search._slots import constructor
 from cen_search.models import Pages
 
 _DOI_CORE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
@@ -24,6 +25,8 @@ _DOI_SUFFIX = re.compile(r"\s*\[doi\]\s*$", re.IGNORECASE)
 
 def _trim_doi(candidate: str) -> str:
     doi = candidate.rstrip(_DOI_TRAILING)
+    if len(doi) == len(candidate):  # nothing trailing (the common case)
+        return doi
     # A closing bracket is part of some DOIs ("10.1016/S0140-6736(20)30183-5"): put back
     # closers stripped above while they balance an opener.
     rest = candidate[len(doi) :]
@@ -48,11 +51,13 @@ def clean_doi(value: str) -> str:
         from_url = doi_from_url(text)
         if from_url:
             return from_url
-    text = unquote(text)
+    if "%" in text:  # (``unquote`` returns text without "%" unchanged)
+        text = unquote(text)
     match = _DOI_CORE.search(text)
     if not match:
         return ""
-    return _trim_doi(match.group(0)).lower()
+    doi = _trim_doi(match.group(0))
+    return doi if doi.islower() else doi.lower()  # (no copy when already lower case)
 
 
 def exact_doi(value: str) -> str:
@@ -120,6 +125,15 @@ def parse_year(value: str) -> int | None:
     """
     if not value:
         return None
+    head = value[:4]
+    if (  # the usual "2019", "2019/05/01": a year first, where the pattern would find it
+        head.isdigit()
+        and head.isascii()
+        and "1500" <= head <= "2199"
+        and len(head) == 4
+        and not value[4:5].isdecimal()
+    ):
+        return int(head)
     match = _YEAR.search(value)
     if match:
         return int(match.group(1))
@@ -136,11 +150,12 @@ _PAGE_PREFIX = re.compile(r"^\s*(?:pp?\.?|pages?)\s*", re.IGNORECASE)
 
 
 _NO_PAGES = Pages()
+_pages = constructor(Pages)  # Pages(raw, start, end, article_number), faster
 
 
 def expand_end_page(start: str, end: str) -> str:
     """``expand_end_page("1234", "9") == "1239"``: restore digits dropped from the end page."""
-    if start.isdigit() and end.isdigit() and len(end) < len(start):
+    if start.isdecimal() and end.isdecimal() and len(end) < len(start):  # (int() reads these)
         expanded = start[: len(start) - len(end)] + end
         if int(expanded) >= int(start):
             return expanded
@@ -161,7 +176,9 @@ def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> 
     start = start.strip()
     end = end.strip()
     if start.isdigit() and end.isdigit() and not article_number:  # the common "SP"/"EP" pair
-        return Pages(f"{start}-{end}", start, expand_end_page(start, end))
+        if len(end) >= len(start):  # (nothing for expand_end_page to restore)
+            return _pages(f"{start}-{end}", start, end, "")
+        return _pages(f"{start}-{end}", start, expand_end_page(start, end), "")
     if not (start or end):
         return Pages(article_number=article_number.strip()) if article_number else _NO_PAGES
     raw_parts = [p for p in (start, end) if p]
@@ -206,7 +223,27 @@ _ISSN = re.compile(
 
 def split_issn(value: str) -> tuple[str, ...]:
     """All ISSNs in a value, as ``NNNN-NNNX`` (``"1234-5678 (ISSN)"`` -> ``("1234-5678",)``)."""
-    return tuple(dict.fromkeys(f"{a}-{b.upper()}" for a, b in _ISSN.findall(value or "")))
+    value = value or ""
+    # Fast paths for a value that is just one ISSN, "1234-567X" or "1234567X" (what the
+    # pattern below would find in it, without running it).
+    size = len(value)
+    if (
+        size == 9
+        and value[4] == "-"
+        and value.isascii()
+        and value[:4].isdigit()
+        and value[5:8].isdigit()
+        and (value[8].isdigit() or value[8] in "Xx")
+    ):
+        return (value if value[8] != "x" else value.upper(),)
+    if (
+        size == 8
+        and value.isascii()
+        and value[:7].isdigit()
+        and (value[7].isdigit() or value[7] in "Xx")
+    ):
+        return (f"{value[:4]}-{value[4:].upper()}",)
+    return tuple(dict.fromkeys(f"{a}-{b.upper()}" for a, b in _ISSN.findall(value)))
 
 
 _ISBN = re.compile(r"(?<![\dXx])(?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx](?![\dXx])")
@@ -235,4 +272,10 @@ def clean_pmcid(value: str) -> str:
 
 def squash(value: str) -> str:
     """Collapse runs of whitespace (including newlines from continuation lines) to one space."""
+    if "\n" in value:
+        # Wrapped text (an abstract's continuation lines): when its only blanks are single
+        # spaces and newlines, none at either end, each newline just becomes a space.
+        flat = value.replace("\n", " ")
+        if "  " not in flat and flat.isprintable() and flat[0] != " " and flat[-1] != " ":
+            return flat
     return " ".join(value.split())

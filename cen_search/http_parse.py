@@ -140,14 +140,20 @@ def error_text(content: bytes, headers: Mapping[str, str]) -> str:
     return " ".join(text.split())[:200]
 
 
-def parse_json(result: HttpResult) -> Any:
-    """The JSON body of ``result``; a clear :class:`RemoteServiceError` when it is not JSON."""
+def _refuse_html(result: HttpResult, expected: str) -> None:
+    """Raise when the service sent an HTML page (maintenance, login, proxy error) instead of
+    the ``expected`` format."""
     if _looks_like_html(result.content, result.headers):
         raise RemoteServiceError(
-            f"{result.service} returned an HTML page instead of JSON "
+            f"{result.service} returned an HTML page instead of {expected} "
             f"({_html_title(result.content)!r}) for {result.url}",
             hint="the service may be down or behind a maintenance page; try again later",
         )
+
+
+def parse_json(result: HttpResult) -> Any:
+    """The JSON body of ``result``; a clear :class:`RemoteServiceError` when it is not JSON."""
+    _refuse_html(result, "JSON")
     try:
         return json.loads(result.content.decode("utf-8", errors="strict"))
     except UnicodeDecodeError as exc:
@@ -169,12 +175,7 @@ def parse_xml(result: HttpResult) -> Element:
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    if _looks_like_html(result.content, result.headers):
-        raise RemoteServiceError(
-            f"{result.service} returned an HTML page instead of XML "
-            f"({_html_title(result.content)!r}) for {result.url}",
-            hint="the service may be down or behind a maintenance page; try again later",
-        )
+    _refuse_html(result, "XML")
     try:
         return ElementTree.fromstring(result.content)
     except ElementTree.ParseError as exc:

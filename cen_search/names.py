@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
+from cen_search._slots import constructor
 from cen_search.models import Author
+
+_author = constructor(Author)  # Author(raw, family, given, initials, organisation), faster
 
 _PARTICLES = frozenset(
     {
@@ -57,9 +60,10 @@ def initials_of(given: str) -> str:
     given = given.strip()
     if not given:
         return ""
-    compact = given.replace(".", "").replace(" ", "").replace("-", "")
-    if len(compact) <= 4 and compact.isalpha() and compact.isupper():
-        return compact
+    if given.isupper():  # (a lower-case letter rules out the compact form)
+        compact = given.replace(".", "").replace(" ", "").replace("-", "")
+        if len(compact) <= 4 and compact.isalpha():
+            return compact
     out = ""
     for part in given.replace(".", " ").replace("-", " ").split():
         if part[0].isalpha():
@@ -107,16 +111,17 @@ def parse_author(raw: str) -> Author:
         and text[0] != ";"
         and text[-1] != ";"
     ):
-        given = text[comma + 1 :].strip()
+        # after the comma at most one space, and nothing to strip at the end
+        given = text[comma + 2 :] if text[comma + 1 : comma + 2] == " " else text[comma + 1 :]
         if " " in given:  # several given names or initials: "John A.", "J. A."
             if given.rpartition(" ")[2].lower() not in _SUFFIXES:
-                return Author(raw, text[:comma].rstrip(), given, initials_of(given))
+                return _author(raw, text[:comma].rstrip(), given, initials_of(given), False)
         elif given and given.lower() not in _SUFFIXES:  # one word: "John", "JA", "J.-P."
             if "." in given or "-" in given or (len(given) <= 4 and given.isupper()):
                 initials = initials_of(given)  # initials or a hyphenated name
             else:
                 initials = given[0].upper() if given[0].isalpha() else ""
-            return Author(raw, text[:comma].rstrip(), given, initials)
+            return _author(raw, text[:comma].rstrip(), given, initials, False)
     return _parse_general(raw)
 
 
@@ -144,7 +149,7 @@ def _parse_general(raw: str) -> Author:
             if given.lower() in _SUFFIXES:
                 return Author(raw, family)
             initials = given[0].upper() if given[:1].isalpha() else ""
-            return Author(raw, family, given, initials)
+            return _author(raw, family, given, initials, False)
         if not given:
             if text.lower() in _ANONYMOUS:
                 return Author(raw, organisation=True)
@@ -152,26 +157,26 @@ def _parse_general(raw: str) -> Author:
                 return Author(raw, family, organisation=True)
         elif given.lower() in _SUFFIXES:  # "Smith, Jr." with nothing else
             given = ""
-        return Author(raw, family, given, initials_of(given))
+        return _author(raw, family, given, initials_of(given), False)
     if text.lower() in _ANONYMOUS:
         return Author(raw, organisation=True)
     words = text.split()
     if len(words) >= 3 and _ORG_WORDS.search(text) and not any(_is_initials(w) for w in words):
         return Author(raw, text, organisation=True)
     if any(w.lower() in _SUFFIXES for w in words):
-        words = [w for w in words if w.lower() not in _SUFFIXES]
+        words = [w for w in words if w.lower() not in _SUFFIXES] or [text]  # "II" alone
     if len(words) == 1:
-        return Author(raw, words[0])
+        return _author(raw, words[0], "", "", False)
     # "Smith JA" / "Nayyar A." (MEDLINE and Scopus: family first, initials last)
     if _is_initials(words[-1]) and not _is_initials(words[0]):
         family = " ".join(words[:-1])
-        return Author(raw, family, words[-1], initials_of(words[-1]))
+        return _author(raw, family, words[-1], initials_of(words[-1]), False)
     # "J. A. Smith", "John A. Smith", "Ludwig van Beethoven"
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].lower() in _PARTICLES:
         cut -= 1
     given = " ".join(words[:cut])
-    return Author(raw, " ".join(words[cut:]), given, initials_of(given))
+    return _author(raw, " ".join(words[cut:]), given, initials_of(given), False)
 
 
 _SPLIT_AND = re.compile(r"\s+and\s+", re.IGNORECASE)

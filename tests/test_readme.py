@@ -109,13 +109,16 @@ def run_examples(markdown: Path, workdir: Path) -> int:
         if words[:1] == ["cd"]:
             cwd = (cwd / words[1]).resolve()
             continue
-        if words[:1] != ["cen-search"]:
+        # "python -m pip install . && cen-search ...": the install is CI's job; run the rest.
+        parts = [p.strip() for p in example.command.split("&&")]
+        command = " && ".join(p for p in parts if p.startswith("cen-search "))
+        if not command:
             continue
         result = subprocess.run(
-            ["bash", "-c", example.command], cwd=cwd, env=env, capture_output=True, text=True
+            ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True
         )
         printed = result.stdout + result.stderr
-        where = f"{markdown.name}: $ {example.command}"
+        where = f"{markdown.name}: $ {command}"
         assert "Traceback" not in printed, f"{where}\n{printed}"
         assert result.returncode == example.expected_exit, (
             f"{where}: exit {result.returncode}, expected {example.expected_exit}\n{printed}"
@@ -154,6 +157,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert any(_without_pip_quiet(line) == wanted for line in ci_lines if line), (
         f".ci/run does not run README's test command: {test_command}"
     )
+
+
+def test_ci_runs_the_readme_first_command_in_a_fresh_install() -> None:
+    first = console_commands(README.read_text("utf-8"))[0].command
+    assert first.startswith("python -m pip install . && cen-search "), first
+    ci_lines = [" ".join(line.split()) for line in CI_RUN.read_text("utf-8").splitlines()]
+    assert " ".join(first.split()) in ci_lines, f".ci/run does not run README's first: {first}"
 
 
 def test_console_commands_reads_commands_exit_codes_continuations_and_output() -> None:

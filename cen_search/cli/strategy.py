@@ -30,27 +30,30 @@ _PLATFORMS = "ovid, ebsco, proquest or pubmed"
 _run_registered = False
 
 
+def _review() -> Any:
+    """The review the current folder belongs to, or None outside a review."""
+    from cen_search.errors import WorkspaceError
+    from cen_search.workspace import Workspace
+
+    try:
+        return Workspace.find(None)
+    except WorkspaceError:
+        return None
+
+
 def _strategies_dir(folder: Path | None) -> Path:
     """``--dir``, else the review's ``strategies/``, else ``./strategies``."""
     if folder is not None:
         return folder
-    from cen_search.errors import WorkspaceError
-    from cen_search.workspace import Workspace
-
-    try:
-        return Workspace.find(None).strategies_dir
-    except WorkspaceError:
-        return Path("strategies")
+    review = _review()
+    return review.strategies_dir if review is not None else Path("strategies")
 
 
 def _review_dates() -> tuple[str, str]:
-    from cen_search.errors import WorkspaceError
-    from cen_search.workspace import Workspace
-
-    try:
-        settings = Workspace.find(None).settings
-    except WorkspaceError:
+    review = _review()
+    if review is None:
         return "", ""
+    settings = review.settings
     return settings.date_from, settings.date_to
 
 

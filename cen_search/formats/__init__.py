@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from cen_search.errors import UnknownFormatError, UsageError
 from cen_search.formats.base import Format, Parsed, Source
-from cen_search.formats.textio import decode
+from cen_search.formats.textio import Decoded, decode
 from cen_search.models import ReadResult, Record
 
 __all__ = [
@@ -143,16 +144,39 @@ def read_file(
     path = Path(path)
     data = path.read_bytes()
     shown = display_path if display_path is not None else str(path)
-    decoded = decode(data, path=shown, encoding=encoding)
+    sha256, decoded = _hash_and_decode(data, shown, encoding)
+    del data  # not needed while parsing: free the bytes now rather than after
     source = Source(
         file=shown,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         encoding=decoded.encoding,
         database=database,
         platform=platform,
         searched=searched,
     )
     return read_text(decoded.text, source, format=format)
+
+
+# Files at least this big are hashed on a second thread while they are decoded: hashlib
+# releases the GIL while it hashes, so where there is a free core the hash costs no time.
+_HASH_ASIDE = 1 << 20
+
+
+def _hash_and_decode(data: bytes, shown: str, encoding: str | None) -> tuple[str, Decoded]:
+    """SHA-256 (hex) and decoded text of ``data``."""
+    if len(data) < _HASH_ASIDE:
+        return hashlib.sha256(data).hexdigest(), decode(data, path=shown, encoding=encoding)
+    digest = hashlib.sha256()
+    worker = threading.Thread(target=digest.update, args=(data,), daemon=True)
+    try:
+        worker.start()
+    except RuntimeError:  # no thread to be had: hash here
+        return hashlib.sha256(data).hexdigest(), decode(data, path=shown, encoding=encoding)
+    try:
+        decoded = decode(data, path=shown, encoding=encoding)
+    finally:
+        worker.join()
+    return digest.hexdigest(), decoded
 
 
 def write_records(records: Iterable[Record], fh: TextIO, *, format: str) -> int:

@@ -47,6 +47,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from cen_search._slots import constructor
 from cen_search.fields import (
     clean_doi,
     clean_pmcid,
@@ -93,6 +94,8 @@ __all__ = [
 ]
 
 _NO_PAGES = Pages()
+_record = constructor(Record)
+_provenance = constructor(Provenance)
 _NO_EXTRA: Mapping[str, Sequence[str]] = {}
 _BOOKISH = frozenset({RecordType.BOOK, RecordType.CHAPTER, RecordType.REPORT, RecordType.THESIS})
 # How specific a type is: a document-type label only replaces a less specific type.
@@ -198,10 +201,16 @@ def _gather(
     if shared is not None:
         get = by_tag.get
         for name in shared:
-            out[name] = [value for tag in fmap.by_field[name] for value in get(tag) or ()]
-    for name, more in extra.items():
-        if more:
-            out[name] = [*out.get(name, ()), *more]
+            merged: list[str] = []
+            for tag in fmap.by_field[name]:
+                more = get(tag)
+                if more:
+                    merged += more
+            out[name] = merged
+    if extra:
+        for name, added in extra.items():
+            if added:
+                out[name] = [*out.get(name, ()), *added]
     return out
 
 
@@ -278,7 +287,7 @@ def build_record(
             if doi:
                 break
     if not doi and "doi_url" in got:
-        for value in split_urls(useful(got["doi_url"])):
+        for value in split_urls(got["doi_url"]):
             doi = doi_from_url(value)
             if doi:
                 break
@@ -320,43 +329,46 @@ def build_record(
     database_names = ""
     if "database" in got:
         database_names = "; ".join(dict.fromkeys(text_of(v) for v in useful(got["database"])))
-    provenance = Provenance(
+    # Built positionally, in the models' field order (see cen_search/_slots.py for why).
+    provenance = _provenance(
         source.file,
         source.sha256,
         format,
         source.encoding,
         index,
         line,
-        first_text(get("key")) or str(index),
+        first_text(get("key")) or str(index),  # key
         source.database or database,
         source.platform or platform,
         source.searched,
     )
-    return Record(
-        provenance=provenance,
-        raw=tuple(raw),
-        type=rtype,
-        title=first_text(get("title")),
-        authors=authors_of(got, fields, by_tag, extra),
-        year=year,
-        date=date,
-        container=first_text(get("container")),
-        container_abbrev=first_text(get("container_abbrev")),
-        volume=first_text(get("volume")),
-        issue=first_text(get("issue")),
-        pages=pages,
-        doi=doi,
-        pmid=pmid,
-        pmcid=pmcid,
-        issn=unique(issn),
-        isbn=unique(isbn),
-        abstract=first_text(get("abstract")),
-        keywords=keywords_of(got),
-        language=first_text(get("language")),
-        urls=unique(split_urls(useful(get("url")))) if "url" in got else (),
-        accession_numbers=unique(accessions_of(got["accession"])) if "accession" in got else (),
-        publisher=first_text(get("publisher")),
-        database=database_names,
-        platform=first_text(get("platform")),
-        notes=tuple([note_of(value) for value in useful(got["note"])]) if "note" in got else (),
+    return _record(
+        provenance,
+        tuple(raw),
+        rtype,
+        first_text(get("title")),
+        authors_of(got, fields, by_tag, extra),
+        year,
+        date,
+        first_text(get("container")),
+        first_text(get("container_abbrev")),
+        first_text(get("volume")),
+        first_text(get("issue")),
+        pages,
+        doi,
+        pmid,
+        pmcid,
+        unique(issn),
+        unique(isbn),
+        first_text(get("abstract")),
+        keywords_of(got),
+        first_text(get("language")),
+        unique(split_urls(got["url"])) if "url" in got else (),  # urls
+        unique(accessions_of(got["accession"])) if "accession" in got else (),
+        first_text(get("publisher")),
+        database_names,
+        first_text(get("platform")),
+        tuple([note_of(v) for v in got["note"] if v and v != "nan" and not v.isspace()])
+        if "note" in got
+        else (),
     )

@@ -119,19 +119,22 @@ def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
     if "keywords" in gathered:
         found.extend([text_of(value) for value in gathered["keywords"]])
     if "keywords_lines" in gathered:
-        for value in gathered["keywords_lines"]:
-            if "\n" in value:
+        values = gathered["keywords_lines"]
+        if "\n".join(values).count("\n") < len(values):  # no value holds a newline
+            found.extend(values)  # (the values themselves: no copies)
+        else:
+            for value in values:
                 found.extend(value.split("\n"))
-            else:
-                found.append(value)
     if "keywords_list" in gathered:
         for value in gathered["keywords_list"]:
             found.extend(text_of(value).split(";"))
     if not found:
         return ()
+    stripped = list(map(str.strip, found))
+    if "" not in stripped and "*" not in "".join(stripped):  # nothing to drop: the usual case
+        return tuple(dict.fromkeys(stripped))
     out: dict[str, None] = {}
-    for keyword in found:
-        keyword = keyword.strip()
+    for keyword in stripped:
         if keyword[:1] == "*":
             keyword = keyword[1:].strip()
         if keyword:
@@ -139,10 +142,17 @@ def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def split_urls(values: Iterable[str]) -> list[str]:
-    """URLs in ``values``: a value may hold several, separated by blanks or ``;``."""
+def split_urls(values: Sequence[str]) -> list[str]:
+    """URLs in the values that say something: a value may hold several (blanks or ``;``)."""
+    # Most lists are plain URLs: no blank (printable, no space), no ";", no "nan". Checked
+    # on all of them at once, that leaves only empty values to drop.
+    joined = "".join(values)
+    if " " not in joined and ";" not in joined and joined.isprintable() and "nan" not in values:
+        return [value for value in values if value] if "" in values else list(values)
     urls: list[str] = []
     for value in values:
+        if not value or value == "nan" or value.isspace():
+            continue
         if " " in value or "\n" in value or "\t" in value:
             urls.extend(part.rstrip(";") for part in value.split() if part.rstrip(";"))
         elif value[-1:] == ";":
@@ -169,13 +179,18 @@ _MARKUP = re.compile(r"</?(?:p|br|div|span|b|i|em|strong|u|sup|sub|li|ul|ol|h[1-
 
 def note_of(value: str) -> str:
     """A note with its lines stripped and the XHTML Zotero wraps notes in removed."""
-    if "\n" in value:
-        value = "\n".join([part.strip() for part in value.strip().split("\n")])
-    else:
-        value = value.strip()
+    value = value.strip()
+    lines = value.split("\n")
+    if len(lines) > 1:
+        stripped = list(map(str.strip, lines))
+        if stripped != lines:  # (else the value itself: long notes are not copied)
+            value = "\n".join(stripped)
     if "<" in value and ">" in value:
         value = html.unescape(_MARKUP.sub(" ", value))
-        value = "\n".join(" ".join(part.split()) for part in value.split("\n")).strip()
+        if "\n" in value:
+            value = "\n".join(" ".join(part.split()) for part in value.split("\n")).strip()
+        else:  # (the same for one line)
+            value = " ".join(value.split())
     return value
 
 

@@ -49,12 +49,11 @@ _FIELD = re.compile(
     r"^([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*([^\n]*)((?:\n(?![A-Z][A-Z0-9]  -|[A-Z]{4}  -)[^\n]*)*)",
     re.MULTILINE,
 )
-_FIELD_NL = re.compile(
-    r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*([^\n]*)((?:\n(?![A-Z][A-Z0-9]  -|[A-Z]{4}  -)[^\n]*)*)"
-)
-# A tag line that does not end in a space or tab (its value needs no stripping). A line that
-# ends in one does not match at all, so one count tells a record that needs no more work.
-_CLEAN = re.compile(r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -(?:[ \t]*([^\n]*[^ \t\n]))?(?![^\n])")
+_TAG_START = re.compile(r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*")
+_SIMPLE = re.compile(r"\n([A-Z][A-Z0-9]|[A-Z]{4})  -[ \t]*([^\n]*)")
+# Where a record stops being simple, at the start of a line (after the TY line): its ER line,
+# another TY, a line that is not a tag line, or the line before ended in a blank.
+_ODD_LINE = re.compile(r"\n(?:ER  -|TY  -|(?<=[ \t]\n)|(?![A-Z][A-Z0-9]  -|[A-Z]{4}  -))")
 _ER_LINE = re.compile(r"\nER  -[^\n]*")
 _NEWLINES = re.compile(r"\n*")
 _ONE_SPACE_TY = re.compile(r"^TY - ", re.MULTILINE)
@@ -70,8 +69,25 @@ def _continued(value: str, cont: str) -> str:
     value = value.rstrip()
     if cont.isspace():
         return value
-    more = [part.strip() for part in cont.split("\n")]
+    more = list(map(str.strip, cont.split("\n")))
     return "\n".join([value, *filter(None, more)]) if value else "\n".join(filter(None, more))
+
+
+def _stripped_fields(piece: str) -> list[tuple[str, str]]:
+    """The fields of ``piece`` (tag lines, each after a newline, and untagged lines), stripped.
+
+    Cutting at tag lines leaves each value with its continuation lines, which are joined to
+    it as :func:`_continued` says.
+    """
+    parts = _TAG_START.split(piece)  # "", tag, value, tag, value ...
+    fields = []
+    for tag, value in zip(parts[1::2], parts[2::2], strict=True):
+        end = value.find("\n")
+        if end < 0:
+            fields.append((tag, value.rstrip()))
+        else:
+            fields.append((tag, _continued(value[:end], value[end:])))
+    return fields
 
 
 class _Pending:
@@ -108,10 +124,11 @@ class _Splitter:
         self.outside: dict[str, list[int]] = {}
 
     def split(self, text: str) -> list[_Pending]:
-        # Every piece starts with the newline that ends the line before it, so searches look
-        # for a literal "\n" (much faster than "^"). Pieces are read in place (``pos`` and
-        # ``endpos`` arguments) rather than cut out, so the text is neither copied nor held
-        # twice; only the first piece, which may lack its leading newline, is cut.
+        # Every piece (the text up to an ER line) starts with the newline that ends the line
+        # before it, so searches look for a literal "\n" (much faster than "^"). Pieces are
+        # read in place (``pos`` and ``endpos`` arguments) rather than cut out, so the text is
+        # neither copied nor held twice; only the first piece, which may lack its leading
+        # newline, is cut.
         shifted = text.startswith("ER  -")
         if shifted:  # so that this ER line is found like the others, after a newline
             text = "\n" + text
@@ -119,55 +136,103 @@ class _Splitter:
         # gets a newline of its own (ending a line 0) when the text does not start with one.
         prefix = "" if text.startswith("\n") else "\n"
         line = 0 if prefix or shifted else 1
-        position = 0
-        for match in _ER_LINE.finditer(text):
-            if position == 0:
-                piece = prefix + text[: match.start()]
-                line = self._piece(piece, 0, len(piece), line)
-            else:
-                line = self._piece(text, position, match.start(), line)
+        first_er = _ER_LINE.search(text)
+        if first_er is None:
+            self._careful(prefix + text, line)
+        else:
+            piece = prefix + text[: first_er.start()]
+            line = self._piece(piece, 0, len(piece), line)
             self._end_tag(line)
-            position = match.end()
-        self._careful(text[position:] if position else prefix + text, line)
+            position, line = self._pieces(text, first_er.end(), line)
+            self._careful(text[position:], line)
         if self.current is not None:
             self._end_of_file(self.current)
         self._report()
         return self.records
 
+    def _pieces(self, text: str, position: int, line: int) -> tuple[int, int]:
+        """Read the pieces after the first ER line; returns where the rest starts, and its line.
+
+        A clean record (see :meth:`_piece`) is found with one search from its TY line, for
+        the first line that is not a plain tag line: when that is its ER line, the record is
+        read by one ``findall`` and the next piece starts after that ER line.
+        """
+        records = self.records
+        while True:
+            if self.current is None:
+                if text.startswith("\nTY  -", position):
+                    lead = 1
+                else:  # blank lines before the record
+                    lead = _NEWLINES.match(text, position).end() - position  # type: ignore[union-attr]
+                first = position + lead  # where the TY line starts
+                if lead and text.startswith("TY  -", first):
+                    odd = _ODD_LINE.search(text, first)
+                    if odd is None:
+                        return position, line  # no ER after this record
+                    end = odd.start()
+                    if text.startswith("ER  -", end + 1) and text[end - 1] not in " \t":
+                        fields = _SIMPLE.findall(text, first - 1, end)  # one per line
+                        records.append(_Pending(line + lead, True, fields))
+                        line += lead + len(fields)  # the line of the ER
+                        after = text.find("\n", end + 1)
+                        position = len(text) if after < 0 else after
+                        continue
+                    er = _ER_LINE.search(text, end)
+                    if er is None:
+                        return position, line
+                    if not text.startswith("TY  -", end + 1) and (
+                        text.find("\nTY  -", odd.end(), er.start()) < 0
+                    ):  # untagged lines or blanks at line ends: strip the values
+                        fields = _stripped_fields(text[first - 1 : er.start()])
+                        records.append(_Pending(line + lead, True, fields))
+                        line += text.count("\n", position, er.start()) + 1
+                        position = er.end()
+                        continue
+                    line = self._piece(text, position, er.start(), line)  # several TY
+                    self._end_tag(line)
+                    position = er.end()
+                    continue
+            er = _ER_LINE.search(text, position)
+            if er is None:
+                return position, line
+            line = self._piece(text, position, er.start(), line)
+            self._end_tag(line)
+            position = er.end()
+
     def _piece(self, text: str, start: int, end: int, line: int) -> int:
         """Read ``text[start:end]``, the text before an ER line; returns the line of that ER.
 
-        The fast path: a clean record (blank lines, then ``TY`` first and no other ``TY``)
-        whose lines are all tag lines is read by one ``findall``; when untagged lines continue
-        some fields, by one ``findall`` of a pattern that also takes those lines. Anything
-        else goes through the careful field-by-field loop.
+        The fast path takes a clean record: blank lines, then ``TY`` first and no other
+        ``TY``. When every line is a tag line that does not end in a blank (one search for
+        the first line that is not), one ``findall`` reads it, and its lines are counted by
+        it. Otherwise untagged lines continue the field before them and values are stripped.
+        Anything else goes through the careful field-by-field loop.
         """
-        newlines = text.count("\n", start, end)
         if self.current is None:
             if text.startswith("\nTY  -", start):
                 lead = 1
             else:  # blank lines before the record
                 lead = _NEWLINES.match(text, start, end).end() - start  # type: ignore[union-attr]
             first = start + lead  # where the TY line starts
-            if (
-                lead
-                and text.startswith("TY  -", first)
-                and text.find("\nTY  -", first, end) < 0
-            ):
-                lines = newlines - lead + 1
-                fields = _CLEAN.findall(text, first - 1, end)
-                if len(fields) != lines:
-                    # Some lines end in blanks (then every value is stripped), or untagged
-                    # lines continue the field before them.
-                    fields = [
-                        (tag, _continued(value, cont) if cont else value.rstrip())
-                        for tag, value, cont in _FIELD_NL.findall(text, first - 1, end)
-                    ]
-                self.records.append(_Pending(line + lead, True, fields))
-                self.current = self.records[-1]
-                return line + newlines + 1
+            if lead and text.startswith("TY  -", first):
+                odd = _ODD_LINE.search(text, first, end)
+                if odd is None and text[end - 1] not in " \t":
+                    fields = _SIMPLE.findall(text, first - 1, end)  # one per line
+                    newlines = lead + len(fields) - 1
+                elif odd is not None and (
+                    text.startswith("TY  -", odd.start() + 1)
+                    or text.find("\nTY  -", odd.end(), end) >= 0
+                ):
+                    fields = None  # several records without ER
+                else:
+                    fields = _stripped_fields(text[first - 1 : end])
+                    newlines = text.count("\n", start, end)
+                if fields is not None:
+                    self.records.append(_Pending(line + lead, True, fields))
+                    self.current = self.records[-1]
+                    return line + newlines + 1
         self._careful(text[start:end], line)
-        return line + newlines + 1
+        return line + text.count("\n", start, end) + 1
 
     def _end_tag(self, line: int) -> None:
         if self.current is None:
@@ -330,7 +395,8 @@ def _extra(by_tag: dict[str, list[str]]) -> dict[str, list[str]]:
                 extra.setdefault("pmid", []).append(value)
     if "N1" in by_tag:
         for value in by_tag["N1"]:
-            first_line = value.split("\n", 1)[0].strip()
+            end = value.find("\n")  # (notes can be long: no copy of the rest)
+            first_line = (value if end < 0 else value[:end]).strip()
             if len(first_line) <= 9 and _ISSN_ONLY.fullmatch(first_line):
                 extra.setdefault("issn", []).extend(split_issn(first_line))
     if "JO" in by_tag and ("T2" in by_tag or "JF" in by_tag):
@@ -365,13 +431,17 @@ def _read(text: str, source: Source) -> Parsed:
         by_tag = collect(raw)
         code = by_tag["TY"][0].strip().upper() if "TY" in by_tag else ""
         rtype = types.get(code) or (document_type(code) if code else None)
-        where = {"line": pending_record.line, "record": index}
+        line = pending_record.line
         if pending_record.trailing:
-            issues.warn("record has no TY line (its reference type); read as type other", **where)
+            issues.warn(
+                "record has no TY line (its reference type); read as type other",
+                line=line,
+                record=index,
+            )
         elif rtype is None and code:
-            issues.warn(f"unknown reference type {code!r} read as other", **where)
+            issues.warn(f"unknown reference type {code!r} read as other", line=line, record=index)
         if len(raw) <= 1 and not any(v.strip() for _, v in raw):
-            issues.warn("record is empty (no fields with values)", **where)
+            issues.warn("record is empty (no fields with values)", line=line, record=index)
         records.append(
             build_record(
                 raw,
@@ -379,7 +449,7 @@ def _read(text: str, source: Source) -> Parsed:
                 source=source,
                 format=NAME,
                 index=index,
-                line=pending_record.line,
+                line=line,
                 type=rtype,
                 extra=_extra(by_tag),
                 by_tag=by_tag,
@@ -388,6 +458,7 @@ def _read(text: str, source: Source) -> Parsed:
                 issues=issues,
             )
         )
+        del pending_record.fields  # now in the record as a tuple: free the list (peak memory)
     return issues.parsed(records)
 
 

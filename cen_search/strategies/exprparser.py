@@ -5,6 +5,7 @@ turn a line into :class:`~cen_search.strategies.lexer.Token` values whose payloa
 what a field code, heading marker or proximity operator means; this module only knows the
 shape of a query: operands, Boolean and proximity operators, parentheses, prefix markers
 (EBSCO ``TI``, ProQuest ``TI(``), postfix markers (Ovid ``.ti.`` and ``/``, PubMed ``[tiab]``).
+The nodes themselves are built from the tokens' payloads by :mod:`.exprnodes`.
 
 Operator precedence without parentheses differs by platform and is not confirmed for all of
 them [verify]: by default proximity binds tightest and AND/OR/NOT are read left to right (as
@@ -14,30 +15,22 @@ Pass ``precedence`` to :func:`parse_tokens` to change it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from cen_search.strategies.ast import (
     Bool,
     FieldScope,
-    Heading,
     LineRef,
     Near,
     Node,
     ParseIssue,
     Platform,
     Span,
-    Term,
     Unparsed,
 )
-from cen_search.strategies.lexer import (
-    FieldSpec,
-    HeadingSpec,
-    NearSpec,
-    Token,
-    collapse,
-    extract_wildcards,
-)
+from cen_search.strategies.exprnodes import NodeBuilder, ParseFailure, join_spans, near_node
+from cen_search.strategies.lexer import NearSpec, Token
 
 DEFAULT_PRECEDENCE: dict[str, int] = {"NEAR": 3, "AND": 1, "OR": 1, "NOT": 1}
 """Higher binds tighter; equal values are read left to right [verify per platform]."""
@@ -61,30 +54,15 @@ class Context:
     """Path of a replacement ``proximity.csv`` (``None`` = the packaged table)."""
 
 
-class ParseFailure(Exception):
-    """The line cannot be turned into a tree; carries the reason and where."""
-
-    def __init__(self, reason: str, span: Span) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.span = span
-
-
 def span_of(node: Node) -> Span:
     return node.span
 
 
-def _join(a: Span, b: Span) -> Span:
-    return (min(a[0], b[0]), max(a[1], b[1]))
-
-
-class _Parser:
+class _Parser(NodeBuilder):
     def __init__(self, tokens: list[Token], raw: str, ctx: Context) -> None:
+        super().__init__(raw, ctx)
         self.toks = tokens
-        self.raw = raw
-        self.ctx = ctx
         self.i = 0
-        self.issues: list[ParseIssue] = []
         self.prec = dict(ctx.precedence)
         self.parenthesised: set[int] = set()
         """ids of nodes written inside their own parentheses."""
@@ -163,7 +141,7 @@ class _Parser:
         return self.continue_expr(self.unary(), min_prec)
 
     def combine(self, left: Node, tok: Token, right: Node) -> Node:
-        span = _join(left.span, right.span)
+        span = join_spans(left.span, right.span)
         if tok.kind == "NEAR":
             spec: NearSpec = tok.value
             if (
@@ -172,16 +150,7 @@ class _Parser:
                 and not self._was_parenthesised(left)
             ):
                 return replace(left, children=(*left.children, right), span=span)
-            return Near(
-                children=(left, right),
-                span=span,
-                max_between=spec.max_between,
-                ordered=spec.ordered,
-                operator=tok.text,
-                distance=spec.distance,
-                rule=spec.rule,
-                verified=spec.verified,
-            )
+            return near_node((left, right), span, spec, tok.text)
         op = tok.value
         if (
             op != "NOT"
@@ -284,38 +253,7 @@ class _Parser:
             return LineRef(
                 target=toks[0].value[0], span=(toks[0].start, toks[0].end), written=toks[0].text
             )
-        start, end = toks[0].start, toks[-1].end
-        text = collapse(" ".join(t.text for t in toks))
-        wildcards, issues = extract_wildcards(text, self.ctx.platform, offset=start)
-        self.issues.extend(issues)
-        return Term(
-            text=text,
-            raw=self.raw[start:end],
-            span=(start, end),
-            quoted=False,
-            phrase=len(toks) > 1 and self.ctx.multiword_phrase,
-            wildcards=wildcards,
-        )
-
-    def quoted(self, tok: Token) -> Term:
-        inner, closed = tok.value
-        text = collapse(inner)
-        if not closed:
-            self.issues.append(
-                ParseIssue(
-                    "unbalanced_quote", (tok.start, tok.start + 1), "opening quote is never closed"
-                )
-            )
-        wildcards, issues = extract_wildcards(text, self.ctx.platform, offset=tok.start + 1)
-        self.issues.extend(issues)
-        return Term(
-            text=text,
-            raw=self.raw[tok.start : tok.end],
-            span=(tok.start, tok.end),
-            quoted=True,
-            phrase=True,
-            wildcards=wildcards,
-        )
+        return self.bare_words(toks)
 
     def postfix(self, node: Node) -> Node:
         while (tok := self.peek()) is not None and tok.kind in ("SUFFIX", "TAG", "HEADEND"):
@@ -324,139 +262,6 @@ class _Parser:
                 node = self.ovid_heading(node, tok)
             else:
                 node = self.apply(tok, node, "suffix" if tok.kind == "SUFFIX" else "tag")
-        return node
-
-    # -- building nodes from markers -------------------------------------------------------
-    def apply(self, tok: Token, child: Node, style: str) -> Node:
-        value: Any = tok.value
-        span = _join(child.span, (tok.start, tok.end))
-        if isinstance(value, HeadingSpec):
-            return self.headingise(child, value, span)
-        if isinstance(value, tuple):  # PubMed proximity tag: (FieldSpec, NearSpec)
-            fspec, nspec = value
-            near = self.tag_near(child, nspec, tok)
-            return FieldScope(
-                fields=fspec.fields,
-                codes=fspec.codes,
-                child=near,
-                span=span,
-                raw=fspec.raw,
-                style="tag",
-                code_span=(tok.start, tok.end),
-            )
-        spec: FieldSpec = value
-        return FieldScope(
-            fields=spec.fields,
-            codes=spec.codes,
-            child=child,
-            span=span,
-            raw=spec.raw,
-            style=spec.style,
-            code_span=(tok.start, tok.end),
-        )
-
-    def tag_near(self, child: Node, spec: NearSpec, tok: Token) -> Node:
-        if not isinstance(child, Term) or len(child.words) < 2:
-            self.issues.append(
-                ParseIssue(
-                    "proximity_misuse",
-                    (tok.start, tok.end),
-                    "proximity [field:~N] needs a quoted phrase of two or more words",
-                )
-            )
-            return child
-        parts = tuple(
-            Term(
-                text=w,
-                raw=w,
-                span=child.span,
-                quoted=False,
-                phrase=False,
-                wildcards=extract_wildcards(w, self.ctx.platform)[0],
-            )
-            for w in child.words
-        )
-        return Near(
-            children=parts,
-            span=child.span,
-            max_between=spec.max_between,
-            ordered=spec.ordered,
-            operator=tok.text,
-            distance=spec.distance,
-            rule=spec.rule,
-            verified=spec.verified,
-        )
-
-    def headingise(self, node: Node, spec: HeadingSpec, span: Span) -> Node:
-        if isinstance(node, Term):
-            label = node.text
-            explode = spec.explode
-            subheadings: tuple[str, ...] = ()
-            if spec.explode_from_label and label.endswith("+"):
-                explode, label = True, label[:-1].rstrip()
-            if "/" in label and not spec.floating:
-                label, _, rest = label.partition("/")
-                subheadings = tuple(s.strip().lower() for s in rest.split("/") if s.strip())
-            return Heading(
-                label=label.strip(),
-                span=span,
-                vocabulary=self.ctx.vocabulary,
-                explode=explode,
-                major=spec.major,
-                subheadings=subheadings,
-                floating=spec.floating,
-                syntax=spec.syntax,
-                quoted=node.quoted,
-            )
-        if isinstance(node, Bool):
-            kids = tuple(self.headingise(k, spec, k.span) for k in node.children)
-            return replace(node, children=kids, span=span)
-        self.issues.append(
-            ParseIssue(
-                "heading_misuse",
-                span,
-                f"subject heading marker {spec.syntax!r} on a {type(node).__name__}",
-            )
-        )
-        return node
-
-    def ovid_heading(self, node: Node, tok: Token) -> Node:
-        subheadings: tuple[str, ...] = tok.value or ()
-        span = _join(node.span, (tok.start, tok.end))
-        if isinstance(node, Term):
-            words = list(node.text.split())
-            explode = major = False
-            if not node.quoted and words and words[0].lower() == "exp":
-                explode = True
-                words = words[1:]
-            if words and words[0].startswith("*"):
-                major = True
-                words[0] = words[0][1:]
-                if not words[0]:
-                    words = words[1:]
-            label = " ".join(words).strip()
-            if not label:
-                raise ParseFailure(
-                    "subject heading marker '/' without a heading", (tok.start, tok.end)
-                )
-            syntax = ("exp " if explode else "") + ("*" if major else "") + tok.text
-            return Heading(
-                label=label,
-                span=span,
-                vocabulary=self.ctx.vocabulary,
-                explode=explode,
-                major=major,
-                subheadings=subheadings,
-                syntax=syntax,
-                quoted=node.quoted,
-            )
-        self.issues.append(
-            ParseIssue(
-                "heading_misuse",
-                (tok.start, tok.end),
-                "subject heading marker '/' after something that is not a heading label",
-            )
-        )
         return node
 
 
@@ -474,6 +279,20 @@ def parse_tokens(tokens: list[Token], raw: str, ctx: Context) -> tuple[Node, lis
             issue,
         ]
     return node, parser.issues
+
+
+Tokeniser = Callable[[str, int, int, Context], tuple[list[Token], list[ParseIssue]]]
+"""A platform lexer: ``(view, start, end, ctx)`` to tokens and issues."""
+
+
+def parse_span(
+    tokenise: Tokeniser, raw: str, view: str, start: int, end: int, ctx: Context
+) -> tuple[Node, list[ParseIssue]]:
+    """Tokenise ``view[start:end]`` with a platform's lexer and parse the tokens; the lexer's
+    issues come first."""
+    tokens, issues = tokenise(view, start, end, ctx)
+    node, more = parse_tokens(tokens, raw, ctx)
+    return node, issues + more
 
 
 def mixed_operator_issues(node: Node) -> list[ParseIssue]:
@@ -513,5 +332,6 @@ __all__ = [
     "Context",
     "ParseFailure",
     "mixed_operator_issues",
+    "parse_span",
     "parse_tokens",
 ]

@@ -19,106 +19,35 @@ journal wrapped onto two physical lines is not re-joined: the second part is pre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from cen_search.strategies.ast import ParseIssue, Span
-from cen_search.strategies.fields import database_key, platform_key
+from cen_search.strategies.layout_lines import (
+    DATABASE,
+    SEARCH_STRATEGY,
+    TABLE_HEADER,
+    TRAILING_HITS,
+    Builder,
+    Layout,
+    RawLine,
+    SectionDraft,
+    find_hits,
+    is_heading,
+    is_prose,
+    strip_span,
+)
 
-_RULE = re.compile(r"^\s*[-=*_~#]{3,}\s*$")
-_DATABASE = re.compile(r"^\s*Databases?(?:\(s\))?\s*:\s*(.*?)\s*$", re.I)
-_SEARCH_STRATEGY = re.compile(r"^\s*Search\s+Strateg(?:y|ies)\s*:?\s*$", re.I)
-_SEARCH_DATE = re.compile(
-    r"^\s*(?:Search(?:ed)?\s+(?:Date|on)|Date\s+(?:of\s+)?search(?:ed)?)\s*:\s*(.+?)\s*$", re.I
-)
-_KEYVALUE = re.compile(
-    r"^\s*(Topic|Title|Query|Pids|Search Date|Date searched|Date of search|Searched|Searched on|"
-    r"Interface|Platform|Host|Results|Notes?|Filters?|Search name|Strategy)\s*:",
-    re.I,
-)
-_TITLE = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.I)
 _LIMITS = re.compile(r"^\s*Limits?\s*:\s*(\S.*?)\s*$", re.I)
 _NUMBERED = re.compile(r"^(\s*)(\d{1,4})([.):]?)[ \t]+(\S.*?)\s*$")
 _OPERATOR_START = re.compile(r"^(and|or|not|adj\d*)\b(?!\s*/)", re.I)
 _EBSCO = re.compile(r"^(\s*)(S(\d{1,4}))[.:]?[ \t]+(\S.*?)\s*$")
 _PUBMED = re.compile(r"^(\s*)(#(\d{1,4}))[.:]?[ \t]+(\S.*?)\s*$")
-_TABLE_HEADER = re.compile(
-    r"^\s*(Search\s*(ID|No\.?|number)#?|Set\s*#?|#)\s+(Query|Search\s+Terms?|Searched\s+for)\b",
-    re.I,
-)
 _LABEL_ONLY = re.compile(r"^\s*(\d{1,3}[a-z])[.):]?\s*$")
 _LETTERED = re.compile(r"^(\s*)([A-Z])[.)][ \t]+(\S.*?)\s*$")
 _FINAL = re.compile(r"^(\s*)(Final(?:\s+search)?|Combined|Total)\s*:[ \t]*(\S.*?)\s*$", re.I)
 _HEADED_NUMBER = re.compile(r"^\s*\d{1,3}\.?\s+[A-Z][^()\[\]/]*$")
-_OVID_HITS = re.compile(r"\s*\((\d[\d,]*)\)\s*$")
-_TRAILING_HITS = re.compile(r"(?:[ \t]+)(\d{1,3}(?:,\d{3})+|\d+)\s*$")
 _OPTION_START = re.compile(
     r"\b(Limiters|Expanders|Search\s+modes|Narrow\s+by\s+[A-Za-z]+)\s*-\s*", re.I
 )
-_QUERY_MARKERS = re.compile(r"[/\[\]$*\"]|\.\w{2,3}\.|\b(AND|OR|NOT|adj\d*)\b")
-
-
-@dataclass(frozen=True, slots=True)
-class RawLine:
-    """A strategy line found in the body, before its query is parsed."""
-
-    section: int
-    n: int
-    key: str
-    label: str
-    numbered: bool
-    raw: str
-    file_line: int
-    query_span: Span
-    hits: int | None = None
-    hits_span: Span | None = None
-    options: tuple[tuple[str, str], ...] = ()
-    limiters_span: Span | None = None
-    """Span of an EBSCO ``Limiters - …`` option, parsed into a limit."""
-    kind: str = "query"
-    """``query`` or ``limits_note`` (a ``Limits: …`` line that limits the line before)."""
-
-
-@dataclass(slots=True)
-class SectionDraft:
-    index: int
-    title: str = ""
-    database: str = ""
-    coverage: str = ""
-    platform: str = ""
-    file_line: int = 0
-    searched_on: str = ""
-    layout: str = ""
-
-
-@dataclass(slots=True)
-class Layout:
-    lines: list[RawLine] = field(default_factory=list)
-    sections: list[SectionDraft] = field(default_factory=list)
-    preamble: list[tuple[int, str]] = field(default_factory=list)
-    issues: list[ParseIssue] = field(default_factory=list)
-    layout: str = ""
-
-
-def _is_prose(text: str) -> bool:
-    return bool(
-        not text.strip()
-        or _RULE.match(text)
-        or _SEARCH_STRATEGY.match(text)
-        or _KEYVALUE.match(text)
-        or _DATABASE.match(text)
-        or _TABLE_HEADER.match(text)
-        or text.lstrip().startswith("//")
-    )
-
-
-def _is_heading(text: str) -> bool:
-    """A short line naming a database or platform with no query syntax (``EMBASE (Ovid)``)."""
-    stripped = text.strip()
-    return (
-        0 < len(stripped) <= 80
-        and bool(database_key(stripped) or platform_key(stripped))
-        and not _QUERY_MARKERS.search(stripped)
-    )
 
 
 def _plausible_numbered(text: str) -> bool:
@@ -128,7 +57,7 @@ def _plausible_numbered(text: str) -> bool:
 
 def detect_layout(lines: list[str]) -> str:
     """The body layout of ``lines`` (see the module docstring)."""
-    candidates = [x for x in lines if not _is_prose(x) and not _LIMITS.match(x)]
+    candidates = [x for x in lines if not is_prose(x) and not _LIMITS.match(x)]
     if not candidates:
         return "unnumbered"
     total = len(candidates)
@@ -142,96 +71,18 @@ def detect_layout(lines: list[str]) -> str:
         return "labelled_blocks"
     numbered = sum(1 for x in candidates if _plausible_numbered(x))
     if numbered and numbered * 2 >= total:
-        export = any(_SEARCH_STRATEGY.match(x) or _DATABASE.match(x) for x in lines)
+        export = any(SEARCH_STRATEGY.match(x) or DATABASE.match(x) for x in lines)
         return "ovid_export" if export else "numbered"
     return "unnumbered"
 
 
-def _hits(
-    raw: str, start: int, end: int, *, ovid: bool, trailing: bool
-) -> tuple[int, int | None, Span | None]:
-    """(new query end, hits, hits span) for a query in ``raw[start:end]``."""
-    segment = raw[start:end]
-    if ovid and (m := _OVID_HITS.search(segment)) and m.start() > 0:
-        return (
-            start + m.start(),
-            int(m.group(1).replace(",", "")),
-            (start + m.start(1), start + m.end(1)),
-        )
-    if trailing and (m := _TRAILING_HITS.search(segment)) and m.start() > 0:
-        return (
-            start + m.start(),
-            int(m.group(1).replace(",", "")),
-            (start + m.start(1), start + m.end(1)),
-        )
-    return end, None, None
-
-
-def _strip_span(raw: str, start: int, end: int) -> Span:
-    while start < end and raw[start].isspace():
-        start += 1
-    while end > start and raw[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-class _Builder:
-    def __init__(self, lines: list[str], first_file_line: int, layout: str) -> None:
-        self.src = lines
-        self.first = first_file_line
-        self.out = Layout(layout=layout, sections=[SectionDraft(0, layout=layout)])
-        self.pending: list[int] = []
-
-    def file_line(self, index: int) -> int:
-        return self.first + index
-
-    @property
-    def section(self) -> SectionDraft:
-        return self.out.sections[-1]
-
-    def note(self, index: int) -> None:
-        """A prose line: remember what it says about the section, keep it as preamble."""
-        text = self.src[index]
-        if not text.strip():
-            return
-        self.out.preamble.append((self.file_line(index), text))
-        self._absorb(self.section, text, index)
-
-    def _absorb(self, sec: SectionDraft, text: str, index: int) -> None:
-        if (m := _DATABASE.match(text)) is not None:
-            sec.coverage = sec.coverage or m.group(1)
-            sec.database = sec.database or database_key(m.group(1))
-            sec.platform = sec.platform or platform_key(m.group(1)) or "ovid"
-        elif (m := _SEARCH_DATE.match(text)) is not None:
-            sec.searched_on = sec.searched_on or m.group(1)
-        elif (m := _TITLE.match(text)) is not None:
-            sec.title = sec.title or m.group(1)
-        elif _is_heading(text) or (not sec.title and not _is_prose(text) and len(text) < 120):
-            sec.title = sec.title or text.strip()
-            sec.database = sec.database or database_key(text)
-            sec.platform = sec.platform or platform_key(text)
-        if not sec.file_line:
-            sec.file_line = self.file_line(index)
-
-    def new_section(self, heading_indexes: list[int]) -> None:
-        sec = SectionDraft(len(self.out.sections), layout=self.out.layout)
-        for index in heading_indexes:
-            self._absorb(sec, self.src[index], index)
-        self.out.sections.append(sec)
-
-    def add(self, raw_line: RawLine) -> None:
-        self.out.lines.append(raw_line)
-        if not self.section.file_line:
-            self.section.file_line = raw_line.file_line
-
-
-def _numbered(b: _Builder) -> None:
+def _numbered(b: Builder) -> None:
     last: int | None = None
     pending: list[int] = []
     ovid_hits = True
     for index, text in enumerate(b.src):
         match = _NUMBERED.match(text)
-        if match is None or _is_prose(text):
+        if match is None or is_prose(text):
             pending.append(index)
             continue
         n = int(match.group(2))
@@ -247,7 +98,7 @@ def _numbered(b: _Builder) -> None:
         pending = []
         last = n
         qs = match.start(4)
-        qe, hits, hspan = _hits(text, qs, len(text.rstrip()), ovid=ovid_hits, trailing=False)
+        qe, hits, hspan = find_hits(text, qs, len(text.rstrip()), ovid=ovid_hits, trailing=False)
         label = match.group(2) + match.group(3)
         b.add(
             RawLine(
@@ -258,7 +109,7 @@ def _numbered(b: _Builder) -> None:
                 True,
                 text,
                 b.file_line(index),
-                _strip_span(text, qs, qe),
+                strip_span(text, qs, qe),
                 hits,
                 hspan,
             )
@@ -266,10 +117,10 @@ def _numbered(b: _Builder) -> None:
     _trailing(b, pending)
 
 
-def _trailing(b: _Builder, pending: list[int]) -> None:
+def _trailing(b: Builder, pending: list[int]) -> None:
     """Prose after the last numbered line: a new database section with unnumbered lines
     (``PubMed`` then a one-line query), or plain trailing text."""
-    heading = next((k for k, i in enumerate(pending) if _is_heading(b.src[i])), None)
+    heading = next((k for k, i in enumerate(pending) if is_heading(b.src[i])), None)
     if heading is None:
         for i in pending:
             b.note(i)
@@ -281,7 +132,7 @@ def _trailing(b: _Builder, pending: list[int]) -> None:
     _unnumbered(b, pending[heading + 1 :])
 
 
-def _unnumbered(b: _Builder, indexes: list[int]) -> None:
+def _unnumbered(b: Builder, indexes: list[int]) -> None:
     position = 0
     started = False
     for index in indexes:
@@ -304,18 +155,18 @@ def _unnumbered(b: _Builder, indexes: list[int]) -> None:
                 )
             )
             continue
-        if _is_prose(text) or (not started and _is_heading(text)):
+        if is_prose(text) or (not started and is_heading(text)):
             b.note(index)
             continue
-        if started and _is_heading(text):
+        if started and is_heading(text):
             b.new_section([index])
             b.out.preamble.append((b.file_line(index), text))
             position = 0
             continue
         started = True
         position += 1
-        qs, qe = _strip_span(text, 0, len(text))
-        qe, hits, hspan = _hits(text, qs, qe, ovid=True, trailing=False)
+        qs, qe = strip_span(text, 0, len(text))
+        qe, hits, hspan = find_hits(text, qs, qe, ovid=True, trailing=False)
         b.add(
             RawLine(
                 b.section.index,
@@ -325,7 +176,7 @@ def _unnumbered(b: _Builder, indexes: list[int]) -> None:
                 False,
                 text,
                 b.file_line(index),
-                _strip_span(text, qs, qe),
+                strip_span(text, qs, qe),
                 hits,
                 hspan,
             )
@@ -342,11 +193,11 @@ def _unnumbered(b: _Builder, indexes: list[int]) -> None:
         )
 
 
-def _history(b: _Builder, pattern: re.Pattern[str]) -> None:
+def _history(b: Builder, pattern: re.Pattern[str]) -> None:
     """EBSCO (``S3``) and PubMed (``#3``) histories: label, query, options, hits."""
     matches = [(i, pattern.match(t)) for i, t in enumerate(b.src)]
-    found = [(i, m) for i, m in matches if m is not None and not _TABLE_HEADER.match(b.src[i])]
-    with_hits = sum(1 for i, m in found if "\t" in m.group(4) or _TRAILING_HITS.search(m.group(4)))
+    found = [(i, m) for i, m in matches if m is not None and not TABLE_HEADER.match(b.src[i])]
+    with_hits = sum(1 for i, m in found if "\t" in m.group(4) or TRAILING_HITS.search(m.group(4)))
     trailing = with_hits * 2 >= len(found) if found else False
     drafts: list[RawLine] = []
     keep = {i for i, _ in found}
@@ -372,7 +223,7 @@ def _history(b: _Builder, pattern: re.Pattern[str]) -> None:
 
 
 def _history_line(
-    b: _Builder, index: int, text: str, m: re.Match[str], n: int, trailing: bool
+    b: Builder, index: int, text: str, m: re.Match[str], n: int, trailing: bool
 ) -> RawLine:
     qs = m.start(4)
     end = len(text.rstrip())
@@ -399,12 +250,12 @@ def _history_line(
             elif cell:
                 options.append(("Option", cell))
     else:
-        qe, hits, hspan = _hits(text, qs, end, ovid=False, trailing=trailing)
+        qe, hits, hspan = find_hits(text, qs, end, ovid=False, trailing=trailing)
         opt = _OPTION_START.search(text, qs, qe)
         if opt:
             limiters = _options(text, opt.start(), qe, options)
             qe = opt.start()
-    qspan = _strip_span(text, qs, qe)
+    qspan = strip_span(text, qs, qe)
     if b.out.layout == "pubmed_history":
         q = text[qspan[0] : qspan[1]]
         if q.lower().startswith("search ") and len(q) > 7:
@@ -433,19 +284,19 @@ def _options(text: str, start: int, end: int, options: list[tuple[str, str]]) ->
         stop = marks[k + 1].start() if k + 1 < len(marks) else end
         options.append((mark.group(1), text[mark.end() : stop].strip().rstrip(";").strip()))
         if mark.group(1).lower() == "limiters":
-            a, z = _strip_span(text, mark.start(), stop)
+            a, z = strip_span(text, mark.start(), stop)
             while z > a and text[z - 1] == ";":
                 z -= 1
             limiters = (a, z)
     return limiters
 
 
-def _labelled(b: _Builder) -> None:
+def _labelled(b: Builder) -> None:
     pending_label: str | None = None
     position = 0
     n_lines = len(b.src)
     for index, text in enumerate(b.src):
-        if not text.strip() or _is_prose(text):
+        if not text.strip() or is_prose(text):
             b.note(index)
             continue
         if m := _LABEL_ONLY.match(text):
@@ -474,7 +325,7 @@ def _labelled(b: _Builder) -> None:
             continue
         pending_label = None
         position += 1
-        qspan = _strip_span(text, qs, len(text))
+        qspan = strip_span(text, qs, len(text))
         b.add(RawLine(0, position, key, label, True, text, b.file_line(index), qspan))
 
 
@@ -483,7 +334,7 @@ def split_body(body: str, *, first_file_line: int, layout: str | None = None) ->
     is ``first_file_line``)."""
     lines = body.splitlines()
     chosen = layout or detect_layout(lines)
-    b = _Builder(lines, first_file_line, chosen)
+    b = Builder(lines, first_file_line, chosen)
     if chosen in ("numbered", "ovid_export"):
         _numbered(b)
     elif chosen == "ebsco_history":

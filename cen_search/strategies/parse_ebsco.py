@@ -13,91 +13,51 @@ from __future__ import annotations
 import re
 
 from cen_search.strategies.ast import Limit, Node, ParseIssue
-from cen_search.strategies.exprparser import Context, parse_tokens
+from cen_search.strategies.exprparser import Context, parse_span
 from cen_search.strategies.fields import is_field_code, lookup_field, proximity_rule
-from cen_search.strategies.lexer import FieldSpec, HeadingSpec, NearSpec, Token, scan_quoted
+from cen_search.strategies.lexer import (
+    OPERATORS,
+    Dialect,
+    FieldSpec,
+    HeadingSpec,
+    Token,
+    near_spec,
+    scan,
+)
 from cen_search.strategies.limits import parse_ebsco_limiters
 
-_OPS = {"and": "AND", "or": "OR", "not": "NOT"}
 _NEAR = re.compile(r"^([NnWw])(\d+)$")
-_REF = re.compile(r"^[Ss](\d+)$")
-_FOREIGN = re.compile(r"^(adj\d*|NEAR/\d+|PRE/\d+)$", re.I)
+_DIALECT = Dialect(
+    name="an EBSCOhost",
+    advice="use Nn or Wn",
+    ref=re.compile(r"^[Ss](\d+)$"),
+    foreign=re.compile(r"^(adj\d*|NEAR/\d+|PRE/\d+)$", re.I),
+)
 _HEADING_CODES = {"MH": (False, "MH"), "MM": (True, "MM"), "DE": (False, "DE"), "ZU": (False, "ZU")}
 
 
 def tokenise(view: str, start: int, end: int, ctx: Context) -> tuple[list[Token], list[ParseIssue]]:
     """EBSCOhost tokens of ``view[start:end]``."""
-    tokens: list[Token] = []
-    issues: list[ParseIssue] = []
-    i = start
-    while i < end:
-        ch = view[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "()":
-            tokens.append(Token(ch, ch, i, i + 1))
-            i += 1
-            continue
-        if ch == '"':
-            close, inner, closed = scan_quoted(view[:end], i)
-            tokens.append(Token("QUOTED", view[i:close], i, close, (inner, closed)))
-            i = close
-            continue
-        j = i
-        while j < end and not view[j].isspace() and view[j] not in '()"':
-            j += 1
+
+    def word(i: int, j: int, tokens: list[Token], issues: list[ParseIssue]) -> int:
         tokens.append(_classify(view, i, j, end, ctx, issues))
-        i = j
-    return tokens, issues
+        return j
+
+    return scan(view, start, end, word=word)
 
 
 def _classify(view: str, i: int, j: int, end: int, ctx: Context, issues: list[ParseIssue]) -> Token:
     chunk = view[i:j]
     low = chunk.lower()
-    if low in _OPS:
-        return Token("OP", chunk, i, j, _OPS[low])
+    if low in OPERATORS:
+        return Token("OP", chunk, i, j, OPERATORS[low])
     if m := _NEAR.match(chunk):
         pattern = "Nn" if m.group(1) in "Nn" else "Wn"
         rule = proximity_rule("ebsco", pattern, path=ctx.proximity_table)
-        distance = int(m.group(2))
         assert rule is not None
-        return Token(
-            "NEAR",
-            chunk,
-            i,
-            j,
-            NearSpec(
-                chunk,
-                distance,
-                rule.max_between(distance),
-                rule.ordered,
-                rule.rule,
-                rule.verified,
-                rule.max_distance,
-            ),
-        )
-    if m := _REF.match(chunk):
-        return Token("REF", chunk, i, j, (m.group(1), True))
-    if low in ctx.labels:
-        return Token("REF", chunk, i, j, (low, False))
-    if _FOREIGN.match(chunk):
-        issues.append(
-            ParseIssue(
-                "foreign_operator", (i, j), f"{chunk!r} is not an EBSCOhost operator (use Nn or Wn)"
-            )
-        )
-        digits = re.sub(r"\D", "", chunk)
-        written = int(digits) if digits else None
-        return Token(
-            "NEAR",
-            chunk,
-            i,
-            j,
-            NearSpec(
-                chunk, written, written, False, f"{chunk} is not an EBSCOhost operator", False
-            ),
-        )
+        return Token("NEAR", chunk, i, j, near_spec(chunk, int(m.group(2)), rule))
+    if found := _DIALECT.reference_or_foreign(chunk, i, j, ctx.labels, issues):
+        return found
     followed = j < end and (view[j].isspace() or view[j] in '("')
     if chunk.isupper() and followed and (chunk in _HEADING_CODES or is_field_code("ebsco", chunk)):
         if chunk in _HEADING_CODES:
@@ -105,8 +65,8 @@ def _classify(view: str, i: int, j: int, end: int, ctx: Context, issues: list[Pa
             return Token(
                 "PREFIX", chunk, i, j, HeadingSpec(False, major, syntax, explode_from_label=True)
             )
-        found = lookup_field("ebsco", chunk, database=ctx.database)
-        return Token("PREFIX", chunk, i, j, FieldSpec(found.fields, (chunk,), chunk, "prefix"))
+        field = lookup_field("ebsco", chunk, database=ctx.database)
+        return Token("PREFIX", chunk, i, j, FieldSpec(field.fields, (chunk,), chunk, "prefix"))
     return Token("WORD", chunk, i, j)
 
 
@@ -114,9 +74,7 @@ def parse_query(
     raw: str, view: str, start: int, end: int, ctx: Context
 ) -> tuple[Node, list[ParseIssue]]:
     """Parse the EBSCOhost query in ``view[start:end]``."""
-    tokens, issues = tokenise(view, start, end, ctx)
-    node, more = parse_tokens(tokens, raw, ctx)
-    return node, issues + more
+    return parse_span(tokenise, raw, view, start, end, ctx)
 
 
 def apply_limiters(

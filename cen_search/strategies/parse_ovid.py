@@ -15,7 +15,6 @@ from typing import Literal
 
 from cen_search.strategies.ast import (
     Bool,
-    BoolOp,
     Command,
     Limit,
     LineRef,
@@ -23,9 +22,17 @@ from cen_search.strategies.ast import (
     Node,
     ParseIssue,
 )
-from cen_search.strategies.exprparser import Context, parse_tokens
+from cen_search.strategies.exprparser import Context, parse_span
 from cen_search.strategies.fields import is_field_code, lookup_field, proximity_rule
-from cen_search.strategies.lexer import FieldSpec, HeadingSpec, NearSpec, Token, scan_quoted
+from cen_search.strategies.lexer import (
+    OPERATORS,
+    FieldSpec,
+    HeadingSpec,
+    NearSpec,
+    Token,
+    near_spec,
+    scan,
+)
 from cen_search.strategies.limits import parse_clause
 
 _SUFFIX = re.compile(r"\.(\s*)([a-z]{2,3}(?:\s*,\s*[a-z]{2,3})*)(\s*\.)?(?=[\s)\[]|$)", re.I)
@@ -37,7 +44,6 @@ _RANGE_REVERSED = re.compile(r"^\s*(\d[\d\s,\-]*?)\s*/\s*(and|or)\s*$", re.I)
 _LIMIT = re.compile(r"^\s*limit\s+(\d+)\s+to\s+(\S.*?)\s*$", re.I)
 _REMOVE_DUPS = re.compile(r"^\s*remove\s+duplicates\s+from\s+(\d+)\s*$", re.I)
 _USE = re.compile(r"^(.*[/.)])\s+use\s+([a-z0-9]{3,6})\s*$", re.I)
-_OPS: dict[str, BoolOp] = {"and": "AND", "or": "OR", "not": "NOT"}
 
 
 def _suffix_token(view: str, i: int, ctx: Context) -> tuple[Token | None, list[ParseIssue]]:
@@ -87,58 +93,31 @@ def _suffix_token(view: str, i: int, ctx: Context) -> tuple[Token | None, list[P
 
 def _near(text: str, distance: int | None, ctx: Context, pattern: str) -> NearSpec:
     rule = proximity_rule(ctx.platform, pattern, path=ctx.proximity_table)
-    if rule is None:  # a foreign operator: keep the number as written
-        return NearSpec(text, distance, distance, False, f"{text} is not an operator here", False)
-    return NearSpec(
-        text,
-        distance,
-        rule.max_between(distance),
-        rule.ordered,
-        rule.rule,
-        rule.verified,
-        rule.max_distance,
-    )
+    # Without a rule (a foreign operator) the number is kept as written.
+    return near_spec(text, distance, rule, foreign=f"{text} is not an operator here")
 
 
 def tokenise(view: str, start: int, end: int, ctx: Context) -> tuple[list[Token], list[ParseIssue]]:
     """Ovid tokens of ``view[start:end]``."""
-    tokens: list[Token] = []
-    issues: list[ParseIssue] = []
-    i = start
-    operand_before = False
-    while i < end:
-        ch = view[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "()":
-            tokens.append(Token(ch, ch, i, i + 1))
-            operand_before = ch == ")"
-            i += 1
-            continue
-        if ch == "[" and view[i : i + 4].lower() == "[mp=":
+
+    def annotation_or_suffix(i: int, tokens: list[Token], issues: list[ParseIssue]) -> int | None:
+        if view[i] == "[" and view[i : i + 4].lower() == "[mp=":
             close = view.find("]", i, end)
-            i = end if close < 0 else close + 1  # Ovid's own annotation: not part of the query
-            continue
-        if ch == "." and operand_before:
+            return end if close < 0 else close + 1  # Ovid's own annotation: not the query
+        # a field suffix (.ti,ab.) can only follow an operand
+        operand_before = bool(tokens) and tokens[-1].kind not in ("(", "OP", "NEAR")
+        if view[i] == "." and operand_before:
             tok, found = _suffix_token(view[:end], i, ctx)
             if tok is not None:
                 tokens.append(tok)
                 issues.extend(found)
-                i = tok.end
-                continue
-        if ch == '"':
-            close, inner, closed = scan_quoted(view[:end], i)
-            tokens.append(Token("QUOTED", view[i:close], i, close, (inner, closed)))
-            operand_before = True
-            i = close
-            continue
-        j = i
-        while j < end and not view[j].isspace() and view[j] not in '()"':
-            j += 1
-        i = _chunk(view, i, j, ctx, tokens, issues)
-        operand_before = tokens[-1].kind not in ("OP", "NEAR")
-    return tokens, issues
+                return tok.end
+        return None
+
+    def word(i: int, j: int, tokens: list[Token], issues: list[ParseIssue]) -> int:
+        return _chunk(view, i, j, ctx, tokens, issues)
+
+    return scan(view, start, end, word=word, special=annotation_or_suffix)
 
 
 def _chunk(
@@ -167,15 +146,15 @@ def _word(
     if not chunk:
         return
     head = _HEADEND.match(chunk)
-    if head and head.group(1).lower() not in _OPS:
+    if head and head.group(1).lower() not in OPERATORS:
         word = head.group(1)
         if word:
             _word(view, i, i + len(word), ctx, tokens, issues)
         subs = tuple(s.lower() for s in head.group(2).split(",")) if head.group(2) else ()
         tokens.append(Token("HEADEND", chunk[len(word) :], i + len(word), j, subs))
         return
-    if low in _OPS:
-        tokens.append(Token("OP", chunk, i, j, _OPS[low]))
+    if low in OPERATORS:
+        tokens.append(Token("OP", chunk, i, j, OPERATORS[low]))
         return
     adj = _ADJ.match(chunk)
     if adj:
@@ -224,7 +203,7 @@ def parse_query(
         target = LineRef(m.group(1), (start + m.start(1), start + m.end(1)), m.group(1))
         return Command("remove_duplicates", (start, end), target, raw[start:end].strip()), []
     if m := _USE.match(text):
-        node, issues = _expression(raw, view, start, start + m.end(1), ctx)
+        node, issues = parse_span(tokenise, raw, view, start, start + m.end(1), ctx)
         seg = (start + m.start(2), start + m.end(2))
         return Limit(
             node,
@@ -236,21 +215,13 @@ def parse_query(
             raw[start + m.end(1) : end].strip(),
             (start, end),
         ), issues
-    return _expression(raw, view, start, end, ctx)
-
-
-def _expression(
-    raw: str, view: str, start: int, end: int, ctx: Context
-) -> tuple[Node, list[ParseIssue]]:
-    tokens, issues = tokenise(view, start, end, ctx)
-    node, more = parse_tokens(tokens, raw, ctx)
-    return node, issues + more
+    return parse_span(tokenise, raw, view, start, end, ctx)
 
 
 def _range(
     raw: str, start: int, end: int, op_text: str, numbers: str, prefix: bool, view: str
 ) -> tuple[Node, list[ParseIssue]]:
-    op = _OPS[op_text.lower()]
+    op = OPERATORS[op_text.lower()]
     refs: list[LineRef] = []
     issues: list[ParseIssue] = []
     form: Literal["range", "list"] = "list" if "-" not in numbers else "range"

@@ -13,14 +13,25 @@ from __future__ import annotations
 import re
 
 from cen_search.strategies.ast import Node, ParseIssue
-from cen_search.strategies.exprparser import Context, parse_tokens
+from cen_search.strategies.exprparser import Context, parse_span
 from cen_search.strategies.fields import is_field_code, lookup_field, proximity_rule
-from cen_search.strategies.lexer import FieldSpec, HeadingSpec, NearSpec, Token, scan_quoted
+from cen_search.strategies.lexer import (
+    OPERATORS,
+    Dialect,
+    FieldSpec,
+    HeadingSpec,
+    Token,
+    near_spec,
+    scan,
+)
 
-_OPS = {"and": "AND", "or": "OR", "not": "NOT"}
 _NEAR = re.compile(r"^(NEAR|N|PRE|P)(?:/(\d+))?$", re.I)
-_REF = re.compile(r"^[Ss](\d+)$")
-_FOREIGN = re.compile(r"^(adj\d*|[NW]\d+)$")
+_DIALECT = Dialect(
+    name="a ProQuest",
+    advice="use NEAR/n or PRE/n",
+    ref=re.compile(r"^[Ss](\d+)$"),
+    foreign=re.compile(r"^(adj\d*|[NW]\d+)$"),
+)
 _FUNC_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.,]*$")
 
 
@@ -50,44 +61,25 @@ def _func_spec(
 
 def tokenise(view: str, start: int, end: int, ctx: Context) -> tuple[list[Token], list[ParseIssue]]:
     """ProQuest tokens of ``view[start:end]``."""
-    tokens: list[Token] = []
-    issues: list[ParseIssue] = []
-    i = start
-    while i < end:
-        ch = view[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "()":
-            tokens.append(Token(ch, ch, i, i + 1))
-            i += 1
-            continue
-        if ch == '"':
-            close, inner, closed = scan_quoted(view[:end], i)
-            tokens.append(Token("QUOTED", view[i:close], i, close, (inner, closed)))
-            i = close
-            continue
-        j = i
-        while j < end and not view[j].isspace() and view[j] not in '()"':
-            j += 1
+
+    def word(i: int, j: int, tokens: list[Token], issues: list[ParseIssue]) -> int:
         chunk = view[i:j]
         if j < end and view[j] == "(" and _FUNC_NAME.match(chunk):
             spec = _func_spec(chunk, ctx, issues, (i, j + 1))
             if spec is not None:
                 tokens.append(Token("FUNC", view[i : j + 1], i, j + 1, spec))
-                i = j + 1
-                continue
-        tokens.append(_classify(chunk, i, j, ctx, issues, tokens))
-        i = j
+                return j + 1
+        tokens.append(_classify(chunk, i, j, ctx, issues))
+        return j
+
+    tokens, issues = scan(view, start, end, word=word)
     return _merge_and_not(tokens), issues
 
 
-def _classify(
-    chunk: str, i: int, j: int, ctx: Context, issues: list[ParseIssue], before: list[Token]
-) -> Token:
+def _classify(chunk: str, i: int, j: int, ctx: Context, issues: list[ParseIssue]) -> Token:
     low = chunk.lower()
-    if low in _OPS:
-        return Token("OP", chunk, i, j, _OPS[low])
+    if low in OPERATORS:
+        return Token("OP", chunk, i, j, OPERATORS[low])
     if (m := _NEAR.match(chunk)) and (
         m.group(2) or (chunk.upper() in ("NEAR", "PRE") and chunk.isupper())
     ):
@@ -98,44 +90,9 @@ def _classify(
             pattern = "NEAR" if name in ("NEAR", "N") else "PRE/n"
         rule = proximity_rule("proquest", pattern, path=ctx.proximity_table)
         if rule is not None and (distance is not None or name in ("NEAR", "PRE")):
-            return Token(
-                "NEAR",
-                chunk,
-                i,
-                j,
-                NearSpec(
-                    chunk,
-                    distance,
-                    rule.max_between(distance),
-                    rule.ordered,
-                    rule.rule,
-                    rule.verified,
-                    rule.max_distance,
-                ),
-            )
-    if m := _REF.match(chunk):
-        return Token("REF", chunk, i, j, (m.group(1), True))
-    if low in ctx.labels:
-        return Token("REF", chunk, i, j, (low, False))
-    if _FOREIGN.match(chunk):
-        issues.append(
-            ParseIssue(
-                "foreign_operator",
-                (i, j),
-                f"{chunk!r} is not a ProQuest operator (use NEAR/n or PRE/n)",
-            )
-        )
-        digits = re.sub(r"\D", "", chunk)
-        distance = int(digits) if digits else None
-        return Token(
-            "NEAR",
-            chunk,
-            i,
-            j,
-            NearSpec(
-                chunk, distance, distance, False, f"{chunk} is not a ProQuest operator", False
-            ),
-        )
+            return Token("NEAR", chunk, i, j, near_spec(chunk, distance, rule))
+    if found := _DIALECT.reference_or_foreign(chunk, i, j, ctx.labels, issues):
+        return found
     return Token("WORD", chunk, i, j)
 
 
@@ -160,9 +117,7 @@ def parse_query(
     raw: str, view: str, start: int, end: int, ctx: Context
 ) -> tuple[Node, list[ParseIssue]]:
     """Parse the ProQuest query in ``view[start:end]``."""
-    tokens, issues = tokenise(view, start, end, ctx)
-    node, more = parse_tokens(tokens, raw, ctx)
-    return node, issues + more
+    return parse_span(tokenise, raw, view, start, end, ctx)
 
 
 __all__ = ["parse_query", "tokenise"]

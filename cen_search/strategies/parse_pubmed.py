@@ -14,13 +14,24 @@ from __future__ import annotations
 import re
 
 from cen_search.strategies.ast import Node, ParseIssue
-from cen_search.strategies.exprparser import Context, parse_tokens
+from cen_search.strategies.exprparser import Context, parse_span
 from cen_search.strategies.fields import lookup_field, proximity_rule
-from cen_search.strategies.lexer import FieldSpec, HeadingSpec, NearSpec, Token, scan_quoted
+from cen_search.strategies.lexer import (
+    OPERATORS,
+    Dialect,
+    FieldSpec,
+    HeadingSpec,
+    Token,
+    near_spec,
+    scan,
+)
 
-_OPS = {"and": "AND", "or": "OR", "not": "NOT"}
-_REF = re.compile(r"^#(\d+)$")
-_FOREIGN = re.compile(r"^(adj\d*|[NW]\d+|NEAR/\d+|PRE/\d+)$", re.I)
+_DIALECT = Dialect(
+    name="a PubMed",
+    advice='use "a b"[tiab:~N]',
+    ref=re.compile(r"^#(\d+)$"),
+    foreign=re.compile(r"^(adj\d*|[NW]\d+|NEAR/\d+|PRE/\d+)$", re.I),
+)
 _HEADING_TAGS = {
     "mh": (True, False), "mesh": (True, False), "mesh terms": (True, False),
     "majr": (True, True), "mesh major topic": (True, True),
@@ -61,18 +72,7 @@ def tag_spec(tag: str, ctx: Context, span: tuple[int, int], issues: list[ParseIs
                     "proximity_misuse", span, "PubMed proximity works only with [ti] and [tiab]"
                 )
             )
-        return (
-            spec,
-            NearSpec(
-                f"~{digits}",
-                distance,
-                rule.max_between(distance),
-                rule.ordered,
-                rule.rule,
-                rule.verified,
-                rule.max_distance,
-            ),
-        )
+        return spec, near_spec(f"~{digits}", distance, rule)
     if option and option != "noexp":
         issues.append(ParseIssue("unknown_field_code", span, f"unknown tag option in [{tag}]"))
     return spec
@@ -80,70 +80,36 @@ def tag_spec(tag: str, ctx: Context, span: tuple[int, int], issues: list[ParseIs
 
 def tokenise(view: str, start: int, end: int, ctx: Context) -> tuple[list[Token], list[ParseIssue]]:
     """PubMed tokens of ``view[start:end]``."""
-    tokens: list[Token] = []
-    issues: list[ParseIssue] = []
-    i = start
-    while i < end:
-        ch = view[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "()":
-            tokens.append(Token(ch, ch, i, i + 1))
-            i += 1
-            continue
-        pair = _DATE_PAIR.match(view, i, end)
-        if pair:
-            text = f"{pair.group(1)}:{pair.group(3)}"
+
+    def tag(i: int, tokens: list[Token], issues: list[ParseIssue]) -> int | None:
+        if pair := _DATE_PAIR.match(view, i, end):
             tag_start = pair.start(2)
-            tokens.append(Token("WORD", text, i, pair.end(1)))
-            inner = pair.group(2)[1:-1]
-            tokens.append(
-                Token(
-                    "TAG",
-                    pair.group(2),
-                    tag_start,
-                    pair.end(),
-                    tag_spec(inner, ctx, (tag_start, pair.end()), issues),
-                )
+            tokens.append(Token("WORD", f"{pair.group(1)}:{pair.group(3)}", i, pair.end(1)))
+            spec = tag_spec(pair.group(2)[1:-1], ctx, (tag_start, pair.end()), issues)
+            tokens.append(Token("TAG", pair.group(2), tag_start, pair.end(), spec))
+            return pair.end()
+        if view[i] != "[":
+            return None
+        close = view.find("]", i, end)
+        if close < 0:
+            issues.append(
+                ParseIssue("unbalanced_bracket", (i, end), "tag '[' is never closed with ']'")
             )
-            i = pair.end()
-            continue
-        if ch == "[":
-            close = view.find("]", i, end)
-            if close < 0:
-                issues.append(
-                    ParseIssue("unbalanced_bracket", (i, end), "tag '[' is never closed with ']'")
-                )
-                close = end - 1
-            inner = view[i + 1 : close]
-            tokens.append(
-                Token(
-                    "TAG",
-                    view[i : close + 1],
-                    i,
-                    close + 1,
-                    tag_spec(inner, ctx, (i, close + 1), issues),
-                )
-            )
-            i = close + 1
-            continue
-        if ch == '"':
-            close, inner, closed = scan_quoted(view[:end], i)
-            tokens.append(Token("QUOTED", view[i:close], i, close, (inner, closed)))
-            i = close
-            continue
-        j = i
-        while j < end and not view[j].isspace() and view[j] not in '()"[':
-            j += 1
+            close = end - 1
+        spec = tag_spec(view[i + 1 : close], ctx, (i, close + 1), issues)
+        tokens.append(Token("TAG", view[i : close + 1], i, close + 1, spec))
+        return close + 1
+
+    def word(i: int, j: int, tokens: list[Token], issues: list[ParseIssue]) -> int:
         tokens.append(_classify(view[i:j], i, j, ctx, issues))
-        i = j
-    return tokens, issues
+        return j
+
+    return scan(view, start, end, word=word, special=tag, stops='()"[')
 
 
 def _classify(chunk: str, i: int, j: int, ctx: Context, issues: list[ParseIssue]) -> Token:
     low = chunk.lower()
-    if low in _OPS:
+    if low in OPERATORS:
         if chunk != chunk.upper():
             issues.append(
                 ParseIssue(
@@ -152,28 +118,9 @@ def _classify(chunk: str, i: int, j: int, ctx: Context, issues: list[ParseIssue]
                     f"lower-case {chunk!r}: PubMed reads Boolean operators only in upper case",
                 )
             )
-        return Token("OP", chunk, i, j, _OPS[low])
-    if m := _REF.match(chunk):
-        return Token("REF", chunk, i, j, (m.group(1), True))
-    if low in ctx.labels:
-        return Token("REF", chunk, i, j, (low, False))
-    if _FOREIGN.match(chunk):
-        issues.append(
-            ParseIssue(
-                "foreign_operator",
-                (i, j),
-                f'{chunk!r} is not a PubMed operator (use "a b"[tiab:~N])',
-            )
-        )
-        digits = re.sub(r"\D", "", chunk)
-        distance = int(digits) if digits else None
-        return Token(
-            "NEAR",
-            chunk,
-            i,
-            j,
-            NearSpec(chunk, distance, distance, False, f"{chunk} is not a PubMed operator", False),
-        )
+        return Token("OP", chunk, i, j, OPERATORS[low])
+    if found := _DIALECT.reference_or_foreign(chunk, i, j, ctx.labels, issues):
+        return found
     return Token("WORD", chunk, i, j)
 
 
@@ -181,9 +128,7 @@ def parse_query(
     raw: str, view: str, start: int, end: int, ctx: Context
 ) -> tuple[Node, list[ParseIssue]]:
     """Parse the PubMed query in ``view[start:end]``."""
-    tokens, issues = tokenise(view, start, end, ctx)
-    node, more = parse_tokens(tokens, raw, ctx)
-    return node, issues + more
+    return parse_span(tokenise, raw, view, start, end, ctx)
 
 
 __all__ = ["parse_query", "tag_spec", "tokenise"]

@@ -20,11 +20,9 @@ from cen_search.strategies.run_targets import (
     LineOutcome,
     RunOptions,
     TargetOutcome,
-    final_count,
-    lines_to_run,
-    skipped,
+    count_lines,
 )
-from cen_search.strategies.translate import Translation
+from cen_search.strategies.translate import TranslatedLine, Translation
 
 EARLIEST = _dt.date(1800, 1, 1)
 """Lower bound of a PubMed entry-date window when splitting a result without ``--from``."""
@@ -52,14 +50,9 @@ def run_pubmed(
         described = {"kind": "entry", "param": "datetype=edat", "from": _pd(lo), "to": _pd(hi)}
     webenv = ""
     keys: dict[str, str] = {}
-    outcomes: list[LineOutcome] = []
-    todo = lines_to_run(translation, only_final)
-    reporter.start("searching PubMed line by line", total=len(todo))
-    for line in todo:
-        reporter.advance()
-        if not line.runnable:
-            outcomes.append(skipped(line))
-            continue
+
+    def count(line: TranslatedLine) -> LineOutcome:
+        nonlocal webenv
         term = line.query
         if line.history and all(ref in keys for ref in line.refs):
             term = line.history
@@ -69,21 +62,21 @@ def run_pubmed(
         webenv = result.webenv or webenv
         if result.query_key:
             keys[line.key] = result.query_key
-        outcomes.append(
-            LineOutcome(
-                line.n,
-                line.key,
-                sent=term,
-                count=result.count,
-                query_key=result.query_key,
-                querytranslation=result.query_translation,
-                errorlist=result.errorlist,
-                warninglist=result.warninglist,
-                from_cache=result.from_cache,
-            )
+        return LineOutcome(
+            line.n,
+            line.key,
+            sent=term,
+            count=result.count,
+            query_key=result.query_key,
+            querytranslation=result.query_translation,
+            errorlist=result.errorlist,
+            warninglist=result.warninglist,
+            from_cache=result.from_cache,
         )
-    reporter.finish()
-    total = final_count(translation, outcomes)
+
+    outcomes, total = count_lines(
+        translation, count, service="PubMed", only_final=only_final, reporter=reporter
+    )
     final_key = keys.get(translation.final_key)
     term = f"#{final_key}" if final_key else translation.final.query
     partitions: list[dict[str, Any]] = []

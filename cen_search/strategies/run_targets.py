@@ -9,12 +9,13 @@ references are inlined, and results are paged with cursors, so no offset limit a
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from cen_search.errors import StrategyError
 from cen_search.progress import Reporter
+from cen_search.strategies.apis.client import CursorPage
 from cen_search.strategies.apis.europepmc import EuropePmcClient
 from cen_search.strategies.apis.openalex import OpenAlexClient
 from cen_search.strategies.apis.pubmed import MAX_RETRIEVABLE
@@ -151,6 +152,43 @@ def final_count(translation: Translation, lines: list[LineOutcome]) -> int:
     )
 
 
+def count_lines(
+    translation: Translation,
+    count: Callable[[TranslatedLine], LineOutcome],
+    *,
+    service: str,
+    only_final: bool,
+    reporter: Reporter,
+) -> tuple[list[LineOutcome], int]:
+    """Search every line to run with ``count`` (in order; a line that is not runnable is
+    skipped with the reason), then the final line's total."""
+    outcomes: list[LineOutcome] = []
+    todo = lines_to_run(translation, only_final)
+    reporter.start(f"searching {service} line by line", total=len(todo))
+    for line in todo:
+        reporter.advance()
+        outcomes.append(count(line) if line.runnable else skipped(line))
+    reporter.finish()
+    return outcomes, final_count(translation, outcomes)
+
+
+PageT = TypeVar("PageT", bound=CursorPage)
+
+
+def fetch_pages(
+    pages: Iterable[PageT], *, total: int, reporter: Reporter, task: str
+) -> list[PageT]:
+    """Every page of the final set (none is requested when ``total`` is 0)."""
+    fetched: list[PageT] = []
+    reporter.start(task, total=total)
+    if total:
+        for page in pages:
+            fetched.append(page)
+            reporter.advance(len(page.results))
+    reporter.finish()
+    return fetched
+
+
 # --------------------------------------------------------------------------- Europe PMC
 
 
@@ -179,30 +217,23 @@ def run_europepmc(
     def with_window(query: str) -> str:
         return f"({query}) AND {clause}" if clause else query
 
-    outcomes: list[LineOutcome] = []
-    todo = lines_to_run(translation, only_final)
-    reporter.start("searching Europe PMC line by line", total=len(todo))
-    for line in todo:
-        reporter.advance()
-        if not line.runnable:
-            outcomes.append(skipped(line))
-            continue
+    def count(line: TranslatedLine) -> LineOutcome:
         sent = with_window(line.query)
         page = client.count(sent)
-        outcomes.append(
-            LineOutcome(
-                line.n, line.key, sent=sent, count=page.hit_count, from_cache=page.from_cache
-            )
+        return LineOutcome(
+            line.n, line.key, sent=sent, count=page.hit_count, from_cache=page.from_cache
         )
-    reporter.finish()
-    total = final_count(translation, outcomes)
-    results: list[dict[str, Any]] = []
-    reporter.start("fetching Europe PMC records", total=total)
-    if total:
-        for page in client.pages(with_window(translation.final.query), page_size=page_size):
-            results.extend(page.results)
-            reporter.advance(len(page.results))
-    reporter.finish()
+
+    outcomes, total = count_lines(
+        translation, count, service="Europe PMC", only_final=only_final, reporter=reporter
+    )
+    pages = fetch_pages(
+        client.pages(with_window(translation.final.query), page_size=page_size),
+        total=total,
+        reporter=reporter,
+        task="fetching Europe PMC records",
+    )
+    results = [result for page in pages for result in page.results]
     ids = list(dict.fromkeys(f"{r.get('source', '')}:{r.get('id', '')}" for r in results))
     warnings = _count_warning("Europe PMC", total, len(ids))
     return TargetOutcome(
@@ -264,39 +295,32 @@ def run_openalex(
             "from": window.start.isoformat() if window.start else None,
             "to": (window.end or today).isoformat(),
         }
-    outcomes: list[LineOutcome] = []
     costs: list[float] = []
 
-    todo = lines_to_run(translation, only_final)
-    reporter.start("searching OpenAlex line by line", total=len(todo))
-    for line in todo:
-        reporter.advance()
-        if not line.runnable:
-            outcomes.append(skipped(line))
-            continue
+    def count(line: TranslatedLine) -> LineOutcome:
         filters = openalex_filters(line) + extra
         page = client.count(filters=filters)
         costs.append(page.cost_usd or 0.0)
-        outcomes.append(
-            LineOutcome(
-                line.n,
-                line.key,
-                sent="filter=" + ",".join(filters),
-                count=page.count,
-                from_cache=page.from_cache,
-                cost_usd=page.cost_usd,
-            )
+        return LineOutcome(
+            line.n,
+            line.key,
+            sent="filter=" + ",".join(filters),
+            count=page.count,
+            from_cache=page.from_cache,
+            cost_usd=page.cost_usd,
         )
-    reporter.finish()
-    total = final_count(translation, outcomes)
-    results: list[dict[str, Any]] = []
-    reporter.start("fetching OpenAlex works", total=total)
-    if total:
-        for page in client.pages(filters=openalex_filters(translation.final) + extra):
-            costs.append(page.cost_usd or 0.0)
-            results.extend(page.results)
-            reporter.advance(len(page.results))
-    reporter.finish()
+
+    outcomes, total = count_lines(
+        translation, count, service="OpenAlex", only_final=only_final, reporter=reporter
+    )
+    pages = fetch_pages(
+        client.pages(filters=openalex_filters(translation.final) + extra),
+        total=total,
+        reporter=reporter,
+        task="fetching OpenAlex works",
+    )
+    costs.extend(page.cost_usd or 0.0 for page in pages)
+    results = [result for page in pages for result in page.results]
     ids = list(
         dict.fromkeys(str(r.get("id", "")).removeprefix("https://openalex.org/") for r in results)
     )

@@ -18,6 +18,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,38 +212,20 @@ def run_strategy(
         )
     started = clock()
     today = started.date()
-    if target == "pubmed":
-        outcome = run_pubmed(
-            translation,
-            client,
-            window,
-            today=today,
-            reporter=reporter,
-            options=options,
-            only_final=only_final,
-            page_size=page_size,
-        )
-    elif target == "europepmc":
-        outcome = run_europepmc(
-            translation,
-            client,
-            window,
-            today=today,
-            reporter=reporter,
-            options=options,
-            only_final=only_final,
-            page_size=page_size,
-        )
-    else:
-        outcome = run_openalex(
-            translation,
-            client,
-            window,
-            today=today,
-            reporter=reporter,
-            options=options,
-            only_final=only_final,
-        )
+    runners: dict[str, Callable[..., TargetOutcome]] = {
+        "pubmed": partial(run_pubmed, page_size=page_size),
+        "europepmc": partial(run_europepmc, page_size=page_size),
+        "openalex": run_openalex,  # pages are as long as the client's per_page
+    }
+    outcome = runners[target](
+        translation,
+        client,
+        window,
+        today=today,
+        reporter=reporter,
+        options=options,
+        only_final=only_final,
+    )
     return _finish(strategy, strategy_id, translation, outcome, workspace, started)
 
 

@@ -19,7 +19,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from cen_search.errors import UsageError
-from cen_search.strategies.ast import Line, Span, Strategy
+from cen_search.strategies.ast import FieldScope, Line, Span, Strategy
+from cen_search.strategies.translate_tables import field_classes
 
 TARGETS = ("pubmed", "europepmc", "openalex")
 """Targets with an open API that :mod:`cen_search.strategies.runner` can run."""
@@ -230,6 +231,35 @@ class LineContext:
                 return
         self.findings.append(finding)
 
+    def drop(
+        self, construct: str, span: Span | None, reason: str, *, written: str | None = None
+    ) -> None:
+        """Record a construct the target cannot express (nothing is rendered for it)."""
+        self.note(construct, span, "", Lossiness.DROPPED, reason, written=written)
+
+    def scope(
+        self,
+        node: FieldScope,
+        describe: Callable[[frozenset[str]], tuple[str, Lossiness, str]],
+    ) -> frozenset[str]:
+        """The field classes a scope searches, noted with the target's rendering of them
+        (``describe`` gives rendered form, lossiness and reason)."""
+        classes = field_classes(self.platform, node.codes, node.fields)
+        rendered, lossiness, reason = describe(classes)
+        span, written = node.code_span or node.span, node.raw or ",".join(node.codes)
+        self.note("field", span, rendered, lossiness, reason, written=written)
+        return classes
+
+    def note_duplicates_removed(self, span: Span | None) -> None:
+        """``remove duplicates from N``: the same set here (dedupe comes later)."""
+        self.note(
+            "command",
+            span,
+            "the same set",
+            Lossiness.EXACT,
+            "no-op here: duplicates are removed later by `cen-search dedupe`",
+        )
+
     def resolve(self, key: str, span: Span | None, written: str) -> Compiled | None:
         """The compiled form of an earlier line, or None (with a dropped finding)."""
         if key not in self.refs:
@@ -242,14 +272,12 @@ class LineContext:
                 if exists
                 else "refers to a line that does not exist in this strategy"
             )
-            self.note("line reference", span, "", Lossiness.DROPPED, reason, written=written)
+            self.drop("line reference", span, reason, written=written)
             return None
         if not found.runnable:
-            self.note(
+            self.drop(
                 "line reference",
                 span,
-                "",
-                Lossiness.DROPPED,
                 f"line {key} could not be translated, so this reference cannot run",
                 written=written,
             )

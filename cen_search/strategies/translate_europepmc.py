@@ -234,17 +234,13 @@ class EuropePmcCompiler(TextCompiler):
                 combinations *= len(operand)
             if combinations <= MAX_PHRASES:
                 return self.adjacent(node, operands, ctx, fields)
-        parts = [self.node(child, ctx, fields) for child in node.children]
-        kept = [p for p in parts if p is not None]
-        ctx.note(
-            "proximity",
-            node.span,
-            "AND",
-            Lossiness.APPROXIMATE,
+        return self.anded(
+            node,
+            ctx,
+            fields,
             f"broader: {node.operator} becomes AND (Europe PMC proximity through the REST "
             "API is not confirmed [verify])",
         )
-        return join("AND", kept)
 
     def restriction(self, node: Restriction, ctx: LineContext) -> Expr | None:
         if isinstance(node, DateRange):
@@ -262,55 +258,42 @@ class EuropePmcCompiler(TextCompiler):
                 end = "3000-12-31" if end_open else iso_bound(node.end, first=False)
                 rendered = f"{field}:[{start} TO {end}]"
                 lossiness = Lossiness.APPROXIMATE
-            ctx.note(
-                "limit",
-                node.span,
+            return self.fixed(
+                node,
+                ctx,
                 rendered,
                 lossiness,
                 f"{node.kind.replace('_', ' ')} limit"
                 + ("" if lossiness is Lossiness.EXACT else " [verify field semantics]"),
             )
-            return Expr.atom(rendered)
         if isinstance(node, Languages):
             codes = [LANGUAGES.get(v.lower(), (v, ""))[0] for v in node.values]
-            expr = join("OR", [Expr.atom(f"LANG:{c}") for c in codes])
-            ctx.note(
-                "limit",
-                node.span,
-                expr.inline if expr else "",
+            return self.any_of(
+                node,
+                ctx,
+                [f"LANG:{c}" for c in codes],
                 Lossiness.APPROXIMATE,
                 "language as a three-letter code [verify]",
             )
-            return expr
         if isinstance(node, PublicationTypes):
-            expr = join("OR", [Expr.atom(f"PUB_TYPE:{_quoted(v)}") for v in node.values])
-            ctx.note(
-                "limit",
-                node.span,
-                expr.inline if expr else "",
+            return self.any_of(
+                node,
+                ctx,
+                [f"PUB_TYPE:{_quoted(v)}" for v in node.values],
                 Lossiness.APPROXIMATE,
                 "publication type names differ between databases",
             )
-            return expr
         if isinstance(node, NamedFilter):
             name = node.name.lower().strip('"')
             if name in ("abstracts", "abstract", "has abstract"):
-                ctx.note(
-                    "limit",
-                    node.span,
-                    "HAS_ABSTRACT:y",
-                    Lossiness.EXACT,
-                    "records with an abstract",
+                return self.fixed(
+                    node, ctx, "HAS_ABSTRACT:y", Lossiness.EXACT, "records with an abstract"
                 )
-                return Expr.atom("HAS_ABSTRACT:y")
-            ctx.note(
+            ctx.drop(
                 "filter",
                 node.span,
-                "",
-                Lossiness.DROPPED,
                 f"the vendor filter {node.name!r} has no Europe PMC equivalent: add the "
                 "cited search filter as lines",
             )
             return None
-        ctx.note("limit", node.span, "", Lossiness.DROPPED, f"limit not understood: {node.raw!r}")
-        return None
+        return super().restriction(node, ctx)

@@ -47,7 +47,6 @@ from cen_search.strategies.translate_tables import (
     TEXT_CLASSES,
     TEXT_WORD,
     TITLE,
-    field_classes,
     iso_bound,
     open_end,
 )
@@ -112,11 +111,9 @@ class OpenAlexCompiler:
         query = self.node(line.node, ctx, None)
         if query is None or not query.parts:
             if query is not None:
-                ctx.note(
+                ctx.drop(
                     "limit",
                     None,
-                    "",
-                    Lossiness.DROPPED,
                     "OpenAlex cannot run filters without a search",
                     written=line.query,
                 )
@@ -130,16 +127,7 @@ class OpenAlexCompiler:
         if isinstance(node, Heading):
             return self.heading(node, ctx)
         if isinstance(node, FieldScope):
-            classes = field_classes(ctx.platform, node.codes, node.fields)
-            field, lossiness, reason = self._field(classes)
-            ctx.note(
-                "field",
-                node.code_span or node.span,
-                field or "",
-                lossiness,
-                reason,
-                written=node.raw or ",".join(node.codes),
-            )
+            classes = ctx.scope(node, self._describe_field)
             return self.node(node.child, ctx, classes)
         if isinstance(node, Bool):
             return self.boolean(node, ctx, fields)
@@ -170,30 +158,16 @@ class OpenAlexCompiler:
             return self.limit(node, ctx, fields)
         if isinstance(node, Command):
             if node.kind == "remove_duplicates" and node.target is not None:
-                ctx.note(
-                    "command",
-                    node.span,
-                    "the same set",
-                    Lossiness.EXACT,
-                    "no-op here: duplicates are removed later by `cen-search dedupe`",
-                )
+                ctx.note_duplicates_removed(node.span)
                 return self.node(node.target, ctx, fields)
-            ctx.note(
+            ctx.drop(
                 "command",
                 node.span,
-                "",
-                Lossiness.DROPPED,
                 f"the platform command {node.kind!r} has no OpenAlex equivalent",
             )
             return None
         if isinstance(node, Unparsed):
-            ctx.note(
-                "unparsed",
-                node.span,
-                "",
-                Lossiness.DROPPED,
-                f"the parser could not read this text ({node.reason})",
-            )
+            ctx.drop("unparsed", node.span, f"the parser could not read this text ({node.reason})")
         return None
 
     # -- fields and leaves -------------------------------------------------------------------------
@@ -223,6 +197,10 @@ class OpenAlexCompiler:
             )
         names = ", ".join(sorted(other))
         return None, Lossiness.DROPPED, f"no OpenAlex search field for {names}"
+
+    def _describe_field(self, classes: frozenset[str]) -> tuple[str, Lossiness, str]:
+        field, lossiness, reason = self._field(classes)
+        return field or "", lossiness, reason
 
     def _leaf(self, field: str, text: str, phrase: bool) -> OaQuery:
         value = f'"{text}"' if phrase else text
@@ -408,37 +386,17 @@ class OpenAlexCompiler:
         if isinstance(node, Languages):
             codes = [LANGUAGES.get(v.lower(), ("", ""))[1] for v in node.values]
             if not all(codes):
-                ctx.note("limit", node.span, "", Lossiness.DROPPED, "unknown language name")
+                ctx.drop("limit", node.span, "unknown language name")
                 return []
-            value = "language:" + "|".join(codes)
-            ctx.note(
-                "limit",
-                node.span,
-                value,
-                Lossiness.APPROXIMATE,
-                "language as ISO 639-1 code [verify]",
-            )
-            return [value]
+            return _any_of(node, ctx, "language", codes, "language as ISO 639-1 code [verify]")
         if isinstance(node, PublicationTypes):
             types = sorted({OPENALEX_TYPES.get(v.lower(), "") for v in node.values} - {""})
             if not types:
-                ctx.note(
-                    "limit",
-                    node.span,
-                    "",
-                    Lossiness.DROPPED,
-                    "no OpenAlex work type for these publication types",
-                )
+                ctx.drop("limit", node.span, "no OpenAlex work type for these publication types")
                 return []
-            value = "type:" + "|".join(types)
-            ctx.note(
-                "limit",
-                node.span,
-                value,
-                Lossiness.APPROXIMATE,
-                "publication types mapped to OpenAlex work types",
+            return _any_of(
+                node, ctx, "type", types, "publication types mapped to OpenAlex work types"
             )
-            return [value]
         if isinstance(node, NamedFilter) and node.name.lower().strip('"') in (
             "abstracts",
             "abstract",
@@ -448,11 +406,18 @@ class OpenAlexCompiler:
             )
             return ["has_abstract:true"]
         name = node.name if isinstance(node, NamedFilter) else node.raw
-        ctx.note(
+        ctx.drop(
             "filter",
             node.span,
-            "",
-            Lossiness.DROPPED,
             f"{name!r} has no OpenAlex equivalent: add the cited search filter as lines",
         )
         return []
+
+
+def _any_of(
+    node: Restriction, ctx: LineContext, key: str, values: list[str], reason: str
+) -> list[str]:
+    """One filter matching any of ``values`` (``key:a|b``), noted as approximate."""
+    value = f"{key}:" + "|".join(values)
+    ctx.note("limit", node.span, value, Lossiness.APPROXIMATE, reason)
+    return [value]

@@ -317,17 +317,8 @@ class PubMedCompiler(TextCompiler):
             and all(len(t.words) == 1 for o in operands for t in o)
         )
         if not usable or operands is None or tag is None:
-            parts = [self.node(child, ctx, fields) for child in node.children]
-            expr = join("AND", [p for p in parts if p is not None])
             why = _why_no_proximity(tag, operands, node, pairs)
-            ctx.note(
-                "proximity",
-                node.span,
-                "AND",
-                Lossiness.APPROXIMATE,
-                f"broader: {why}; the operands are ANDed",
-            )
-            return expr
+            return self.anded(node, ctx, fields, f"broader: {why}; the operands are ANDed")
         phrases = []
         wildcard = False
         for left, right in itertools.product(*operands):
@@ -355,65 +346,52 @@ class PubMedCompiler(TextCompiler):
             tag = {"entry_date": "edat", "create_date": "crdt"}.get(node.kind, "dp")
             start = _pubmed_date(node.start) or "1000"
             end = "3000" if node.open_end or open_end(node.end) else _pubmed_date(node.end)
-            rendered = f"{start}:{end}[{tag}]"
-            lossiness = Lossiness.EXACT if tag == "dp" else Lossiness.APPROXIMATE
-            ctx.note(
-                "limit",
-                node.span,
-                rendered,
-                lossiness,
+            return self.fixed(
+                node,
+                ctx,
+                f"{start}:{end}[{tag}]",
+                Lossiness.EXACT if tag == "dp" else Lossiness.APPROXIMATE,
                 f"{node.kind.replace('_', ' ')} limit"
                 + ("" if tag == "dp" else " (PubMed's own date field)"),
             )
-            return Expr.atom(rendered)
         if isinstance(node, Languages):
-            parts = [Expr.atom(f"{_quote(v)}[la]") for v in node.values]
-            expr = join("OR", parts)
-            ctx.note("limit", node.span, expr.inline if expr else "", Lossiness.EXACT, "language")
-            return expr
+            atoms = [f"{_quote(v)}[la]" for v in node.values]
+            return self.any_of(node, ctx, atoms, Lossiness.EXACT, "language")
         if isinstance(node, PublicationTypes):
-            parts = [Expr.atom(f"{_quote(v)}[pt]") for v in node.values]
-            expr = join("OR", parts)
-            ctx.note(
-                "limit",
-                node.span,
-                expr.inline if expr else "",
+            return self.any_of(
+                node,
+                ctx,
+                [f"{_quote(v)}[pt]" for v in node.values],
                 Lossiness.APPROXIMATE,
                 "publication type names differ between databases; check PubMed's list",
             )
-            return expr
         if isinstance(node, NamedFilter):
             name = node.name.lower().strip('"')
             if name in ("humans", "human"):
-                ctx.note(
-                    "limit",
-                    node.span,
+                return self.fixed(
+                    node,
+                    ctx,
                     "humans[mh]",
                     Lossiness.APPROXIMATE,
                     "the platform's humans limit searched as the MeSH heading",
                 )
-                return Expr.atom("humans[mh]")
             if name in ("abstracts", "abstract", "has abstract"):
-                ctx.note(
-                    "limit",
-                    node.span,
+                return self.fixed(
+                    node,
+                    ctx,
                     "hasabstract",
                     Lossiness.APPROXIMATE,
                     "records with an abstract (PubMed hasabstract)",
                 )
-                return Expr.atom("hasabstract")
-            ctx.note(
+            ctx.drop(
                 "filter",
                 node.span,
-                "",
-                Lossiness.DROPPED,
                 f"the vendor filter {node.name!r}"
                 + (f" ({node.vendor})" if node.vendor else "")
                 + " has no PubMed equivalent: add the cited search filter as lines",
             )
             return None
-        ctx.note("limit", node.span, "", Lossiness.DROPPED, f"limit not understood: {node.raw!r}")
-        return None
+        return super().restriction(node, ctx)
 
 
 def _describe(wildcard: Wildcard) -> str:

@@ -31,7 +31,6 @@ from cen_search.strategies.ast import (
     Wildcard,
 )
 from cen_search.strategies.translate import Compiled, LineContext, Lossiness
-from cen_search.strategies.translate_tables import field_classes
 
 Fields = frozenset[str] | None
 """Field classes in force (None = the source platform's default fields)."""
@@ -128,16 +127,14 @@ class TextCompiler:
         if isinstance(node, Command):
             return self.command(node, ctx)
         if isinstance(node, Unparsed):
-            ctx.note(
+            ctx.drop(
                 "unparsed",
                 node.span,
-                "",
-                Lossiness.DROPPED,
                 f"the parser could not read this text ({node.reason}); fix it with "
                 "`cen-search strategy check`",
             )
             return None
-        ctx.note("unknown", None, "", Lossiness.DROPPED, f"unknown node {type(node).__name__}")
+        ctx.drop("unknown", None, f"unknown node {type(node).__name__}")
         return None
 
     # -- structure -----------------------------------------------------------------------------
@@ -174,11 +171,7 @@ class TextCompiler:
         )
 
     def field_scope(self, node: FieldScope, ctx: LineContext, fields: Fields) -> Expr | None:
-        classes = field_classes(ctx.platform, node.codes, node.fields)
-        rendered, lossiness, reason = self.describe_fields(classes, ctx)
-        span = node.code_span or node.span
-        written = node.raw or ",".join(node.codes)
-        ctx.note("field", span, rendered, lossiness, reason, written=written)
+        classes = ctx.scope(node, lambda found: self.describe_fields(found, ctx))
         return self.node(node.child, ctx, classes)
 
     def limit(self, node: Limit, ctx: LineContext, fields: Fields) -> Expr | None:
@@ -196,19 +189,11 @@ class TextCompiler:
         if node.kind == "remove_duplicates" and node.target is not None:
             expr = self.line_ref(node.target, ctx)
             if expr is not None:
-                ctx.note(
-                    "command",
-                    node.span,
-                    "the same set",
-                    Lossiness.EXACT,
-                    "no-op here: duplicates are removed later by `cen-search dedupe`",
-                )
+                ctx.note_duplicates_removed(node.span)
             return expr
-        ctx.note(
+        ctx.drop(
             "command",
             node.span,
-            "",
-            Lossiness.DROPPED,
             f"the platform command {node.kind!r} has no equivalent in {self.target}",
         )
         return None
@@ -263,7 +248,39 @@ class TextCompiler:
         raise NotImplementedError
 
     def restriction(self, node: Restriction, ctx: LineContext) -> Expr | None:
-        raise NotImplementedError
+        """A restriction the target does not render: dropped as not understood (targets
+        handle the kinds they know and end with this)."""
+        ctx.drop("limit", node.span, f"limit not understood: {node.raw!r}")
+        return None
+
+    # -- building blocks for the targets -------------------------------------------------------
+
+    def anded(self, node: Near, ctx: LineContext, fields: Fields, reason: str) -> Expr | None:
+        """A proximity the target cannot express: its operands ANDed (broader), with
+        ``reason`` noted."""
+        parts = [self.node(child, ctx, fields) for child in node.children]
+        ctx.note("proximity", node.span, "AND", Lossiness.APPROXIMATE, reason)
+        return join("AND", [p for p in parts if p is not None])
+
+    def fixed(
+        self, node: Restriction, ctx: LineContext, rendered: str, lossiness: Lossiness, reason: str
+    ) -> Expr:
+        """A limit rendered as the fixed text ``rendered``, noted."""
+        ctx.note("limit", node.span, rendered, lossiness, reason)
+        return Expr.atom(rendered)
+
+    def any_of(
+        self,
+        node: Restriction,
+        ctx: LineContext,
+        atoms: list[str],
+        lossiness: Lossiness,
+        reason: str,
+    ) -> Expr | None:
+        """A limit on several values rendered as ``a OR b OR ...``, noted as one limit."""
+        expr = join("OR", [Expr.atom(atom) for atom in atoms])
+        ctx.note("limit", node.span, expr.inline if expr else "", lossiness, reason)
+        return expr
 
 
 def is_mesh(node: Heading, database: str) -> bool:

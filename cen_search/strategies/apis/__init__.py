@@ -3,5 +3,6 @@
 conversion of their records into cen-search JSON Lines (:mod:`.records`).
 
 Every client takes ``base_url``, a session (see :func:`cen_search.http.make_session`) and a
-timeout, and sends every request through :func:`cen_search.http.request`.
+timeout, and sends every request through :func:`cen_search.http.request`; what they share
+(settings, politeness, cursor paging) is in :mod:`.client`.
 """

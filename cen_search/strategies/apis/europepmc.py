@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import requests
+from typing import Any, ClassVar
 
 from cen_search.errors import RemoteServiceError
-from cen_search.http import DEFAULT_TIMEOUT, HttpResult, parse_json, request
+from cen_search.http import HttpResult
+from cen_search.strategies.apis.client import ServiceClient, cursor_pages, json_object
 
 SERVICE = "europepmc"
 DEFAULT_BASE_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
@@ -40,12 +39,7 @@ class EpmcPage:
 
 
 def _check(result: HttpResult) -> dict[str, Any]:
-    data = parse_json(result)
-    if not isinstance(data, dict):
-        raise RemoteServiceError(
-            f"Europe PMC returned JSON that is not an object ({result.url})",
-            hint="check --base-url; report it if it persists",
-        )
+    data = json_object(result, "Europe PMC")
     if "errCode" in data or "errMsg" in data:
         raise RemoteServiceError(
             f"Europe PMC reported an error (errCode {data.get('errCode')}): "
@@ -60,30 +54,18 @@ def _check(result: HttpResult) -> dict[str, Any]:
     return data
 
 
-class EuropePmcClient:
+@dataclass(kw_only=True, eq=False, repr=False)
+class EuropePmcClient(ServiceClient):
     """A thin client of the Europe PMC ``search`` endpoint."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        session: requests.Session,
-        timeout: float = DEFAULT_TIMEOUT,
-        email: str = "",
-        synonym: bool = False,
-        cache_max_age: float | None = 3600,
-        post_above_chars: int = POST_ABOVE_CHARS,
-    ) -> None:
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.session = session
-        self.timeout = timeout
-        self.email = email
-        self.synonym = synonym
-        self.cache_max_age = cache_max_age
-        self.post_above_chars = post_above_chars
-        set_interval = getattr(session, "set_min_interval", None)
-        if set_interval is not None:
-            set_interval(SERVICE, 0.2)
+    service: ClassVar[str] = SERVICE
+    min_interval: ClassVar[float] = 0.2
+
+    base_url: str = DEFAULT_BASE_URL
+    email: str = ""
+    synonym: bool = False
+    cache_max_age: float | None = 3600
+    post_above_chars: int = POST_ABOVE_CHARS
 
     @property
     def endpoint(self) -> str:
@@ -104,25 +86,9 @@ class EuropePmcClient:
         if self.email:
             params["email"] = self.email
         if len(query) > self.post_above_chars:
-            result = request(
-                self.session,
-                "POST",
-                self.base_url + "searchPOST",
-                service=SERVICE,
-                data=params,
-                timeout=self.timeout,
-                cache_max_age=self.cache_max_age,
-            )
+            result = self.send("POST", self.base_url + "searchPOST", data=params)
         else:
-            result = request(
-                self.session,
-                "GET",
-                self.endpoint,
-                service=SERVICE,
-                params=params,
-                timeout=self.timeout,
-                cache_max_age=self.cache_max_age,
-            )
+            result = self.send("GET", self.endpoint, params=params)
         data = _check(result)
         results = (data.get("resultList") or {}).get("result") or []
         if not isinstance(results, list):
@@ -148,12 +114,8 @@ class EuropePmcClient:
         self, query: str, *, result_type: str = "core", page_size: int = 1000
     ) -> Iterator[EpmcPage]:
         """Every page of ``query`` via ``cursorMark``, until the cursor stops moving."""
-        cursor = "*"
-        while True:
-            page = self.search_page(
+        return cursor_pages(
+            lambda cursor: self.search_page(
                 query, result_type=result_type, cursor=cursor, page_size=page_size
             )
-            yield page
-            if not page.results or not page.next_cursor or page.next_cursor == cursor:
-                return
-            cursor = page.next_cursor
+        )

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 
 from cen_search.errors import RemoteServiceError, StrategyError
-from cen_search.http import DEFAULT_TIMEOUT, Budget, HttpResult, parse_json, request
+from cen_search.http import Budget, HttpResult
+from cen_search.strategies.apis.client import ServiceClient, cursor_pages, json_object
 
 SERVICE = "openalex"
 DEFAULT_BASE_URL = "https://api.openalex.org/"
@@ -46,12 +47,7 @@ class OaPage:
 
 
 def _check(result: HttpResult) -> dict[str, Any]:
-    data = parse_json(result)
-    if not isinstance(data, dict):
-        raise RemoteServiceError(
-            f"OpenAlex returned JSON that is not an object ({result.url})",
-            hint="check --base-url; report it if it persists",
-        )
+    data = json_object(result, "OpenAlex")
     if "error" in data and "meta" not in data:
         raise RemoteServiceError(
             f"OpenAlex reported an error: {data.get('error')}: {data.get('message', '')} "
@@ -67,32 +63,19 @@ def _check(result: HttpResult) -> dict[str, Any]:
     return data
 
 
-class OpenAlexClient:
+@dataclass(kw_only=True, eq=False, repr=False)
+class OpenAlexClient(ServiceClient):
     """A thin client of ``/works`` list queries."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        session: requests.Session,
-        timeout: float = DEFAULT_TIMEOUT,
-        api_key: str = "",
-        email: str = "",
-        per_page: int = PER_PAGE,
-        cache_max_age: float | None = 3600,
-        max_url_chars: int = MAX_URL_CHARS,
-    ) -> None:
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.session = session
-        self.timeout = timeout
-        self.api_key = api_key
-        self.email = email
-        self.per_page = per_page
-        self.cache_max_age = cache_max_age
-        self.max_url_chars = max_url_chars
-        set_interval = getattr(session, "set_min_interval", None)
-        if set_interval is not None:
-            set_interval(SERVICE, 0.05)
+    service: ClassVar[str] = SERVICE
+    min_interval: ClassVar[float] = 0.05
+
+    base_url: str = DEFAULT_BASE_URL
+    api_key: str = ""
+    email: str = ""
+    per_page: int = PER_PAGE
+    cache_max_age: float | None = 3600
+    max_url_chars: int = MAX_URL_CHARS
 
     @property
     def endpoint(self) -> str:
@@ -137,15 +120,7 @@ class OpenAlexClient:
             params["api_key"] = self.api_key
         if self.email:
             params["mailto"] = self.email
-        result = request(
-            self.session,
-            "GET",
-            self.endpoint,
-            service=SERVICE,
-            params=params,
-            timeout=self.timeout,
-            cache_max_age=self.cache_max_age,
-        )
+        result = self.send("GET", self.endpoint, params=params)
         data = _check(result)
         meta = data["meta"]
         results = data.get("results") or []
@@ -169,12 +144,8 @@ class OpenAlexClient:
 
     def pages(self, *, filters: Sequence[str], search: str = "") -> Iterator[OaPage]:
         """Every page via ``cursor``, until ``next_cursor`` is null or a page is empty."""
-        cursor = "*"
-        while True:
-            page = self.works_page(
+        return cursor_pages(
+            lambda cursor: self.works_page(
                 filters=filters, search=search, cursor=cursor, per_page=self.per_page
             )
-            yield page
-            if not page.results or not page.next_cursor or page.next_cursor == cursor:
-                return
-            cursor = page.next_cursor
+        )

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 from xml.etree.ElementTree import Element
 
-import requests
-
 from cen_search.errors import RemoteServiceError
-from cen_search.http import DEFAULT_TIMEOUT, HttpResult, parse_xml, request
+from cen_search.http import HttpResult, parse_xml
+from cen_search.strategies.apis.client import ServiceClient
 
 SERVICE = "pubmed"
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -140,30 +140,21 @@ def check_efetch_body(result: HttpResult) -> bytes:
     return result.content
 
 
-class PubMedClient:
+@dataclass(kw_only=True, eq=False, repr=False)
+class PubMedClient(ServiceClient):
     """A thin ESearch/EFetch client; every call goes through :func:`cen_search.http.request`."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        session: requests.Session,
-        timeout: float = DEFAULT_TIMEOUT,
-        api_key: str = "",
-        email: str = "",
-        tool: str = "cen-search",
-        cache_max_age: float | None = 30 * 86400,
-    ) -> None:
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.session = session
-        self.timeout = timeout
-        self.api_key = api_key
-        self.email = email
-        self.tool = tool
-        self.cache_max_age = cache_max_age
-        set_interval = getattr(session, "set_min_interval", None)
-        if set_interval is not None:
-            set_interval(SERVICE, 0.1 if api_key else 0.34)
+    service: ClassVar[str] = SERVICE
+
+    base_url: str = DEFAULT_BASE_URL
+    api_key: str = ""
+    email: str = ""
+    tool: str = "cen-search"
+    cache_max_age: float | None = 30 * 86400
+
+    def politeness(self) -> float:
+        """NCBI allows 10 requests a second with an API key, 3 without."""
+        return 0.1 if self.api_key else 0.34
 
     @property
     def esearch_url(self) -> str:
@@ -207,15 +198,7 @@ class PubMedClient:
             if not (mindate and maxdate):
                 raise ValueError("PubMed needs mindate and maxdate together")
             form.update(datetype=datetype, mindate=mindate, maxdate=maxdate)
-        result = request(
-            self.session,
-            "POST",
-            self.esearch_url,
-            service=SERVICE,
-            data=form,
-            timeout=self.timeout,
-            cache_max_age=self.cache_max_age if cache else None,
-        )
+        result = self.send("POST", self.esearch_url, data=form, cache=cache)
         return parse_esearch(result)
 
     def efetch_medline(self, ids: Sequence[str]) -> Iterator[bytes]:
@@ -229,13 +212,5 @@ class PubMedClient:
                 "retmode": "text",
                 **self._identity(),
             }
-            result = request(
-                self.session,
-                "POST",
-                self.base_url + "efetch.fcgi",
-                service=SERVICE,
-                data=form,
-                timeout=self.timeout,
-                cache_max_age=self.cache_max_age,
-            )
+            result = self.send("POST", self.base_url + "efetch.fcgi", data=form)
             yield check_efetch_body(result)
