@@ -47,9 +47,7 @@ class InputError(CenSearchError):
 class FileFormatError(InputError):
     """A file cannot be read as the format it claims or was detected as."""
 
-    def __init__(
-        self, message: str, *, path: str, line: int | None = None, hint: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, path: str, line: int | None = None, hint: str = "") -> None:
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}", hint=hint)
         self.path = path

@@ -127,10 +127,10 @@ def parse_year(value: str) -> int | None:
         return None
     head = value[:4]
     if (  # the usual "2019", "2019/05/01": a year first, where the pattern would find it
-        head.isdigit()
+        len(head) == 4
         and head.isascii()
+        and head.isdigit()
         and "1500" <= head <= "2199"
-        and len(head) == 4
         and not value[4:5].isdecimal()
     ):
         return int(head)

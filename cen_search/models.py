@@ -188,9 +188,23 @@ class Record:
     def filled_fields(self) -> int:
         """How many mapped fields carry a value (used to pick the most complete record)."""
         values: tuple[object, ...] = (
-            self.title, self.authors, self.year, self.container, self.volume, self.issue,
-            self.pages, self.doi, self.pmid, self.pmcid, self.issn, self.isbn, self.abstract,
-            self.keywords, self.language, self.urls, self.publisher,
+            self.title,
+            self.authors,
+            self.year,
+            self.container,
+            self.volume,
+            self.issue,
+            self.pages,
+            self.doi,
+            self.pmid,
+            self.pmcid,
+            self.issn,
+            self.isbn,
+            self.abstract,
+            self.keywords,
+            self.language,
+            self.urls,
+            self.publisher,
         )
         return sum(1 for value in values if value)
 

@@ -18,7 +18,7 @@ import cen_search.names as names
 from cen_search import fields
 from cen_search._slots import constructor
 from cen_search.errors import CenSearchError
-from cen_search.formats import Source, _hash_and_decode, read_file, ris
+from cen_search.formats import Source, _hash_and_decode, _ris_split, read_file, ris
 from cen_search.formats._build import FieldMap, IssueLog, _gather, collect
 from cen_search.formats._values import keywords_of, split_urls
 from cen_search.formats.textio import decode
@@ -174,11 +174,11 @@ def test_constructor_falls_back_to_the_class_when_init_does_more() -> None:
     assert constructor(Checked) is Checked
 
 
-class _CarefulOnly(ris._Splitter):
+class _CarefulOnly(_ris_split.Splitter):
     """The splitter with its fast paths turned off: every piece goes field by field."""
 
     def _pieces(self, text: str, position: int, line: int) -> tuple[int, int]:
-        while (er := ris._ER_LINE.search(text, position)) is not None:
+        while (er := _ris_split._ER_LINE.search(text, position)) is not None:
             line = self._piece(text, position, er.start(), line)
             self._end_tag(line)
             position = er.end()
@@ -189,7 +189,7 @@ class _CarefulOnly(ris._Splitter):
         return line + text.count("\n", start, end) + 1
 
 
-def _split(splitter: type[ris._Splitter], text: str) -> tuple[object, ...]:
+def _split(splitter: type[_ris_split.Splitter], text: str) -> tuple[object, ...]:
     issues = IssueLog("x")
     parser = splitter(issues)
     records = parser.split(text)
@@ -228,7 +228,7 @@ def test_ris_fast_paths_equal_the_field_by_field_loop(shared: Path) -> None:
     texts = [*_ris_texts(shared), *((f"edge {text!r}", text) for text in edges)]
     assert len(texts) > 30
     for name, text in texts:
-        assert _split(ris._Splitter, text) == _split(_CarefulOnly, text), name
+        assert _split(_ris_split.Splitter, text) == _split(_CarefulOnly, text), name
 
 
 def test_gathering_only_present_tags_keeps_the_table_order() -> None:

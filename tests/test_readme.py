@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 EXAMPLES = REPO / "examples"
 CI_RUN = REPO / ".ci" / "run"
-# Until the lead assembles README.md, the parts in docs/readme/ are checked the same way.
-README_PARTS = sorted((REPO / "docs" / "readme").glob("*.md"))
+# The reference pages in docs/ are checked the same way.
+DOC_PAGES = sorted((REPO / "docs").glob("*.md"))
 
 _BLOCK = re.compile(r"^```console[ \t]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
@@ -133,8 +133,8 @@ def test_readme_examples_run(tmp_path: Path) -> None:
     run_examples(README, tmp_path)
 
 
-@pytest.mark.parametrize("part", README_PARTS, ids=[p.name for p in README_PARTS])
-def test_readme_part_examples_run(part: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", DOC_PAGES, ids=[p.name for p in DOC_PAGES])
+def test_docs_examples_run(part: Path, tmp_path: Path) -> None:
     if not any(EXAMPLES.glob("*")):
         pytest.skip("examples/ has no bundled example files yet")
     run_examples(part, tmp_path)

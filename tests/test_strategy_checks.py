@@ -425,7 +425,7 @@ def test_medline_strategy_translates_to_pubmed() -> None:
 
 
 def test_every_check_code_is_documented_with_its_severity() -> None:
-    docs = (REPO / "docs" / "readme" / "strategies.md").read_text(encoding="utf-8")
+    docs = (REPO / "docs" / "strategies.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         row = next((x for x in docs.splitlines() if x.startswith(f"| {rule.code} |")), "")
         assert row and rule.severity in row.split("|")[2], rule.code

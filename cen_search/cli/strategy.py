@@ -251,7 +251,7 @@ def check_cmd(
 ) -> None:
     """Review strategies against PRESS 2015: messages at file:line:column, exit 1 on errors.
 
-    Warnings alone exit 0 unless --strict. Codes and fixes: docs/readme/strategies.md.
+    Warnings alone exit 0 unless --strict. Codes and fixes: docs/strategies.md.
 
     Examples:
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from cen_search.dedupe.keys import Keys
 
+# fmt: off
 _STOP = frozenset(
     [
         "a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "by", "from",
@@ -23,6 +24,7 @@ _STOP = frozenset(
         "new", "case", "report", "review"
     ]
 )
+# fmt: on
 
 KeyFunction = Callable[[Keys], Iterable[str]]
 
@@ -89,6 +91,11 @@ def _abstract(k: Keys) -> Iterable[str]:
     return (k.abstract[:120],) if len(k.abstract) >= 120 else ()
 
 
+def _applied(function: KeyFunction, keys: Sequence[Keys]) -> Callable[[int], Iterable[str]]:
+    """The key function for record ``i`` of ``keys``."""
+    return lambda i: function(keys[i])
+
+
 EXACT_KEYS: tuple[tuple[str, KeyFunction, int], ...] = (
     # (name, key function, largest block expanded to all its pairs)
     ("doi", _doi, 40),
@@ -108,8 +115,11 @@ RARE_WORDS_MAX_BLOCK = 20
 def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
     """The two rarest informative title words of each record (the fuzzy key)."""
     tokens = [
-        {w for w in f"{k.title} {k.title_alt}".split()
-         if len(w) > 2 and w not in _STOP and not w.isdigit()}
+        {
+            w
+            for w in f"{k.title} {k.title_alt}".split()
+            if len(w) > 2 and w not in _STOP and not w.isdigit()
+        }
         for k in keys
     ]
     frequency: Counter[str] = Counter()
@@ -130,7 +140,10 @@ def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
 
 
 def candidate_pairs(
-    keys: Sequence[Keys], *, ids: Sequence[str] | None = None, window: int = 6,
+    keys: Sequence[Keys],
+    *,
+    ids: Sequence[str] | None = None,
+    window: int = 6,
 ) -> set[tuple[int, int]]:
     """All pairs ``(i, j)`` with ``i < j`` that share at least one blocking key.
 
@@ -141,9 +154,9 @@ def candidate_pairs(
     pairs: set[tuple[int, int]] = set()
     fuzzy = _rare_word_keys(keys)
     functions: list[tuple[Callable[[int], Iterable[str]], int]] = [
-        ((lambda i, f=f: f(keys[i])), limit) for _, f, limit in EXACT_KEYS  # type: ignore[misc]
+        (_applied(f, keys), limit) for _, f, limit in EXACT_KEYS
     ]
-    functions.append(((lambda i: fuzzy[i]), RARE_WORDS_MAX_BLOCK))
+    functions.append((fuzzy.__getitem__, RARE_WORDS_MAX_BLOCK))
     for get, max_block in functions:
         blocks: dict[str, list[int]] = defaultdict(list)
         for i in range(len(keys)):
@@ -156,8 +169,13 @@ def candidate_pairs(
 
 
 def _add_block(
-    pairs: set[tuple[int, int]], members: list[int], keys: Sequence[Keys], order: Sequence[str],
-    *, max_block: int, window: int,
+    pairs: set[tuple[int, int]],
+    members: list[int],
+    keys: Sequence[Keys],
+    order: Sequence[str],
+    *,
+    max_block: int,
+    window: int,
 ) -> None:
     members = sorted(set(members))
     if len(members) <= max_block:

@@ -54,13 +54,19 @@ def build_context(keys: Iterable[Keys | tuple[str, int | None, str, str]]) -> Co
 
 def _verdict(i: int, j: int, judgement: Judgement, scores: Scores) -> PairVerdict:
     return PairVerdict(
-        a=i, b=j, verdict=judgement.verdict, rule=judgement.rule, score=judgement.score,
-        scores=scores.as_dict(), reasons=judgement.reasons,
+        a=i,
+        b=j,
+        verdict=judgement.verdict,
+        rule=judgement.rule,
+        score=judgement.score,
+        scores=scores.as_dict(),
+        reasons=judgement.reasons,
     )
 
 
-def _evaluate(ki: Keys, kj: Keys, options: DedupeOptions,
-              ctx: Context) -> tuple[Judgement, Scores | None]:
+def _evaluate(
+    ki: Keys, kj: Keys, options: DedupeOptions, ctx: Context
+) -> tuple[Judgement, Scores | None]:
     """The rules' verdict on one pair (the cheap look first; full scores when it matters)."""
     if plainly_different(ki, kj):
         return _PLAINLY_DIFFERENT, None
@@ -79,8 +85,10 @@ def _incompatible(judgement: Judgement, scores: Scores | None) -> bool:
     if judgement.verdict == Verdict.DISTINCT:
         if scores is None:
             return True
-        return scores.title < 0.5 and not scores.title_contained and not (
-            scores.pages and scores.volume
+        return (
+            scores.title < 0.5
+            and not scores.title_contained
+            and not (scores.pages and scores.volume)
         )
     return False
 
@@ -135,10 +143,18 @@ def deduplicate(
             continue
         i, j = min(x, y), max(x, y)
         rule = "human:same" if decision.same else "human:different"
-        reason = f"decided by {decision.by or 'a reviewer'}" + (f" on {decision.at}" if decision.at
-                                                                  else "")
-        verdict = PairVerdict(i, j, Verdict.DUPLICATE if decision.same else Verdict.DISTINCT,
-                              rule, 1.0 if decision.same else 0.0, {}, (reason,))
+        reason = f"decided by {decision.by or 'a reviewer'}" + (
+            f" on {decision.at}" if decision.at else ""
+        )
+        verdict = PairVerdict(
+            i,
+            j,
+            Verdict.DUPLICATE if decision.same else Verdict.DISTINCT,
+            rule,
+            1.0 if decision.same else 0.0,
+            {},
+            (reason,),
+        )
         if decision.same:
             forced.append(verdict)
             forbidden.discard((i, j))
@@ -181,21 +197,31 @@ def deduplicate(
         return (-v.score, a, b)
 
     clustering = build_clusters(
-        n, forced=forced, links=links, forbidden=forbidden, compatible=compatible,
+        n,
+        forced=forced,
+        links=links,
+        forbidden=forbidden,
+        compatible=compatible,
         sort_key=sort_key,
     )
 
     clusters: list[Cluster] = []
     cluster_of: dict[int, int] = {}
-    order = sorted(range(len(clustering.components)),
-                   key=lambda c: min(ids[m] for m in clustering.components[c]))
+    order = sorted(
+        range(len(clustering.components)),
+        key=lambda c: min(ids[m] for m in clustering.components[c]),
+    )
     for position, c in enumerate(order):
         members = clustering.components[c]
         kept = _kept(members, everything, len(records), options)
-        clusters.append(Cluster(
-            id=cluster_id(ids[m] for m in members), members=members, kept=kept,
-            links=clustering.links.get(c, ()),
-        ))
+        clusters.append(
+            Cluster(
+                id=cluster_id(ids[m] for m in members),
+                members=members,
+                kept=kept,
+                links=clustering.links.get(c, ()),
+            )
+        )
         for m in members:
             cluster_of[m] = position
 
@@ -205,11 +231,21 @@ def deduplicate(
         for link, x, y in clustering.refused:
             if cluster_of[link.a] != cluster_of[link.b] and (link.a, link.b) not in seen:
                 seen.add((link.a, link.b))
-                queue.append(PairVerdict(
-                    link.a, link.b, Verdict.UNCERTAIN, "review:chain-conflict", link.score,
-                    link.scores, (*link.reasons, f"joining would put {everything[x].key or ids[x]}"
-                                  f" and {everything[y].key or ids[y]} in one cluster"),
-                ))
+                queue.append(
+                    PairVerdict(
+                        link.a,
+                        link.b,
+                        Verdict.UNCERTAIN,
+                        "review:chain-conflict",
+                        link.score,
+                        link.scores,
+                        (
+                            *link.reasons,
+                            f"joining would put {everything[x].key or ids[x]}"
+                            f" and {everything[y].key or ids[y]} in one cluster",
+                        ),
+                    )
+                )
     queue.sort(key=sort_key)
     # One item per pair of clusters: deciding on its best pair decides for both clusters.
     best: dict[tuple[int, int], PairVerdict] = {}
@@ -223,13 +259,18 @@ def deduplicate(
         left_out = max(0, len(queue) - limit)
         queue = queue[:limit]
     return DedupeResult(
-        clusters=tuple(clusters), uncertain=tuple(queue), candidate_pairs=len(pairs),
-        cluster_of=cluster_of, n_input=len(records), uncertain_left_out=left_out,
+        clusters=tuple(clusters),
+        uncertain=tuple(queue),
+        candidate_pairs=len(pairs),
+        cluster_of=cluster_of,
+        n_input=len(records),
+        uncertain_left_out=left_out,
     )
 
 
-def _kept(members: Sequence[int], everything: Sequence[Record], n_input: int,
-          options: DedupeOptions) -> int:
+def _kept(
+    members: Sequence[int], everything: Sequence[Record], n_input: int, options: DedupeOptions
+) -> int:
     pool = list(members)
     if options.keep_previous:
         old = [m for m in members if m >= n_input]
@@ -241,12 +282,21 @@ def _kept(members: Sequence[int], everything: Sequence[Record], n_input: int,
 def _context_keys(record: Record) -> tuple[str, int | None, str, str]:
     """The few keys :func:`build_context` needs, cheaper than :func:`record_keys`."""
     main, _ = clean_title(record.title)
-    return (" ".join(title_words(main)), record.year, clean_volume(record.volume),
-            clean_issue(record.issue))
+    return (
+        " ".join(title_words(main)),
+        record.year,
+        clean_volume(record.volume),
+        clean_issue(record.issue),
+    )
 
 
-def explain(a: Record, b: Record, *, options: DedupeOptions = DedupeOptions(),
-            context: Sequence[Record] = ()) -> PairVerdict:
+def explain(
+    a: Record,
+    b: Record,
+    *,
+    options: DedupeOptions = DedupeOptions(),
+    context: Sequence[Record] = (),
+) -> PairVerdict:
     """Why two records are (or are not) duplicates: every field score and the deciding rule.
 
     ``context`` (optional) is the whole input the pair came from; it lets the rules know which

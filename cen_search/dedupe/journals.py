@@ -24,9 +24,37 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 _TRAILING_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 JOURNAL_STOPWORDS = frozenset(
     [
-        "the", "of", "and", "for", "in", "on", "de", "la", "le", "les", "des", "du", "der",
-        "die", "das", "und", "fur", "a", "an", "et", "y", "e", "i", "da", "do", "dos",
-        "della", "di", "del", "al", "to"
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "on",
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "du",
+        "der",
+        "die",
+        "das",
+        "und",
+        "fur",
+        "a",
+        "an",
+        "et",
+        "y",
+        "e",
+        "i",
+        "da",
+        "do",
+        "dos",
+        "della",
+        "di",
+        "del",
+        "al",
+        "to",
     ]
 )
 
@@ -39,7 +67,8 @@ def journal_words(text: str) -> tuple[str, ...]:
     text = _TRAILING_QUALIFIER.sub("", text)  # trailing place/year qualifiers
     text = text.replace("&", " and ")
     return tuple(
-        american(w) for w in words(fold(text))
+        american(w)
+        for w in words(fold(text))
         if w not in JOURNAL_STOPWORDS and not _ORDINAL.match(w)
     )
 

@@ -12,13 +12,26 @@ from cen_search.fields import clean_doi
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
 
-_PREPRINT_DOI = ("10.1101/", "10.48550/", "10.21203/", "10.2139/", "10.20944/", "10.31234/",
-                 "10.31219/", "10.31235/", "10.35542/")
-_PREPRINT_VENUE = re.compile(r"\b(?:arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|ssrn|research square|"
-                             r"preprints?|osf preprints|authorea|chemrxiv|eartharxiv)\b")
+_PREPRINT_DOI = (
+    "10.1101/",
+    "10.48550/",
+    "10.21203/",
+    "10.2139/",
+    "10.20944/",
+    "10.31234/",
+    "10.31219/",
+    "10.31235/",
+    "10.35542/",
+)
+_PREPRINT_VENUE = re.compile(
+    r"\b(?:arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|ssrn|research square|"
+    r"preprints?|osf preprints|authorea|chemrxiv|eartharxiv)\b"
+)
 _COCHRANE = re.compile(r"10\.1002/14651858\.(cd\d{6})(?:\.(pub\d+))?", re.IGNORECASE)
-_CONFERENCE = re.compile(r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
-                         r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b")
+_CONFERENCE = re.compile(
+    r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
+    r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b"
+)
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
 _VENUE_SHORT = re.compile(r"\s*(?::|\s-\s|\.\s*Conference\b)")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
@@ -82,8 +95,9 @@ class Keys:
         return bool(self.page_start or self.article_number)
 
 
-def _authors(record: Record) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...],
-                                     tuple[str, ...], tuple[str, ...]]:
+def _authors(
+    record: Record,
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]:
     authors = list(record.authors)
     raws = [a.raw for a in authors]
     repaired = n.repair_author_strings(raws)
@@ -117,8 +131,7 @@ def _author_key(author: Author) -> tuple[str, str, tuple[str, ...], str]:
     family = n.family_key(author.family or author.raw)
     if not family:
         return "", "", (), ""
-    all_words = n.words(n.fold(f"{author.family} {author.given}" if author.family
-                               else author.raw))
+    all_words = n.words(n.fold(f"{author.family} {author.given}" if author.family else author.raw))
     initial = (author.initials or author.given[:1]).lower()[:1]
     name_words = tuple(dict.fromkeys([family, *(w for w in all_words if len(w) >= 2)]))
     return "person", family, name_words, initial

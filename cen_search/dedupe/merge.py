@@ -22,8 +22,21 @@ MEMBER_TAG = "CEN-MEMBER"
 """Raw tag carrying one member of a merged record (see module docstring)."""
 
 _SCALARS = (
-    "title", "year", "date", "container", "container_abbrev", "volume", "issue", "doi", "pmid",
-    "pmcid", "abstract", "language", "publisher", "database", "platform",
+    "title",
+    "year",
+    "date",
+    "container",
+    "container_abbrev",
+    "volume",
+    "issue",
+    "doi",
+    "pmid",
+    "pmcid",
+    "abstract",
+    "language",
+    "publisher",
+    "database",
+    "platform",
 )
 _TUPLES = ("issn", "isbn", "urls", "accession_numbers", "keywords")
 

@@ -35,11 +35,34 @@ _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHckbdr]\s*\{?\\?([A-Za-z])\}?")
 _LATEX_SYMBOL = re.compile(r"\\([A-Za-z]+)")
 
 GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-    "µ": "mu", "ϐ": "beta",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ο": "omicron",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "µ": "mu",
+    "ϐ": "beta",
 }
 _GREEK_NAMES = {name for name in GREEK.values()}
 _GREEK_RE = re.compile("|".join(sorted(GREEK, key=len, reverse=True)))
@@ -54,16 +77,29 @@ def strip_markup(text: str) -> str:
     if "\\" in text or "$" in text:
         text = _LATEX_CMD.sub(r"\1", text)
         text = _LATEX_ACCENT.sub(r"\1", text)
-        text = _LATEX_SYMBOL.sub(lambda m: " " + m.group(1) + " " if m.group(1).lower()
-                                 in _GREEK_NAMES else " ", text)
+        text = _LATEX_SYMBOL.sub(
+            lambda m: " " + m.group(1) + " " if m.group(1).lower() in _GREEK_NAMES else " ", text
+        )
         text = text.replace("$", " ").replace("{", "").replace("}", "")
     return text
 
 
-_LATIN_EXTRA = str.maketrans({
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-    "ı": "i", "ŀ": "l", "ħ": "h", "ŧ": "t",
-})
+_LATIN_EXTRA = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ŀ": "l",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
 _DROPPABLE = re.compile(r"[\u2000-\u206f\u00a0-\u00bf\u00d7\u00f7\u2212\ufeff]+")
 
@@ -104,12 +140,22 @@ def words(text: str) -> list[str]:
 # spelling variants (British -> American; applied to whole folded words)
 
 _SPELLING = [
-    (re.compile(r"\b(h|an|leuk|isch|septic|hyperglyc|hypoglyc|hyperkal|hypokal|hyponatr|"
-                r"hypernatr|tox|bacter|vir|ur|lipid|glyc|p|orthop|gyn|arch|encyclop|anaest|"
-                r"an|haem|pal)ae"), r"\1e"),
+    (
+        re.compile(
+            r"\b(h|an|leuk|isch|septic|hyperglyc|hypoglyc|hyperkal|hypokal|hyponatr|"
+            r"hypernatr|tox|bacter|vir|ur|lipid|glyc|p|orthop|gyn|arch|encyclop|anaest|"
+            r"an|haem|pal)ae"
+        ),
+        r"\1e",
+    ),
     (re.compile(r"ae(?=m|sth|tiol|dia|dic|dia|co|nat|rob)"), "e"),
-    (re.compile(r"\b(o|f|amen|diarrh|dyspn|apn|c|gon|homoe|man|oestr|pharmacop|hypopn|"
-                r"orthopn|steat|seb|leucorrh|rh|log)oe"), r"\1e"),
+    (
+        re.compile(
+            r"\b(o|f|amen|diarrh|dyspn|apn|c|gon|homoe|man|oestr|pharmacop|hypopn|"
+            r"orthopn|steat|seb|leucorrh|rh|log)oe"
+        ),
+        r"\1e",
+    ),
     (re.compile(r"oe(?=soph|dem|stro|stra|tus|tal|liac)"), "e"),
     (re.compile(r"(?<=[a-z]{2})our(?=s?\b|ed\b|ing\b|able\b|ite\b|ites\b)"), "or"),
     (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)\b"), r"iz\1"),
@@ -142,20 +188,80 @@ def american(word: str) -> str:
 # numbers in titles
 
 NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "first": "1",
-    "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "single": "1",
-    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "single": "1",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "hundred": "100",
 }
 ROMAN = {
-    "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
-    "ix": "9", "x": "10", "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15",
-    "xvi": "16", "xvii": "17", "xviii": "18", "xix": "19", "xx": "20",
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+    "xiii": "13",
+    "xiv": "14",
+    "xv": "15",
+    "xvi": "16",
+    "xvii": "17",
+    "xviii": "18",
+    "xix": "19",
+    "xx": "20",
 }
 _ROMAN_CONTEXT = {
-    "part", "phase", "type", "stage", "grade", "class", "section", "chapter", "volume", "vol",
-    "series", "book", "trial", "study", "report", "paper", "pt", "no", "number", "level",
-    "factor", "group", "complex", "mode", "category", "criteria",
+    "part",
+    "phase",
+    "type",
+    "stage",
+    "grade",
+    "class",
+    "section",
+    "chapter",
+    "volume",
+    "vol",
+    "series",
+    "book",
+    "trial",
+    "study",
+    "report",
+    "paper",
+    "pt",
+    "no",
+    "number",
+    "level",
+    "factor",
+    "group",
+    "complex",
+    "mode",
+    "category",
+    "criteria",
 }
 
 
@@ -173,9 +279,11 @@ def numbers_in(tokens: tuple[str, ...]) -> tuple[str, ...]:
             found.append(str(int(token)))
         elif token in NUMBER_WORDS:
             found.append(NUMBER_WORDS[token])
-        elif (token in ROMAN and token not in ("i", "v", "x") and (
-            (i > 0 and tokens[i - 1] in _ROMAN_CONTEXT) or i == len(tokens) - 1
-        )) or (token in ("i", "v", "x") and i > 0 and tokens[i - 1] in _ROMAN_CONTEXT):
+        elif (
+            token in ROMAN
+            and token not in ("i", "v", "x")
+            and ((i > 0 and tokens[i - 1] in _ROMAN_CONTEXT) or i == len(tokens) - 1)
+        ) or (token in ("i", "v", "x") and i > 0 and tokens[i - 1] in _ROMAN_CONTEXT):
             found.append(ROMAN[token])
         else:
             digits = _DIGITS.findall(token)
@@ -193,12 +301,18 @@ _LANGUAGES = (
     "norwegian|persian|polish|portuguese|romanian|russian|serbian|slovak|slovenian|spanish|"
     "swedish|thai|turkish|ukrainian|vietnamese|multiple languages"
 )
-_LANG_TAG = re.compile(rf"\s*[\[(]\s*(?:{_LANGUAGES})(?:\s*(?:,|and|;)\s*(?:{_LANGUAGES}))*"
-                       r"\s*(?:abstract|text)?\s*[\])]\s*\.?", re.IGNORECASE)
+_LANG_TAG = re.compile(
+    rf"\s*[\[(]\s*(?:{_LANGUAGES})(?:\s*(?:,|and|;)\s*(?:{_LANGUAGES}))*"
+    r"\s*(?:abstract|text)?\s*[\])]\s*\.?",
+    re.IGNORECASE,
+)
 _NOTES = [
     re.compile(r"\s*\[(?:published\s+)?erratum appears in[^\]]*\]?.*$", re.IGNORECASE),
-    re.compile(r"\s*\[(?:corrected|retracted|see comments?|comment|letter|editorial|"
-               r"news|interview|biography|obituary|abstract|update|note)\]", re.IGNORECASE),
+    re.compile(
+        r"\s*\[(?:corrected|retracted|see comments?|comment|letter|editorial|"
+        r"news|interview|biography|obituary|abstract|update|note)\]",
+        re.IGNORECASE,
+    ),
     re.compile(r"\s*\[review\]", re.IGNORECASE),
     re.compile(r"\s*\[\s*\d+\s*refs?\.?\s*\]", re.IGNORECASE),
     re.compile(r"\s*\[abstract no[^\]]*\]", re.IGNORECASE),
@@ -226,7 +340,8 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "retraction": re.compile(
         r"^\s*(?:retraction(?: notice| note)?|notice of retraction|retraction of|"
-        r"withdrawal)\b(?!\s*\w*ed\b)", re.IGNORECASE,
+        r"withdrawal)\b(?!\s*\w*ed\b)",
+        re.IGNORECASE,
     ),
     "comment": re.compile(
         r"^\s*(?:comments?|commentary|invited commentary|editorial comment)\b(?!\s+and\b)"
@@ -241,8 +356,9 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"criticisms?|discussion|correspondence)\b|[:.\-]\s*(?:reply|response)\s*$",
         re.IGNORECASE,
     ),
-    "protocol": re.compile(r"\bprotocols?\b|\bstudy design\b|\brationale and design\b",
-                           re.IGNORECASE),
+    "protocol": re.compile(
+        r"\bprotocols?\b|\bstudy design\b|\brationale and design\b", re.IGNORECASE
+    ),
     "abstract": re.compile(r"^\s*(?:abstract|poster|oral presentation)\b", re.IGNORECASE),
     "letter": re.compile(r"\bletters? to the editor\b|\bdear editor\b", re.IGNORECASE),
     "bundle": re.compile(r"[(\[]\s*multiple letters?\s*[)\]]", re.IGNORECASE),
@@ -273,8 +389,24 @@ def _bracketed_alternative(text: str) -> tuple[str, str]:
 
 
 _FLAG_TRIGGERS = (
-    "errat", "corrig", "correct", "retract", "withdraw", "comment", "reply", "respon", "re ",
-    "re:", "protocol", "design", "abstract", "poster", "oral", "letter", "editor", "notice",
+    "errat",
+    "corrig",
+    "correct",
+    "retract",
+    "withdraw",
+    "comment",
+    "reply",
+    "respon",
+    "re ",
+    "re:",
+    "protocol",
+    "design",
+    "abstract",
+    "poster",
+    "oral",
+    "letter",
+    "editor",
+    "notice",
     "multiple",
 )
 
@@ -300,7 +432,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORDISH = re.compile(r"[A-Za-z]{3,}")
 _KIND_PREFIX = re.compile(
     r"^\s*(?:erratum|errata|corrigendum|correction(?: to)?|retraction(?: notice)?(?: to)?|"
-    r"notice of retraction)\s*[:.\-]\s*", re.IGNORECASE)
+    r"notice of retraction)\s*[:.\-]\s*",
+    re.IGNORECASE,
+)
 
 
 def citation_suffix(text: str) -> int:
@@ -319,7 +453,8 @@ def citation_suffix(text: str) -> int:
             if depth == 0:
                 inner = text[pos + 1 : -1]
                 if _VOL_PG.search(inner) or (
-                    _YEAR.search(inner) and len(_DIGITS.findall(inner)) >= 2
+                    _YEAR.search(inner)
+                    and len(_DIGITS.findall(inner)) >= 2
                     and _WORDISH.search(inner)
                 ):
                     return pos

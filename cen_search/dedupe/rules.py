@@ -110,77 +110,139 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         return out(Verdict.DISTINCT, f"veto:{kind}", reason)
 
     title_high = s.title >= 0.93 or s.title_contained
-    authors_strong = s.authors is not None and bool(s.first_author) and (
-        s.authors >= 0.75 or (s.authors >= 0.6 and s.title >= 0.97)
+    authors_strong = (
+        s.authors is not None
+        and bool(s.first_author)
+        and (s.authors >= 0.75 or (s.authors >= 0.6 and s.title >= 0.97))
     )
     doi_same = s.doi is True
     id_same = doi_same or s.pmid is True
     generic = _is_generic(a, b, ctx)
     strong_otherwise = (
-        s.title >= 0.95 and not generic and (authors_strong or s.authors is None)
-        and (s.journal is None or s.journal >= 0.9) and (s.year_gap or 0) <= 1
+        s.title >= 0.95
+        and not generic
+        and (authors_strong or s.authors is None)
+        and (s.journal is None or s.journal >= 0.9)
+        and (s.year_gap or 0) <= 1
     )
 
     # ---- vetoes --------------------------------------------------------------------------
     if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
-        return out(Verdict.DISTINCT, "veto:cochrane-version",
-                   f"versions of one Cochrane review: {a.doi} vs {b.doi}")
+        return out(
+            Verdict.DISTINCT,
+            "veto:cochrane-version",
+            f"versions of one Cochrane review: {a.doi} vs {b.doi}",
+        )
     kinds = [f for f in KIND_FLAGS if (f in a.flags) != (f in b.flags)]
-    if kinds and ("bundle" in a.flags or "bundle" in b.flags) and set(kinds) <= {"reply",
-                                                                               "comment"}:
+    if (
+        kinds
+        and ("bundle" in a.flags or "bundle" in b.flags)
+        and set(kinds) <= {"reply", "comment"}
+    ):
         kinds = []  # an Embase "(multiple letters)" record holds the letter and its replies
-    if kinds and set(kinds) <= {"reply", "comment"} and (
-        (s.title >= 0.9 or s.title_contained) and s.year_gap == 0 and s.volume is True
-        and s.issue is not False and (s.journal is None or s.journal >= 0.9)
+    if (
+        kinds
+        and set(kinds) <= {"reply", "comment"}
+        and (
+            (s.title >= 0.9 or s.title_contained)
+            and s.year_gap == 0
+            and s.volume is True
+            and s.issue is not False
+            and (s.journal is None or s.journal >= 0.9)
+        )
     ):
         # A letter and the reply to it in the same issue: never merged, but not a
         # contradiction either, so a record holding both can join them.
-        return Judgement(Verdict.UNCERTAIN, f"review:{kinds[0]}", score,
-                         (f"only one is {'/'.join(kinds)} (same issue)",), False)
+        return Judgement(
+            Verdict.UNCERTAIN,
+            f"review:{kinds[0]}",
+            score,
+            (f"only one is {'/'.join(kinds)} (same issue)",),
+            False,
+        )
     if kinds:
         # An erratum, comment or reply shares its article's title: never merged automatically,
         # but offered for review when it plainly belongs to the other record (same venue).
         reason = f"only one is {'/'.join(kinds)}"
-        if ((s.title >= 0.9 or s.title_contained) and (s.year_gap or 0) <= 1
-                and (s.journal is None or s.journal >= 0.9) and s.volume is not False
-                and min(a.title.count(" "), b.title.count(" ")) >= 3):
+        if (
+            (s.title >= 0.9 or s.title_contained)
+            and (s.year_gap or 0) <= 1
+            and (s.journal is None or s.journal >= 0.9)
+            and s.volume is not False
+            and min(a.title.count(" "), b.title.count(" ")) >= 3
+        ):
             return out(Verdict.UNCERTAIN, f"review:{kinds[0]}", reason)
         return out(Verdict.DISTINCT, f"veto:{kinds[0]}", reason)
     if s.pmid is False and not doi_same:
         return out(Verdict.DISTINCT, "veto:pmid", f"PubMed ids differ: {a.pmid} vs {b.pmid}")
     if s.doi is False:
-        if (s.title >= 0.97 and authors_strong and s.page_range_equal and s.volume
-                and s.issue is not False and s.year_gap == 0 and not generic and not a.cochrane):
-            return out(Verdict.UNCERTAIN, "review:doi-conflict",
-                       f"DOIs differ ({a.doi} vs {b.doi}) but everything else agrees")
+        if (
+            s.title >= 0.97
+            and authors_strong
+            and s.page_range_equal
+            and s.volume
+            and s.issue is not False
+            and s.year_gap == 0
+            and not generic
+            and not a.cochrane
+        ):
+            return out(
+                Verdict.UNCERTAIN,
+                "review:doi-conflict",
+                f"DOIs differ ({a.doi} vs {b.doi}) but everything else agrees",
+            )
         return out(Verdict.DISTINCT, "veto:doi", f"DOIs differ: {a.doi} vs {b.doi}")
-    if (a.numbers and b.numbers and a.numbers != b.numbers and not id_same
-            and not s.title_alt_used and not (s.pages and s.volume)):
-        return out(Verdict.DISTINCT, "veto:numbers",
-                   f"numbers in titles differ: {' '.join(a.numbers)} vs {' '.join(b.numbers)}")
+    if (
+        a.numbers
+        and b.numbers
+        and a.numbers != b.numbers
+        and not id_same
+        and not s.title_alt_used
+        and not (s.pages and s.volume)
+    ):
+        return out(
+            Verdict.DISTINCT,
+            "veto:numbers",
+            f"numbers in titles differ: {' '.join(a.numbers)} vs {' '.join(b.numbers)}",
+        )
     if a.preprint != b.preprint and options.preprint_policy == PreprintPolicy.SEPARATE:
         return out(Verdict.DISTINCT, "policy:preprint", "a preprint and a published version")
     if not id_same:
         if s.year_gap is not None and s.year_gap >= 2:
             return out(Verdict.DISTINCT, "veto:year", f"years differ: {a.year} vs {b.year}")
-        if (a.conference != b.conference and (a.journal_article or b.journal_article)
-                and not (s.journal is not None and s.journal >= 0.9 and s.year_gap == 0)):
+        if (
+            a.conference != b.conference
+            and (a.journal_article or b.journal_article)
+            and not (s.journal is not None and s.journal >= 0.9 and s.year_gap == 0)
+        ):
             # (one abstract typed "conference" by one database and "article" by another, in
             # the same journal and year, is not a different item)
-            return out(Verdict.DISTINCT, "veto:venue-type",
-                       "a conference paper and a journal article")
+            return out(
+                Verdict.DISTINCT, "veto:venue-type", "a conference paper and a journal article"
+            )
         if s.pages is False:
-            return veto("pages", f"pages differ: {a.page_start or a.article_number} vs "
-                        f"{b.page_start or b.article_number}")
+            return veto(
+                "pages",
+                f"pages differ: {a.page_start or a.article_number} vs "
+                f"{b.page_start or b.article_number}",
+            )
         if s.volume is False:
             return veto("volume", f"volumes differ: {a.volume} vs {b.volume}")
         if s.issue is False and not s.pages:
             return veto("issue", f"issues differ: {a.issue} vs {b.issue}")
-        if (s.journal is not None and s.journal < 0.5 and not (s.pages and s.volume)
-                and not a.conference and not b.conference):
-            return out(Verdict.DISTINCT, "veto:journal",
-                       "published in different journals: " + " / ".join(
-                           " ".join(k.journal[0]) for k in (a, b)))
+        if (
+            s.journal is not None
+            and s.journal < 0.5
+            and not (s.pages and s.volume)
+            and not a.conference
+            and not b.conference
+        ):
+            return out(
+                Verdict.DISTINCT,
+                "veto:journal",
+                "published in different journals: "
+                + " / ".join(" ".join(k.journal[0]) for k in (a, b)),
+            )
 
     # ---- duplicate rules -----------------------------------------------------------------
     if doi_same or s.pmid:
@@ -188,58 +250,128 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         label = "DOI" if doi_same else "PubMed id"
         if s.title >= 0.7 or s.title_contained or (authors_strong and (s.year_gap or 0) <= 1):
             return out(Verdict.DUPLICATE, name, f"same {label} {value}")
-        return out(Verdict.UNCERTAIN, f"review:{name}-collision",
-                   f"same {label} {value} but titles differ ({s.title:.2f})")
+        return out(
+            Verdict.UNCERTAIN,
+            f"review:{name}-collision",
+            f"same {label} {value} but titles differ ({s.title:.2f})",
+        )
 
     corroboration = [
-        name for name, ok in (
+        name
+        for name, ok in (
             ("journal", s.journal is not None and s.journal >= 0.9),
             ("volume", s.volume is True),
             ("pages", s.pages is True),
             ("issue", s.issue is True),
             ("abstract", s.abstract is not None and s.abstract >= 0.9),
-        ) if ok
+        )
+        if ok
     ]
     # Year +-1 needs support: shared pages or volume, or two records of one conference paper
     # (proceedings of a December meeting are often dated the next year).
-    year_ok = s.year_gap is None or s.year_gap == 0 or (
-        s.year_gap == 1 and (s.pages is True or s.volume is True or (
-            a.conference and b.conference and s.title >= 0.97 and s.journal is not None
-            and s.journal >= 0.9))
+    year_ok = (
+        s.year_gap is None
+        or s.year_gap == 0
+        or (
+            s.year_gap == 1
+            and (
+                s.pages is True
+                or s.volume is True
+                or (
+                    a.conference
+                    and b.conference
+                    and s.title >= 0.97
+                    and s.journal is not None
+                    and s.journal >= 0.9
+                )
+            )
+        )
     )
-    authors_same_set = (s.authors is not None and s.authors >= 0.9
-                        and min(s.author_count_a, s.author_count_b) >= 2)
-    if (title_high and (authors_strong or authors_same_set) and year_ok and corroboration
-            and (not generic or s.pages is True or (s.volume is True and s.issue is True))):
-        return out(Verdict.DUPLICATE, "title+authors",
-                   f"titles {s.title:.2f}, authors {s.authors:.2f}, and "
-                   + ", ".join(corroboration) + " agree")
-    if (title_high and not generic and s.pages is True and s.volume is True and s.year_gap == 0
-            and s.journal is not None and s.journal >= 0.9):
-        return out(Verdict.DUPLICATE, "title+bibliographic",
-                   f"titles {s.title:.2f}; journal, year, volume and pages agree"
-                   + ("" if authors_strong else "; authors differ (damaged or reordered?)"))
-    if (s.pages is True and (s.page_range_equal or s.issue is True) and s.volume is True
-            and (s.issue is not False or s.title >= 0.8)
-            and s.year_gap == 0 and s.journal is not None and s.journal >= 0.9
-            and ((authors_strong and (s.authors or 0) >= 0.8)
-                 or (s.authors is None and s.page_range_equal and s.title >= 0.75))):
-        return out(Verdict.DUPLICATE, "bibliographic",
-                   ("same authors, " if s.authors else "") + "same journal, year, volume and pages"
-                   + (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else ""))
-    if (s.title >= 0.97 and s.authors is None and s.year_gap == 0 and len(corroboration) >= 2
-            and (not generic or s.pages is True)):
-        return out(Verdict.DUPLICATE, "title+source",
-                   "same title and year; " + ", ".join(corroboration) + " agree; authors missing")
-    if (s.title >= 0.97 and authors_strong and (s.authors or 0) >= 0.9 and s.year_gap == 0
-            and not generic and min(s.author_count_a, s.author_count_b) >= 2):
-        return out(Verdict.DUPLICATE, "title+authors+year",
-                   "same title, authors and year; no field contradicts")
+    authors_same_set = (
+        s.authors is not None and s.authors >= 0.9 and min(s.author_count_a, s.author_count_b) >= 2
+    )
+    if (
+        title_high
+        and (authors_strong or authors_same_set)
+        and year_ok
+        and corroboration
+        and (not generic or s.pages is True or (s.volume is True and s.issue is True))
+    ):
+        return out(
+            Verdict.DUPLICATE,
+            "title+authors",
+            f"titles {s.title:.2f}, authors {s.authors:.2f}, and "
+            + ", ".join(corroboration)
+            + " agree",
+        )
+    if (
+        title_high
+        and not generic
+        and s.pages is True
+        and s.volume is True
+        and s.year_gap == 0
+        and s.journal is not None
+        and s.journal >= 0.9
+    ):
+        return out(
+            Verdict.DUPLICATE,
+            "title+bibliographic",
+            f"titles {s.title:.2f}; journal, year, volume and pages agree"
+            + ("" if authors_strong else "; authors differ (damaged or reordered?)"),
+        )
+    if (
+        s.pages is True
+        and (s.page_range_equal or s.issue is True)
+        and s.volume is True
+        and (s.issue is not False or s.title >= 0.8)
+        and s.year_gap == 0
+        and s.journal is not None
+        and s.journal >= 0.9
+        and (
+            (authors_strong and (s.authors or 0) >= 0.8)
+            or (s.authors is None and s.page_range_equal and s.title >= 0.75)
+        )
+    ):
+        return out(
+            Verdict.DUPLICATE,
+            "bibliographic",
+            ("same authors, " if s.authors else "")
+            + "same journal, year, volume and pages"
+            + (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else ""),
+        )
+    if (
+        s.title >= 0.97
+        and s.authors is None
+        and s.year_gap == 0
+        and len(corroboration) >= 2
+        and (not generic or s.pages is True)
+    ):
+        return out(
+            Verdict.DUPLICATE,
+            "title+source",
+            "same title and year; " + ", ".join(corroboration) + " agree; authors missing",
+        )
+    if (
+        s.title >= 0.97
+        and authors_strong
+        and (s.authors or 0) >= 0.9
+        and s.year_gap == 0
+        and not generic
+        and min(s.author_count_a, s.author_count_b) >= 2
+    ):
+        return out(
+            Verdict.DUPLICATE,
+            "title+authors+year",
+            "same title, authors and year; no field contradicts",
+        )
 
     # ---- grey band -----------------------------------------------------------------------
     if (s.title >= 0.85 or s.title_contained) and (s.authors is None or s.authors >= 0.5):
         return out(Verdict.UNCERTAIN, "review:partial", "titles agree but corroboration is thin")
     if s.pages and s.volume and authors_strong and s.year_gap == 0:
-        return out(Verdict.UNCERTAIN, "review:bibliographic",
-                   f"same authors, volume and pages but titles differ ({s.title:.2f})")
+        return out(
+            Verdict.UNCERTAIN,
+            "review:bibliographic",
+            f"same authors, volume and pages but titles differ ({s.title:.2f})",
+        )
     return out(Verdict.DISTINCT, "no-match", f"titles {s.title:.2f}")

@@ -100,8 +100,10 @@ def _author_match(wa: tuple[str, ...], wb: tuple[str, ...], fa: str, fb: str) ->
         return True
     if any(len(w) >= 3 and w in wb for w in wa):
         return True
-    return fa[:1] == fb[:1] and min(len(fa), len(fb)) >= 2 and (
-        Indel.normalized_similarity(fa, fb) >= 0.8
+    return (
+        fa[:1] == fb[:1]
+        and min(len(fa), len(fb)) >= 2
+        and (Indel.normalized_similarity(fa, fb) >= 0.8)
     )
 
 
@@ -156,9 +158,11 @@ def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
     anything else, e.g. adjacent ranges (Part I and Part II).
     """
     a_numbers = {p for p in a.page_starts if p.isdigit()} | (
-        {a.article_number} if a.article_number else set())
+        {a.article_number} if a.article_number else set()
+    )
     b_numbers = {p for p in b.page_starts if p.isdigit()} | (
-        {b.article_number} if b.article_number else set())
+        {b.article_number} if b.article_number else set()
+    )
     if not a_numbers or not b_numbers:
         # nothing, or roman front-matter pages (they restart in every issue): no evidence
         return None, False
@@ -180,8 +184,10 @@ def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
         single_a, single_b = ra[0] == ra[1], rb[0] == rb[1]
         if (single_a and rb[0] <= ra[0] <= rb[1]) or (single_b and ra[0] <= rb[0] <= ra[1]):
             return None, False
-        if not single_a and not single_b and (
-            min(ra[1], rb[1]) - max(ra[0], rb[0]) >= 1 or ra[1] == rb[1]
+        if (
+            not single_a
+            and not single_b
+            and (min(ra[1], rb[1]) - max(ra[0], rb[0]) >= 1 or ra[1] == rb[1])
         ):
             return None, False
     return False, False
@@ -214,8 +220,14 @@ def _equal(x: str, y: str) -> bool | None:
 def _shifted(a: Keys, b: Keys) -> bool:
     """``a`` has its fields shifted one place (volume in the issue field, issue in the pages
     field: ``v"" n26 p9`` for ``v26 n9``), as some conference-abstract exports do."""
-    return (not a.volume and bool(b.volume) and a.issue == b.volume and not a.page_end
-            and a.page_start == b.issue and bool(b.issue))
+    return (
+        not a.volume
+        and bool(b.volume)
+        and a.issue == b.volume
+        and not a.page_end
+        and a.page_start == b.issue
+        and bool(b.issue)
+    )
 
 
 def plainly_different(a: Keys, b: Keys) -> bool:

@@ -21,9 +21,18 @@ _MISSING_KEY = re.compile(
     re.MULTILINE,
 )
 _MONTHS = {
-    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
-    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
-    "nov": "November", "dec": "December",
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
 }
 _MONTH_NAMES = frozenset(name.lower() for name in _MONTHS.values())
 _DELIMITER = re.compile(r'(?<!\\)[{}"#]')
@@ -86,7 +95,7 @@ def _split_concatenation(expr: str) -> list[str]:
         elif char == '"' and depth == 0:
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
-            parts.append(expr[start:match.start()])
+            parts.append(expr[start : match.start()])
             start = match.end()
     parts.append(expr[start:])
     return [p.strip() for p in parts]

@@ -31,8 +31,25 @@ _BATCH = 500
 _USABLE_KEY = re.compile(r"^[^\s,{}()\"#%'=\\~]+$")
 _STOPWORDS = frozenset(
     {
-        "a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from", "by", "at",
-        "as", "is", "are", "be", "its", "into",
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "and",
+        "to",
+        "with",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "its",
+        "into",
     }
 )
 _BOOKTITLE_TYPES = frozenset(

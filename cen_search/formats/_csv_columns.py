@@ -44,8 +44,11 @@ def export_sources() -> tuple[ExportSource, ...]:
     """The rows of ``tables/csv_sources.csv``, in order."""
     return tuple(
         ExportSource(
-            name=row["source"], label=row["label"], database=row["database"],
-            platform=row["platform"], default_type=RecordType(row["default_type"] or "other"),
+            name=row["source"],
+            label=row["label"],
+            database=row["database"],
+            platform=row["platform"],
+            default_type=RecordType(row["default_type"] or "other"),
             signature=frozenset(norm(c) for c in row["signature"].split("|") if c.strip()),
         )
         for row in load_table("csv_sources")
@@ -93,18 +96,15 @@ def detect_source(header: Sequence[str]) -> ExportSource:
     return best[1] if best else next(s for s in export_sources() if s.name == "generic")
 
 
-def mapping(
-    source: ExportSource, header: Sequence[str]
-) -> tuple[list[tuple[str, ...]], FieldMap]:
+def mapping(source: ExportSource, header: Sequence[str]) -> tuple[list[tuple[str, ...]], FieldMap]:
     """Fields of each header column, and the canonical field map in table priority order
     (the source's rows, then generic rows for columns the source does not name)."""
     own = columns(source.name)
     present = {norm(c) for c in header}
     pairs = [
         (column, field)
-        for column, field in rows_of(source.name) + tuple(
-            row for row in rows_of("generic") if row[0] not in own
-        )
+        for column, field in rows_of(source.name)
+        + tuple(row for row in rows_of("generic") if row[0] not in own)
         if column in present and field in CANONICAL_FIELDS
     ]
     generic = columns("generic")

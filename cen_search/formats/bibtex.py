@@ -78,10 +78,26 @@ _ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*([A-Za-z_]\w*)[ \t]*[{(][^,=}\n]*,", re
 _FOREIGN = re.compile(r"^(?:TY  -|PMID-|FN |PT [A-Z]\b|%0 |<\?xml|<xml>)", re.MULTILINE)
 _SPECIAL_BLOCKS = frozenset({"string", "comment", "preamble"})
 # Fields that hold identifiers or links: only TeX escapes of single characters are undone.
-_VERBATIM = frozenset({
-    "pages", "doi", "di", "url", "ee", "eprint", "pmid", "pmcid", "unique-id", "ut",
-    "accession-number", "accession_number", "issn", "eissn", "sn", "isbn",
-})
+_VERBATIM = frozenset(
+    {
+        "pages",
+        "doi",
+        "di",
+        "url",
+        "ee",
+        "eprint",
+        "pmid",
+        "pmcid",
+        "unique-id",
+        "ut",
+        "accession-number",
+        "accession_number",
+        "issn",
+        "eissn",
+        "sn",
+        "isbn",
+    }
+)
 _PROSE_EXTRA = ("author", "month", "year", "keywords", "keyword", "eprinttype", "archiveprefix")
 
 
@@ -140,7 +156,8 @@ class _Reader:
         for macro, lines in self.undefined.items():
             self.log.warn(
                 f"@string macro {macro!r} is not defined in this file (used {len(lines)} "
-                "time(s), first here); the macro name is kept as the value", line=lines[0],
+                "time(s), first here); the macro name is kept as the value",
+                line=lines[0],
             )
 
     def failed(self, block: ParsingFailedBlock) -> None:
@@ -178,12 +195,15 @@ class _Reader:
         for name in duplicate_fields:
             self.log.warn(
                 f"entry {key or index}: field {name!r} is given more than once; the first is "
-                "used (all are kept in raw)", line=line, record=index,
+                "used (all are kept in raw)",
+                line=line,
+                record=index,
             )
         if not key:
             self.log.warn(
                 f"entry {index} has no citation key; its index is used as its key",
-                line=line, record=index,
+                line=line,
+                record=index,
             )
         else:
             self._check_duplicate_key(key, line, index)
@@ -196,7 +216,9 @@ class _Reader:
             first_key, first_line = self.keys[folded]
             self.log.warn(
                 f"citation key {key!r} is used again (first at line {first_line} as "
-                f"{first_key!r}); both records are kept", line=line, record=index,
+                f"{first_key!r}); both records are kept",
+                line=line,
+                record=index,
             )
         else:
             self.keys[folded] = (key, line)
@@ -208,13 +230,20 @@ class _Reader:
         if error:
             self.log.warn(
                 f"field {name} of entry {index}: LaTeX could not be decoded ({error}); "
-                "kept with braces removed", line=line, record=index,
+                "kept with braces removed",
+                line=line,
+                record=index,
             )
         return text
 
     def _build(
-        self, entry: Entry, key: str, raw: list[RawField], values: dict[str, list[str]],
-        index: int, line: int,
+        self,
+        entry: Entry,
+        key: str,
+        raw: list[RawField],
+        values: dict[str, list[str]],
+        index: int,
+        line: int,
     ) -> Record:
         by_tag = {
             name: [self._decode(name, v, index, line) for v in vals]
@@ -233,8 +262,16 @@ class _Reader:
         ):
             rtype = RecordType.CHAPTER  # Scopus writes book chapters as @book + document_type
         record = build_record(
-            raw, fields=self.fields, source=self.source, format=NAME, index=index, line=line,
-            type=rtype, extra=extra, by_tag=by_tag, issues=self.log,
+            raw,
+            fields=self.fields,
+            source=self.source,
+            format=NAME,
+            index=index,
+            line=line,
+            type=rtype,
+            extra=extra,
+            by_tag=by_tag,
+            issues=self.log,
         )
         authors = values.get("author")
         if authors:
@@ -248,7 +285,9 @@ class _Reader:
                 self.unknown_types.add(entry_type)
                 self.log.warn(
                     f"entry type @{entry_type} is not a known BibTeX type; read as 'other' "
-                    "(the type is kept in raw)", line=line, record=index,
+                    "(the type is kept in raw)",
+                    line=line,
+                    record=index,
                 )
             return RecordType.OTHER
         return found
@@ -263,7 +302,9 @@ class _Reader:
             if pairs:
                 self.log.warn(
                     f"entry {index}: author {squash(name)!r} has commas between people instead "
-                    f"of 'and'; read as {len(pairs)} authors", line=line, record=index,
+                    f"of 'and'; read as {len(pairs)} authors",
+                    line=line,
+                    record=index,
                 )
                 authors.extend(self._author(pair, index, line) for pair in pairs)
                 continue
@@ -325,14 +366,10 @@ def _read_blocks(library: Library, text: str, source: Source) -> Parsed:
             _check_stray_fields(block, reader.log)
         after_failure = False
     reader.report_undefined()
-    if (
-        not reader.records
-        and not library.failed_blocks
-        and not _HEAD.search(text)
-        and text.strip()
-    ):
+    if not reader.records and not library.failed_blocks and not _HEAD.search(text) and text.strip():
         raise FileFormatError(
-            "no BibTeX entries found", path=source.file,
+            "no BibTeX entries found",
+            path=source.file,
             hint="check the file is BibTeX (entries start with @article{...) or give --format",
         )
     return reader.log.parsed(reader.records)
@@ -348,7 +385,8 @@ def _check_stray_fields(block: ImplicitComment, log: IssueLog) -> None:
         line = (block.start_line or 0) + 1 + block.comment.count("\n", 0, match.start())
         log.warn(
             "text outside any entry looks like BibTeX fields (a missing '@type{key,' line?); "
-            "it was not read", line=line,
+            "it was not read",
+            line=line,
         )
 
 

@@ -106,8 +106,10 @@ def sniff(text: str) -> int:
     if known >= 2:
         return 90
     lines = [line for line in head.split("\n")[:20] if line.strip()]
-    if len(lines) >= 2 and len(header) >= 3 and all(
-        line.count(delimiter) >= len(header) - 1 for line in lines[1:2]
+    if (
+        len(lines) >= 2
+        and len(header) >= 3
+        and all(line.count(delimiter) >= len(header) - 1 for line in lines[1:2])
     ):
         return 40
     return 0
@@ -156,7 +158,9 @@ class _Reader:
         elif len(cells) < width and last > line:
             self.log.warn(
                 f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
-                f"header ({width}): an unclosed quote?", line=line, record=index,
+                f"header ({width}): an unclosed quote?",
+                line=line,
+                record=index,
             )
         raw: list[RawField] = []
         by_tag: dict[str, list[str]] = {}
@@ -173,8 +177,10 @@ class _Reader:
                     items = values.list_literal(cell) if field in _LIST_FIELDS else None
                     text = "; ".join(items) if items is not None else cell
                     by_tag.setdefault(norm(column), []).append(text)
-        ordered = {name: [cell for _, cell in sorted(cells, key=lambda c: c[0])]
-                   for name, cells in special.items()}
+        ordered = {
+            name: [cell for _, cell in sorted(cells, key=lambda c: c[0])]
+            for name, cells in special.items()
+        }
         self.records.append(self._build(raw, by_tag, ordered, index, line))
 
     def _widen(
@@ -200,13 +206,19 @@ class _Reader:
             )
         self.log.warn(
             f"row has {cells} cells but the header has {len(self.header)}; the extra cells "
-            "are kept in raw as 'column N'", line=line, record=index,
+            "are kept in raw as 'column N'",
+            line=line,
+            record=index,
         )
         return self.header, self.fields_of, self.rank
 
     def _build(
-        self, raw: list[RawField], by_tag: dict[str, list[str]], special: dict[str, list[str]],
-        index: int, line: int,
+        self,
+        raw: list[RawField],
+        by_tag: dict[str, list[str]],
+        special: dict[str, list[str]],
+        index: int,
+        line: int,
     ) -> Record:
         extra: dict[str, list[str]] = {}
         for cell in special.get("keywords_comma", []):
@@ -217,9 +229,18 @@ class _Reader:
             self._packed(values.embase_source(cell), extra)
         rtype = self._type(special.get("type", []), index, line)
         record = build_record(
-            raw, fields=self.fmap, source=self.source, format=NAME, index=index, line=line,
-            type=rtype, extra=extra, by_tag=by_tag, database=self.export.database,
-            platform=self.export.platform, issues=self.log,
+            raw,
+            fields=self.fmap,
+            source=self.source,
+            format=NAME,
+            index=index,
+            line=line,
+            type=rtype,
+            extra=extra,
+            by_tag=by_tag,
+            database=self.export.database,
+            platform=self.export.platform,
+            issues=self.log,
         )
         authors = self._authors(special, index, line)
         if authors:
@@ -231,8 +252,12 @@ class _Reader:
     @staticmethod
     def _packed(parts: values.Citation, extra: dict[str, list[str]]) -> None:
         for name, value in (
-            ("container", parts.container), ("date", parts.date), ("volume", parts.volume),
-            ("issue", parts.issue), ("pages", parts.pages), ("doi", parts.doi),
+            ("container", parts.container),
+            ("date", parts.date),
+            ("volume", parts.volume),
+            ("issue", parts.issue),
+            ("pages", parts.pages),
+            ("doi", parts.doi),
         ):
             if value:
                 extra.setdefault(name, []).append(value)
@@ -246,7 +271,9 @@ class _Reader:
                 self.unknown_types.add(squash(cell))
                 self.log.warn(
                     f"type {squash(cell)!r} is not known; read as "
-                    f"{self.export.default_type.value!r} (kept in raw)", line=line, record=index,
+                    f"{self.export.default_type.value!r} (kept in raw)",
+                    line=line,
+                    record=index,
                 )
         return self.export.default_type
 
@@ -272,7 +299,9 @@ class _Reader:
             if ids and authors and len(ids) != len(authors):
                 self.log.warn(
                     f"{len(authors)} author(s) read but the row lists {len(ids)} author ids; "
-                    "check the author names (kept verbatim in raw)", line=line, record=index,
+                    "check the author names (kept verbatim in raw)",
+                    line=line,
+                    record=index,
                 )
         return tuple(authors)
 
@@ -282,7 +311,8 @@ class _Reader:
                 self.log.warn(
                     f"id {key!r} is used by {len(lines)} rows (lines "
                     f"{', '.join(map(str, lines[:5]))}{'...' if len(lines) > 5 else ''}); "
-                    "all rows are kept", line=lines[1],
+                    "all rows are kept",
+                    line=lines[1],
                 )
         if self.widened:
             numbered = next(c for c in self.header if _NUMBERED.match(c))
@@ -325,17 +355,44 @@ def _read_rows(text: str, source: Source) -> Parsed:
         reader.row(row, line, last)
     if not started:
         raise FileFormatError(
-            "no header row found", path=source.file,
+            "no header row found",
+            path=source.file,
             hint="a CSV/TSV export starts with a row of column names",
         )
     return reader.finish()
 
 
 WRITE_COLUMNS = (
-    "id", "key", "type", "title", "authors", "year", "date", "container", "container_abbrev",
-    "volume", "issue", "pages", "article_number", "doi", "pmid", "pmcid", "issn", "isbn",
-    "abstract", "keywords", "language", "urls", "accession_numbers", "publisher", "database",
-    "platform", "notes", "source_file", "source_format", "record_index",
+    "id",
+    "key",
+    "type",
+    "title",
+    "authors",
+    "year",
+    "date",
+    "container",
+    "container_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "doi",
+    "pmid",
+    "pmcid",
+    "issn",
+    "isbn",
+    "abstract",
+    "keywords",
+    "language",
+    "urls",
+    "accession_numbers",
+    "publisher",
+    "database",
+    "platform",
+    "notes",
+    "source_file",
+    "source_format",
+    "record_index",
 )
 """The columns :func:`write` writes, in order (stable across versions: add at the end)."""
 
@@ -350,14 +407,36 @@ def _row(record: Record) -> list[str]:
     written_pages, article_number = page_values(record.pages)
     prov = record.provenance
     return [
-        record.id, record.key, record.type.value, record.title,
+        record.id,
+        record.key,
+        record.type.value,
+        record.title,
         "; ".join(_author_cell(a) for a in record.authors),
-        str(record.year) if record.year is not None else "", record.date, record.container,
-        record.container_abbrev, record.volume, record.issue, written_pages, article_number,
-        record.doi, record.pmid, record.pmcid, "; ".join(record.issn), "; ".join(record.isbn),
-        record.abstract, "; ".join(record.keywords), record.language, " ".join(record.urls),
-        "; ".join(record.accession_numbers), record.publisher, record.database,
-        record.platform, "\n\n".join(record.notes), prov.file, prov.format, str(prov.index),
+        str(record.year) if record.year is not None else "",
+        record.date,
+        record.container,
+        record.container_abbrev,
+        record.volume,
+        record.issue,
+        written_pages,
+        article_number,
+        record.doi,
+        record.pmid,
+        record.pmcid,
+        "; ".join(record.issn),
+        "; ".join(record.isbn),
+        record.abstract,
+        "; ".join(record.keywords),
+        record.language,
+        " ".join(record.urls),
+        "; ".join(record.accession_numbers),
+        record.publisher,
+        record.database,
+        record.platform,
+        "\n\n".join(record.notes),
+        prov.file,
+        prov.format,
+        str(prov.index),
     ]
 
 

@@ -43,12 +43,29 @@ _RECORD_START = re.compile(r"<record[\s>]")
 _PUBMED_DATABASES = re.compile(r"\b(?:nlm|pubmed|medline)\b", re.IGNORECASE)
 _PMCID_ONLY = re.compile(r"^\s*PMC\d+\s*$", re.IGNORECASE)
 # Elements whose text is a container of other fields, not a value.
-_CONTAINERS = frozenset({
-    "contributors", "authors", "secondary-authors", "tertiary-authors", "subsidiary-authors",
-    "translated-authors", "titles", "periodical", "alt-periodical", "dates", "pub-dates",
-    "keywords", "urls", "related-urls", "web-urls", "pdf-urls", "text-urls", "image-urls",
-    "foreign-keys",
-})
+_CONTAINERS = frozenset(
+    {
+        "contributors",
+        "authors",
+        "secondary-authors",
+        "tertiary-authors",
+        "subsidiary-authors",
+        "translated-authors",
+        "titles",
+        "periodical",
+        "alt-periodical",
+        "dates",
+        "pub-dates",
+        "keywords",
+        "urls",
+        "related-urls",
+        "web-urls",
+        "pdf-urls",
+        "text-urls",
+        "image-urls",
+        "foreign-keys",
+    }
+)
 
 
 def sniff(text: str) -> int:
@@ -147,7 +164,9 @@ def _read(text: str, source: Source) -> Parsed:
                     unknown_types.add(type_name)
                     log.warn(
                         f"EndNote reference type {type_name or '(none)'!r} is not known; read as "
-                        "'other' (kept in raw)", line=line, record=index,
+                        "'other' (kept in raw)",
+                        line=line,
+                        record=index,
                     )
             extra: dict[str, list[str]] = {}
             databases = " ".join(by_tag.get("remote-database-name", []))
@@ -160,8 +179,16 @@ def _read(text: str, source: Source) -> Parsed:
             ]
             records.append(
                 build_record(
-                    raw, fields=fields, source=source, format=NAME, index=index, line=line,
-                    type=rtype, extra=extra, by_tag=by_tag, issues=log,
+                    raw,
+                    fields=fields,
+                    source=source,
+                    format=NAME,
+                    index=index,
+                    line=line,
+                    type=rtype,
+                    extra=extra,
+                    by_tag=by_tag,
+                    issues=log,
                 )
             )
     except ParseError as exc:
@@ -169,16 +196,20 @@ def _read(text: str, source: Source) -> Parsed:
         # the XML declaration was removed before parsing: it never spans a line break
         if not records:
             raise FileFormatError(
-                f"not well-formed XML ({exc})", path=source.file, line=row or None,
+                f"not well-formed XML ({exc})",
+                path=source.file,
+                line=row or None,
                 hint="check the file is a complete EndNote XML export",
             ) from None
         log.skip(
             f"the XML is not well-formed here (column {column}: {exc}); records after this "
-            "point could not be read — export the library again", line=row or None,
+            "point could not be read — export the library again",
+            line=row or None,
         )
     except DefusedXmlException as exc:
         raise FileFormatError(
             f"the XML uses a construct refused for safety ({exc.__class__.__name__})",
-            path=source.file, hint="export the library again from EndNote as XML",
+            path=source.file,
+            hint="export the library again from EndNote as XML",
         ) from None
     return log.parsed(records)

@@ -122,9 +122,16 @@ def _object(cls: type, value: Any, names: tuple[str, ...], name: str) -> Any:
 def _provenance(value: Any, source: Source, index: int, line: int) -> Provenance:
     if value is None:
         return Provenance(
-            file=source.file, sha256=source.sha256, format=NAME, encoding=source.encoding,
-            index=index, line=line, key=str(index), database=source.database,
-            platform=source.platform, searched=source.searched,
+            file=source.file,
+            sha256=source.sha256,
+            format=NAME,
+            encoding=source.encoding,
+            index=index,
+            line=line,
+            key=str(index),
+            database=source.database,
+            platform=source.platform,
+            searched=source.searched,
         )
     prov = _object(Provenance, value, _PROVENANCE_FIELDS, "provenance")
     if not isinstance(prov.index, int) or not isinstance(prov.line, int):
@@ -223,7 +230,8 @@ def read(text: str, source: Source) -> Parsed:
     if newer:
         log.warn(
             f"written with schema_version newer than {SCHEMA_VERSION}; fields this version "
-            "does not know are ignored (upgrade cen-search)", line=newer,
+            "does not know are ignored (upgrade cen-search)",
+            line=newer,
         )
     for key, number in unknown.items():
         log.warn(f"unknown key {key!r} ignored (first on this line)", line=number)
