@@ -9,40 +9,18 @@ are present how often.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from cen_search.errors import CenSearchError, FileFormatError, InputError
 from cen_search.models import ReadIssue, ReadResult, Record, RecordType
 
-MAPPED_FIELDS = (
-    "type",
-    "title",
-    "authors",
-    "year",
-    "date",
-    "container",
-    "container_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "isbn",
-    "abstract",
-    "keywords",
-    "language",
-    "urls",
-    "accession_numbers",
-    "publisher",
-    "database",
-    "platform",
-    "notes",
+MAPPED_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Record) if f.name not in ("provenance", "raw")
 )
-"""The :class:`~cen_search.models.Record` fields ``info`` counts, in display order."""
+"""The :class:`~cen_search.models.Record` fields ``info`` counts: every mapped field, in the
+model's order."""
 
 
 def check_input_file(path: Path) -> bytes:
@@ -119,7 +97,7 @@ def read_export(
     return result
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class FileSummary:
     """What ``cen-search info`` says about one file."""
 

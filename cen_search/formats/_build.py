@@ -1,10 +1,11 @@
 """Building :class:`~cen_search.models.Record` values from the fields of a parsed record.
 
 Every format reader ends the same way: it has the record's original fields as ``(tag, value)``
-pairs and needs a :class:`Record` with mapped, cleaned fields. This module does that second
-half once, for all formats, driven by a mapping table (``formats/tables/<name>.csv`` with
-columns ``tag,field``) that says which source tag feeds which *canonical field*. A tag may feed
-several canonical fields (RIS ``UR`` is both a URL and, when it is a doi.org link, the DOI).
+pairs and needs a :class:`Record` with mapped, cleaned fields. :class:`RecordBuilder` does
+that second half once, for all formats, driven by a mapping table
+(``formats/tables/<name>.csv`` with columns ``tag,field``) that says which source tag feeds
+which *canonical field*. A tag may feed several canonical fields (RIS ``UR`` is both a URL
+and, when it is a doi.org link, the DOI).
 Rows of the table are in priority order: for single-valued fields the first tag with a usable
 value wins.
 
@@ -44,8 +45,9 @@ and pass it as ``extra`` canonical values, which rank after the table's own.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import KW_ONLY, dataclass
 
 from cen_search._slots import constructor
 from cen_search.fields import (
@@ -85,7 +87,7 @@ __all__ = [
     "CANONICAL_FIELDS",
     "FieldMap",
     "IssueLog",
-    "build_record",
+    "RecordBuilder",
     "collect",
     "document_type",
     "load_table",
@@ -126,6 +128,7 @@ def no_gc() -> Iterator[None]:
     collector's repeated passes over the growing heap cost about a third of the reading time
     for large files. Reference counting still frees everything; collection resumes after,
     with the new objects filed in the oldest generation, where long-lived objects end up.
+    Readers decorate ``read`` with ``@no_gc()`` (a fresh pause for each call).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -149,9 +152,18 @@ class IssueLog:
         self.file = file
         self.warnings: list[ReadIssue] = []
         self.skipped: list[ReadIssue] = []
+        self._warned: set[str] = set()
 
     def warn(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
         self.warnings.append(ReadIssue(self.file, message, line=line, record_index=record))
+
+    def warn_once(
+        self, about: str, message: str, *, line: int | None = None, record: int | None = None
+    ) -> None:
+        """Warn with ``message`` only the first time the file gives ``about`` (a type name)."""
+        if about not in self._warned:
+            self._warned.add(about)
+            self.warn(message, line=line, record=record)
 
     def skip(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
         self.skipped.append(
@@ -214,161 +226,173 @@ def _gather(
     return out
 
 
-def build_record(
-    raw: Sequence[RawField],
-    *,
-    fields: FieldMap,
-    source: Source,
-    format: str,
-    index: int,
-    line: int,
-    type: RecordType | None = None,
-    extra: Mapping[str, Sequence[str]] | None = None,
-    by_tag: Mapping[str, list[str]] | None = None,
-    database: str = "",
-    platform: str = "",
-    issues: IssueLog | None = None,
-) -> Record:
-    """A :class:`Record` from original fields ``raw`` mapped through ``fields``.
+@dataclass(frozen=True, slots=True)
+class RecordBuilder:
+    """Builds the records of one file from their original fields.
 
-    ``type`` is the type the reader read from the format's own type code, refined by any
-    ``doc_type`` labels; ``database``/``platform`` are detected defaults for provenance when
-    the user declared none (``source`` wins). Odd values (a date without a year, a DOI field
-    without a DOI) are reported to ``issues`` with the record's position.
+    What every record of the file shares is given once: the mapping table ``fields``, the
+    file's ``source``, the ``format`` name for provenance, the ``issues`` log that odd values
+    are reported to, and the ``database``/``platform`` the reader detected for the whole file
+    (defaults for provenance when the user declared none: ``source`` wins).
     """
-    extra = extra or _NO_EXTRA
-    if by_tag is None:
-        by_tag = collect(raw)
-    got = _gather(fields, by_tag, extra)
-    get = got.get
-    # Fields a record does not have are tested with ``in`` and skipped, so the work done
-    # grows with the fields present, not with the size of the mapping table.
 
-    # type
-    rtype = type or RecordType.OTHER
-    if "doc_type" in got:
-        for label in useful(got["doc_type"]):
-            found = document_type(label)
-            if found is not None and _RANK[found] > _RANK[rtype]:
-                rtype = found
+    fields: FieldMap
+    _: KW_ONLY
+    source: Source
+    format: str
+    issues: IssueLog
+    database: str = ""
+    platform: str = ""
 
-    # date and year
-    year: int | None = None
-    date = ""
-    if "date" in got:
-        year, date = date_of(got["date"])
-        if year is None and date and issues is not None:
-            issues.warn(f"no year could be read from the date {date!r}", line=line, record=index)
+    def build(
+        self,
+        raw: Sequence[RawField],
+        *,
+        index: int,
+        line: int,
+        type: RecordType | None = None,
+        extra: Mapping[str, Sequence[str]] | None = None,
+        by_tag: Mapping[str, list[str]] | None = None,
+        database: str | None = None,
+    ) -> Record:
+        """A :class:`Record` from original fields ``raw`` mapped through the file's table.
 
-    # pages
-    pages = _NO_PAGES
-    if "pages" in got or "start_page" in got or "end_page" in got or "article_number" in got:
-        range_ = first_text(get("pages"))
-        pages = parse_pages(
-            range_ or first_text(get("start_page")),
-            "" if range_ else first_text(get("end_page")),
-            article_number=first_text(get("article_number")),
-        )
+        ``type`` is the type the reader read from the format's own type code, refined by any
+        ``doc_type`` labels; ``extra`` are canonical values the table cannot express;
+        ``by_tag`` is ``collect(raw)`` when the reader has it (possibly adjusted); ``database``
+        replaces the file's detected database for this record. Odd values (a date without a
+        year, a DOI field without a DOI) are reported with the record's position.
+        """
+        fields = self.fields
+        source = self.source
+        issues = self.issues
+        extra = extra or _NO_EXTRA
+        if by_tag is None:
+            by_tag = collect(raw)
+        got = _gather(fields, by_tag, extra)
+        get = got.get
+        # Fields a record does not have are tested with ``in`` and skipped, so the work done
+        # grows with the fields present, not with the size of the mapping table.
 
-    # identifiers
-    doi = ""
-    if "doi" in got:
-        for value in got["doi"]:
-            if value and value != "nan" and not value.isspace():
-                doi = clean_doi(value)
-                if doi:
-                    break
-                if issues is not None:
+        # type
+        rtype = type or RecordType.OTHER
+        if "doc_type" in got:
+            for label in useful(got["doc_type"]):
+                found = document_type(label)
+                if found is not None and _RANK[found] > _RANK[rtype]:
+                    rtype = found
+
+        # date and year
+        year: int | None = None
+        date = ""
+        if "date" in got:
+            year, date = date_of(got["date"])
+            if year is None and date:
+                issues.warn(
+                    f"no year could be read from the date {date!r}", line=line, record=index
+                )
+
+        # pages
+        pages = _NO_PAGES
+        if "pages" in got or "start_page" in got or "end_page" in got or "article_number" in got:
+            range_ = first_text(get("pages"))
+            pages = parse_pages(
+                range_ or first_text(get("start_page")),
+                "" if range_ else first_text(get("end_page")),
+                article_number=first_text(get("article_number")),
+            )
+
+        # identifiers
+        doi = ""
+        if "doi" in got:
+            for value in got["doi"]:
+                if value and value != "nan" and not value.isspace():
+                    doi = clean_doi(value)
+                    if doi:
+                        break
                     shown = squash(value)[:80]
                     issues.warn(f"no DOI could be read from {shown!r}", line=line, record=index)
-    if not doi and "doi_exact" in got:
-        for value in useful(got["doi_exact"]):
-            doi = exact_doi(value.split("\n", 1)[0])
-            if doi:
-                break
-    if not doi and "doi_url" in got:
-        for value in split_urls(got["doi_url"]):
-            doi = doi_from_url(value)
-            if doi:
-                break
-    pmid = ""
-    if "pmid" in got:
-        for value in useful(got["pmid"]):
-            pmid = clean_pmid(value)
-            if pmid:
-                break
-    pmcid = ""
-    if "pmcid" in got:
-        for value in useful(got["pmcid"]):
-            pmcid = clean_pmcid(value)
-            if pmcid:
-                break
+        if not doi and "doi_exact" in got:
+            doi = _first((v.split("\n", 1)[0] for v in useful(got["doi_exact"])), exact_doi)
+        if not doi and "doi_url" in got:
+            doi = _first(split_urls(got["doi_url"]), doi_from_url)
+        pmid = _first(useful(got["pmid"]), clean_pmid) if "pmid" in got else ""
+        pmcid = _first(useful(got["pmcid"]), clean_pmcid) if "pmcid" in got else ""
 
-    issn: list[str] = []
-    isbn: list[str] = []
-    if "issn" in got:
-        for value in useful(got["issn"]):
-            issn.extend(split_issn(value))
-    if "isbn" in got:
-        for value in useful(got["isbn"]):
-            isbn.extend(split_isbn(value))
-    if "issn_isbn" in got:
-        for value in got["issn_isbn"]:
-            if not value or value == "nan" or value.isspace():
-                continue
-            found_issn = split_issn(value)
-            if found_issn and rtype not in _BOOKISH:
-                issn.extend(found_issn)
-            else:
-                found_isbn = split_isbn(value)
-                if found_isbn:
-                    isbn.extend(found_isbn)
-                else:
+        issn: list[str] = []
+        isbn: list[str] = []
+        if "issn" in got:
+            for value in useful(got["issn"]):
+                issn.extend(split_issn(value))
+        if "isbn" in got:
+            for value in useful(got["isbn"]):
+                isbn.extend(split_isbn(value))
+        if "issn_isbn" in got:
+            for value in got["issn_isbn"]:
+                if not value or value == "nan" or value.isspace():
+                    continue
+                found_issn = split_issn(value)
+                if found_issn and rtype not in _BOOKISH:
                     issn.extend(found_issn)
+                else:
+                    found_isbn = split_isbn(value)
+                    if found_isbn:
+                        isbn.extend(found_isbn)
+                    else:
+                        issn.extend(found_issn)
 
-    database_names = ""
-    if "database" in got:
-        database_names = "; ".join(dict.fromkeys(text_of(v) for v in useful(got["database"])))
-    # Built positionally, in the models' field order (see cen_search/_slots.py for why).
-    provenance = _provenance(
-        source.file,
-        source.sha256,
-        format,
-        source.encoding,
-        index,
-        line,
-        first_text(get("key")) or str(index),  # key
-        source.database or database,
-        source.platform or platform,
-        source.searched,
-    )
-    return _record(
-        provenance,
-        tuple(raw),
-        rtype,
-        first_text(get("title")),
-        authors_of(got, fields, by_tag, extra),
-        year,
-        date,
-        first_text(get("container")),
-        first_text(get("container_abbrev")),
-        first_text(get("volume")),
-        first_text(get("issue")),
-        pages,
-        doi,
-        pmid,
-        pmcid,
-        unique(issn),
-        unique(isbn),
-        first_text(get("abstract")),
-        keywords_of(got),
-        first_text(get("language")),
-        unique(split_urls(got["url"])) if "url" in got else (),  # urls
-        unique(accessions_of(got["accession"])) if "accession" in got else (),
-        first_text(get("publisher")),
-        database_names,
-        first_text(get("platform")),
-        tuple([note_of(v) for v in got["note"] if v and v != "nan" and not v.isspace()])
-        if "note" in got
-        else (),
-    )
+        database_names = ""
+        if "database" in got:
+            database_names = "; ".join(dict.fromkeys(text_of(v) for v in useful(got["database"])))
+        # Built positionally, in the models' field order (see cen_search/_slots.py for why).
+        provenance = _provenance(
+            source.file,
+            source.sha256,
+            self.format,
+            source.encoding,
+            index,
+            line,
+            first_text(get("key")) or str(index),  # key
+            source.database or (self.database if database is None else database),
+            source.platform or self.platform,
+            source.searched,
+        )
+        return _record(
+            provenance,
+            tuple(raw),
+            rtype,
+            first_text(get("title")),
+            authors_of(got, fields, by_tag, extra),
+            year,
+            date,
+            first_text(get("container")),
+            first_text(get("container_abbrev")),
+            first_text(get("volume")),
+            first_text(get("issue")),
+            pages,
+            doi,
+            pmid,
+            pmcid,
+            unique(issn),
+            unique(isbn),
+            first_text(get("abstract")),
+            keywords_of(got),
+            first_text(get("language")),
+            unique(split_urls(got["url"])) if "url" in got else (),  # urls
+            unique(accessions_of(got["accession"])) if "accession" in got else (),
+            first_text(get("publisher")),
+            database_names,
+            first_text(get("platform")),
+            tuple([note_of(v) for v in got["note"] if v and v != "nan" and not v.isspace()])
+            if "note" in got
+            else (),
+        )
+
+
+def _first(values: Iterable[str], clean: Callable[[str], str]) -> str:
+    """The first value that ``clean`` makes something of, cleaned; ``""`` when none does."""
+    for value in values:
+        cleaned = clean(value)
+        if cleaned:
+            return cleaned
+    return ""

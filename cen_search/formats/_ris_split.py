@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from cen_search.formats._build import IssueLog
+from cen_search.formats._tagged import TaggedRecord, join_lines, line_list
 
 # One match per field: tag, the rest of its line, and any untagged lines that follow it.
 _FIELD = re.compile(
@@ -29,20 +30,11 @@ _NUMBER_LINE = re.compile(r"\s*(?:\d+\.?|Record #?\s*\d+ of \d+)\s*", re.IGNOREC
 _HEADER = re.compile(r"(Provider|Database|Content)\s*:\s*(.*)", re.IGNORECASE)
 
 
-def _continued(value: str, cont: str) -> str:
-    """A field's value with its untagged continuation lines (stripped, blank ones dropped)."""
-    value = value.rstrip()
-    if cont.isspace():
-        return value
-    more = list(map(str.strip, cont.split("\n")))
-    return "\n".join([value, *filter(None, more)]) if value else "\n".join(filter(None, more))
-
-
 def _stripped_fields(piece: str) -> list[tuple[str, str]]:
     """The fields of ``piece`` (tag lines, each after a newline, and untagged lines), stripped.
 
     Cutting at tag lines leaves each value with its continuation lines, which are joined to
-    it as :func:`_continued` says.
+    it (:func:`~cen_search.formats._tagged.join_lines`).
     """
     parts = _TAG_START.split(piece)  # "", tag, value, tag, value ...
     fields = []
@@ -51,20 +43,20 @@ def _stripped_fields(piece: str) -> list[tuple[str, str]]:
         if end < 0:
             fields.append((tag, value.rstrip()))
         else:
-            fields.append((tag, _continued(value[:end], value[end:])))
+            fields.append((tag, join_lines(value[:end].rstrip(), value[end:])))
     return fields
 
 
-class Pending:
-    """A record being read: its fields in order and where it starts."""
+class Pending(TaggedRecord):
+    """A RIS record being read: also whether its ER was seen and whether it began with TY."""
 
-    __slots__ = ("closed", "fields", "line", "trailing")
+    __slots__ = ("closed", "trailing")
 
     def __init__(
         self, line: int, has_ty: bool, fields: list[tuple[str, str]] | None = None
     ) -> None:
         self.line = line
-        self.fields: list[tuple[str, str]] = [] if fields is None else fields
+        self.fields = [] if fields is None else fields
         self.closed = fields is not None  # its ER was seen (a clean record comes whole)
         self.trailing = not has_ty  # a block of tags that did not start with TY
 
@@ -233,7 +225,7 @@ class Splitter:
                     self._outside_block(cont, line)
                     value = value.rstrip()
                 else:
-                    value = _continued(value, cont)
+                    value = join_lines(value.rstrip(), cont)
                 line += cont.count("\n")
             else:
                 value = value.rstrip()
@@ -282,19 +274,14 @@ class Splitter:
             self.outside.setdefault(label, []).append(line + offset)
 
     def _report(self) -> None:
-        if self.trailing_lines:
+        trailing = self.trailing_lines
+        if trailing:
             self.issues.warn(
-                f"tags after ER kept with the record before them ({_lines(self.trailing_lines)})",
-                line=self.trailing_lines[0],
+                f"tags after ER kept with the record before them ({line_list(trailing)})",
+                line=trailing[0],
             )
         for label, numbers in self.outside.items():
             self.issues.warn(
-                f"text outside any record ignored: {label!r}... ({_lines(numbers)})",
+                f"text outside any record ignored: {label!r}... ({line_list(numbers)})",
                 line=numbers[0],
             )
-
-
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:5])
-    more = f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
-    return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"

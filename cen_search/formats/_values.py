@@ -1,9 +1,9 @@
 """The values of :class:`~cen_search.models.Record` fields, from a record's gathered values.
 
-:func:`~cen_search.formats._build.build_record` gathers each canonical field's values (lists in
-source order, which must not be changed) and calls one helper here per kind of field. A value
-"says something" unless it is empty, blank or pandas' ``nan`` for a missing cell; each helper
-documents which values it skips.
+:meth:`~cen_search.formats._build.RecordBuilder.build` gathers each canonical field's values
+(lists in source order, which must not be changed) and calls one helper here per kind of
+field. A value "says something" unless it is empty, blank or pandas' ``nan`` for a missing
+cell; each helper documents which values it skips.
 
 Readers call these for every record of files with 100,000 records, so they are written for
 speed without changing what they compute: values are tested in place rather than copied into

@@ -58,7 +58,7 @@ from cen_search.formats._bibtex_values import (
 from cen_search.formats._build import (
     FieldMap,
     IssueLog,
-    build_record,
+    RecordBuilder,
     document_type,
     no_gc,
     type_table,
@@ -130,15 +130,14 @@ def _quiet_bibtexparser() -> Iterator[None]:
 
 class _Reader:
     def __init__(self, source: Source) -> None:
-        self.source = source
         self.log = IssueLog(source.file)
         self.macros: dict[str, str] = {}
         self.keys: dict[str, tuple[str, int]] = {}
         self.records: list[Record] = []
-        self.unknown_types: set[str] = set()
         self.undefined: dict[str, list[int]] = {}
-        self.fields = FieldMap.load("bibtex_fields")
-        self.mapped = frozenset(self.fields.tags) | frozenset(_PROSE_EXTRA)
+        fields = FieldMap.load("bibtex_fields")
+        self.mapped = frozenset(fields.tags) | frozenset(_PROSE_EXTRA)
+        self.builder = RecordBuilder(fields, source=source, format=NAME, issues=self.log)
 
     def string(self, block: String) -> None:
         value, undefined = evaluate(block.value, self.macros)
@@ -261,17 +260,8 @@ class _Reader:
             document_type(label) is RecordType.CHAPTER for label in by_tag.get("document_type", [])
         ):
             rtype = RecordType.CHAPTER  # Scopus writes book chapters as @book + document_type
-        record = build_record(
-            raw,
-            fields=self.fields,
-            source=self.source,
-            format=NAME,
-            index=index,
-            line=line,
-            type=rtype,
-            extra=extra,
-            by_tag=by_tag,
-            issues=self.log,
+        record = self.builder.build(
+            raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag
         )
         authors = values.get("author")
         if authors:
@@ -281,14 +271,13 @@ class _Reader:
     def _type(self, entry_type: str, index: int, line: int) -> RecordType:
         found = type_table("bibtex_types").get(entry_type.upper())
         if found is None:
-            if entry_type not in self.unknown_types:
-                self.unknown_types.add(entry_type)
-                self.log.warn(
-                    f"entry type @{entry_type} is not a known BibTeX type; read as 'other' "
-                    "(the type is kept in raw)",
-                    line=line,
-                    record=index,
-                )
+            self.log.warn_once(
+                entry_type,
+                f"entry type @{entry_type} is not a known BibTeX type; read as 'other' "
+                "(the type is kept in raw)",
+                line=line,
+                record=index,
+            )
             return RecordType.OTHER
         return found
 
@@ -333,9 +322,10 @@ class _Reader:
         return Author(raw=shown, family=family, given=given, initials=initials_of(given))
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read a BibTeX/BibLaTeX file; bad blocks are reported, never fatal (see module doc)."""
-    with _quiet_bibtexparser(), no_gc():
+    with _quiet_bibtexparser():
         library = Splitter(fill_missing_keys(text)).split()
         return _read_blocks(library, text, source)
 

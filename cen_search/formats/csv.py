@@ -25,12 +25,7 @@ from cen_search.errors import FileFormatError
 from cen_search.fields import squash
 from cen_search.formats import _csv_values as values
 from cen_search.formats._bibtex_write import page_values
-from cen_search.formats._build import (
-    IssueLog,
-    build_record,
-    no_gc,
-    type_table,
-)
+from cen_search.formats._build import IssueLog, RecordBuilder, no_gc, type_table
 from cen_search.formats._csv_columns import (
     SPECIAL,
     detect_source,
@@ -135,14 +130,21 @@ class _Reader:
         self.delimiter = detect_delimiter(text, path=source.file)
         self.records: list[Record] = []
         self.keys: dict[str, list[int]] = {}
-        self.unknown_types: set[str] = set()
         self.glued = 0
         self.widened = 0
 
     def start(self, header: list[str]) -> None:
         self.header = [h.strip() for h in header]
         self.export = detect_source(self.header)
-        self.fields_of, self.fmap = mapping(self.export, self.header)
+        self.fields_of, fmap = mapping(self.export, self.header)
+        self.builder = RecordBuilder(
+            fmap,
+            source=self.source,
+            format=NAME,
+            issues=self.log,
+            database=self.export.database,
+            platform=self.export.platform,
+        )
         ranks = priority(self.export)
         self.rank = [ranks.get(norm(c), len(ranks)) for c in self.header]
 
@@ -228,19 +230,8 @@ class _Reader:
         for cell in special.get("embase_source", []):
             self._packed(values.embase_source(cell), extra)
         rtype = self._type(special.get("type", []), index, line)
-        record = build_record(
-            raw,
-            fields=self.fmap,
-            source=self.source,
-            format=NAME,
-            index=index,
-            line=line,
-            type=rtype,
-            extra=extra,
-            by_tag=by_tag,
-            database=self.export.database,
-            platform=self.export.platform,
-            issues=self.log,
+        record = self.builder.build(
+            raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag
         )
         authors = self._authors(special, index, line)
         if authors:
@@ -267,14 +258,13 @@ class _Reader:
             found = _type_of(cell)
             if found is not None:
                 return found
-            if squash(cell) not in self.unknown_types:
-                self.unknown_types.add(squash(cell))
-                self.log.warn(
-                    f"type {squash(cell)!r} is not known; read as "
-                    f"{self.export.default_type.value!r} (kept in raw)",
-                    line=line,
-                    record=index,
-                )
+            self.log.warn_once(
+                squash(cell),
+                f"type {squash(cell)!r} is not known; read as "
+                f"{self.export.default_type.value!r} (kept in raw)",
+                line=line,
+                record=index,
+            )
         return self.export.default_type
 
     def _authors(self, special: dict[str, list[str]], index: int, line: int) -> tuple[Author, ...]:
@@ -331,15 +321,11 @@ class _Reader:
         return self.log.parsed(self.records)
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read a CSV/TSV export: one record per data row; bad rows are reported, not fatal."""
     if csv.field_size_limit() < 2**31 - 1:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # References cells run to MBs
-    with no_gc():
-        return _read_rows(text, source)
-
-
-def _read_rows(text: str, source: Source) -> Parsed:
     reader = _Reader(text, source)
     started = False
     for line, last, row in _rows(text, reader.delimiter):

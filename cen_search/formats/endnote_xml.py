@@ -22,14 +22,7 @@ from defusedxml.ElementTree import iterparse
 
 from cen_search.errors import FileFormatError
 from cen_search.fields import clean_pmcid, clean_pmid
-from cen_search.formats._build import (
-    FieldMap,
-    IssueLog,
-    build_record,
-    collect,
-    no_gc,
-    type_table,
-)
+from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import RawField, Record, RecordType
 
@@ -134,19 +127,15 @@ def _record_lines(text: str) -> list[int]:
     return lines
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read EndNote XML; a malformed document keeps the records before the fault."""
-    with no_gc():
-        return _read(text, source)
-
-
-def _read(text: str, source: Source) -> Parsed:
     log = IssueLog(source.file)
     fields = FieldMap.load("endnote_xml_fields")
+    build = RecordBuilder(fields, source=source, format=NAME, issues=log).build
     types = type_table("endnote_types")
     lines = _record_lines(text)
     records: list[Record] = []
-    unknown_types: set[str] = set()
     try:
         for element in _records(text):
             index = len(records) + 1
@@ -160,14 +149,13 @@ def _read(text: str, source: Source) -> Parsed:
             rtype = types.get(type_name.upper())
             if rtype is None:
                 rtype = RecordType.OTHER
-                if type_name not in unknown_types:
-                    unknown_types.add(type_name)
-                    log.warn(
-                        f"EndNote reference type {type_name or '(none)'!r} is not known; read as "
-                        "'other' (kept in raw)",
-                        line=line,
-                        record=index,
-                    )
+                log.warn_once(
+                    type_name,
+                    f"EndNote reference type {type_name or '(none)'!r} is not known; read as "
+                    "'other' (kept in raw)",
+                    line=line,
+                    record=index,
+                )
             extra: dict[str, list[str]] = {}
             databases = " ".join(by_tag.get("remote-database-name", []))
             if _PUBMED_DATABASES.search(databases):
@@ -178,18 +166,7 @@ def _read(text: str, source: Source) -> Parsed:
                 if tag.startswith("custom") and _PMCID_ONLY.match(value)
             ]
             records.append(
-                build_record(
-                    raw,
-                    fields=fields,
-                    source=source,
-                    format=NAME,
-                    index=index,
-                    line=line,
-                    type=rtype,
-                    extra=extra,
-                    by_tag=by_tag,
-                    issues=log,
-                )
+                build(raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag)
             )
     except ParseError as exc:
         row, column = getattr(exc, "position", (0, 0))

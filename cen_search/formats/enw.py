@@ -11,15 +11,8 @@ from __future__ import annotations
 
 import re
 
-from cen_search.formats._build import (
-    FieldMap,
-    IssueLog,
-    build_record,
-    collect,
-    document_type,
-    no_gc,
-    type_table,
-)
+from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
+from cen_search.formats._tagged import TaggedRecord, join_lines, reference_type
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Record
 
@@ -29,14 +22,6 @@ EXTENSIONS = (".enw", ".refer")
 
 _TAG = re.compile(r"%([^\s%])(?: (.*)|\s*)$")
 _SNIFF_LINE = re.compile(r"^%([0-9A-Z@!#$&()*+^~?|>\]])(?: \S|\s*$)", re.MULTILINE)
-
-
-class _Pending:
-    __slots__ = ("fields", "line")
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.fields: list[tuple[str, str]] = []
 
 
 def sniff(text: str) -> int:
@@ -55,9 +40,9 @@ def sniff(text: str) -> int:
     return 0
 
 
-def _split(text: str, issues: IssueLog) -> list[_Pending]:
-    records: list[_Pending] = []
-    current: _Pending | None = None
+def _split(text: str, issues: IssueLog) -> list[TaggedRecord]:
+    records: list[TaggedRecord] = []
+    current: TaggedRecord | None = None
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             current = None
@@ -66,7 +51,7 @@ def _split(text: str, issues: IssueLog) -> list[_Pending]:
         if match is None:
             if current is not None and current.fields:
                 tag, value = current.fields[-1]
-                current.fields[-1] = (tag, f"{value}\n{line.strip()}" if value else line.strip())
+                current.fields[-1] = (tag, join_lines(value, line))
             else:
                 issues.warn(f"text outside any record ignored: {line.strip()[:40]!r}", line=number)
             continue
@@ -75,42 +60,26 @@ def _split(text: str, issues: IssueLog) -> list[_Pending]:
             issues.warn("no blank line before this record", line=number)
             current = None
         if current is None:
-            current = _Pending(number)
+            current = TaggedRecord(number)
             records.append(current)
         current.fields.append((tag, (match.group(2) or "").strip()))
     return records
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read EndNote tagged text into records."""
-    with no_gc():
-        return _read(text, source)
-
-
-def _read(text: str, source: Source) -> Parsed:
     issues = IssueLog(source.file)
-    fields = FieldMap.load("enw_tags")
     types = type_table("enw_types")
+    build = RecordBuilder(
+        FieldMap.load("enw_tags"), source=source, format=NAME, issues=issues
+    ).build
     records: list[Record] = []
     for index, tagged in enumerate(_split(text.lstrip("\ufeff"), issues), 1):
         by_tag = collect(tagged.fields)
         name = by_tag["%0"][0].strip() if "%0" in by_tag else ""
-        rtype = types.get(name.upper()) or (document_type(name) if name else None)
-        if name and rtype is None:
-            issues.warn(
-                f"unknown reference type {name!r} read as other", line=tagged.line, record=index
-            )
+        rtype = reference_type(name, types, issues, line=tagged.line, record=index)
         records.append(
-            build_record(
-                tagged.fields,
-                fields=fields,
-                source=source,
-                format=NAME,
-                index=index,
-                line=tagged.line,
-                type=rtype,
-                by_tag=by_tag,
-                issues=issues,
-            )
+            build(tagged.fields, index=index, line=tagged.line, type=rtype, by_tag=by_tag)
         )
     return issues.parsed(records)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from cen_search.formats._build import FieldMap, IssueLog, build_record, collect, no_gc
+from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc
+from cen_search.formats._tagged import TaggedRecord, split_tagged
 from cen_search.formats.base import Parsed, Source
-from cen_search.formats.medline import split_tagged
 from cen_search.models import Record, RecordType
 
 NAME = "ovid"
@@ -85,8 +85,8 @@ def sniff(text: str) -> int:
     return 0
 
 
-def _display_records(text: str, issues: IssueLog) -> list[tuple[int, list[tuple[str, str]]]]:
-    records: list[tuple[int, list[tuple[str, str]]]] = []
+def _display_records(text: str, issues: IssueLog) -> list[TaggedRecord]:
+    records: list[TaggedRecord] = []
     fields: list[tuple[str, str]] | None = None
     label = ""
     values: list[str] = []
@@ -99,8 +99,8 @@ def _display_records(text: str, issues: IssueLog) -> list[tuple[int, list[tuple[
         stripped = line.strip()
         if _MARKER.fullmatch(stripped):
             close_field()
-            fields, label, values = [], "", []
-            records.append((number, fields))
+            records.append(TaggedRecord(number))
+            fields, label, values = records[-1].fields, "", []
         elif not stripped:
             continue
         elif fields is None:
@@ -115,10 +115,6 @@ def _display_records(text: str, issues: IssueLog) -> list[tuple[int, list[tuple[
             label, values = stripped, []
     close_field()
     return records
-
-
-def _tagged_records(text: str, issues: IssueLog) -> list[tuple[int, list[tuple[str, str]]]]:
-    return [(r.line, r.fields) for r in split_tagged(text, issues, separator=_MARKER)]
 
 
 def _is_tagged(text: str) -> bool:
@@ -180,38 +176,33 @@ def _extra(by_tag: dict[str, list[str]]) -> dict[str, list[str]]:
     return extra
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read an Ovid display or tagged export into records."""
-    with no_gc():
-        return _read(text, source)
-
-
-def _read(text: str, source: Source) -> Parsed:
     issues = IssueLog(source.file)
     text = text.lstrip("\ufeff")
-    tagged = _is_tagged(text)
-    pending = _tagged_records(text, issues) if tagged else _display_records(text, issues)
+    if _is_tagged(text):
+        pending = split_tagged(text, issues, separator=_MARKER)
+    else:
+        pending = _display_records(text, issues)
     fields = FieldMap.load("ovid_fields")
+    build = RecordBuilder(fields, source=source, format=NAME, issues=issues, platform="Ovid").build
     records: list[Record] = []
-    for index, (line, raw) in enumerate(pending, 1):
+    for index, tagged in enumerate(pending, 1):
+        raw, line = tagged.fields, tagged.line
         by_tag = collect(raw)
         for tag in _PERIOD_FIELDS & by_tag.keys():
             by_tag[tag] = [v[:-1] if v.endswith(".") else v for v in by_tag[tag]]
         if not raw:
             issues.warn("record marker without any fields", line=line, record=index)
         records.append(
-            build_record(
+            build(
                 raw,
-                fields=fields,
-                source=source,
-                format=NAME,
                 index=index,
                 line=line,
                 type=RecordType.ARTICLE if by_tag.keys() & {"Source", "SO", "JN", "JT"} else None,
                 extra=_extra(by_tag),
                 by_tag=by_tag,
-                platform="Ovid",
-                issues=issues,
             )
         )
     return issues.parsed(records)

@@ -26,17 +26,10 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cen_search.fields import split_issn
-from cen_search.formats._build import (
-    FieldMap,
-    IssueLog,
-    build_record,
-    collect,
-    document_type,
-    no_gc,
-    type_table,
-)
+from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
 from cen_search.formats._ris_split import Splitter
 from cen_search.formats._ris_write import write_ris
+from cen_search.formats._tagged import reference_type
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Record
 
@@ -125,13 +118,9 @@ def _extra(by_tag: dict[str, list[str]]) -> dict[str, list[str]]:
     return extra
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read RIS text (already decoded, ``\\n`` newlines) into records."""
-    with no_gc():
-        return _read(text, source)
-
-
-def _read(text: str, source: Source) -> Parsed:
     issues = IssueLog(source.file)
     text = text.lstrip("\ufeff")
     if "TY  -" not in text and _ONE_SPACE_TY.search(text):  # "TY - JOUR": one space only
@@ -139,42 +128,32 @@ def _read(text: str, source: Source) -> Parsed:
         issues.warn("tags are followed by one space instead of two; read as RIS", line=1)
     parser = Splitter(issues)
     pending = parser.split(text)
-    fields = FieldMap.load("ris_tags")
+    build = RecordBuilder(
+        FieldMap.load("ris_tags"),
+        source=source,
+        format=NAME,
+        issues=issues,
+        database=parser.headers.get("database", ""),
+        platform=parser.headers.get("provider", ""),
+    ).build
     types = type_table("ris_types")
-    database = parser.headers.get("database", "")
-    platform = parser.headers.get("provider", "")
     records: list[Record] = []
     for index, pending_record in enumerate(pending, 1):
         raw = pending_record.fields
         by_tag = collect(raw)
         code = by_tag["TY"][0].strip().upper() if "TY" in by_tag else ""
-        rtype = types.get(code) or (document_type(code) if code else None)
         line = pending_record.line
-        if pending_record.trailing:
+        rtype = reference_type(code, types, issues, line=line, record=index)
+        if pending_record.trailing:  # (it has no TY, so no unknown type was reported)
             issues.warn(
                 "record has no TY line (its reference type); read as type other",
                 line=line,
                 record=index,
             )
-        elif rtype is None and code:
-            issues.warn(f"unknown reference type {code!r} read as other", line=line, record=index)
         if len(raw) <= 1 and not any(v.strip() for _, v in raw):
             issues.warn("record is empty (no fields with values)", line=line, record=index)
         records.append(
-            build_record(
-                raw,
-                fields=fields,
-                source=source,
-                format=NAME,
-                index=index,
-                line=line,
-                type=rtype,
-                extra=_extra(by_tag),
-                by_tag=by_tag,
-                database=database,
-                platform=platform,
-                issues=issues,
-            )
+            build(raw, index=index, line=line, type=rtype, extra=_extra(by_tag), by_tag=by_tag)
         )
         del pending_record.fields  # now in the record as a tuple: free the list (peak memory)
     return issues.parsed(records)

@@ -12,14 +12,8 @@ from __future__ import annotations
 
 import re
 
-from cen_search.formats._build import (
-    FieldMap,
-    IssueLog,
-    build_record,
-    collect,
-    no_gc,
-    type_table,
-)
+from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
+from cen_search.formats._tagged import TaggedRecord, join_lines
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Record
 
@@ -33,14 +27,6 @@ _SNIFF_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (?!- )\S|\s*$)", re.MULTILINE)
 _FILE_TAGS = frozenset({"FN", "VR", "EF"})
 
 
-class _Pending:
-    __slots__ = ("fields", "line")
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.fields: list[tuple[str, str]] = []
-
-
 def sniff(text: str) -> int:
     """High for an ``FN ... Web of Science`` header or ``PT`` ... ``ER`` records."""
     head = text[:20000].lstrip("\ufeff").lstrip()
@@ -52,10 +38,10 @@ def sniff(text: str) -> int:
     return 0
 
 
-def _split(text: str, issues: IssueLog) -> tuple[list[_Pending], dict[str, str]]:
-    records: list[_Pending] = []
+def _split(text: str, issues: IssueLog) -> tuple[list[TaggedRecord], dict[str, str]]:
+    records: list[TaggedRecord] = []
     header: dict[str, str] = {}
-    current: _Pending | None = None
+    current: TaggedRecord | None = None
     text = "\n" + text
     position = 0
     line = 0
@@ -79,14 +65,11 @@ def _split(text: str, issues: IssueLog) -> tuple[list[_Pending], dict[str, str]]
                 )
                 current = None
             if current is None:
-                current = _Pending(line)
+                current = TaggedRecord(line)
                 records.append(current)
                 if tag != "PT":
                     issues.warn("record does not start with PT", line=line)
-            if cont:
-                more = "\n".join(filter(None, (part.strip() for part in cont.split("\n"))))
-                value = f"{value}\n{more}" if value and more else value or more
-            current.fields.append((tag, value))
+            current.fields.append((tag, join_lines(value, cont)))
         line += cont.count("\n")
     rest = text[position:]
     if rest.strip():
@@ -96,18 +79,21 @@ def _split(text: str, issues: IssueLog) -> tuple[list[_Pending], dict[str, str]]
     return records, header
 
 
+@no_gc()
 def read(text: str, source: Source) -> Parsed:
     """Read Web of Science tagged text into records."""
-    with no_gc():
-        return _read(text, source)
-
-
-def _read(text: str, source: Source) -> Parsed:
     issues = IssueLog(source.file)
     pending, header = _split(text.lstrip("\ufeff"), issues)
-    fields = FieldMap.load("wos_tags")
     types = type_table("wos_types")
     platform = "Web of Science" if "web of science" in header.get("FN", "").lower() else ""
+    build = RecordBuilder(
+        FieldMap.load("wos_tags"),
+        source=source,
+        format=NAME,
+        issues=issues,
+        database=platform,
+        platform=platform,
+    ).build
     records: list[Record] = []
     for index, tagged in enumerate(pending, 1):
         by_tag = collect(tagged.fields)
@@ -118,18 +104,6 @@ def _read(text: str, source: Source) -> Parsed:
                 by_tag = {k: v for k, v in by_tag.items() if k != "AF"}
         code = by_tag["PT"][0].strip().upper() if "PT" in by_tag else ""
         records.append(
-            build_record(
-                tagged.fields,
-                fields=fields,
-                source=source,
-                format=NAME,
-                index=index,
-                line=tagged.line,
-                type=types.get(code),
-                by_tag=by_tag,
-                database=platform,
-                platform=platform,
-                issues=issues,
-            )
+            build(tagged.fields, index=index, line=tagged.line, type=types.get(code), by_tag=by_tag)
         )
     return issues.parsed(records)
