@@ -18,72 +18,47 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import json
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cen_search.config_values import (
+    check_date,
+    check_email,
+    checked_review_values,
+    render_review_toml,
+    toml_string,
+)
 from cen_search.errors import ConfigError, UsageError
+
+__all__ = [
+    "ENV_PREFIX",
+    "KEYS",
+    "USER_CONFIG_ENV",
+    "Key",
+    "Setting",
+    "Settings",
+    "check_date",
+    "check_email",
+    "checked_review_values",
+    "default_cache_dir",
+    "get_key",
+    "load_toml",
+    "redact",
+    "render_review_toml",
+    "resolve",
+    "toml_string",
+    "user_config_file",
+]
 
 ENV_PREFIX = "CEN_SEARCH_"
 USER_CONFIG_ENV = "CEN_SEARCH_CONFIG"
 """Environment variable naming the user config file (overrides the platform location)."""
 _NOT_SETTINGS = {USER_CONFIG_ENV, "CEN_SEARCH_SHARED"}
 """``CEN_SEARCH_*`` variables that are not settings (no warning for them)."""
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def check_email(value: str) -> str:
-    """A plausible e-mail address, stripped; raises ``ValueError`` otherwise."""
-    value = value.strip()
-    if value and not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
-    return value
-
-
-def check_date(value: str, *, partial: bool = False) -> str:
-    """An ISO date ``YYYY-MM-DD`` (``partial`` also allows ``YYYY`` and ``YYYY-MM``)."""
-    value = value.strip()
-    if not value:
-        return value
-    shape = "YYYY-MM-DD" + (", YYYY-MM or YYYY" if partial else "")
-    if partial and _PARTIAL_DATE.match(value):
-        filled = value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        filled = value
-    else:
-        raise ValueError(f"{value!r} is not a date in the form {shape}")
-    try:
-        _dt.date.fromisoformat(filled)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a real date ({shape})") from None
-    return value
-
-
-def checked_review_values(contact_email: str, date_from: str, date_to: str) -> dict[str, str]:
-    """Values given to ``cen-search init``, checked; a :class:`UsageError` names the bad one."""
-    try:
-        values = {
-            "contact_email": check_email(contact_email),
-            "date_from": check_date(date_from, partial=True),
-            "date_to": check_date(date_to, partial=True),
-        }
-    except ValueError as exc:
-        raise UsageError(
-            str(exc), hint="e-mail as name@example.org; dates as YYYY-MM-DD, YYYY-MM or YYYY"
-        ) from None
-    if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
-        raise UsageError(
-            f"the date limits are reversed: from {date_from} is after to {date_to}",
-            hint="swap --from and --to",
-        )
-    return values
 
 
 def _check_limit(value: str) -> str:
@@ -98,7 +73,8 @@ def _plain(value: str) -> str:
     return value.strip()
 
 
-def _default_cache_dir() -> str:
+def default_cache_dir() -> str:
+    """The platform's user cache folder for cen-search (the default of ``cache_dir``)."""
     import platformdirs
 
     return platformdirs.user_cache_dir("cen-search")
@@ -133,6 +109,7 @@ class Key:
         return f"{self.table}.{self.name}" if self.table else self.name
 
     def default_value(self) -> str:
+        """The built-in default (computed for defaults that depend on the platform)."""
         return self.default() if callable(self.default) else self.default
 
 
@@ -164,7 +141,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "cache_dir",
         "Folder for cached API responses.",
-        default=_default_cache_dir,
+        default=default_cache_dir,
         check=_check_path,
     ),
 )
@@ -210,6 +187,7 @@ class Setting:
         return redact(self.value, secret=self.key.secret, personal=self.key.personal)
 
     def describe_source(self) -> str:
+        """``source (origin)`` as ``config show`` prints it, e.g. ``env (CEN_SEARCH_...)``."""
         return f"{self.source} ({self.origin})" if self.origin else self.source
 
 
@@ -227,6 +205,7 @@ class Settings:
     """Problems that do not stop anything (unknown keys, secrets in the shared review file)."""
 
     def setting(self, name: str) -> Setting:
+        """The resolved :class:`Setting` called ``name``; raises :class:`UsageError`."""
         key = get_key(name)
         return next(item for item in self.values if item.key is key)
 
@@ -352,11 +331,44 @@ def _from_file(data: Mapping[str, Any], path: Path, warnings: list[str]) -> dict
 
 
 def _check(key: Key, value: str, where: str, *, flag: bool) -> str:
+    """``value`` checked by ``key``; a bad flag is a usage error, a bad file or variable a
+    configuration error, each naming ``where`` the value came from."""
     try:
         return key.check(value)
     except ValueError as exc:
         error = UsageError if flag else ConfigError
         raise error(f"{where}: {exc}", hint=key.help) from None
+
+
+def _unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``CEN_SEARCH_*`` variable that is not a setting, with a suggestion."""
+    known_env = sorted({key.env for key in KEYS} | _NOT_SETTINGS)
+    warnings = []
+    for name in sorted(environ):
+        if name.startswith(ENV_PREFIX) and name not in known_env:
+            part = name.removeprefix(ENV_PREFIX)
+            close = [known for known in known_env if part in known]
+            close = close or difflib.get_close_matches(name, known_env, n=1, cutoff=0.8)
+            also = f" (did you mean {close[0]}?)" if close else ""
+            warnings.append(f"environment variable {name} is not a cen-search setting{also}")
+    return warnings
+
+
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    """The values one layer gives (see the module docstring)."""
+
+    source: str
+    """``flag``, ``env``, ``review`` or ``user``."""
+    values: Mapping[str, str]
+    file: str = ""
+    """The config file of the ``review`` and ``user`` layers."""
+
+    def origin(self, key: Key, flag_names: Mapping[str, str]) -> str:
+        """The flag, variable or file that gives ``key``."""
+        if self.source == "flag":
+            return flag_names.get(key.name, "--" + key.name.replace("_", "-"))
+        return key.env if self.source == "env" else self.file
 
 
 def resolve(
@@ -374,25 +386,17 @@ def resolve(
     """
     environ = os.environ if environ is None else environ
     user_file = user_config_file(environ) if user_file is None else user_file
-    warnings: list[str] = []
+    warnings = _unknown_variables(environ)
     given = {
         get_key(name).name: value for name, value in (flags or {}).items() if value is not None
     }
-    names = flag_names or {}
-    from_env = {key.name: environ[key.env] for key in KEYS if key.env in environ}
-    known_env = {key.env for key in KEYS} | _NOT_SETTINGS
-    for name in sorted(environ):
-        if name.startswith(ENV_PREFIX) and name not in known_env:
-            part = name.removeprefix(ENV_PREFIX)
-            close = [known for known in sorted(known_env) if part in known]
-            close = close or difflib.get_close_matches(name, sorted(known_env), n=1, cutoff=0.8)
-            also = f" (did you mean {close[0]}?)" if close else ""
-            warnings.append(f"environment variable {name} is not a cen-search setting{also}")
-
+    layers = {
+        "flag": _Layer("flag", given),
+        "env": _Layer("env", {key.name: environ[key.env] for key in KEYS if key.env in environ}),
+    }
     tables: dict[str, dict[str, Any]] = {}
-    files: dict[str, tuple[str, str, dict[str, str]]] = {}
     for source, path in (("user", user_file), ("review", review_file)):  # user first: tables
-        files[source] = (source, "", {})
+        layers[source] = _Layer(source, {})
         if path is None or not path.is_file():
             continue
         data = load_toml(path)
@@ -407,72 +411,23 @@ def resolve(
         for name, value in data.items():
             if isinstance(value, Mapping) and name not in {k.table for k in KEYS}:
                 tables.setdefault(name, {}).update(value)
-        files[source] = (source, str(path), values)
-    ordered = (("flag", "", given), ("env", "", from_env), files["review"], files["user"])
+        layers[source] = _Layer(source, values, str(path))
 
+    by_precedence = [layers[name] for name in ("flag", "env", "review", "user")]
     resolved: list[Setting] = []
     for key in KEYS:
-        for source, origin, values in ordered:
-            if key.name not in values:
-                continue
-            if source == "flag":
-                origin = names.get(key.name, "--" + key.name.replace("_", "-"))
-            elif source == "env":
-                origin = key.env
-            where = f"{origin}: {key.dotted}" if source in ("review", "user") else origin
-            value = _check(key, values[key.name], where, flag=source == "flag")
-            resolved.append(Setting(key, value, source, origin))
-            break
-        else:
+        layer = next((layer for layer in by_precedence if key.name in layer.values), None)
+        if layer is None:
             resolved.append(Setting(key, key.check(key.default_value()), "default"))
+            continue
+        origin = layer.origin(key, flag_names or {})
+        where = f"{origin}: {key.dotted}" if layer.file else origin
+        value = _check(key, layer.values[key.name], where, flag=layer.source == "flag")
+        resolved.append(Setting(key, value, layer.source, origin))
     return Settings(
         values=tuple(resolved),
         review_file=review_file if review_file is not None and review_file.is_file() else None,
         user_file=user_file,
         tables=tables,
         warnings=tuple(warnings),
-    )
-
-
-def toml_string(value: str) -> str:
-    """``value`` as a TOML basic string (JSON escapes are valid TOML; DEL is escaped too)."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-REVIEW_TEMPLATE = """\
-# cen-search review settings.
-# Plain text: keep it under version control together with the review folder.
-#
-# Every setting can also come from a command-line flag, a CEN_SEARCH_* environment variable
-# or your user config file; the order is: flag > environment > this file > user config >
-# default. `cen-search config show` says which one each value came from.
-
-# Title of the review.
-title = {title}
-
-# Contact e-mail sent to bibliographic APIs (PubMed, OpenAlex, Crossref) so that they can
-# reach you. Environment: CEN_SEARCH_CONTACT_EMAIL.
-contact_email = {contact_email}
-
-# Publication date limits of the searches: YYYY, YYYY-MM or YYYY-MM-DD; "" for no limit.
-date_from = {date_from}
-date_to = {date_to}
-
-[apis]
-# API keys are secrets: this file is shared with the review, so keep them in your user config
-# file or in the environment (CEN_SEARCH_NCBI_API_KEY, CEN_SEARCH_OPENALEX_API_KEY).
-# ncbi_api_key = ""
-# openalex_api_key = ""
-"""
-
-
-def render_review_toml(
-    *, title: str, contact_email: str = "", date_from: str = "", date_to: str = ""
-) -> str:
-    """The commented ``cen-search.toml`` written by ``cen-search init``."""
-    return REVIEW_TEMPLATE.format(
-        title=toml_string(title),
-        contact_email=toml_string(contact_email),
-        date_from=toml_string(date_from),
-        date_to=toml_string(date_to),
     )

@@ -7,24 +7,26 @@ either the old file or the new one, never half of one, and logs only ever grow b
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO, cast
 
 from cen_search.errors import WorkspaceError
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    path = Path(path)
+@contextlib.contextmanager
+def _replace_when_done(path: Path, mode: str, **options: Any) -> Iterator[IO[Any]]:
+    """A temporary file beside ``path``, opened with ``mode``; when the block succeeds it is
+    flushed, synced and renamed over ``path``, when it fails it is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **options) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -32,6 +34,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    with _replace_when_done(Path(path), "wb") as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -42,21 +50,10 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
 @contextlib.contextmanager
 def atomic_open(
     path: str | Path, *, encoding: str = "utf-8", newline: str | None = ""
-) -> Iterator[Any]:
+) -> Iterator[TextIO]:
     """Open a text file for writing that appears at ``path`` only when the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with _replace_when_done(Path(path), "w", encoding=encoding, newline=newline) as fh:
+        yield cast(TextIO, fh)
 
 
 def append_jsonl(path: str | Path, *entries: dict[str, Any]) -> None:
@@ -137,10 +134,5 @@ def file_lock(path: str | Path) -> Iterator[None]:
 
 def sha256_file(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes, read in chunks."""
-    import hashlib
-
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()

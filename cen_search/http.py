@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from cen_search import __version__
+from cen_search.config import default_cache_dir, get_key
 from cen_search.errors import RemoteServiceError
 from cen_search.http_cache import ResponseCache, cache_key
 from cen_search.http_parse import (
@@ -43,7 +45,9 @@ from cen_search.http_parse import (
 )
 
 __all__ = [
+    "API_KEY_SETTINGS",
     "DEFAULT_TIMEOUT",
+    "HTTP_CACHE_FOLDER",
     "Budget",
     "HttpResult",
     "QuotaExhaustedError",
@@ -68,11 +72,18 @@ SECRET_PARAMS = frozenset({"api_key", "api-key", "apikey", "email", "mailto", "k
 SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "from", "user-agent"})
 """Header names whose values are secrets (the User-Agent carries the contact e-mail)."""
 
+HTTP_CACHE_FOLDER = "http"
+"""Folder for cached responses inside the ``cache_dir`` setting."""
+
+API_KEY_SETTINGS: dict[str, str] = {"pubmed": "ncbi_api_key", "openalex": "openalex_api_key"}
+"""The setting (:mod:`cen_search.config`) that holds each service's API key."""
+_KEY_ENV = {service: get_key(name).env for service, name in API_KEY_SETTINGS.items()}
+
 RETRY_HINTS: dict[str, str] = {
-    "pubmed": "NCBI asks for an API key above 3 requests/s: set CEN_SEARCH_NCBI_API_KEY",
+    "pubmed": f"NCBI asks for an API key above 3 requests/s: set {_KEY_ENV['pubmed']}",
     "openalex": (
         "OpenAlex needs a free API key and charges searches against a daily budget: "
-        "set CEN_SEARCH_OPENALEX_API_KEY, or wait until the budget resets at midnight UTC"
+        f"set {_KEY_ENV['openalex']}, or wait until the budget resets at midnight UTC"
     ),
     "europepmc": "Europe PMC is busy or down; wait a few minutes and run the command again",
 }
@@ -139,7 +150,7 @@ class ServiceSession(requests.Session):
 
 
 def user_agent(contact_email: str = "") -> str:
-    """``cen-search/<version> (mailto:<contact>)``; the contact is what services ask for."""
+    """``cen-search/<version> (+<project page>; mailto:<contact>)``: services ask for a contact."""
     agent = f"cen-search/{__version__} (+https://pypi.org/project/cen-search/"
     return agent + (f"; mailto:{contact_email})" if contact_email else ")")
 
@@ -158,16 +169,14 @@ def make_session(
 ) -> ServiceSession:
     """The session every client of the tool uses.
 
-    ``cache_dir`` defaults to the user cache directory (platformdirs); ``use_cache=False``
+    ``cache_dir`` defaults to ``http/`` in the user cache folder (platformdirs); ``use_cache=False``
     (``--no-cache``) turns the disk cache off. ``secrets`` are values (API keys, the contact
     e-mail) redacted from logs, errors and cache files.
     """
     cache: ResponseCache | None = None
     if use_cache:
         if cache_dir is None:
-            import platformdirs
-
-            cache_dir = str(platformdirs.user_cache_path("cen-search") / "http")
+            cache_dir = str(Path(default_cache_dir()) / HTTP_CACHE_FOLDER)
         cache = ResponseCache(cache_dir, ttl=cache_ttl, clock=clock)
     session = ServiceSession(
         policy=policy,
@@ -389,8 +398,7 @@ def _status_hint(service: str, status: int) -> str:
             "the service rejected the query; check the translated query with `strategy translate`"
         )
     if status in (401, 403):
-        names = {"pubmed": "CEN_SEARCH_NCBI_API_KEY", "openalex": "CEN_SEARCH_OPENALEX_API_KEY"}
-        name = names.get(service)
+        name = _KEY_ENV.get(service)
         return (
             f"check the API key ({name}) and that this request is allowed for it"
             if name

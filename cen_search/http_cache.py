@@ -77,16 +77,17 @@ class ResponseCache:
             return None
         if hashlib.sha256(content).hexdigest() != meta.get("sha256"):
             return None
-        age = self.clock() - float(meta.get("stored_at", 0))
+        try:  # a hand-edited or half-written entry is a miss, never a crash
+            stored_at = float(meta["stored_at"])
+            status = int(meta["status"])
+            headers = {str(k): str(v) for k, v in dict(meta.get("headers", {})).items()}
+        except (KeyError, TypeError, ValueError):
+            return None
+        age = self.clock() - stored_at
         limit = self.ttl if max_age is None else min(max_age, self.ttl)
         if age > limit or age < 0:
             return None
-        return CachedResponse(
-            status=int(meta["status"]),
-            headers=dict(meta.get("headers", {})),
-            content=content,
-            stored_at=float(meta["stored_at"]),
-        )
+        return CachedResponse(status=status, headers=headers, content=content, stored_at=stored_at)
 
     def put(
         self,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, quote_plus
 from xml.etree.ElementTree import Element
 
 from cen_search.errors import RemoteServiceError
@@ -70,8 +71,6 @@ class HttpResult:
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every secret value (and its URL-encoded form) replaced by ``***``."""
-    from urllib.parse import quote, quote_plus
-
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
             text = text.replace(form, "***")
@@ -82,6 +81,7 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
+    """The number in header ``name``; None when it is absent or not a number."""
     value = headers.get(name)
     try:
         return float(value) if value not in (None, "") else None

@@ -7,16 +7,20 @@ reads older lines (missing keys take defaults) and ignores keys it does not know
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cen_search.config import check_date
+from cen_search.config_values import check_date
 from cen_search.errors import UsageError, WorkspaceError
 from cen_search.fsutil import sha256_file
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class ImportEntry:
     """UTC time of the import (ISO 8601)."""
 
     def to_json(self) -> dict[str, Any]:
+        """The manifest line (every field, in declaration order)."""
         return asdict(self)
 
     def differences(self, *, database: str, platform: str, searched: str) -> tuple[str, ...]:
@@ -146,6 +151,40 @@ def is_within(path: str | Path, folder: str | Path) -> bool:
     return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
+def raw_copy_path(
+    ws: Workspace,
+    source: Path,
+    *,
+    database: str,
+    searched: str,
+    sha: str,
+    entries: Sequence[ImportEntry],
+) -> Path:
+    """Where the raw copy of ``source`` goes: the file itself when it is already under
+    ``imports/`` (and no manifest line names it), else the first free :func:`import_name` in
+    ``imports/<database slug>/``; a file there holding the same bytes (an orphan) is reused."""
+    if is_within(source, ws.imports_dir):
+        rel = ws.relative(source)
+        if source.resolve() == ws.manifest_path.resolve() or any(
+            entry.file == rel for entry in entries
+        ):
+            raise WorkspaceError(
+                f"{rel}: is already in the manifest with different contents (it was modified)",
+                hint="restore the raw export (git checkout -- FILE); import new exports "
+                "from outside imports/",
+            )
+        return source.resolve()
+    taken = {entry.file for entry in entries}
+    folder = ws.imports_dir / slug(database)
+    for candidate in import_name(safe_name(source.name), searched=searched):
+        target = folder / candidate
+        if target.relative_to(ws.root).as_posix() in taken:
+            continue
+        if not target.exists() or (target.is_file() and sha256_file(target) == sha):
+            return target
+    raise WorkspaceError(f"no free name for {source.name} in {folder}")  # pragma: no cover
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong in the workspace, with what to do about it."""
@@ -155,26 +194,51 @@ class Problem:
     message: str
     hint: str = ""
 
+    def as_error(self) -> WorkspaceError:
+        """The problem as the error that stops a command needing the file."""
+        return WorkspaceError(f"{self.file}: {self.message}", hint=self.hint)
+
 
 def check_raw(root: Path, entry: ImportEntry) -> Problem | None:
     """A problem when the raw copy of ``entry`` is missing or no longer matches its checksum."""
     path = root / entry.file
     if not path.is_file():
-        return Problem(
-            entry.file,
-            "listed in imports/manifest.jsonl but missing",
-            "restore it from version control (git checkout -- FILE) or your backup",
-        )
-    actual = sha256_file(path)
-    if actual != entry.sha256:
-        return Problem(
-            entry.file,
-            f"changed since it was imported (checksum {actual[:12]}, manifest says "
-            f"{entry.sha256[:12]})",
-            "raw exports are kept byte for byte: restore it (git checkout -- FILE); "
-            "import a new export as a new file",
-        )
-    return None
+        return _missing(entry)
+    return _changed(entry, sha256_file(path))
+
+
+def read_raw(root: Path, entry: ImportEntry) -> bytes:
+    """The bytes of ``entry``'s raw copy, read once; the :func:`check_raw` problem, as a
+    :class:`WorkspaceError`, when it is missing or no longer matches its checksum."""
+    path = root / entry.file
+    if not path.is_file():
+        raise _missing(entry).as_error()
+    data = path.read_bytes()
+    problem = _changed(entry, hashlib.sha256(data).hexdigest())
+    if problem is not None:
+        raise problem.as_error()
+    return data
+
+
+def _missing(entry: ImportEntry) -> Problem:
+    return Problem(
+        entry.file,
+        "listed in imports/manifest.jsonl but missing",
+        "restore it from version control (git checkout -- FILE) or your backup",
+    )
+
+
+def _changed(entry: ImportEntry, actual: str) -> Problem | None:
+    """The problem with a raw copy whose checksum is ``actual``, if it is not the manifest's."""
+    if actual == entry.sha256:
+        return None
+    return Problem(
+        entry.file,
+        f"changed since it was imported (checksum {actual[:12]}, manifest says "
+        f"{entry.sha256[:12]})",
+        "raw exports are kept byte for byte: restore it (git checkout -- FILE); "
+        "import a new export as a new file",
+    )
 
 
 def checked_import_values(database: str, searched: str) -> tuple[str, str]:

@@ -79,6 +79,7 @@ class Pages:
     """Electronic article number ("e12724", "0267787") when the source gives one."""
 
     def __bool__(self) -> bool:
+        """True when the source gave any page information."""
         return bool(self.raw or self.start or self.end or self.article_number)
 
 
@@ -147,6 +148,7 @@ class Record:
     doi: str = ""
     """DOI in canonical form: lower case, no URL or ``doi:`` prefix ("10.1371/journal.pone.1")."""
     pmid: str = ""
+    """PubMed id (digits only)."""
     pmcid: str = ""
     """PubMed Central id with its ``PMC`` prefix."""
     issn: tuple[str, ...] = ()
@@ -234,10 +236,15 @@ class ReadResult:
     """Everything reading one file produced: records and a full account of what was not."""
 
     file: str
+    """Path of the file as given (workspace-relative for imports)."""
     format: str
+    """Registry name of the format it was read as."""
     encoding: str
+    """Text encoding it was decoded with."""
     sha256: str
+    """SHA-256 of the file's bytes (hex)."""
     records: tuple[Record, ...]
+    """The records read, in file order."""
     warnings: tuple[ReadIssue, ...] = ()
     """Problems that did not cost a record (odd dates, unknown tags, repaired syntax)."""
     skipped: tuple[ReadIssue, ...] = ()

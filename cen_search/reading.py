@@ -41,7 +41,7 @@ def check_input_file(path: Path) -> bytes:
         raise InputError(
             f"{path}: cannot be read ({exc.strerror})", hint="check the file's permissions"
         ) from None
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputError(f"{path}: is empty", hint="export the records from the database again")
     return data
 
@@ -77,13 +77,13 @@ def read_export(
 ) -> ReadResult:
     """Read one export with :func:`cen_search.formats.read_file` after checking the file.
 
+    The file is read once: the bytes :func:`check_input_file` checked are the bytes parsed.
     With ``require_records`` a file in which nothing could be read is refused
     (:func:`no_records_error`).
     """
     from cen_search.formats import read_file
 
     path = Path(path)
-    check_input_file(path)
     result = read_file(
         path,
         format=format,
@@ -91,6 +91,7 @@ def read_export(
         database=database,
         platform=platform,
         searched=searched,
+        data=check_input_file(path),
     )
     if require_records and not result.records:
         raise no_records_error(path, result)
@@ -123,10 +124,9 @@ class FileSummary:
 
 
 def _has_value(record: Record, name: str) -> bool:
+    """True when ``record`` has a value for the mapped field ``name`` (type: not "other")."""
     value = getattr(record, name)
-    if name == "type":
-        return bool(value) and value != RecordType.OTHER
-    return value is not None and bool(value)
+    return bool(value) and not (name == "type" and value == RecordType.OTHER)
 
 
 def summarise(result: ReadResult) -> FileSummary:
@@ -140,17 +140,14 @@ def summarise(result: ReadResult) -> FileSummary:
     types: Counter[str] = Counter()
     for record in result.records:
         fields.update(name for name in MAPPED_FIELDS if _has_value(record, name))
-        tags.update({tag for tag, _ in record.raw})
+        # Counted once per record, in order of first appearance (a Counter keeps that order).
+        tags.update(dict.fromkeys(tag for tag, _ in record.raw).keys())
         if record.source_database:
             databases[record.source_database] += 1
         platform = record.provenance.platform or record.platform
         if platform:
             platforms[platform] += 1
         types[str(record.type)] += 1
-    order: dict[str, None] = {}
-    for record in result.records:
-        for tag, _ in record.raw:
-            order.setdefault(tag, None)
     try:
         label = get_format(result.format).label
     except CenSearchError:  # pragma: no cover - a format read is always registered
@@ -165,7 +162,7 @@ def summarise(result: ReadResult) -> FileSummary:
         skipped=result.skipped,
         warnings=result.warnings,
         fields=tuple((name, fields[name]) for name in MAPPED_FIELDS if fields[name]),
-        raw_tags=tuple((tag, tags[tag]) for tag in order),
+        raw_tags=tuple(tags.items()),
         databases=tuple(databases.most_common()),
         platforms=tuple(platforms.most_common()),
         types=tuple(types.most_common()),

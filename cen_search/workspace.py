@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from cen_search import __version__
-from cen_search.config import Settings, checked_review_values, render_review_toml, resolve
+from cen_search.config import Settings, resolve
+from cen_search.config_values import checked_review_values, render_review_toml
 from cen_search.errors import ConfigError, InputError, WorkspaceError
+from cen_search.formats import read_file
 from cen_search.fsutil import (
     append_jsonl,
     atomic_write_bytes,
@@ -44,18 +46,17 @@ from cen_search.fsutil import (
 from cen_search.manifest import (
     ImportEntry,
     Problem,
-    check_raw,
     checked_import_values,
-    import_name,
     is_within,
     known_spelling,
-    safe_name,
+    raw_copy_path,
+    read_raw,
     slug,
 )
 from cen_search.models import ReadIssue, ReadResult, Record
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.reading import check_input_file, no_records_error
-from cen_search.review_status import DEDUPE_EVENT, DatabaseSummary, Status
+from cen_search.review_status import DEDUPE_EVENT, DatabaseSummary, Status, review_status
 
 __all__ = [
     "CONFIG_NAME",
@@ -74,6 +75,7 @@ _KEEP = ".gitkeep"
 
 
 def _now() -> str:
+    """The current UTC time as written in the manifest and the log (ISO 8601, seconds)."""
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
@@ -120,6 +122,14 @@ class Workspace:
         )
 
     @classmethod
+    def find_optional(cls, start: str | Path | None = None) -> Workspace | None:
+        """Like :meth:`find`, but None when ``start`` is not inside a review."""
+        try:
+            return cls.find(start)
+        except WorkspaceError:
+            return None
+
+    @classmethod
     def init(
         cls,
         root: str | Path,
@@ -145,6 +155,7 @@ class Workspace:
                     hint="create the new review outside it",
                 )
         values = checked_review_values(contact_email, date_from, date_to)
+        title = title.strip() or root.name
         ws = cls(root)
         for folder in (ws.strategies_dir, ws.runs_dir, ws.dedupe_dir):
             if not (folder / _KEEP).exists():
@@ -152,10 +163,9 @@ class Workspace:
         if not ws.manifest_path.exists():
             atomic_write_bytes(ws.manifest_path, b"")
         ws._ensure_state_dir()
-        toml = render_review_toml(title=title.strip() or root.name, **values)
         # The config file is what makes a folder a review, so it is written last.
-        atomic_write_text(ws.config_path, toml)
-        ws.log("init", title=title.strip() or root.name)
+        atomic_write_text(ws.config_path, render_review_toml(title=title, **values))
+        ws.log("init", title=title)
         return ws
 
     # -- paths ----------------------------------------------------------------------------
@@ -185,18 +195,6 @@ class Workspace:
         return self.root / "dedupe"
 
     @property
-    def screening_dir(self) -> Path:
-        return self.root / "screening"
-
-    @property
-    def prisma_dir(self) -> Path:
-        return self.root / "prisma"
-
-    @property
-    def updates_dir(self) -> Path:
-        return self.root / "updates"
-
-    @property
     def log_path(self) -> Path:
         return self.root / "log.jsonl"
 
@@ -204,11 +202,6 @@ class Workspace:
     def state_dir(self) -> Path:
         """``.cen-search/``: lock and caches; everything in it can be deleted."""
         return self.root / ".cen-search"
-
-    @property
-    def cache_dir(self) -> Path:
-        """The review's own rebuildable caches (indexes, parsed imports)."""
-        return self.state_dir / "cache"
 
     def relative(self, path: str | Path) -> str:
         """``path`` relative to the review root, with ``/`` separators."""
@@ -247,6 +240,7 @@ class Workspace:
         return read_jsonl(self.log_path)
 
     def _ensure_state_dir(self) -> None:
+        """Create ``.cen-search/`` with a ``.gitignore`` that keeps it out of version control."""
         ignore = self.state_dir / ".gitignore"
         if not ignore.exists():
             atomic_write_text(ignore, "# cen-search lock and caches: rebuildable, not shared\n*\n")
@@ -284,11 +278,10 @@ class Workspace:
     ) -> ImportOutcome:
         """Copy one export into the review, byte for byte, and record it in the manifest.
 
-        The file is read first, so a file that cannot be read is refused before anything is
-        written. Importing the same bytes again changes nothing (``already_imported``).
+        The file is read once and parsed before anything is written, so a file that cannot be
+        read is refused with the review unchanged, and the copy holds exactly the bytes that
+        were parsed. Importing the same bytes again changes nothing (``already_imported``).
         """
-        from cen_search.formats import read_file
-
         source = Path(path)
         database, searched = checked_import_values(database, searched)
         platform = platform.strip()
@@ -310,12 +303,8 @@ class Workspace:
                 database=database,
                 platform=platform,
                 searched=searched,
+                data=data,
             )
-            if result.sha256 != sha:
-                raise InputError(
-                    f"{source}: changed while it was being imported",
-                    hint="wait until the file is complete, then import it again",
-                )
             if not result.records:
                 raise no_records_error(source, result)
             notes: tuple[str, ...] = ()
@@ -323,16 +312,16 @@ class Workspace:
             if spelling != database:
                 notes = (f"database written as {spelling!r}, as in earlier imports",)
                 database = spelling
-            target = self._target(
-                source, database=database, searched=searched, sha=sha, entries=entries
+            target = raw_copy_path(
+                self, source, database=database, searched=searched, sha=sha, entries=entries
             )
             if not (target.is_file() and sha256_file(target) == sha):
                 atomic_write_bytes(target, data)
-            if sha256_file(target) != sha:
-                raise WorkspaceError(
-                    f"{self.relative(target)}: the copy does not match the original",
-                    hint="check the disk (space, permissions), then import the file again",
-                )
+                if sha256_file(target) != sha:
+                    raise WorkspaceError(
+                        f"{self.relative(target)}: the copy does not match the original",
+                        hint="check the disk (space, permissions), then import the file again",
+                    )
             entry = ImportEntry(
                 id=sha[:12],
                 file=self.relative(target),
@@ -362,38 +351,6 @@ class Workspace:
             )
         return ImportOutcome(str(source), entry, False, result, notes)
 
-    def _target(
-        self,
-        source: Path,
-        *,
-        database: str,
-        searched: str,
-        sha: str,
-        entries: list[ImportEntry],
-    ) -> Path:
-        """Where the raw copy goes: in place when already under ``imports/``, else a new name."""
-        if is_within(source, self.imports_dir):
-            rel = self.relative(source)
-            if source.resolve() == self.manifest_path.resolve() or any(
-                entry.file == rel for entry in entries
-            ):
-                raise WorkspaceError(
-                    f"{rel}: is already in the manifest with different contents (it was modified)",
-                    hint="restore the raw export (git checkout -- FILE); import new exports "
-                    "from outside imports/",
-                )
-            return source.resolve()
-        taken = {entry.file for entry in entries}
-        folder = self.imports_dir / slug(database)
-        for candidate in import_name(safe_name(source.name), searched=searched):
-            target = folder / candidate
-            rel = target.relative_to(self.root).as_posix()
-            if rel in taken:
-                continue
-            if not target.exists() or (target.is_file() and sha256_file(target) == sha):
-                return target
-        raise WorkspaceError(f"no free name for {source.name} in {folder}")  # pragma: no cover
-
     def _strategy_ref(self, strategy: str | Path) -> str:
         """The workspace-relative path of a saved strategy (a path, or a name in strategies/)."""
         given = Path(strategy)
@@ -416,21 +373,16 @@ class Workspace:
     def read_imports(self, reporter: Reporter | None = None) -> list[ReadResult]:
         """Read every imported export, with provenance from the manifest.
 
-        Each raw copy is checked against its checksum first: a modified or missing raw export
-        is a :class:`WorkspaceError` naming the file. Orphans (raw copies without a manifest
-        line) are not imports and are not read.
+        Each raw copy is read once and checked against its checksum before it is parsed: a
+        modified or missing raw export is a :class:`WorkspaceError` naming the file. Orphans
+        (raw copies without a manifest line) are not imports and are not read.
         """
-        from cen_search.formats import read_file
-
         reporter = reporter or NULL_REPORTER
         entries = self.imports()
         results: list[ReadResult] = []
         reporter.start("Reading imports", total=len(entries))
         try:
             for entry in entries:
-                problem = check_raw(self.root, entry)
-                if problem:
-                    raise WorkspaceError(f"{problem.file}: {problem.message}", hint=problem.hint)
                 result = read_file(
                     self.root / entry.file,
                     format=entry.format or None,
@@ -439,6 +391,7 @@ class Workspace:
                     platform=entry.platform,
                     searched=entry.searched,
                     display_path=entry.file,
+                    data=read_raw(self.root, entry),
                 )
                 if len(result.records) != entry.records:
                     drift = ReadIssue(
@@ -482,6 +435,4 @@ class Workspace:
 
     def status(self) -> Status:
         """What the review holds, what is wrong with it, and what to do next."""
-        from cen_search.review_status import review_status
-
         return review_status(self)

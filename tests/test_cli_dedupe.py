@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cen_search.dedupe.decisions import DECISIONS_PATH, current_decisions
-from cen_search.dedupe.report import read_review_csv
+from cen_search.dedupe.review_sheet import read_review_csv
 from tests._dedupe_cli import CLI_DATA, run_cli
 
 ALPHA = CLI_DATA / "alpha.ris"

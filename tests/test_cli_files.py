@@ -52,6 +52,19 @@ def test_info_describes_format_encoding_records_and_fields() -> None:
     assert "KW 1" in out and "TY 2" in out
 
 
+def test_info_reads_each_file_once(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read_bytes = Path.read_bytes
+    reads: list[Path] = []
+
+    def counting_read_bytes(self: Path) -> bytes:
+        reads.append(self)
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    assert run("info", "medline-two.ris").exit_code == 0
+    assert reads == [Path("medline-two.ris")]
+
+
 def test_info_json_has_a_schema_version_and_every_file() -> None:
     pytest.importorskip("cen_search.formats.bibtex")
     result = run("info", "medline-two.ris", "refs.bib", "--json")

@@ -11,6 +11,7 @@ import pytest
 
 from cen_search.dedupe import journals as j
 from cen_search.dedupe import normalise as n
+from cen_search.dedupe import titles as t
 from cen_search.dedupe.keys import record_keys
 from cen_search.fields import parse_pages
 from cen_search.models import Author, Provenance, Record
@@ -20,8 +21,8 @@ PROV = Provenance(file="t.ris", sha256="0" * 64, format="ris", encoding="utf-8",
 
 
 def title_key(text: str) -> str:
-    main, _ = n.clean_title(text)
-    return " ".join(n.title_words(main))
+    main, _ = t.clean_title(text)
+    return " ".join(t.title_words(main))
 
 
 @pytest.mark.parametrize(
@@ -77,14 +78,14 @@ def test_title_key_strips_tags_notes_markup_and_spelling(raw: str, expected: str
 
 def test_bracketed_translation_is_kept_as_alternative_title() -> None:
     # digital_work id_2000018
-    main, alt = n.clean_title(
+    main, alt = t.clean_title(
         "Crowdwork: Applying a relational inequality theory [Arbeiten in der Crowd:Perspektiven "
         "der Theorie relationaler Ungleichheiten in Arbeitsorganisationen]"
     )
     assert main == "Crowdwork: Applying a relational inequality theory"
     assert alt.startswith("Arbeiten in der Crowd")
     # sra_respiratory id_0000065: "original; translation"
-    main, alt = n.clean_title(
+    main, alt = t.clean_title(
         "Utilidad de los antimicrobianos en la toracostom?a cerrada por trauma; Are "
         "antimicrobials useful in closed thoracostomy due to trauma?"
     )
@@ -113,7 +114,7 @@ def test_bracketed_translation_is_kept_as_alternative_title() -> None:
     ],
 )
 def test_title_flags_name_errata_comments_and_replies(raw: str, flags: set[str]) -> None:
-    assert set(n.title_flags(raw)) == flags
+    assert set(t.title_flags(raw)) == flags
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,7 @@ def test_title_flags_name_errata_comments_and_replies(raw: str, flags: set[str])
 def test_numbers_in_titles_read_digits_words_and_roman_numerals(
     words: list[str], numbers: tuple[str, ...]
 ) -> None:
-    assert n.numbers_in(tuple(words)) == numbers
+    assert t.numbers_in(tuple(words)) == numbers
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,20 @@ from cen_search.dedupe.decisions import make_decision, pair_key
 from cen_search.dedupe.model import Cluster, DedupeResult, PairVerdict, Verdict
 from cen_search.dedupe.report import (
     CLUSTER_COLUMNS,
-    REVIEW_COLUMNS,
     cluster_rows,
-    compare_fields,
     database_labels,
     find_record,
+    summarise,
+    write_clusters_csv,
+)
+from cen_search.dedupe.review_sheet import (
+    REVIEW_COLUMNS,
+    compare_fields,
     parse_decision,
     read_decisions,
     read_review_csv,
     review_pairs,
-    summarise,
     update_review_csv,
-    write_clusters_csv,
     write_review_csv,
 )
 from cen_search.errors import InputError

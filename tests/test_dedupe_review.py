@@ -17,7 +17,7 @@ from cen_search.dedupe.decisions import (
     current_decisions,
     make_decision,
 )
-from cen_search.dedupe.report import FieldPair, ReviewPair, Side, read_review_csv
+from cen_search.dedupe.review_sheet import FieldPair, ReviewPair, Side, read_review_csv
 from cen_search.models import RecordId
 from tests._dedupe_cli import CLI_DATA, run_cli
 

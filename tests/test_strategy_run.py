@@ -423,3 +423,31 @@ def test_the_run_core_imports_neither_typer_nor_rich():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_service_access_takes_the_targets_api_key_and_caches_under_http(tmp_path: Path) -> None:
+    from cen_search.config import resolve
+    from cen_search.http import ServiceSession
+    from cen_search.strategies.runner import service_access
+
+    openalex_key = "openalex-SECRET-0987654321"
+    settings = resolve(
+        environ={
+            "CEN_SEARCH_NCBI_API_KEY": KEY,
+            "CEN_SEARCH_OPENALEX_API_KEY": openalex_key,
+            "CEN_SEARCH_CONTACT_EMAIL": EMAIL,
+            "CEN_SEARCH_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        user_file=tmp_path / "no-user-config.toml",
+    )
+    pubmed = service_access(settings, "pubmed", timeout=5.0)
+    assert (pubmed.api_key, pubmed.email, pubmed.timeout) == (KEY, EMAIL, 5.0)
+    session = pubmed.session
+    assert isinstance(session, ServiceSession) and session.cache is not None
+    assert session.cache.root == tmp_path / "cache" / "http"
+    assert {KEY, openalex_key, EMAIL} <= session.secrets
+    assert EMAIL in session.headers["User-Agent"]
+    assert service_access(settings, "openalex").api_key == openalex_key
+    assert service_access(settings, "europepmc").api_key == ""
+    uncached = service_access(settings, "pubmed", use_cache=False).session
+    assert isinstance(uncached, ServiceSession) and uncached.cache is None

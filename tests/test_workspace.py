@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 import os
 import shutil
 import tomllib
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,6 +139,12 @@ def test_find_outside_a_review_says_to_run_init(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError) as caught:
         Workspace.find(tmp_path)
     assert "cen-search init" in caught.value.hint
+
+
+def test_find_optional_is_none_outside_a_review(ws: Workspace, tmp_path: Path) -> None:
+    assert Workspace.find_optional(tmp_path) is None
+    found = Workspace.find_optional(ws.root / "imports")
+    assert found is not None and found.root == ws.root
 
 
 # -- import -------------------------------------------------------------------------------
@@ -383,6 +393,34 @@ def test_read_imports_gives_records_with_provenance_from_the_manifest(
     assert record.id == f"{first.sha256[:12]}:1"
     assert results[1].records[0].source_database == "Embase"
     assert [r.title for r in ws.records()][2].startswith("Service user perspectives")
+
+
+def _count_opens(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count the times each file is opened (``open()`` and ``Path`` reads), by resolved path."""
+    opened: Counter[str] = Counter()
+    real_open = io.open
+
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, os.PathLike)):
+            opened[str(Path(file).resolve())] += 1
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", counting_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    return opened
+
+
+def test_importing_and_reading_imports_read_each_export_once(
+    ws: Workspace, exports: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = exports / "medline-two.ris"
+    opened = _count_opens(monkeypatch)
+    entry = ws.import_file(source, database="MEDLINE").entry
+    assert opened[str(source.resolve())] == 1
+    opened.clear()
+    [result] = ws.read_imports()
+    assert opened[str((ws.root / entry.file).resolve())] == 1
+    assert result.sha256 == entry.sha256
 
 
 def test_a_modified_raw_export_is_an_error_naming_the_file(ws: Workspace, exports: Path) -> None:

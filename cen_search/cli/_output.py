@@ -10,10 +10,9 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, is_dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,11 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cen_search.errors import EXIT_INPUT, EXIT_INTERRUPTED, CenSearchError
 
 JSON_SCHEMA_VERSION = 1
-
-T = TypeVar("T")
+"""Version of every ``--json`` document (its ``schema_version`` key)."""
 
 
 class _State:
+    """The global ``-q``/``-v`` flags, set once per run by the app's callback."""
+
     quiet = False
     verbose = False
 
@@ -64,6 +64,24 @@ def warn(message: str) -> None:
 def echo(text: str = "") -> None:
     """A line of human-readable data on stdout, exactly as given (no markup, no wrapping)."""
     sys.stdout.write(text + "\n")
+
+
+def table_lines(
+    rows: Sequence[Sequence[str]], *, indent: str = "  ", numbers_right: bool = True
+) -> list[str]:
+    """``rows`` as aligned text columns two spaces apart (trailing spaces cut); with
+    ``numbers_right`` a cell of digits after the first column is right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i])
+            if numbers_right and i and cell.replace(",", "").isdigit()
+            else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
 
 
 def _default(value: Any) -> Any:
@@ -117,6 +135,11 @@ class RichReporter:
         say(message)
 
 
+def error_json(exc: CenSearchError) -> dict[str, Any]:
+    """An expected failure as the ``error`` object of ``--json`` output."""
+    return {"message": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+
+
 def render_error(exc: CenSearchError) -> None:
     """Print an expected failure as ``error: message`` plus its hint."""
     err.print(
@@ -129,7 +152,12 @@ def render_error(exc: CenSearchError) -> None:
         err.print(f"  hint: {exc.hint}", markup=False, highlight=False, emoji=False)
 
 
-@contextmanager
+def render_interrupted() -> None:
+    """Say that Ctrl-C stopped the command (every write is atomic, so nothing is torn)."""
+    err.print("interrupted; nothing was left half-written")
+
+
+@contextlib.contextmanager
 def boundary() -> Iterator[None]:
     """Translate expected failures into exit codes; the one place that does so."""
     try:
@@ -138,7 +166,7 @@ def boundary() -> Iterator[None]:
         render_error(exc)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted; nothing was left half-written")
+        render_interrupted()
         raise SystemExit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         # `cen-search ... | head`: the reader went away; that is not an error.
@@ -156,15 +184,3 @@ def boundary() -> Iterator[None]:
             )
         )
         raise SystemExit(EXIT_INPUT) from None
-
-
-def guarded(fn: Callable[..., T]) -> Callable[..., T]:
-    """Decorator form of :func:`boundary` for command functions."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        with boundary():
-            return fn(*args, **kwargs)
-
-    return wrapper

@@ -32,6 +32,7 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
+    """``--version``: print it and stop before any command runs."""
     if value:
         typer.echo(f"cen-search {__version__}")
         raise typer.Exit()
@@ -61,6 +62,7 @@ def _global(
 
 
 def _register_all() -> None:
+    """Add every command group; each module imports its heavy dependencies lazily."""
     from cen_search.cli import config_cmd, dedupe, files, strategy, workspace_cmds
 
     for module in (files, workspace_cmds, dedupe, strategy, config_cmd):
@@ -75,6 +77,7 @@ class Interrupted(BaseException):
 
 
 def _on_sigint(signum: int, frame: object) -> None:
+    """SIGINT handler: unwind to :func:`main` however deep the command is."""
     raise Interrupted()
 
 
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         with _output.boundary():
             app(args=argv, prog_name="cen-search")
     except Interrupted:
-        _output.err.print("interrupted; nothing was left half-written")
+        _output.render_interrupted()
         sys.exit(EXIT_INTERRUPTED)
     finally:
         signal.signal(signal.SIGINT, previous)

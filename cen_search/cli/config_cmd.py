@@ -30,15 +30,11 @@ Examples:
 
 def show(as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout.")) -> None:
     from cen_search.config import resolve
-    from cen_search.errors import WorkspaceError
     from cen_search.workspace import Workspace
 
     with _output.boundary():
-        try:
-            review_file = Workspace.find().config_path
-        except WorkspaceError:
-            review_file = None
-        settings = resolve(review_file=review_file)
+        found = Workspace.find_optional()
+        settings = resolve(review_file=found.config_path if found is not None else None)
         for warning in settings.warnings:
             _output.warn(warning)
         if as_json:
@@ -48,9 +44,8 @@ def show(as_json: bool = typer.Option(False, "--json", help="Write JSON to stdou
         for item in settings.values:
             shown = item.display() if item.value else "(not set)"
             rows.append((item.key.dotted, shown, item.describe_source()))
-        widths = [max(len(row[i]) for row in rows) for i in range(2)]
-        for key, value, source in rows:
-            _output.echo(f"{key.ljust(widths[0])}  {value.ljust(widths[1])}  {source}".rstrip())
+        for line in _output.table_lines(rows, indent="", numbers_right=False):
+            _output.echo(line)
         _output.echo()
         review = str(settings.review_file) if settings.review_file else "(not in a review)"
         present = "" if settings.user_file.is_file() else " (not present)"

@@ -10,10 +10,17 @@ from rich.text import Text
 
 from cen_search.cli import _output
 from cen_search.cli.dedupe_inputs import load_inputs
-from cen_search.cli.dedupe_run import deduplicate, options_from, relevant
-from cen_search.dedupe.decisions import DECISIONS_PATH, PairKey, current_decisions, pair_key
+from cen_search.cli.dedupe_run import options_from, run_engine
+from cen_search.dedupe.decisions import (
+    DECISIONS_PATH,
+    PairKey,
+    current_decisions,
+    decisions_within,
+    pair_key,
+)
 from cen_search.dedupe.model import PairDecision
-from cen_search.dedupe.report import compare_fields, database_labels, find_record
+from cen_search.dedupe.report import database_labels, find_record
+from cen_search.dedupe.review_sheet import compare_fields
 from cen_search.errors import UsageError
 from cen_search.models import Record
 
@@ -46,7 +53,7 @@ def run_explain(
     if inputs.workspace is not None:
         state = current_decisions(inputs.workspace.root / DECISIONS_PATH)
     verdict = engine.explain(records[a], records[b], options=options, context=records)
-    result = deduplicate(inputs, options=options, decisions=relevant(state, records))
+    result = run_engine(inputs, options=options, decisions=decisions_within(state, records))
     cluster_a = result.clusters[result.cluster_of[a]]
     together = b in cluster_a.members
     decision = state.get(pair_key(records[a].id, records[b].id))
@@ -110,6 +117,7 @@ def run_explain(
 
 
 def _describe_side(record: Record, label: str) -> str:
+    """``file key K [database] record_id R`` for the A/B lines."""
     return (
         f"{record.provenance.file} key {record.key or record.provenance.index} "
         f"[{label}] record_id {record.id}"
@@ -117,6 +125,7 @@ def _describe_side(record: Record, label: str) -> str:
 
 
 def _side_json(record: Record, label: str) -> dict[str, Any]:
+    """One side of the pair in ``--json``."""
     return {
         "record_id": record.id,
         "file": record.provenance.file,

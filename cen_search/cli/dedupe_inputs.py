@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
 from cen_search.errors import InputError, UsageError, WorkspaceError
 from cen_search.models import ReadResult, Record
 
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
+
 _MAX_ISSUES_SHOWN = 5
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inputs:
     """The records of one run and where they came from."""
 
@@ -28,12 +32,12 @@ class Inputs:
     previous_records: list[Record] = field(default_factory=list)
     """An earlier library (``--against``), numbered after ``records`` by the engine."""
     against: bool = False
-    workspace: Any = None
-    """The :class:`~cen_search.workspace.Workspace` in workspace mode."""
+    workspace: Workspace | None = None
+    """The review workspace whose imports were read (no FILE given), else ``None``."""
     searched: list[str] = field(default_factory=list)
     """The files read (for messages)."""
 
-    @property
+    @cached_property
     def everything(self) -> list[Record]:
         """``records`` then ``previous_records``: the engine's index space."""
         return [*self.records, *self.previous_records]
@@ -50,6 +54,7 @@ class Inputs:
 
 
 def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[str]:
+    """Each file's ``--database`` value: none, one for all, or one per file."""
     if not databases:
         return [""] * len(paths)
     if len(databases) == 1:
@@ -63,6 +68,7 @@ def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[s
 
 
 def _report_issues(result: ReadResult) -> None:
+    """Warn about skipped records (the first few) and a file with no records."""
     for issue in result.skipped[:_MAX_ISSUES_SHOWN]:
         _output.warn(f"{issue.location()}: {issue.message} (record skipped)")
     if len(result.skipped) > _MAX_ISSUES_SHOWN:

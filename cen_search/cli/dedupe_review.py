@@ -56,6 +56,7 @@ def keys_from(sequence: Iterable[str]) -> KeySource:
 
 
 def _value(text: str) -> str:
+    """One line, cut to a length a terminal table can show."""
     text = " ".join(text.split())
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 

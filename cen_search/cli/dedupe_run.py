@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
 from cen_search.cli.dedupe_inputs import Inputs, load_inputs
@@ -21,36 +20,40 @@ from cen_search.dedupe.decisions import (
     append_undo,
     changes,
     current_decisions,
+    decisions_within,
     default_reviewer,
     make_decision,
     pair_key,
 )
-from cen_search.dedupe.model import (
-    DedupeOptions,
-    DedupeResult,
-    PairDecision,
-    PairVerdict,
-    PreprintPolicy,
-)
+from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairDecision, PreprintPolicy
 from cen_search.dedupe.report import (
     DedupeSummary,
     cluster_rows,
+    count_undecided,
     database_labels,
+    summarise,
+    write_clusters_csv,
+)
+from cen_search.dedupe.review_sheet import (
+    ReviewPair,
     read_decisions,
     read_review_csv,
     review_pairs,
-    summarise,
     update_review_csv,
-    write_clusters_csv,
+    verdicts_to_review,
     write_review_csv,
 )
 from cen_search.errors import NeedsHumanError, UsageError
 from cen_search.models import Record
 
+if TYPE_CHECKING:
+    from cen_search.cli.dedupe_review import KeySource
+    from cen_search.workspace import Workspace
+
 # -- the engine ----------------------------------------------------------------------------
 
 
-def options_from(preprints: str, workspace: Any = None) -> DedupeOptions:
+def options_from(preprints: str, workspace: Workspace | None = None) -> DedupeOptions:
     """Engine options from ``--preprints`` (else ``[dedupe] preprints`` in the review)."""
     value = preprints.strip().lower()
     if not value and workspace is not None:
@@ -65,10 +68,10 @@ def options_from(preprints: str, workspace: Any = None) -> DedupeOptions:
         ) from None
 
 
-def deduplicate(
+def run_engine(
     inputs: Inputs, *, options: DedupeOptions, decisions: Sequence[PairDecision]
 ) -> DedupeResult:
-    """Run the engine with people's decisions and a progress bar on stderr."""
+    """Run the engine on the inputs with people's decisions and a progress bar on stderr."""
     from cen_search import dedupe as engine
 
     return engine.deduplicate(
@@ -80,20 +83,13 @@ def deduplicate(
     )
 
 
-def relevant(
-    decisions: dict[PairKey, PairDecision], records: Sequence[Record]
-) -> list[PairDecision]:
-    """The decisions about pairs of records that are both in this run."""
-    ids = {record.id for record in records}
-    return [d for key, d in decisions.items() if key[0] in ids and key[1] in ids]
-
-
-def undecided(
-    result: DedupeResult, records: Sequence[Record], decisions: dict[PairKey, PairDecision]
-) -> int:
-    return sum(
-        1 for v in result.uncertain if pair_key(records[v.a].id, records[v.b].id) not in decisions
-    )
+def pairs_for_review(
+    inputs: Inputs, result: DedupeResult, state: dict[PairKey, PairDecision], options: DedupeOptions
+) -> list[ReviewPair]:
+    """The pairs a review file or session shows: uncertain and decided ones, with decisions."""
+    records = inputs.everything
+    verdicts = verdicts_to_review(records, result, state, options=options)
+    return review_pairs(records, verdicts, labels=database_labels(records), decisions=state)
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -184,44 +180,13 @@ def _check_output(path: Path, inputs: Sequence[str]) -> str:
 
 def write_merged(path: Path, fmt: str, inputs: Inputs, result: DedupeResult) -> int:
     """One merged record per cluster (with --against: per cluster of new records only)."""
-    from cen_search import dedupe as engine
+    from cen_search.dedupe.merge import merged_records
     from cen_search.formats import write_records
     from cen_search.fsutil import atomic_open
 
-    everything = inputs.everything
-    merged = [
-        engine.merge_cluster(
-            [everything[m] for m in cluster.members], kept=cluster.members.index(cluster.kept)
-        )
-        for cluster in result.clusters
-        if not inputs.against or not any(result.is_previous(m) for m in cluster.members)
-    ]
+    merged = merged_records(inputs.everything, result, new_only=inputs.against)
     with atomic_open(path, newline="") as fh:
         return write_records(merged, fh, format=fmt)
-
-
-def pairs_to_review(
-    inputs: Inputs,
-    result: DedupeResult,
-    state: dict[PairKey, PairDecision],
-    options: DedupeOptions,
-) -> list[PairVerdict]:
-    """The uncertain pairs plus the pairs people have decided (so a review file written from
-    them keeps every decision), each with the engine's verdict."""
-    from cen_search import dedupe as engine
-
-    everything = inputs.everything
-    index = {str(record.id): i for i, record in enumerate(everything)}
-    verdicts = list(result.uncertain)
-    seen = {pair_key(everything[v.a].id, everything[v.b].id) for v in verdicts}
-    for key in state:
-        if key in seen or key[0] not in index or key[1] not in index:
-            continue
-        a, b = sorted((index[key[0]], index[key[1]]))
-        # without the whole input as context: cheap, and only shown next to the decision
-        verdict = engine.explain(everything[a], everything[b], options=options)
-        verdicts.append(replace(verdict, a=a, b=b))
-    return verdicts
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -292,8 +257,7 @@ def run_dedupe(
         written["clusters"] = str(clusters)
         _output.say(f"wrote {clusters}")
     if review:
-        verdicts = pairs_to_review(inputs, result, state, options)
-        pairs = review_pairs(records, verdicts, labels=labels, decisions=state)
+        pairs = pairs_for_review(inputs, result, state, options)
         write_review_csv(review, pairs)
         written["review"] = str(review)
         _output.say(
@@ -342,12 +306,12 @@ def _run(
     inputs: Inputs, options: DedupeOptions, state: dict[PairKey, PairDecision]
 ) -> tuple[DedupeResult, DedupeSummary]:
     records = inputs.everything
-    applied = relevant(state, records)
-    result = deduplicate(inputs, options=options, decisions=applied)
+    applied = decisions_within(state, records)
+    result = run_engine(inputs, options=options, decisions=applied)
     summary = summarise(
         result,
         labels=database_labels(records),
-        undecided_pairs=undecided(result, records, state),
+        undecided_pairs=count_undecided(result, records, state),
         decisions_applied=len(applied),
         previous=inputs.previous,
     )
@@ -362,7 +326,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     if review_file is not None:
         pairs = read_review_csv(review_file)
 
-        def decide_csv(pair: Any, same: bool | None) -> None:
+        def decide_csv(pair: ReviewPair, same: bool | None) -> None:
             update_review_csv(review_file, {pair.key: same})
 
         if not _has_work(pairs, all_pairs, str(review_file)):
@@ -378,13 +342,14 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     else:
         inputs = load_inputs([], [])
         ws = inputs.workspace
+        assert ws is not None  # without FILEs load_inputs reads the workspace or refuses
         log_path = ws.root / DECISIONS_PATH
         with ws.lock():
             pairs = workspace_pairs(inputs, log_path)
             if not _has_work(pairs, all_pairs, ws.relative(log_path)):
                 return
 
-            def decide_ws(pair: Any, same: bool | None) -> None:
+            def decide_ws(pair: ReviewPair, same: bool | None) -> None:
                 if same is None:
                     append_undo(log_path, pair.a.record_id, pair.b.record_id, by=reviewer)
                 else:
@@ -416,7 +381,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     )
 
 
-def _has_work(pairs: Sequence[Any], all_pairs: bool, where: str) -> bool:
+def _has_work(pairs: Sequence[ReviewPair], all_pairs: bool, where: str) -> bool:
     """False (after saying so) when there is nothing to review: no terminal needed then."""
     if any(all_pairs or pair.same is None for pair in pairs):
         return True
@@ -425,17 +390,17 @@ def _has_work(pairs: Sequence[Any], all_pairs: bool, where: str) -> bool:
     return False
 
 
-def workspace_pairs(inputs: Inputs, log_path: Path) -> list[Any]:
+def workspace_pairs(inputs: Inputs, log_path: Path) -> list[ReviewPair]:
     """The workspace's review queue: uncertain pairs and decided ones, with decisions."""
     state = current_decisions(log_path)
-    records = inputs.everything
     options = options_from("", inputs.workspace)
-    result = deduplicate(inputs, options=options, decisions=relevant(state, records))
-    verdicts = pairs_to_review(inputs, result, state, options)
-    return review_pairs(records, verdicts, labels=database_labels(records), decisions=state)
+    result = run_engine(
+        inputs, options=options, decisions=decisions_within(state, inputs.everything)
+    )
+    return pairs_for_review(inputs, result, state, options)
 
 
-def _terminal_keys() -> Any:
+def _terminal_keys() -> KeySource:
     import typer
 
     if not sys.stdin.isatty():

@@ -6,13 +6,17 @@ import sys
 import textwrap
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cen_search.cli import _output
 from cen_search.errors import CenSearchError, InputError, UsageError
 from cen_search.models import ReadIssue, ReadResult
+
+if TYPE_CHECKING:
+    from cen_search.formats import Format
+    from cen_search.reading import FileSummary
 
 ISSUES_SHOWN = 5
 """Skipped records and warnings shown per file before "... and N more" (all with ``-v``)."""
@@ -66,6 +70,7 @@ def render_issues(issues: tuple[ReadIssue, ...], *, label: str, indent: str = " 
 
 
 def _wrapped(pairs: tuple[tuple[str, int], ...], indent: str) -> list[str]:
+    """``name count`` pairs, comma-separated and wrapped at 96 columns."""
     # A no-break space keeps each "name count" pair on one line; lines break between pairs.
     text = ", ".join(f"{name}\u00a0{count}" for name, count in pairs)
     lines = textwrap.wrap(
@@ -74,7 +79,7 @@ def _wrapped(pairs: tuple[tuple[str, int], ...], indent: str) -> list[str]:
     return [line.replace("\u00a0", " ") for line in lines]
 
 
-def render_summary(summary: Any) -> list[str]:
+def render_summary(summary: FileSummary) -> list[str]:
     """Human-readable lines for one :class:`cen_search.reading.FileSummary`."""
     counts = f"{summary.records} read, {len(summary.skipped)} skipped"
     if summary.warnings:
@@ -103,13 +108,6 @@ def render_summary(summary: Any) -> list[str]:
     return lines
 
 
-def _error_json(path: Path, exc: CenSearchError) -> dict[str, Any]:
-    return {
-        "file": str(path),
-        "error": {"message": exc.message, "hint": exc.hint, "exit_code": exc.exit_code},
-    }
-
-
 def info(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Export files to describe."),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
@@ -128,7 +126,7 @@ def info(
                 if isinstance(exc, UsageError):
                     raise
                 failed.append(exc)
-                documents.append(_error_json(path, exc))
+                documents.append({"file": str(path), "error": _output.error_json(exc)})
                 _output.render_error(exc)
                 continue
             summary = summarise(result)
@@ -141,11 +139,7 @@ def info(
             if not result.records:
                 refusal = no_records_error(path, result, shown=0 if not as_json else 5)
                 failed.append(refusal)
-                documents[-1]["error"] = {
-                    "message": refusal.message,
-                    "hint": refusal.hint,
-                    "exit_code": refusal.exit_code,
-                }
+                documents[-1]["error"] = _output.error_json(refusal)
                 _output.render_error(refusal)
         if as_json:
             _output.emit_json({"files": documents})
@@ -153,7 +147,8 @@ def info(
             raise SystemExit(failed[0].exit_code)
 
 
-def _target_format(output: str, to: str | None) -> Any:
+def _target_format(output: str, to: str | None) -> Format:
+    """The writable format named by ``--to``, else by OUT's extension."""
     from cen_search.formats import all_formats, get_format
 
     writable = ", ".join(f.name for f in all_formats() if f.writable)
@@ -175,6 +170,8 @@ def _target_format(output: str, to: str | None) -> Any:
 
 
 def _check_output(output: str, files: list[Path], *, yes: bool) -> None:
+    """Refuse an OUT that is a folder or an input file, or that exists without ``--yes`` (or a
+    confirmation at a terminal)."""
     if output == "-":
         return
     target = Path(output)
@@ -190,10 +187,12 @@ def _check_output(output: str, files: list[Path], *, yes: bool) -> None:
             )
     if yes:
         return
-    if sys.stdin.isatty() and sys.stderr.isatty():
-        if typer.confirm(f"{output} exists. Replace it?", default=False, err=True):
-            return
-        raise InputError(f"{output}: exists; nothing was written", hint="add --yes to replace it")
+    if (
+        sys.stdin.isatty()
+        and sys.stderr.isatty()
+        and typer.confirm(f"{output} exists. Replace it?", default=False, err=True)
+    ):
+        return
     raise InputError(f"{output}: exists; nothing was written", hint="add --yes to replace it")
 
 

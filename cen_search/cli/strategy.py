@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import typer
 
 from cen_search.cli import _output
+
+if TYPE_CHECKING:
+    from cen_search.strategies.ast import Platform
+    from cen_search.workspace import Workspace
 
 strategy_app = typer.Typer(
     name="strategy",
@@ -30,15 +34,11 @@ _PLATFORMS = "ovid, ebsco, proquest or pubmed"
 _run_registered = False
 
 
-def _review() -> Any:
+def _review() -> Workspace | None:
     """The review the current folder belongs to, or None outside a review."""
-    from cen_search.errors import WorkspaceError
     from cen_search.workspace import Workspace
 
-    try:
-        return Workspace.find(None)
-    except WorkspaceError:
-        return None
+    return Workspace.find_optional()
 
 
 def _strategies_dir(folder: Path | None) -> Path:
@@ -50,6 +50,7 @@ def _strategies_dir(folder: Path | None) -> Path:
 
 
 def _review_dates() -> tuple[str, str]:
+    """The review's ``date_from``/``date_to`` (empty outside a review)."""
     review = _review()
     if review is None:
         return "", ""
@@ -114,7 +115,7 @@ def new_cmd(
         )
         if not paste:
             _output.say(f"paste the strategy below the closing '---' in {path}")
-        typer.echo(str(path))
+        _output.echo(str(path))
 
 
 @strategy_app.command("list")
@@ -227,12 +228,13 @@ def show_cmd(
                 out.print(f"        [dim]{escape(describe(line.node))}[/dim]", soft_wrap=True)
 
 
-def _platform(value: str | None) -> Any:
+def _platform(value: str | None) -> Platform | None:
+    """The syntax forced with ``--platform`` (None: from the file)."""
     if value is None:
         return None
     from cen_search.strategies import store
 
-    return store.platform_of(value)[1]
+    return cast("Platform", store.platform_of(value)[1])  # checked against PLATFORM_LABELS
 
 
 @strategy_app.command("check")

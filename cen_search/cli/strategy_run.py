@@ -7,30 +7,35 @@ Registered on the ``strategy`` group by :func:`register_run` (called from
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from cen_search.cli import _output
 
+if TYPE_CHECKING:
+    from cen_search.config import Settings
+    from cen_search.strategies.ast import Strategy
+    from cen_search.strategies.runner import RunResult
+    from cen_search.strategies.translate import Translation
+    from cen_search.workspace import Workspace
+
 _TARGET_HELP = "pubmed, europepmc or openalex."
 
 
-def _workspace(start: Path | None, *, required: bool) -> Any:
-    from cen_search.errors import WorkspaceError
+def _workspace(start: Path | None, *, required: bool) -> Workspace | None:
+    """The review holding ``start`` (the strategy's folder), else the current folder's; with
+    ``required``, a WorkspaceError outside a review."""
     from cen_search.workspace import Workspace
 
-    for candidate in (start, None):
-        try:
-            return Workspace.find(candidate)
-        except WorkspaceError:
-            continue
-    if required:
-        return Workspace.find(None)  # raises with the hint
-    return None
+    found = Workspace.find_optional(start) or Workspace.find_optional()
+    if found is None and required:
+        return Workspace.find()  # raises with the hint
+    return found
 
 
-def _settings(workspace: Any, flags: dict[str, str | None]) -> Any:
+def _settings(workspace: Workspace | None, flags: dict[str, str | None]) -> Settings:
+    """Settings with ``flags`` on top, with the review's file as a layer when in a review."""
     from cen_search.config import resolve
 
     if workspace is not None:
@@ -38,13 +43,14 @@ def _settings(workspace: Any, flags: dict[str, str | None]) -> Any:
     return resolve(flags=flags)
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path) -> Strategy:
     from cen_search.strategies import load_strategy
 
     return load_strategy(path)
 
 
-def _print_translation(translation: Any, *, verbose: bool) -> None:
+def _print_translation(translation: Translation, *, verbose: bool) -> None:
+    """One query per line on stdout; constructs not carried over exactly on stderr."""
     for line in translation.lines:
         label = line.label or line.key
         query = line.display_history() if translation.target == "pubmed" else line.query
@@ -147,9 +153,8 @@ def run_cmd(
       cen-search strategy run strategies/medline.txt --on openalex --dry-run
     """
     with _output.boundary():
-        from cen_search.http import make_session
         from cen_search.strategies.run_targets import RunOptions
-        from cen_search.strategies.runner import Access, run_strategy
+        from cen_search.strategies.runner import run_strategy, service_access
 
         target = on.lower()
         workspace = _workspace(file.parent, required=not dry_run)
@@ -160,26 +165,13 @@ def run_cmd(
                 "cache_dir": str(cache_dir) if cache_dir else None,
             },
         )
-        key = {"pubmed": settings.ncbi_api_key, "openalex": settings.openalex_api_key}.get(
-            target, ""
-        )
         if not settings.contact_email and not dry_run:
             _output.warn(
                 "no contact e-mail configured: set CEN_SEARCH_CONTACT_EMAIL or "
                 "contact_email in cen-search.toml (services ask for one)"
             )
-        session = make_session(
-            contact_email=settings.contact_email,
-            secrets=[settings.ncbi_api_key, settings.openalex_api_key],
-            cache_dir=str(Path(settings.cache_dir) / "http"),
-            use_cache=not no_cache,
-        )
-        access = Access(
-            session=session,
-            base_url=base_url,
-            timeout=timeout,
-            api_key=key,
-            email=settings.contact_email,
+        access = service_access(
+            settings, target, base_url=base_url, timeout=timeout, use_cache=not no_cache
         )
         result = run_strategy(
             _load(file),
@@ -213,7 +205,8 @@ def run_cmd(
         _print_run(result, workspace)
 
 
-def _print_run(result: Any, workspace: Any) -> None:
+def _print_run(result: RunResult, workspace: Workspace | None) -> None:
+    """Each line's count on stdout; warnings and the summary on stderr."""
     for line in result.record.get("lines", []):
         count = line.get("count")
         shown = "skipped" if count is None else f"{count:,}"
@@ -237,7 +230,7 @@ def _print_run(result: Any, workspace: Any) -> None:
     if new:
         summary += f"; {new['count']} new since {new['run_at']}"
     _output.say(summary)
-    if result.record_path is not None:
+    if result.record_path is not None and workspace is not None:
         _output.say(f"run record: {workspace.relative(result.record_path)}")
 
 
@@ -263,8 +256,9 @@ def report_cmd(
         from dataclasses import asdict
 
         from cen_search.strategies.report import to_markdown, write_report
+        from cen_search.workspace import Workspace
 
-        workspace = _workspace(None, required=True)
+        workspace = Workspace.find()
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )

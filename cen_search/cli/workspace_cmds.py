@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cen_search.cli import _output
 from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP, render_issues
 from cen_search.errors import CenSearchError, UsageError
+
+if TYPE_CHECKING:
+    from cen_search.review_status import Status
+    from cen_search.workspace import ImportOutcome
 
 INIT_HELP = """Create a review workspace in DIR (default: the current folder).
 
@@ -78,7 +81,8 @@ def init(
         _output.say("  cen-search import FILE --database NAME --searched YYYY-MM-DD")
 
 
-def _outcome_json(outcome: Any) -> dict[str, Any]:
+def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
+    """One file's entry in ``import --json``."""
     result = outcome.result
     return {
         "source": outcome.source,
@@ -90,7 +94,8 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
     }
 
 
-def _report(outcome: Any) -> None:
+def _report(outcome: ImportOutcome) -> None:
+    """What happened to one file, on stderr."""
     entry = outcome.entry
     if outcome.already_imported:
         _output.say(
@@ -173,16 +178,7 @@ def import_(
                     raise
                 _output.render_error(exc)
                 failed.append(exc)
-                outcomes.append(
-                    {
-                        "source": str(path),
-                        "error": {
-                            "message": exc.message,
-                            "hint": exc.hint,
-                            "exit_code": exc.exit_code,
-                        },
-                    }
-                )
+                outcomes.append({"source": str(path), "error": _output.error_json(exc)})
                 continue
             _report(outcome)
             outcomes.append(_outcome_json(outcome))
@@ -194,22 +190,8 @@ def import_(
             raise SystemExit(failed[0].exit_code)
 
 
-def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(widths[i])
-            if i and cell.replace(",", "").isdigit()
-            else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append((indent + "  ".join(cells)).rstrip())
-    return lines
-
-
-def render_status(status: Any) -> list[str]:
-    """Human-readable lines for a :class:`cen_search.workspace.Status`."""
+def render_status(status: Status) -> list[str]:
+    """Human-readable lines for a :class:`cen_search.review_status.Status`."""
     lines = [f"review:     {status.title}", f"folder:     {status.root}"]
     files = "file" if status.imports == 1 else "files"
     records = "record" if status.records == 1 else "records"
@@ -226,7 +208,7 @@ def render_status(status: Any) -> list[str]:
             )
             for db in status.databases
         ]
-        lines += ["", *_table(rows), ""]
+        lines += ["", *_output.table_lines(rows), ""]
     lines.append(f"strategies: {len(status.strategies)}")
     lines += [f"  {name}" for name in status.strategies]
     if status.problems:

@@ -1,17 +1,18 @@
 """Blocking: which pairs of records are worth comparing at all.
 
 Several exact composite keys over normalised fields (DOI; PubMed id; title; title opening +
-year; first author + year; journal initials + volume + first page; year + volume + first page; first
-author + first page; abstract opening) plus one fuzzy key (the two rarest title words, which
-survive typos, truncation and word-order changes). A block larger than its key's limit is not
-expanded to all its pairs: its members are sorted by title and each is paired with its next
-``window`` neighbours (sorted neighbourhood), which keeps the number of comparisons near-linear.
+year or first author; first author + year; journal initials + volume + first page; year +
+volume + first page; first author + first page; abstract opening) plus one fuzzy key (pairs
+of the three rarest title words, which survive typos, truncation and word-order changes). A
+block larger than its key's limit is not expanded to all its pairs: its members are sorted by
+title and each is paired with its next ``window`` neighbours (sorted neighbourhood), which
+keeps the number of comparisons near-linear.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from cen_search.dedupe.keys import Keys
 
@@ -38,11 +39,7 @@ def _pmid(k: Keys) -> Iterable[str]:
 
 
 def _title(k: Keys) -> Iterable[str]:
-    out = []
-    for t in (k.title, k.title_alt):
-        if len(t) >= 12:
-            out.append(t)
-    return out
+    return [t for t in (k.title, k.title_alt) if len(t) >= 12]
 
 
 def _title_opening_year(k: Keys) -> Iterable[str]:
@@ -60,10 +57,6 @@ def _author_year(k: Keys) -> Iterable[str]:
     if k.first_author and k.year:
         return (f"{k.first_author}|{k.year}",)
     return ()
-
-
-def _journal_initials(k: Keys) -> str:
-    return "".join(w[0] for w in k.journal[0]) if k.journal else ""
 
 
 def _journal_volume_page(k: Keys) -> Iterable[str]:
@@ -91,11 +84,6 @@ def _abstract(k: Keys) -> Iterable[str]:
     return (k.abstract[:120],) if len(k.abstract) >= 120 else ()
 
 
-def _applied(function: KeyFunction, keys: Sequence[Keys]) -> Callable[[int], Iterable[str]]:
-    """The key function for record ``i`` of ``keys``."""
-    return lambda i: function(keys[i])
-
-
 EXACT_KEYS: tuple[tuple[str, KeyFunction, int], ...] = (
     # (name, key function, largest block expanded to all its pairs)
     ("doi", _doi, 40),
@@ -113,7 +101,8 @@ RARE_WORDS_MAX_BLOCK = 20
 
 
 def _rare_word_keys(keys: Sequence[Keys]) -> list[tuple[str, ...]]:
-    """The two rarest informative title words of each record (the fuzzy key)."""
+    """The fuzzy key of each record: pairs of its three rarest informative title words (two
+    records sharing any two of those words meet in a block)."""
     tokens = [
         {
             w
@@ -152,20 +141,24 @@ def candidate_pairs(
     """
     order = ids if ids is not None else [f"{i:012d}" for i in range(len(keys))]
     pairs: set[tuple[int, int]] = set()
-    fuzzy = _rare_word_keys(keys)
-    functions: list[tuple[Callable[[int], Iterable[str]], int]] = [
-        (_applied(f, keys), limit) for _, f, limit in EXACT_KEYS
-    ]
-    functions.append((fuzzy.__getitem__, RARE_WORDS_MAX_BLOCK))
-    for get, max_block in functions:
+    for values, max_block in _key_values(keys):
         blocks: dict[str, list[int]] = defaultdict(list)
-        for i in range(len(keys)):
-            for value in get(i):
+        for i, values_of in enumerate(values):
+            for value in values_of:
                 blocks[value].append(i)
         for members in blocks.values():
             if len(members) > 1:
                 _add_block(pairs, members, keys, order, max_block=max_block, window=window)
     return pairs
+
+
+def _key_values(keys: Sequence[Keys]) -> Iterator[tuple[Iterable[Iterable[str]], int]]:
+    """For each blocking key in turn: every record's values of it, and the key's block limit."""
+    # the fuzzy key first, while the pairs are few: its word sets are freed before they pile up
+    fuzzy = _rare_word_keys(keys)
+    for _, function, max_block in EXACT_KEYS:
+        yield map(function, keys), max_block
+    yield fuzzy, RARE_WORDS_MAX_BLOCK
 
 
 def _add_block(
@@ -177,6 +170,7 @@ def _add_block(
     max_block: int,
     window: int,
 ) -> None:
+    """Add the pairs of one block: all of them, or title neighbours when it is too large."""
     members = sorted(set(members))
     if len(members) <= max_block:
         for x, i in enumerate(members):

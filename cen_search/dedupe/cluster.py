@@ -18,12 +18,16 @@ from cen_search.dedupe.model import PairVerdict
 
 @dataclass
 class _Component:
+    """A cluster being built: its members and the links that joined them."""
+
     members: list[int]
     links: list[PairVerdict] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Clustering:
+    """What :func:`build_clusters` made of the links."""
+
     components: tuple[tuple[int, ...], ...]
     """Members of each cluster (singletons included), sorted; clusters in no set order."""
     links: dict[int, tuple[PairVerdict, ...]]

@@ -23,7 +23,7 @@ from typing import Any
 from cen_search.dedupe.model import PairDecision
 from cen_search.errors import WorkspaceError
 from cen_search.fsutil import append_jsonl, read_jsonl
-from cen_search.models import RecordId
+from cen_search.models import Record, RecordId
 
 DECISIONS_PATH = Path("dedupe") / "decisions.jsonl"
 """Where the log lives, relative to the review folder."""
@@ -67,16 +67,19 @@ def make_decision(
     return PairDecision(a=first, b=second, same=same, by=by, at=at or now_iso(), note=note)
 
 
-def _entry(decision: PairDecision, *, source: str) -> dict[str, Any]:
-    first, second = pair_key(decision.a, decision.b)
+def _entry(
+    a: str, b: str, value: str, *, by: str, at: str, source: str, note: str = ""
+) -> dict[str, Any]:
+    """One line of the log: ``value`` (same/different/undone) on the pair ``a``/``b``."""
+    first, second = pair_key(a, b)
     return {
         "a": first,
         "b": second,
-        "decision": SAME if decision.same else DIFFERENT,
-        "by": decision.by,
-        "at": decision.at or now_iso(),
+        "decision": value,
+        "by": by,
+        "at": at or now_iso(),
         "source": source,
-        "note": decision.note,
+        "note": note,
     }
 
 
@@ -84,7 +87,18 @@ def append_decisions(
     path: str | Path, decisions: Iterable[PairDecision], *, source: str = "review"
 ) -> int:
     """Append ``decisions`` to the log at ``path`` in one write; returns how many."""
-    entries = [_entry(decision, source=source) for decision in decisions]
+    entries = [
+        _entry(
+            d.a,
+            d.b,
+            SAME if d.same else DIFFERENT,
+            by=d.by,
+            at=d.at,
+            source=source,
+            note=d.note,
+        )
+        for d in decisions
+    ]
     append_jsonl(path, *entries)
     return len(entries)
 
@@ -93,19 +107,7 @@ def append_undo(
     path: str | Path, a: str, b: str, *, by: str = "", at: str = "", source: str = "review"
 ) -> None:
     """Withdraw the decision on the pair ``a``/``b`` (a later line wins, so this undoes it)."""
-    first, second = pair_key(a, b)
-    append_jsonl(
-        path,
-        {
-            "a": first,
-            "b": second,
-            "decision": UNDONE,
-            "by": by,
-            "at": at or now_iso(),
-            "source": source,
-            "note": "",
-        },
-    )
+    append_jsonl(path, _entry(a, b, UNDONE, by=by, at=at, source=source))
 
 
 def _parse(
@@ -143,6 +145,15 @@ def current_decisions(path: str | Path) -> dict[PairKey, PairDecision]:
         else:
             state[key] = decision
     return state
+
+
+def decisions_within(
+    decisions: Mapping[PairKey, PairDecision], records: Iterable[Record]
+) -> list[PairDecision]:
+    """The decisions about pairs of which both records are among ``records`` (those that
+    apply to a run)."""
+    ids = {record.id for record in records}
+    return [d for key, d in decisions.items() if key[0] in ids and key[1] in ids]
 
 
 def changes(

@@ -8,11 +8,10 @@ the full evidence and the deciding rule for any two records.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from cen_search.dedupe.block import candidate_pairs
-from cen_search.dedupe.cluster import build_clusters
+from cen_search.dedupe.cluster import Clustering, build_clusters
 from cen_search.dedupe.keys import Keys, record_keys
 from cen_search.dedupe.merge import choose_kept
 from cen_search.dedupe.model import (
@@ -23,33 +22,16 @@ from cen_search.dedupe.model import (
     PairVerdict,
     Verdict,
 )
-from cen_search.dedupe.normalise import clean_issue, clean_title, clean_volume, title_words
-from cen_search.dedupe.rules import Context, Judgement, judge
-from cen_search.dedupe.score import Scores, compare, plainly_different
+from cen_search.dedupe.normalise import clean_issue, clean_volume
+from cen_search.dedupe.rules import Context, Judgement, Place, build_context, judge, place_of
+from cen_search.dedupe.score import Scores, compare, plainly_different, title_similarity
+from cen_search.dedupe.titles import clean_title, title_words
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
 
-
-def build_context(keys: Iterable[Keys | tuple[str, int | None, str, str]]) -> Context:
-    """Facts about the whole input the rules need: titles shared by different items.
-
-    A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
-    trials") when records carrying it sit in issues that cannot be one item: years two or
-    more apart, or two different complete (year, volume, issue) places.
-    """
-    years: dict[str, set[int]] = defaultdict(set)
-    places: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
-    for k in keys:
-        title, year, volume, issue = (
-            (k.title, k.year, k.volume, k.issue) if isinstance(k, Keys) else k
-        )
-        if title and year:
-            years[title].add(year)
-            if volume and issue and len(issue) <= 2:
-                places[title].add((year, volume, issue))
-    generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
-    generic.update(t for t, ps in places.items() if len(ps) > 1)
-    return Context(generic_titles=frozenset(generic))
+Pair = tuple[int, int]
+"""Two input indices, the smaller first."""
+LinkOrder = Callable[[PairVerdict], tuple[object, ...]]
 
 
 def _verdict(i: int, j: int, judgement: Judgement, scores: Scores) -> PairVerdict:
@@ -64,17 +46,18 @@ def _verdict(i: int, j: int, judgement: Judgement, scores: Scores) -> PairVerdic
     )
 
 
+_PLAINLY_DIFFERENT = Judgement(Verdict.DISTINCT, "no-match", 0.0, ("titles differ",), False)
+
+
 def _evaluate(
     ki: Keys, kj: Keys, options: DedupeOptions, ctx: Context
 ) -> tuple[Judgement, Scores | None]:
     """The rules' verdict on one pair (the cheap look first; full scores when it matters)."""
-    if plainly_different(ki, kj):
+    title = title_similarity(ki, kj)
+    if plainly_different(ki, kj, title):
         return _PLAINLY_DIFFERENT, None
-    scores = compare(ki, kj)
+    scores = compare(ki, kj, title=title)
     return judge(ki, kj, scores, options=options, ctx=ctx), scores
-
-
-_PLAINLY_DIFFERENT = Judgement(Verdict.DISTINCT, "no-match", 0.0, ("titles differ",), False)
 
 
 def _incompatible(judgement: Judgement, scores: Scores | None) -> bool:
@@ -115,55 +98,128 @@ def deduplicate(
     """
     rep = reporter or NULL_REPORTER
     everything = [*records, *previous]
-    n = len(everything)
     ids = [str(r.id) for r in everything]
-
-    rep.start("Normalising records", total=n)
-    keys = []
-    for record in everything:
-        keys.append(record_keys(record))
-        if len(keys) % 1000 == 0:
-            rep.advance(1000)
-    rep.advance(n % 1000)
-    rep.finish()
-    ctx = build_context(keys)
+    keys = _all_keys(everything, rep)
+    ctx = build_context(place_of(k) for k in keys)
 
     rep.start("Blocking", total=None)
     pairs = candidate_pairs(keys, ids=ids)
     rep.finish()
 
+    forced, forbidden = _human_links(decisions, ids)
+    links, uncertain, incompatible = _compare_pairs(
+        pairs, keys, forbidden=forbidden, options=options, ctx=ctx, reporter=rep
+    )
+    checked: dict[Pair, bool] = {}
+
+    def compatible(i: int, j: int) -> bool:
+        """Whether records ``i`` and ``j`` may share a cluster (pairs blocking did not
+        propose are judged here, once)."""
+        if (i, j) in pairs:
+            return (i, j) not in incompatible
+        known = checked.get((i, j))
+        if known is None:
+            known = checked[(i, j)] = not _incompatible(*_evaluate(keys[i], keys[j], options, ctx))
+        return known
+
+    def order(v: PairVerdict) -> tuple[object, ...]:
+        """Strongest link first; ties by the records' stable ids (not their input order)."""
+        a, b = sorted((ids[v.a], ids[v.b]))
+        return (-v.score, a, b)
+
+    clustering = build_clusters(
+        len(everything),
+        forced=forced,
+        links=links,
+        forbidden=forbidden,
+        compatible=compatible,
+        sort_key=order,
+    )
+    clusters = _clusters(clustering, everything, ids, n_input=len(records), options=options)
+    cluster_of = {m: position for position, c in enumerate(clusters) for m in c.members}
+    queue = _review_queue(
+        uncertain,
+        clustering.refused if options.review_chain_conflicts else (),
+        cluster_of=cluster_of,
+        name_of=lambda i: everything[i].key or ids[i],
+        order=order,
+    )
+    left_out = 0
+    if options.review_limit is not None:
+        limit = int(len(everything) * options.review_limit)
+        left_out = max(0, len(queue) - limit)
+        queue = queue[:limit]
+    return DedupeResult(
+        clusters=tuple(clusters),
+        uncertain=tuple(queue),
+        candidate_pairs=len(pairs),
+        cluster_of=cluster_of,
+        n_input=len(records),
+        uncertain_left_out=left_out,
+    )
+
+
+def _all_keys(records: Sequence[Record], reporter: Reporter) -> list[Keys]:
+    """The matching keys of every record, with progress."""
+    reporter.start("Normalising records", total=len(records))
+    keys = []
+    for record in records:
+        keys.append(record_keys(record))
+        if len(keys) % 1000 == 0:
+            reporter.advance(1000)
+    reporter.advance(len(records) % 1000)
+    reporter.finish()
+    return keys
+
+
+def _human_links(
+    decisions: Iterable[PairDecision], ids: Sequence[str]
+) -> tuple[list[PairVerdict], set[Pair]]:
+    """People's decisions on pairs of these records: the "same" links to force and the
+    "different" pairs to keep apart. The last decision on a pair wins (of several "same" in a
+    row, the first is the link shown); decisions on records not in the run are ignored."""
     index_of: dict[str, int] = {}
     for i, rid in enumerate(ids):
         index_of.setdefault(rid, i)
-    forced: list[PairVerdict] = []
-    forbidden: set[tuple[int, int]] = set()
+    latest: dict[Pair, PairVerdict] = {}
     for decision in decisions:
         x, y = index_of.get(str(decision.a)), index_of.get(str(decision.b))
         if x is None or y is None or x == y:
             continue
-        i, j = min(x, y), max(x, y)
-        rule = "human:same" if decision.same else "human:different"
+        pair = (min(x, y), max(x, y))
+        known = latest.get(pair)
+        if decision.same and known is not None and known.verdict == Verdict.DUPLICATE:
+            continue
         reason = f"decided by {decision.by or 'a reviewer'}" + (
             f" on {decision.at}" if decision.at else ""
         )
-        verdict = PairVerdict(
-            i,
-            j,
+        latest[pair] = PairVerdict(
+            pair[0],
+            pair[1],
             Verdict.DUPLICATE if decision.same else Verdict.DISTINCT,
-            rule,
+            "human:same" if decision.same else "human:different",
             1.0 if decision.same else 0.0,
             {},
             (reason,),
         )
-        if decision.same:
-            forced.append(verdict)
-            forbidden.discard((i, j))
-        else:
-            forbidden.add((i, j))
-            forced = [f for f in forced if (f.a, f.b) != (i, j)]
+    forced = [v for v in latest.values() if v.verdict == Verdict.DUPLICATE]
+    forbidden = {pair for pair, v in latest.items() if v.verdict == Verdict.DISTINCT}
+    return forced, forbidden
 
-    rep.start("Comparing candidate pairs", total=len(pairs))
-    incompatible: set[tuple[int, int]] = set()
+
+def _compare_pairs(
+    pairs: set[Pair],
+    keys: Sequence[Keys],
+    *,
+    forbidden: set[Pair],
+    options: DedupeOptions,
+    ctx: Context,
+    reporter: Reporter,
+) -> tuple[list[PairVerdict], list[PairVerdict], set[Pair]]:
+    """Judge every candidate pair: (duplicate links, uncertain pairs, pairs that must not
+    share a cluster). Pairs people decided are "different" are neither linked nor queued."""
+    reporter.start("Comparing candidate pairs", total=len(pairs))
+    incompatible: set[Pair] = set()
     links: list[PairVerdict] = []
     uncertain: list[PairVerdict] = []
     step = 0
@@ -178,99 +234,83 @@ def deduplicate(
                 uncertain.append(_verdict(i, j, judgement, scores))
         step += 1
         if step % 5000 == 0:
-            rep.advance(5000)
-    rep.advance(step % 5000)
-    rep.finish()
+            reporter.advance(5000)
+    reporter.advance(step % 5000)
+    reporter.finish()
+    return links, uncertain, incompatible
 
-    extra: dict[tuple[int, int], bool] = {}
 
-    def compatible(i: int, j: int) -> bool:
-        if (i, j) in pairs:
-            return (i, j) not in incompatible
-        known = extra.get((i, j))
-        if known is None:
-            known = extra[(i, j)] = not _incompatible(*_evaluate(keys[i], keys[j], options, ctx))
-        return known
-
-    def sort_key(v: PairVerdict) -> tuple[object, ...]:
-        a, b = sorted((ids[v.a], ids[v.b]))
-        return (-v.score, a, b)
-
-    clustering = build_clusters(
-        n,
-        forced=forced,
-        links=links,
-        forbidden=forbidden,
-        compatible=compatible,
-        sort_key=sort_key,
-    )
-
-    clusters: list[Cluster] = []
-    cluster_of: dict[int, int] = {}
+def _clusters(
+    clustering: Clustering,
+    everything: Sequence[Record],
+    ids: Sequence[str],
+    *,
+    n_input: int,
+    options: DedupeOptions,
+) -> list[Cluster]:
+    """The clusters in a stable order (by their smallest member id), each with its kept
+    record and the links that joined it."""
     order = sorted(
         range(len(clustering.components)),
         key=lambda c: min(ids[m] for m in clustering.components[c]),
     )
-    for position, c in enumerate(order):
+    clusters: list[Cluster] = []
+    for c in order:
         members = clustering.components[c]
-        kept = _kept(members, everything, len(records), options)
         clusters.append(
             Cluster(
                 id=cluster_id(ids[m] for m in members),
                 members=members,
-                kept=kept,
+                kept=_kept(members, everything, n_input, options),
                 links=clustering.links.get(c, ()),
             )
         )
-        for m in members:
-            cluster_of[m] = position
+    return clusters
 
+
+def _review_queue(
+    uncertain: Sequence[PairVerdict],
+    refused: Iterable[tuple[PairVerdict, int, int]],
+    *,
+    cluster_of: Mapping[int, int],
+    name_of: Callable[[int], str],
+    order: LinkOrder,
+) -> list[PairVerdict]:
+    """The pairs for a person to decide, in ``order``: uncertain pairs and ``refused`` links
+    (chain conflicts) between different clusters, one per pair of clusters (deciding on its
+    best pair decides for both clusters)."""
     queue = [v for v in uncertain if cluster_of[v.a] != cluster_of[v.b]]
-    if options.review_chain_conflicts:
-        seen = {(v.a, v.b) for v in queue}
-        for link, x, y in clustering.refused:
-            if cluster_of[link.a] != cluster_of[link.b] and (link.a, link.b) not in seen:
-                seen.add((link.a, link.b))
-                queue.append(
-                    PairVerdict(
-                        link.a,
-                        link.b,
-                        Verdict.UNCERTAIN,
-                        "review:chain-conflict",
-                        link.score,
-                        link.scores,
-                        (
-                            *link.reasons,
-                            f"joining would put {everything[x].key or ids[x]}"
-                            f" and {everything[y].key or ids[y]} in one cluster",
-                        ),
-                    )
+    seen = {(v.a, v.b) for v in queue}
+    for link, x, y in refused:
+        if cluster_of[link.a] != cluster_of[link.b] and (link.a, link.b) not in seen:
+            seen.add((link.a, link.b))
+            queue.append(
+                PairVerdict(
+                    link.a,
+                    link.b,
+                    Verdict.UNCERTAIN,
+                    "review:chain-conflict",
+                    link.score,
+                    link.scores,
+                    (
+                        *link.reasons,
+                        f"joining would put {name_of(x)} and {name_of(y)} in one cluster",
+                    ),
                 )
-    queue.sort(key=sort_key)
-    # One item per pair of clusters: deciding on its best pair decides for both clusters.
+            )
+    queue.sort(key=order)
     best: dict[tuple[int, int], PairVerdict] = {}
     for verdict in queue:
         ca, cb = sorted((cluster_of[verdict.a], cluster_of[verdict.b]))
         best.setdefault((ca, cb), verdict)
-    queue = sorted(best.values(), key=sort_key)
-    left_out = 0
-    if options.review_limit is not None:
-        limit = int(n * options.review_limit)
-        left_out = max(0, len(queue) - limit)
-        queue = queue[:limit]
-    return DedupeResult(
-        clusters=tuple(clusters),
-        uncertain=tuple(queue),
-        candidate_pairs=len(pairs),
-        cluster_of=cluster_of,
-        n_input=len(records),
-        uncertain_left_out=left_out,
-    )
+    return list(best.values())
 
 
 def _kept(
     members: Sequence[int], everything: Sequence[Record], n_input: int, options: DedupeOptions
 ) -> int:
+    """The member a cluster keeps: the most complete (of the earlier library's members, when
+    :attr:`DedupeOptions.keep_previous` and it has any)."""
     pool = list(members)
     if options.keep_previous:
         old = [m for m in members if m >= n_input]
@@ -279,8 +319,9 @@ def _kept(
     return pool[choose_kept([everything[m] for m in pool])]
 
 
-def _context_keys(record: Record) -> tuple[str, int | None, str, str]:
-    """The few keys :func:`build_context` needs, cheaper than :func:`record_keys`."""
+def _context_place(record: Record) -> Place:
+    """The :data:`~cen_search.dedupe.rules.Place` of a record, cheaper than
+    :func:`record_keys` (for the context of :func:`explain`)."""
     main, _ = clean_title(record.title)
     return (
         " ".join(title_words(main)),
@@ -303,6 +344,6 @@ def explain(
     titles recur across different items, exactly as in :func:`deduplicate`.
     """
     ka, kb = record_keys(a), record_keys(b)
-    ctx = build_context([ka, kb, *(_context_keys(r) for r in context)])
+    ctx = build_context([place_of(ka), place_of(kb), *(_context_place(r) for r in context)])
     scores = compare(ka, kb)
     return _verdict(0, 1, judge(ka, kb, scores, options=options, ctx=ctx), scores)

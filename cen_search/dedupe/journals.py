@@ -22,41 +22,15 @@ _JOURNAL_NOISE = re.compile(
 )
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 _TRAILING_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
+# fmt: off
 JOURNAL_STOPWORDS = frozenset(
     [
-        "the",
-        "of",
-        "and",
-        "for",
-        "in",
-        "on",
-        "de",
-        "la",
-        "le",
-        "les",
-        "des",
-        "du",
-        "der",
-        "die",
-        "das",
-        "und",
-        "fur",
-        "a",
-        "an",
-        "et",
-        "y",
-        "e",
-        "i",
-        "da",
-        "do",
-        "dos",
-        "della",
-        "di",
-        "del",
-        "al",
-        "to",
+        "the", "of", "and", "for", "in", "on", "de", "la", "le", "les", "des", "du", "der",
+        "die", "das", "und", "fur", "a", "an", "et", "y", "e", "i", "da", "do", "dos", "della",
+        "di", "del", "al", "to",
     ]
 )
+# fmt: on
 
 
 def journal_words(text: str) -> tuple[str, ...]:
@@ -75,6 +49,7 @@ def journal_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _variant_table() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Variant name words -> the journal's name words (``tables/journal_variants.csv``)."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
     path = resources.files("cen_search.dedupe") / "tables" / "journal_variants.csv"
     with path.open("r", encoding="utf-8") as fh:
@@ -103,9 +78,7 @@ def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """
     if not a or not b:
         return False
-    if a == b:
-        return True
-    if "".join(a) == "".join(b):
+    if a == b or "".join(a) == "".join(b):
         return True
     if len(a) == len(b):
         return _fits(a, b) or _fits(b, a)
@@ -113,6 +86,7 @@ def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _fits(short: tuple[str, ...], long_: tuple[str, ...]) -> bool:
+    """Whether ``short`` (fewer words) abbreviates or truncates ``long_``."""
     if len(short) == 1 and len(long_) > 1:
         word = short[0]
         initials = "".join(w[0] for w in long_)
@@ -133,6 +107,7 @@ def _fits(short: tuple[str, ...], long_: tuple[str, ...]) -> bool:
 
 
 def _prefix_match(abbrev: str, word: str) -> bool:
+    """Whether ``abbrev`` abbreviates ``word``: a prefix, or its letters in order."""
     if abbrev == word:
         return True
     if word.startswith(abbrev):

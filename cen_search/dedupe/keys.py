@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from cen_search.dedupe import normalise as n
 from cen_search.dedupe.journals import journal_key
-from cen_search.fields import clean_doi
+from cen_search.dedupe.titles import clean_title, numbers_in, title_flags, title_words
+from cen_search.fields import clean_doi, expand_end_page
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
 
@@ -46,7 +47,8 @@ _TRANSLATED_TITLE_TAGS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Keys:
-    """Normalised matching keys of one record (see :mod:`cen_search.dedupe.normalise`)."""
+    """Normalised matching keys of one record (see :mod:`cen_search.dedupe.normalise` and
+    :mod:`cen_search.dedupe.titles`)."""
 
     title: str
     """Main title: folded words joined by spaces."""
@@ -88,16 +90,20 @@ class Keys:
 
     @property
     def first_author(self) -> str:
+        """The first personal author's family key, else the first group author, else ""."""
         return self.families[0] if self.families else (self.groups[0] if self.groups else "")
 
     @property
     def has_pages(self) -> bool:
+        """A first page or an article number is known."""
         return bool(self.page_start or self.article_number)
 
 
 def _authors(
     record: Record,
 ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]:
+    """(family keys, name words, first initials) of the personal authors and the group
+    authors' names, in order (see :class:`Keys`)."""
     authors = list(record.authors)
     raws = [a.raw for a in authors]
     repaired = n.repair_author_strings(raws)
@@ -125,9 +131,11 @@ def _author_key(author: Author) -> tuple[str, str, tuple[str, ...], str]:
     "group" or "" (placeholders like "Anonymous")."""
     if n.is_placeholder_author(author.raw):
         return "", "", (), ""
-    if author.organisation or (not author.given and len(n.words(n.fold(author.raw))) > 3):
-        key = " ".join(n.words(n.fold(author.raw)))
-        return ("group" if key else ""), key, (), ""
+    if author.organisation or not author.given:
+        raw_words = n.words(n.fold(author.raw))
+        if author.organisation or len(raw_words) > 3:
+            key = " ".join(raw_words)
+            return ("group" if key else ""), key, (), ""
     family = n.family_key(author.family or author.raw)
     if not family:
         return "", "", (), ""
@@ -143,16 +151,13 @@ _DATE_LIKE = re.compile(
 
 
 def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
+    """(first page, last page, every first page given, article number) as matching keys."""
     pages = record.pages
     if (pages.raw or pages.start) and _DATE_LIKE.search(f"{pages.raw} {pages.start}"):
         # "01-Jun": a page range a spreadsheet turned into a date
         return "", "", frozenset(), ""
     start = n.page_number(pages.start)
-    end = n.page_number(pages.end)
-    if start.isdigit() and end.isdigit() and len(end) < len(start):
-        expanded = start[: len(start) - len(end)] + end
-        if int(expanded) >= int(start):
-            end = expanded
+    end = expand_end_page(start, n.page_number(pages.end))
     starts = {start} if start else set()
     for match in _RANGE.finditer(pages.raw or ""):
         starts.add(str(int(match.group(2))))
@@ -169,6 +174,7 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
 
 
 def _doi(record: Record) -> str:
+    """The record's DOI, else one found in its URLs or in a raw DOI field."""
     if record.doi:
         return record.doi
     for value in record.urls:
@@ -184,18 +190,19 @@ def _doi(record: Record) -> str:
 
 def record_keys(record: Record) -> Keys:
     """Compute the matching keys of one record."""
-    main, alt = n.clean_title(record.title)
+    main, alt = clean_title(record.title)
     if not alt:
         for tag, value in record.raw:
             if tag in _TRANSLATED_TITLE_TAGS and value:
-                alt = n.clean_title(value)[0]
+                alt = clean_title(value)[0]
                 break
-    main_words = n.title_words(main)
-    alt_words = n.title_words(alt) if alt else ()
+    main_words = title_words(main)
+    alt_words = title_words(alt) if alt else ()
     families, author_words, initials, groups = _authors(record)
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
+            # the whole name, and its part before a subtitle ("Proc. X: 12th Conference ...")
             for part in (value, *_VENUE_SHORT.split(value, maxsplit=1)[:1]):
                 key = journal_key(part)
                 if key and key not in journals:
@@ -216,8 +223,8 @@ def record_keys(record: Record) -> Keys:
     return Keys(
         title=" ".join(main_words),
         title_alt=" ".join(alt_words),
-        numbers=n.numbers_in(main_words),
-        flags=n.title_flags(record.title) | n.title_flags(main),
+        numbers=numbers_in(main_words),
+        flags=title_flags(record.title) | title_flags(main),
         families=families,
         author_words=author_words,
         initials=initials,

@@ -14,8 +14,9 @@ kept member's) with:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
+from cen_search.dedupe.model import DedupeResult
 from cen_search.models import Record
 
 MEMBER_TAG = "CEN-MEMBER"
@@ -64,12 +65,14 @@ def completeness(record: Record) -> tuple[int, ...]:
     )
 
 
+def _most_complete_first(record: Record) -> tuple[tuple[int, ...], str]:
+    """Sort key: the most complete record first; ties by the smallest stable id."""
+    return tuple(-v for v in completeness(record)), str(record.id)
+
+
 def choose_kept(records: Sequence[Record]) -> int:
     """Position of the most complete record (ties: the smallest stable id)."""
-    return min(
-        range(len(records)),
-        key=lambda i: (tuple(-v for v in completeness(records[i])), str(records[i].id)),
-    )
+    return min(range(len(records)), key=lambda i: _most_complete_first(records[i]))
 
 
 def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Record:
@@ -85,10 +88,7 @@ def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Reco
         return records[0]
     base_index = choose_kept(records) if kept is None else kept
     base = records[base_index]
-    others = sorted(
-        (r for i, r in enumerate(records) if i != base_index),
-        key=lambda r: (tuple(-v for v in completeness(r)), str(r.id)),
-    )
+    others = sorted((r for i, r in enumerate(records) if i != base_index), key=_most_complete_first)
     changes: dict[str, object] = {}
     for name in _SCALARS:
         if not getattr(base, name):
@@ -123,11 +123,29 @@ def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Reco
     )
     changes["raw"] = tuple(f for f in base.raw if f[0] != MEMBER_TAG) + member_fields
     changes["notes"] = (*base.notes, f"cen-search: merged {len(ordered)} records: {summary}")
-    valid = {f.name for f in fields(Record)}
-    return replace(base, **{k: v for k, v in changes.items() if k in valid})  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def merged_records(
+    records: Sequence[Record], result: DedupeResult, *, new_only: bool = False
+) -> list[Record]:
+    """One merged record per cluster of ``result``, keeping the record the engine chose.
+
+    ``records`` is the run's index space (its ``records`` then its ``previous`` records); with
+    ``new_only`` the clusters that hold a record of the earlier library are left out, so what
+    remains is the new unique records of an update search.
+    """
+    return [
+        merge_cluster(
+            [records[m] for m in cluster.members], kept=cluster.members.index(cluster.kept)
+        )
+        for cluster in result.clusters
+        if not new_only or not any(result.is_previous(m) for m in cluster.members)
+    ]
 
 
 def _member_value(record: Record) -> str:
+    """The value of one ``CEN-MEMBER`` raw field (tabs in the parts become spaces)."""
     parts = (record.source_database, record.key, record.provenance.file, str(record.id))
     return "\t".join(p.replace("\t", " ") for p in parts)
 

@@ -105,6 +105,7 @@ class Cluster:
 
     @property
     def size(self) -> int:
+        """How many records the cluster holds."""
         return len(self.members)
 
     def link_of(self, member: int) -> PairVerdict | None:

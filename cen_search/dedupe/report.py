@@ -3,8 +3,8 @@ clusters CSV.
 
 Library code: it takes the engine's :class:`~cen_search.dedupe.model.DedupeResult` and the
 records, and returns values (and writes files through :mod:`cen_search.fsutil`); the CLI renders
-them. The review CSV and decisions files are in :mod:`cen_search.dedupe.review_sheet` and are
-re-exported here.
+them. The review CSV is in :mod:`cen_search.dedupe.review_sheet`, the decisions log in
+:mod:`cen_search.dedupe.decisions`.
 """
 
 from __future__ import annotations
@@ -16,45 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cen_search.dedupe.model import Cluster, DedupeResult, PairVerdict
-from cen_search.dedupe.review_sheet import (
-    REVIEW_COLUMNS,
-    FieldPair,
-    ReviewPair,
-    Side,
-    compare_fields,
-    parse_decision,
-    read_decisions,
-    read_review_csv,
-    review_pairs,
-    update_review_csv,
-    write_review_csv,
-)
+from cen_search.dedupe.decisions import PairKey, pair_key
+from cen_search.dedupe.model import Cluster, DedupeResult, PairDecision, PairVerdict
+from cen_search.errors import InputError
 from cen_search.fsutil import atomic_open
 from cen_search.models import Record
-
-__all__ = [
-    "CLUSTER_COLUMNS",
-    "REVIEW_COLUMNS",
-    "AgainstSummary",
-    "DatabaseSummary",
-    "DedupeSummary",
-    "FieldPair",
-    "ReviewPair",
-    "Side",
-    "cluster_rows",
-    "compare_fields",
-    "database_labels",
-    "find_record",
-    "parse_decision",
-    "read_decisions",
-    "read_review_csv",
-    "review_pairs",
-    "summarise",
-    "update_review_csv",
-    "write_clusters_csv",
-    "write_review_csv",
-]
 
 CLUSTER_COLUMNS = (
     "cluster_id",
@@ -238,6 +204,16 @@ def summarise(
     )
 
 
+def count_undecided(
+    result: DedupeResult, records: Sequence[Record], decisions: Mapping[PairKey, PairDecision]
+) -> int:
+    """How many of the run's uncertain pairs no person has decided (``records``: the run's
+    index space)."""
+    return sum(
+        1 for v in result.uncertain if pair_key(records[v.a].id, records[v.b].id) not in decisions
+    )
+
+
 def member_links(cluster: Cluster) -> dict[int, PairVerdict]:
     """For each member of a cluster, the link that best explains its place in it: its link to
     the kept record if there is one, else its strongest link."""
@@ -257,6 +233,7 @@ def member_links(cluster: Cluster) -> dict[int, PairVerdict]:
 
 
 def _first_author(record: Record) -> str:
+    """The first author's family name (or the name as given) for the clusters CSV."""
     if not record.authors:
         return ""
     author = record.authors[0]
@@ -312,6 +289,7 @@ def write_clusters_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> N
 
 
 def _describe(record: Record, label: str) -> str:
+    """``file:key (database)`` for messages."""
     return f"{record.provenance.file}:{record.key or record.provenance.index} ({label})"
 
 
@@ -321,8 +299,6 @@ def find_record(
     """The index of the record named ``key``: a record id, a key unique across the files, or
     ``FILE:KEY`` where FILE is the file's path, name or stem, or its database. Errors say
     which files were searched, or list the candidates when the key is ambiguous."""
-    from cen_search.errors import InputError
-
     wanted = key.strip()
     for index, record in enumerate(records):
         if record.id == wanted:

@@ -19,7 +19,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from cen_search.dedupe.decisions import PairKey, current_decisions, make_decision, pair_key
-from cen_search.dedupe.model import PairDecision, PairVerdict
+from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairDecision, PairVerdict
 from cen_search.errors import InputError
 from cen_search.formats.textio import decode
 from cen_search.fsutil import atomic_open
@@ -114,6 +114,7 @@ class ReviewPair:
 
 
 def _plain(value: str) -> str:
+    """Letters and digits only, folded: what two spellings of one value share."""
     return re.sub(r"[^0-9a-z]+", "", unidecode(value).casefold())
 
 
@@ -128,6 +129,7 @@ def _authors_key(value: str) -> str:
 
 
 def _differs(name: str, a: str, b: str) -> bool:
+    """Whether two values of field ``name`` differ beyond spelling (see :class:`FieldPair`)."""
     if name == "authors":
         return _authors_key(a) != _authors_key(b)
     return _plain(a) != _plain(b)
@@ -155,16 +157,41 @@ def field_values(record: Record) -> dict[str, str]:
 
 def compare_fields(a: Record, b: Record) -> tuple[FieldPair, ...]:
     """Both records' compared fields side by side, with what differs marked."""
-    values_a, values_b = field_values(a), field_values(b)
-    return tuple(
-        FieldPair(
-            name,
-            values_a[name],
-            values_b[name],
-            _differs(name, values_a[name], values_b[name]),
-        )
-        for name in COMPARED_FIELDS
-    )
+    return _field_pairs(field_values(a), field_values(b))
+
+
+def _field_pairs(values_a: Mapping[str, str], values_b: Mapping[str, str]) -> tuple[FieldPair, ...]:
+    """The :data:`COMPARED_FIELDS` of two sides (missing values: ""), differences marked."""
+    pairs = []
+    for name in COMPARED_FIELDS:
+        a, b = values_a.get(name, ""), values_b.get(name, "")
+        pairs.append(FieldPair(name, a, b, _differs(name, a, b)))
+    return tuple(pairs)
+
+
+def verdicts_to_review(
+    records: Sequence[Record],
+    result: DedupeResult,
+    decisions: Mapping[PairKey, PairDecision],
+    *,
+    options: DedupeOptions,
+) -> list[PairVerdict]:
+    """The run's uncertain pairs plus the pairs people have decided (so a review file written
+    from them keeps every decision), each with the engine's verdict (``records``: the run's
+    index space)."""
+    from cen_search.dedupe.engine import explain
+
+    index = {str(record.id): i for i, record in enumerate(records)}
+    verdicts = list(result.uncertain)
+    seen = {pair_key(records[v.a].id, records[v.b].id) for v in verdicts}
+    for key in decisions:
+        if key in seen or key[0] not in index or key[1] not in index:
+            continue
+        a, b = sorted((index[key[0]], index[key[1]]))
+        # without the whole input as context: cheap, and only shown next to the decision
+        verdict = explain(records[a], records[b], options=options)
+        verdicts.append(replace(verdict, a=a, b=b))
+    return verdicts
 
 
 def review_pairs(
@@ -197,10 +224,12 @@ def review_pairs(
 
 
 def _decision_text(same: bool | None) -> str:
+    """The ``decision`` column's text: same / different / "" (undecided)."""
     return "" if same is None else ("same" if same else "different")
 
 
 def _row(pair: ReviewPair) -> dict[str, str]:
+    """One row of the review CSV."""
     row = {
         "rank": str(pair.rank),
         "decision": _decision_text(pair.same),
@@ -255,6 +284,7 @@ class _Sheet:
 
 
 def _read_sheet(path: Path) -> _Sheet:
+    """A review CSV as written (columns, rows, delimiter), refusing other files."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -276,6 +306,7 @@ def _read_sheet(path: Path) -> _Sheet:
 
 
 def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
+    """The pair one row of a review CSV describes (errors name ``where``)."""
     a_id, b_id = row["a_record_id"].strip(), row["b_record_id"].strip()
     if not a_id or not b_id:
         raise InputError(
@@ -286,14 +317,9 @@ def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
         score = float(row.get("score") or 0)
     except ValueError:
         score = 0.0
-    fields = tuple(
-        FieldPair(
-            name,
-            row.get(f"{name}_a", ""),
-            row.get(f"{name}_b", ""),
-            _differs(name, row.get(f"{name}_a", ""), row.get(f"{name}_b", "")),
-        )
-        for name in COMPARED_FIELDS
+    fields = _field_pairs(
+        {name: row.get(f"{name}_a", "") for name in COMPARED_FIELDS},
+        {name: row.get(f"{name}_b", "") for name in COMPARED_FIELDS},
     )
     reasons = tuple(r.strip() for r in row.get("reasons", "").split(";") if r.strip())
     return ReviewPair(

@@ -16,6 +16,8 @@ Every outcome names its rule and carries the facts that decided it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cen_search.dedupe.keys import Keys
@@ -32,6 +34,8 @@ SOFT_VETOES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
+    """The rules' verdict on one pair: the deciding rule, the likelihood and the facts."""
+
     verdict: Verdict
     rule: str
     score: float
@@ -49,40 +53,67 @@ class Context:
     """Titles used by several different items (recurring columns, "Editorial")."""
 
 
+Place = tuple[str, int | None, str, str]
+"""Where a title appeared: (title key, year, volume, issue), as in :class:`Keys`."""
+
+
+def place_of(keys: Keys) -> Place:
+    """The :data:`Place` of one record's keys."""
+    return keys.title, keys.year, keys.volume, keys.issue
+
+
+def build_context(places: Iterable[Place]) -> Context:
+    """Facts about the whole input the rules need: titles shared by different items.
+
+    A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
+    trials") when records carrying it sit in issues that cannot be one item: years two or
+    more apart, or two different complete (year, volume, issue) places.
+    """
+    years: dict[str, set[int]] = defaultdict(set)
+    complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+    for title, year, volume, issue in places:
+        if title and year:
+            years[title].add(year)
+            if volume and issue and len(issue) <= 2:
+                complete[title].add((year, volume, issue))
+    generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
+    generic.update(t for t, ps in complete.items() if len(ps) > 1)
+    return Context(generic_titles=frozenset(generic))
+
+
 def likelihood(s: Scores) -> float:
-    """A 0-1 score of how likely the pair is a duplicate (ranks the review queue): a weighted
-    mean of the field agreements that can be told (title 4, DOI 3, authors 2, abstract 2,
-    pages 1.5, journal 1, year 1, volume 1, issue 0.5)."""
-    total = 4.0
-    acc = 4.0 * max(s.title, 0.95 if s.title_contained else 0.0)
-    if s.authors is not None:
-        total += 2.0
-        acc += 2.0 * s.authors
-    if s.journal is not None:
-        total += 1.0
-        acc += s.journal
-    if s.year_gap is not None:
-        total += 1.0
-        acc += 1.0 if s.year_gap == 0 else 0.6 if s.year_gap == 1 else 0.0
-    if s.volume is not None:
-        total += 1.0
-        acc += 1.0 if s.volume else 0.0
-    if s.pages is not None:
-        total += 1.5
-        acc += 1.5 if s.pages else 0.0
-    if s.doi is not None:
-        total += 3.0
-        acc += 3.0 if s.doi else 0.0
-    if s.pmid is not None:
-        total += 3.0
-        acc += 3.0 if s.pmid else 0.0
-    if s.issue is not None:
-        total += 0.5
-        acc += 0.5 if s.issue else 0.0
-    if s.abstract is not None:
-        total += 2.0
-        acc += 2.0 * s.abstract
+    """A 0-1 score of how likely the pair is a duplicate (ranks the review queue): the
+    weighted mean of the field agreements that can be told (weights in the table below)."""
+    evidence = (
+        (4.0, max(s.title, 0.95 if s.title_contained else 0.0)),
+        (2.0, s.authors),
+        (1.0, s.journal),
+        (1.0, _year_agreement(s.year_gap)),
+        (1.0, _agreement(s.volume)),
+        (1.5, _agreement(s.pages)),
+        (3.0, _agreement(s.doi)),
+        (3.0, _agreement(s.pmid)),
+        (0.5, _agreement(s.issue)),
+        (2.0, s.abstract),
+    )
+    total = acc = 0.0
+    for weight, value in evidence:
+        if value is not None:
+            total += weight
+            acc += weight * value
     return round(acc / total, 4)
+
+
+def _year_agreement(gap: int | None) -> float | None:
+    """1 for the same year, 0.6 a year apart, else 0; ``None`` when a year is missing."""
+    if gap is None:
+        return None
+    return 1.0 if gap == 0 else 0.6 if gap == 1 else 0.0
+
+
+def _agreement(value: bool | None) -> float | None:
+    """1 for agreement, 0 for a contradiction, ``None`` when it cannot be told."""
+    return None if value is None else 1.0 if value else 0.0
 
 
 def _is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
@@ -98,17 +129,6 @@ def _is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
 def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) -> Judgement:
     """The verdict on one pair (see the module docstring for the order of rules)."""
     score = likelihood(s)
-
-    def out(verdict: Verdict, rule: str, *reasons: str) -> Judgement:
-        contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
-        return Judgement(verdict, rule, score, tuple(reasons), contradiction)
-
-    def veto(kind: str, reason: str) -> Judgement:
-        """A contradiction: distinct, unless everything else says "same" (then review)."""
-        if strong_otherwise and kind in REVIEWABLE:
-            return out(Verdict.UNCERTAIN, f"review:{kind}", reason + "; everything else agrees")
-        return out(Verdict.DISTINCT, f"veto:{kind}", reason)
-
     title_high = s.title >= 0.93 or s.title_contained
     authors_strong = (
         s.authors is not None
@@ -125,6 +145,20 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         and (s.journal is None or s.journal >= 0.9)
         and (s.year_gap or 0) <= 1
     )
+
+    def out(
+        verdict: Verdict, rule: str, *reasons: str, contradiction: bool | None = None
+    ) -> Judgement:
+        """The judgement; by default a veto, a policy or a soft veto is a contradiction."""
+        if contradiction is None:
+            contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
+        return Judgement(verdict, rule, score, tuple(reasons), contradiction)
+
+    def veto(kind: str, reason: str) -> Judgement:
+        """A contradiction: distinct, unless everything else says "same" (then review)."""
+        if strong_otherwise and kind in REVIEWABLE:
+            return out(Verdict.UNCERTAIN, f"review:{kind}", reason + "; everything else agrees")
+        return out(Verdict.DISTINCT, f"veto:{kind}", reason)
 
     # ---- vetoes --------------------------------------------------------------------------
     if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
@@ -153,12 +187,11 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
     ):
         # A letter and the reply to it in the same issue: never merged, but not a
         # contradiction either, so a record holding both can join them.
-        return Judgement(
+        return out(
             Verdict.UNCERTAIN,
             f"review:{kinds[0]}",
-            score,
-            (f"only one is {'/'.join(kinds)} (same issue)",),
-            False,
+            f"only one is {'/'.join(kinds)} (same issue)",
+            contradiction=False,
         )
     if kinds:
         # An erratum, comment or reply shares its article's title: never merged automatically,
@@ -245,7 +278,7 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
             )
 
     # ---- duplicate rules -----------------------------------------------------------------
-    if doi_same or s.pmid:
+    if id_same:
         name, value = ("doi", a.doi) if doi_same else ("pmid", a.pmid)
         label = "DOI" if doi_same else "PubMed id"
         if s.title >= 0.7 or s.title_contained or (authors_strong and (s.year_gap or 0) <= 1):

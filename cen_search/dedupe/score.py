@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -59,10 +60,18 @@ class Scores:
         return out
 
 
-def title_similarity(a: Keys, b: Keys) -> tuple[float, bool, bool]:
+class TitleMatch(NamedTuple):
+    """How two records' titles compare (see :class:`Scores` for the fields)."""
+
+    similarity: float
+    contained: bool
+    alt_used: bool
+
+
+def title_similarity(a: Keys, b: Keys) -> TitleMatch:
     """(best similarity, one title contains the other's opening, alternative title used)."""
     if (not a.title and not a.title_alt) or (not b.title and not b.title_alt):
-        return 0.0, False, False
+        return TitleMatch(0.0, False, False)
     best = Indel.normalized_similarity(a.title, b.title) if a.title and b.title else 0.0
     alt_used = False
     if best < 0.97 and (a.title_alt or b.title_alt):
@@ -77,10 +86,11 @@ def title_similarity(a: Keys, b: Keys) -> tuple[float, bool, bool]:
             for y in (b.title, b.title_alt):
                 if x and y and _contained(x, y):
                     contained = True
-    return best, contained, alt_used
+    return TitleMatch(best, contained, alt_used)
 
 
 def _contained(x: str, y: str) -> bool:
+    """Whether the shorter title is the longer one's opening (or nearly, for 6+ words)."""
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     n_words = short.count(" ") + 1
     if n_words < 3 or len(short) < 20:
@@ -194,6 +204,7 @@ def page_agreement(a: Keys, b: Keys) -> tuple[bool | None, bool]:
 
 
 def _span(k: Keys) -> tuple[int, int] | None:
+    """(first, last) page as numbers; ``None`` without a numeric first page."""
     if not k.page_start.isdigit():
         return None
     start = int(k.page_start)
@@ -212,6 +223,7 @@ def _issue_agreement(x: str, y: str) -> bool | None:
 
 
 def _equal(x: str, y: str) -> bool | None:
+    """Equal / different / unknown (either missing)."""
     if not x or not y:
         return None
     return x == y
@@ -230,21 +242,22 @@ def _shifted(a: Keys, b: Keys) -> bool:
     )
 
 
-def plainly_different(a: Keys, b: Keys) -> bool:
-    """A cheap first look: titles far apart (below 0.5, neither containing the other), no shared
-    DOI, and not the same volume and first page. Such a pair is distinct whatever the other
-    fields say, so :func:`compare` need not run (the rules would answer ``no-match``)."""
+def plainly_different(a: Keys, b: Keys, title: TitleMatch) -> bool:
+    """A cheap first look, given the pair's :func:`title_similarity`: titles far apart (below
+    0.5, neither containing the other), no shared DOI or PubMed id, and not the same volume
+    and first page. Such a pair is distinct whatever the other fields say, so the rest of
+    :func:`compare` need not run (the rules would answer ``no-match``)."""
     if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid):
         return False
     if a.volume and a.volume == b.volume and a.page_starts & b.page_starts:
         return False
-    title, contained, _ = title_similarity(a, b)
-    return title < 0.5 and not contained
+    return title.similarity < 0.5 and not title.contained
 
 
-def compare(a: Keys, b: Keys) -> Scores:
-    """All field similarities of one pair."""
-    title, contained, alt_used = title_similarity(a, b)
+def compare(a: Keys, b: Keys, *, title: TitleMatch | None = None) -> Scores:
+    """All field similarities of one pair (``title``: its :func:`title_similarity`, when
+    already known)."""
+    similarity, contained, alt_used = title if title is not None else title_similarity(a, b)
     authors, first = author_similarity(a, b)
     if _shifted(a, b) or _shifted(b, a):
         volume: bool | None = True
@@ -259,7 +272,7 @@ def compare(a: Keys, b: Keys) -> Scores:
     if len(a.abstract) > 100 and len(b.abstract) > 100:
         abstract = Indel.normalized_similarity(a.abstract[:600], b.abstract[:600])
     return Scores(
-        title=title,
+        title=similarity,
         title_contained=contained,
         title_alt_used=alt_used,
         authors=authors,

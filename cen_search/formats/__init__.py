@@ -134,15 +134,18 @@ def read_file(
     platform: str = "",
     searched: str = "",
     display_path: str | None = None,
+    data: bytes | None = None,
 ) -> ReadResult:
     """Read one export file of any supported format.
 
     The encoding and format are detected from the bytes unless given. Records that cannot be
     read are reported in :attr:`ReadResult.skipped` with their position; nothing is dropped
     silently. ``display_path`` is the path recorded in provenance (defaults to ``path``).
+    ``data`` is the file's bytes when the caller has read them already (not read again).
     """
     path = Path(path)
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     shown = display_path if display_path is not None else str(path)
     sha256, decoded = _hash_and_decode(data, shown, encoding)
     del data  # not needed while parsing: free the bytes now rather than after

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from cen_search.fsutil import atomic_open, atomic_write_text
 from cen_search.strategies import runlog
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class SearchRow:
 
 
 def _limits(strategy: Strategy) -> str:
+    """The header's date, language and other limits, as one cell."""
     meta = strategy.meta
     parts = []
     if meta.date_from or meta.date_to:
@@ -72,6 +74,7 @@ def _limits(strategy: Strategy) -> str:
 
 
 def _filters(strategy: Strategy) -> str:
+    """The header's search filters with their sources, as one cell."""
     return "; ".join(
         f"{item.name} ({item.source})" if item.source else item.name
         for item in strategy.meta.filters
@@ -141,7 +144,6 @@ def run_row(run: runlog.SavedRun, relpath: str) -> SearchRow:
 def search_table(workspace: Workspace) -> list[SearchRow]:
     """Every saved strategy of the review and the latest API run of each, in file order."""
     from cen_search.strategies import load_strategy
-    from cen_search.strategies.runner import strategy_id_of
 
     api_files = {
         (run.record.get("import") or {}).get("file") for run in runlog.all_runs(workspace.root)
@@ -155,7 +157,7 @@ def search_table(workspace: Workspace) -> list[SearchRow]:
         if not relpath.endswith((".txt", ".yaml", ".yml")):
             continue
         strategy = load_strategy(workspace.root / relpath)
-        saved = runlog.runs(workspace.root, strategy_id_of(strategy))
+        saved = runlog.runs(workspace.root, runlog.strategy_id_of(strategy))
         database = (strategy.meta.database or "").casefold()
         same_database = [
             r for r in saved if str(r.record.get("database", "")).casefold() == database
@@ -174,6 +176,7 @@ def search_table(workspace: Workspace) -> list[SearchRow]:
 
 
 def _cell(text: str) -> str:
+    """``text`` on one line, safe inside a Markdown table cell."""
     return " ".join(text.split()).replace("|", "\\|")
 
 
@@ -247,8 +250,6 @@ def write_report(
     title: str = "",
 ) -> list[SearchRow]:
     """Build the table and write the requested files (atomically)."""
-    from cen_search.fsutil import atomic_open, atomic_write_text
-
     rows = search_table(workspace)
     if markdown is not None:
         atomic_write_text(markdown, to_markdown(rows, title=title))

@@ -42,12 +42,13 @@ def run_pubmed(
     """Count every line in one WebEnv, then list and fetch the final set."""
     max_retrievable = options.pubmed_max_ids
     page_size = page_size or max_retrievable
-    limits: dict[str, str] = {}
-    described = None
-    if window:
-        lo, hi = window.start or EARLIEST, window.end or today
-        limits = {"datetype": "edat", "mindate": _pd(lo), "maxdate": _pd(hi)}
-        described = {"kind": "entry", "param": "datetype=edat", "from": _pd(lo), "to": _pd(hi)}
+    lo, hi = window.start or EARLIEST, window.end or today
+    limits = _entry_dates(lo, hi) if window else {}
+    described = (
+        {"kind": "entry", "param": "datetype=edat", "from": _pd(lo), "to": _pd(hi)}
+        if window
+        else None
+    )
     webenv = ""
     keys: dict[str, str] = {}
 
@@ -58,7 +59,7 @@ def run_pubmed(
             term = line.history
             for ref in line.refs:
                 term = term.replace("#{" + ref + "}", "#" + keys[ref])
-        result = client.esearch(term, webenv=webenv, retmax=0, **_dates(limits))
+        result = client.esearch(term, webenv=webenv, retmax=0, **limits)
         webenv = result.webenv or webenv
         if result.query_key:
             keys[line.key] = result.query_key
@@ -80,8 +81,6 @@ def run_pubmed(
     final_key = keys.get(translation.final_key)
     term = f"#{final_key}" if final_key else translation.final.query
     partitions: list[dict[str, Any]] = []
-    lo = window.start or EARLIEST
-    hi = window.end or today
     reporter.start("listing PubMed ids", total=total)
     if total > max_retrievable or window:
         ids = _pubmed_partition(
@@ -134,12 +133,13 @@ def run_pubmed(
     )
 
 
-def _dates(limits: dict[str, str]) -> dict[str, Any]:
-    """ESearch date keywords from a limits mapping (typed for the client's signature)."""
-    return {name: limits.get(name, "") for name in ("datetype", "mindate", "maxdate")}
+def _entry_dates(lo: _dt.date, hi: _dt.date) -> dict[str, Any]:
+    """ESearch keywords restricting a search to records entered from ``lo`` to ``hi``."""
+    return {"datetype": "edat", "mindate": _pd(lo), "maxdate": _pd(hi)}
 
 
 def _pd(day: _dt.date) -> str:
+    """A date as PubMed writes it: ``2024/05/13``."""
     return day.strftime("%Y/%m/%d")
 
 
@@ -147,11 +147,13 @@ def _pubmed_ids(
     client: PubMedClient,
     term: str,
     webenv: str,
-    limits: dict[str, str],
+    limits: dict[str, Any],
     count: int,
     page_size: int,
     reporter: Reporter,
 ) -> list[str]:
+    """The ``count`` ids of ``term`` within ``limits``, ``page_size`` per request; the
+    distinct ids must add up to the count."""
     ids: list[str] = []
     for start in range(0, count, page_size):
         result = client.esearch(
@@ -159,7 +161,7 @@ def _pubmed_ids(
             webenv=webenv,
             retmax=min(page_size, count - start),
             retstart=start,
-            **_dates(limits),
+            **limits,
         )
         ids.extend(result.ids)
         reporter.advance(len(result.ids))
@@ -185,10 +187,11 @@ def _pubmed_partition(
     reporter: Reporter,
 ) -> list[str]:
     """Ids of ``term`` entered between ``lo`` and ``hi``, splitting until each part fits."""
-    limits = {"datetype": "edat", "mindate": _pd(lo), "maxdate": _pd(hi)}
     if expected <= limit:
         partitions.append({"from": _pd(lo), "to": _pd(hi), "count": expected})
-        return _pubmed_ids(client, term, webenv, limits, expected, page_size, reporter)
+        return _pubmed_ids(
+            client, term, webenv, _entry_dates(lo, hi), expected, page_size, reporter
+        )
     if lo >= hi:
         raise RemoteServiceError(
             f"{expected} records entered PubMed on {_pd(lo)}, more than the {limit} ESearch "
@@ -196,40 +199,30 @@ def _pubmed_partition(
             hint="narrow the strategy; PubMed cannot split a single day further",
         )
     mid = lo + (hi - lo) // 2
-    counts = []
-    for start, end in ((lo, mid), (mid + _dt.timedelta(days=1), hi)):
-        part = client.esearch(
-            term, webenv=webenv, retmax=0, datetype="edat", mindate=_pd(start), maxdate=_pd(end)
-        )
-        counts.append(part.count)
+    halves = ((lo, mid), (mid + _dt.timedelta(days=1), hi))
+    counts = [
+        client.esearch(term, webenv=webenv, retmax=0, **_entry_dates(start, end)).count
+        for start, end in halves
+    ]
     if sum(counts) != expected:
         raise RemoteServiceError(
             f"PubMed counts for {_pd(lo)}-{_pd(mid)} and the rest ({counts[0]} + {counts[1]}) "
             f"do not add up to {expected}",
             hint="the result changed during the run; run the command again",
         )
-    left = _pubmed_partition(
-        client,
-        term,
-        webenv,
-        lo,
-        mid,
-        counts[0],
-        page_size=page_size,
-        limit=limit,
-        partitions=partitions,
-        reporter=reporter,
-    )
-    right = _pubmed_partition(
-        client,
-        term,
-        webenv,
-        mid + _dt.timedelta(days=1),
-        hi,
-        counts[1],
-        page_size=page_size,
-        limit=limit,
-        partitions=partitions,
-        reporter=reporter,
-    )
-    return left + right
+    return [
+        pmid
+        for (start, end), count in zip(halves, counts, strict=True)
+        for pmid in _pubmed_partition(
+            client,
+            term,
+            webenv,
+            start,
+            end,
+            count,
+            page_size=page_size,
+            limit=limit,
+            partitions=partitions,
+            reporter=reporter,
+        )
+    ]

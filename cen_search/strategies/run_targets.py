@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
-from cen_search.errors import StrategyError
+from cen_search.errors import ConfigError, StrategyError
 from cen_search.progress import Reporter
 from cen_search.strategies.apis.client import CursorPage
 from cen_search.strategies.apis.europepmc import EuropePmcClient
@@ -44,23 +44,20 @@ class RunOptions:
     @classmethod
     def from_table(cls, table: Mapping[str, Any], *, where: str = "[strategy_run]") -> RunOptions:
         """Options from a config table; unknown keys and wrong types are a ConfigError."""
-        from dataclasses import fields
-
-        from cen_search.errors import ConfigError
-
-        known = {f.name: f for f in fields(cls)}
+        defaults = cls()
+        known = {spec.name for spec in fields(cls)}
         values: dict[str, Any] = {}
         for name, value in table.items():
-            spec = known.get(name)
-            if spec is None:
+            if name not in known:
                 raise ConfigError(
                     f"{where}: unknown setting {name!r}", hint="known: " + ", ".join(sorted(known))
                 )
-            kind = type(getattr(cls(), name))
+            default = getattr(defaults, name)
+            kind = type(default)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ConfigError(
                     f"{where}: {name} must be {kind.__name__}, not {value!r}",
-                    hint=f"write e.g. {name} = {getattr(cls(), name)!r}",
+                    hint=f"write e.g. {name} = {default!r}",
                 )
             values[name] = value
         return cls(**values)
@@ -77,7 +74,7 @@ class DateWindow:
         return self.start is not None or self.end is not None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class LineOutcome:
     """What one line did on the service (becomes a ``lines[]`` entry of the run record)."""
 
@@ -94,6 +91,7 @@ class LineOutcome:
     skipped: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``lines[]`` entry (empty values left out)."""
         out: dict[str, Any] = {"n": self.n, "key": self.key, "sent": self.sent, "count": self.count}
         for name in ("query_key", "querytranslation", "skipped"):
             if getattr(self, name):
@@ -108,7 +106,7 @@ class LineOutcome:
         return out
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class TargetOutcome:
     """Everything a run produced on one service."""
 
@@ -127,6 +125,7 @@ class TargetOutcome:
 
 
 def lines_to_run(translation: Translation, only_final: bool) -> list[TranslatedLine]:
+    """Every line, or with ``only_final`` the final line and the lines it refers to."""
     if not only_final:
         return list(translation.lines)
     needed = {translation.final_key}
@@ -136,12 +135,14 @@ def lines_to_run(translation: Translation, only_final: bool) -> list[TranslatedL
     return [line for line in translation.lines if line.key in needed]
 
 
-def skipped(line: TranslatedLine) -> LineOutcome:
+def _not_run(line: TranslatedLine) -> LineOutcome:
+    """The outcome of a line that could not be translated, with the first reasons."""
     reasons = [f.reason for f in line.findings if f.lossiness.value == "dropped"]
     return LineOutcome(line.n, line.key, skipped="not translatable: " + "; ".join(reasons[:3]))
 
 
 def final_count(translation: Translation, lines: list[LineOutcome]) -> int:
+    """The final line's count; a :class:`StrategyError` when the final line was not run."""
     for outcome in lines:
         if outcome.key == translation.final_key and outcome.count is not None:
             return outcome.count
@@ -167,7 +168,7 @@ def count_lines(
     reporter.start(f"searching {service} line by line", total=len(todo))
     for line in todo:
         reporter.advance()
-        outcomes.append(count(line) if line.runnable else skipped(line))
+        outcomes.append(count(line) if line.runnable else _not_run(line))
     reporter.finish()
     return outcomes, final_count(translation, outcomes)
 
@@ -255,6 +256,7 @@ def run_europepmc(
 
 
 def _count_warning(service: str, total: int, retrieved: int) -> list[str]:
+    """A warning when fewer (or more) distinct records were retrieved than counted."""
     if retrieved == total:
         return []
     return [

@@ -13,10 +13,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cen_search.errors import WorkspaceError
 from cen_search.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    from cen_search.strategies.ast import Strategy
 
 RUN_SCHEMA_VERSION = 1
 
@@ -26,23 +29,34 @@ def stamp(moment: _dt.datetime) -> str:
     return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H%M%SZ")
 
 
+def strategy_id_of(strategy: Strategy) -> str:
+    """The id used for ``runs/<id>/``: the header's ``id``/name, else the file name."""
+    from cen_search.manifest import slug
+
+    name = strategy.meta.name or (Path(strategy.path).stem if strategy.path else "strategy")
+    return slug(name) or "strategy"
+
+
 def run_dir(root: Path, strategy_id: str) -> Path:
+    """The folder holding every run record of one strategy: ``runs/<strategy_id>/``."""
     return Path(root) / "runs" / strategy_id
 
 
 @dataclass(frozen=True, slots=True)
 class SavedRun:
-    """A run record read back from disk."""
+    """A run record on disk: its path and the document written there."""
 
     path: Path
     record: dict[str, Any]
 
     @property
     def run_at(self) -> str:
+        """When the run started (UTC, ISO 8601); empty when the record does not say."""
         return str(self.record.get("run_at", ""))
 
     @property
     def target(self) -> str:
+        """The service it ran on (``pubmed``, ``europepmc``, ``openalex``)."""
         return str(self.record.get("target", ""))
 
     def ids(self) -> list[str]:
@@ -130,7 +144,7 @@ def line_drift(previous: SavedRun | None, lines: Sequence[dict[str, Any]]) -> li
 
 def write_run(
     root: Path, strategy_id: str, record: dict[str, Any], ids: Sequence[str], *, at: _dt.datetime
-) -> Path:
+) -> SavedRun:
     """Write a new run record and its identifier list; never replaces an existing file.
 
     The caller holds the workspace lock, so two runs cannot pick the same name.
@@ -147,4 +161,4 @@ def write_run(
     atomic_write_text(folder / ids_name, "".join(f"{i}\n" for i in ids))
     path = folder / f"{name}.json"
     atomic_write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    return path
+    return SavedRun(path, document)

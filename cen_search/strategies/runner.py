@@ -17,7 +17,7 @@ import datetime as _dt
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,9 @@ import requests
 
 from cen_search import __version__
 from cen_search.errors import UsageError, WorkspaceError
-from cen_search.http import DEFAULT_TIMEOUT
+from cen_search.fsutil import atomic_write_bytes, sha256_file
+from cen_search.http import API_KEY_SETTINGS, DEFAULT_TIMEOUT, HTTP_CACHE_FOLDER, make_session
+from cen_search.manifest import is_within
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.strategies import runlog
 from cen_search.strategies.run_pubmed import run_pubmed
@@ -38,11 +40,23 @@ from cen_search.strategies.run_targets import (
     run_europepmc,
     run_openalex,
 )
+from cen_search.strategies.runlog import strategy_id_of
 from cen_search.strategies.translate import TARGETS, Lossiness, Translation, translate
 
 if TYPE_CHECKING:
+    from cen_search.config import Settings
     from cen_search.strategies.ast import Strategy
     from cen_search.workspace import ImportOutcome, Workspace
+
+__all__ = [
+    "DATABASES",
+    "Access",
+    "RunResult",
+    "parse_window",
+    "run_strategy",
+    "service_access",
+    "strategy_id_of",
+]
 
 DATABASES = {
     "pubmed": ("PubMed", "PubMed (NCBI E-utilities API)"),
@@ -62,6 +76,33 @@ class Access:
     timeout: float = DEFAULT_TIMEOUT
     api_key: str = ""
     email: str = ""
+
+
+def service_access(
+    settings: Settings,
+    target: str,
+    *,
+    base_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    use_cache: bool = True,
+) -> Access:
+    """How to reach ``target`` with the resolved ``settings``: a session whose User-Agent names
+    the contact e-mail, caching under ``<cache_dir>/http`` and redacting every API key; the
+    target's own API key (none for Europe PMC)."""
+    session = make_session(
+        contact_email=settings.contact_email,
+        secrets=[settings.ncbi_api_key, settings.openalex_api_key],
+        cache_dir=str(settings.cache_dir / HTTP_CACHE_FOLDER),
+        use_cache=use_cache,
+    )
+    key = API_KEY_SETTINGS.get(target)
+    return Access(
+        session=session,
+        base_url=base_url,
+        timeout=timeout,
+        api_key=settings[key] if key else "",
+        email=settings.contact_email,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,22 +125,14 @@ class RunResult:
     estimated_cost_usd: float | None = None
 
 
-@dataclass
-class _Clock:
-    now: Callable[[], _dt.datetime] = field(default=lambda: _dt.datetime.now(_dt.UTC))
-
-
-def strategy_id_of(strategy: Strategy) -> str:
-    """The id used for ``runs/<id>/``: the header's ``id``/name, else the file name."""
-    from cen_search.manifest import slug
-
-    name = strategy.meta.name or (Path(strategy.path).stem if strategy.path else "strategy")
-    return slug(name) or "strategy"
+def _utc_now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _strategy_sha(strategy: Strategy) -> str:
+    """SHA-256 of the strategy file as saved (of its text when it has no file)."""
     if strategy.path and Path(strategy.path).is_file():
-        return hashlib.sha256(Path(strategy.path).read_bytes()).hexdigest()
+        return sha256_file(strategy.path)
     return hashlib.sha256(strategy.body.encode("utf-8")).hexdigest()
 
 
@@ -124,6 +157,7 @@ def parse_window(date_from: str | None, date_to: str | None) -> DateWindow:
 
 
 def _client(target: str, access: Access, options: RunOptions) -> Any:
+    """The API client of ``target``, set up from ``access`` and ``options``."""
     kwargs: dict[str, Any] = {"session": access.session, "timeout": access.timeout}
     if access.base_url:
         kwargs["base_url"] = access.base_url
@@ -147,6 +181,7 @@ def _client(target: str, access: Access, options: RunOptions) -> Any:
 
 
 def _plan(translation: Translation, target: str, client: Any) -> tuple[list[str], float | None]:
+    """A dry run: the request each line would send, and OpenAlex's estimated cost."""
     plan: list[str] = []
     runnable = [line for line in translation.lines if line.runnable]
     for line in translation.lines:
@@ -195,7 +230,7 @@ def run_strategy(
     if target not in TARGETS:
         raise UsageError(f"cannot run on {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
     reporter = reporter or NULL_REPORTER
-    clock = now or _Clock().now
+    clock = now or _utc_now
     window = parse_window(date_from, date_to)
     translation = translate(strategy, target, section=section)
     client = _client(target, access, options)
@@ -242,15 +277,13 @@ def _finish(
     searched = started.date().isoformat()
     stamp = runlog.stamp(started)
     imported = None
+    warnings = list(outcome.warnings)
     strategy_ref = ""
-    if strategy.path:
-        with contextlib.suppress(Exception):
-            strategy_ref = workspace.relative(strategy.path)
+    if strategy.path and is_within(strategy.path, workspace.root):
+        strategy_ref = workspace.relative(strategy.path)
     if outcome.ids:
         scratch = workspace.state_dir / "tmp" / f"{strategy_id}_{translation.target}_{stamp}"
         path = scratch.with_suffix(outcome.extension)
-        from cen_search.fsutil import atomic_write_bytes
-
         atomic_write_bytes(path, outcome.payload)
         try:
             imported = workspace.import_file(
@@ -264,7 +297,7 @@ def _finish(
             with contextlib.suppress(OSError):
                 os.unlink(path)
         if imported.entry.records != len(outcome.ids):
-            outcome.warnings.append(
+            warnings.append(
                 f"{len(outcome.ids)} identifiers were listed but the imported file holds "
                 f"{imported.entry.records} records ({imported.entry.skipped} skipped)"
             )
@@ -316,25 +349,25 @@ def _finish(
             "total": outcome.total,
             "retrieved": len(outcome.ids),
             "partitions": outcome.partitions,
-            "warnings": outcome.warnings,
+            "warnings": warnings,
             "import": _import_summary(imported),
             "new_since": runlog.new_since(previous, outcome.ids),
             "count_drift": runlog.line_drift(previous, lines),
         }
         if outcome.cost_usd is not None:
             record["cost_usd"] = outcome.cost_usd
-        path = runlog.write_run(workspace.root, strategy_id, record, outcome.ids, at=started)
+        saved = runlog.write_run(workspace.root, strategy_id, record, outcome.ids, at=started)
         workspace.log(
             "strategy-run",
             strategy=strategy_id,
             target=translation.target,
             total=outcome.total,
-            run=workspace.relative(path),
+            run=workspace.relative(saved.path),
         )
     final_record = {
         **record,
-        "schema_version": runlog.RUN_SCHEMA_VERSION,
-        "ids_file": path.name.replace(".json", ".ids.txt"),
+        "schema_version": saved.record["schema_version"],
+        "ids_file": saved.record["ids_file"],
     }
     return RunResult(
         strategy_id,
@@ -342,15 +375,16 @@ def _finish(
         translation,
         False,
         final_record,
-        record_path=path,
+        record_path=saved.path,
         ids=tuple(outcome.ids),
         total=outcome.total,
         imported=imported,
-        warnings=tuple(outcome.warnings),
+        warnings=tuple(warnings),
     )
 
 
 def _import_summary(imported: ImportOutcome | None) -> dict[str, Any] | None:
+    """What the run record says about the import of the retrieved records."""
     if imported is None:
         return None
     entry = imported.entry

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cen_search.errors import StrategyError
-from cen_search.fsutil import atomic_write_bytes
+from cen_search.fsutil import atomic_write_text
 from cen_search.strategies.fields import (
     DATABASE_LABELS,
     PLATFORM_LABELS,
@@ -104,7 +104,7 @@ def create(folder: str | Path, name: str, text: str, *, overwrite: bool = False)
             f"{path}: a strategy with this name already exists; nothing was changed",
             hint="choose another name, or pass --yes to replace it",
         )
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_text(path, text)
     return path
 
 
