@@ -15,7 +15,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "cen_search", "tests", "benchmarks")
-    session.run("ruff", "format", "--check", "cen_search")
+    session.run("ruff", "format", "--check", "cen_search", "tests", "benchmarks")
     session.run("mypy")
 
 

@@ -101,9 +101,7 @@ def medline_corpus(imports: Path) -> Corpus:
 
 def bibtex_corpus(imports: Path) -> Corpus:
     texts = [
-        _text_of(p)
-        for p in sorted((imports / "bibtex").iterdir())
-        if p.name not in BIBTEX_EXCLUDED
+        _text_of(p) for p in sorted((imports / "bibtex").iterdir()) if p.name not in BIBTEX_EXCLUDED
     ]
     text = "\n\n".join(texts) + "\n"
     return Corpus("BibTeX", text, _count(text, "bibtex", ".bib"), ".bib")
@@ -167,12 +165,16 @@ def main(argv: list[str]) -> int:
         start = time.perf_counter()
         authors = len(read_file(stress, format="ris").records[0].authors)
         stress_ms = (time.perf_counter() - start) * 1000
-    print(f"{'format':<8} {'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8} "
-          f"{'bytes/rec':>9}")
+    print(
+        f"{'format':<8} {'records':>9} {'seconds':>8} {'records/s':>10} {'peak MB':>8} "
+        f"{'bytes/rec':>9}"
+    )
     for row in rows:
         if isinstance(row, Row):
-            print(f"{row.format:<8} {row.records:>9,} {row.seconds:>8.2f} {row.per_second:>10,.0f} "
-                  f"{row.peak_mb:>8.1f} {row.bytes_per_record:>9,.0f}")
+            print(
+                f"{row.format:<8} {row.records:>9,} {row.seconds:>8.2f} {row.per_second:>10,.0f} "
+                f"{row.peak_mb:>8.1f} {row.bytes_per_record:>9,.0f}"
+            )
         else:
             print(f"{row[0]:<8} {row[1]:>9,} {'n/a':>8} {'n/a':>10} {'n/a':>8} {'n/a':>9}")
     print(f"\nRIS record with {authors:,} authors read in {stress_ms:.0f} ms")

@@ -81,9 +81,12 @@ def test_result_does_not_depend_on_input_order() -> None:
 
 def test_known_duplicates_and_traps_in_the_fixture() -> None:
     records = by_key(
-        "sra_haematology/id_0000072", "sra_haematology/id_0000073",
-        "sra_haematology/id_0000074", "sra_haematology/id_0000075",
-        "sra_stroke/id_0001068", "sra_stroke/id_0001229",
+        "sra_haematology/id_0000072",
+        "sra_haematology/id_0000073",
+        "sra_haematology/id_0000074",
+        "sra_haematology/id_0000075",
+        "sra_stroke/id_0001068",
+        "sra_stroke/id_0001229",
     )
     result = deduplicate(records)
     assert partition(result, records) == {
@@ -94,11 +97,16 @@ def test_known_duplicates_and_traps_in_the_fixture() -> None:
 
 
 def test_chain_of_near_matches_cannot_join_contradicting_records() -> None:
-    # cytology id_0000493 (pages 246-250) and id_0000494 (pages 250-254) contradict; a copy of
-    # 493 without pages matches both. The cluster check must not let it chain them together.
-    a, b = by_key("sra_cytology_screening/id_0000493", "sra_cytology_screening/id_0000494")
-    bridge = replace(a, pages=parse_pages(""), provenance=replace(a.provenance, index=9999,
-                                                                 key="bridge"))
+    # haematology id_0001122 (HMG 14(5):703-712) and id_0001125 (its one-page erratum, 14(8):1107)
+    # contradict; a copy of 1122 without pages or issue matches both. The cluster check must
+    # not let it chain them together.
+    a, b = by_key("sra_haematology/id_0001122", "sra_haematology/id_0001125")
+    bridge = replace(
+        a,
+        pages=parse_pages(""),
+        issue="",
+        provenance=replace(a.provenance, index=9999, key="bridge"),
+    )
     records = [a, b, bridge]
     result = deduplicate(records)
     assert not together(result, 0, 1)
@@ -119,8 +127,9 @@ def test_decision_same_links_a_pair_the_engine_only_queued() -> None:
 
 
 def test_decision_different_keeps_a_pair_apart_even_through_a_chain() -> None:
-    records = by_key("sra_haematology/id_0000072", "sra_haematology/id_0000074",
-                     "sra_haematology/id_0000075")
+    records = by_key(
+        "sra_haematology/id_0000072", "sra_haematology/id_0000074", "sra_haematology/id_0000075"
+    )
     assert together(deduplicate(records), 0, 2)
     decision = PairDecision(a=records[0].id, b=records[2].id, same=False)
     result = deduplicate(records, decisions=[decision])
@@ -181,9 +190,22 @@ def test_multiple_letters_record_joins_a_letter_and_its_reply_but_nothing_else_d
 def test_empty_input_and_empty_records_are_handled() -> None:
     assert deduplicate([]).clusters == ()
     blank = fixture_records()[0]
-    empty = [replace(blank, title="", authors=(), year=None, container="", volume="", issue="",
-                     pages=parse_pages(""), doi="", abstract="",
-                     provenance=replace(blank.provenance, index=i)) for i in (1, 2)]
+    empty = [
+        replace(
+            blank,
+            title="",
+            authors=(),
+            year=None,
+            container="",
+            volume="",
+            issue="",
+            pages=parse_pages(""),
+            doi="",
+            abstract="",
+            provenance=replace(blank.provenance, index=i),
+        )
+        for i in (1, 2)
+    ]
     result = deduplicate(empty)
     assert len(result.clusters) == 2, "records with nothing to compare are never merged"
 

@@ -29,40 +29,62 @@ def title_key(text: str) -> str:
     ("raw", "expected"),
     [
         # sra_haematology id_0000211
-        ("[Current aspects of hemolytic uremic syndrome in children]. [Review] [16 refs] "
-         "[Romanian]", "current aspects of hemolytic uremic syndrome in children"),
+        (
+            "[Current aspects of hemolytic uremic syndrome in children]. [Review] [16 refs] "
+            "[Romanian]",
+            "current aspects of hemolytic uremic syndrome in children",
+        ),
         # sra_haematology id_0000064
-        ("Eculizumab for atypical hemolytic-uremic syndrome.[Erratum appears in N Engl J Med. "
-         "2009 Jun 4;360(23):2487 Note: Philipp, Thomas [added]]",
-         "eculizumab for atypical hemolytic uremic syndrome"),
+        (
+            "Eculizumab for atypical hemolytic-uremic syndrome.[Erratum appears in N Engl J Med. "
+            "2009 Jun 4;360(23):2487 Note: Philipp, Thomas [added]]",
+            "eculizumab for atypical hemolytic uremic syndrome",
+        ),
         # sra_haematology id_0000058 (Web of Science erratum form)
-        ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
-         "eculizumab for atypical hemolytic uremic syndrome"),
+        (
+            "Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
+            "eculizumab for atypical hemolytic uremic syndrome",
+        ),
         # sra_haematology id_0000057 (Embase erratum form, nested brackets)
-        ("Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of Medicine "
-         "(2009) 360 (542-544))", "eculizumab for atypical hemolytic uremic syndrome"),
+        (
+            "Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of Medicine "
+            "(2009) 360 (542-544))",
+            "eculizumab for atypical hemolytic uremic syndrome",
+        ),
         # sra_haematology id_0000034 (citation run into the title)
-        ("More on eculizumab for congenital atypical hemolytic-uremic syndrome... N Engl J Med. "
-         "2009 Jan 29;360(5):544-6",
-         "more on eculizumab for congenital atypical hemolytic uremic syndrome"),
+        (
+            "More on eculizumab for congenital atypical hemolytic-uremic syndrome... N Engl J Med. "
+            "2009 Jan 29;360(5):544-6",
+            "more on eculizumab for congenital atypical hemolytic uremic syndrome",
+        ),
         # sra_respiratory id_0000202 (original-language title appended by Ovid)
-        ("Definitive cardiac stimulation. A comparative study between transvenous and "
-         "transmediastinal approach. <ORIGINAL> LA ESTIMULACION CARDIACA DEFINITIVA.",
-         "definitive cardiac stimulation a comparative study between transvenous and "
-         "transmediastinal approach"),
+        (
+            "Definitive cardiac stimulation. A comparative study between transvenous and "
+            "transmediastinal approach. <ORIGINAL> LA ESTIMULACION CARDIACA DEFINITIVA.",
+            "definitive cardiac stimulation a comparative study between transvenous and "
+            "transmediastinal approach",
+        ),
         # sra_haematology id_0000008 (Embase bundle of letters)
-        ("Atypical hemolytic uremic syndrome associated with group A beta hemolytic "
-         "streptococcus (multiple letters) [1]",
-         "atypical hemolytic uremic syndrome associated with group a beta hemolytic "
-         "streptococcus"),
+        (
+            "Atypical hemolytic uremic syndrome associated with group A beta hemolytic "
+            "streptococcus (multiple letters) [1]",
+            "atypical hemolytic uremic syndrome associated with group a beta hemolytic "
+            "streptococcus",
+        ),
         # markup, entities, Greek letters, British spelling
-        ("Role of TNF-&alpha; in <i>haemolytic</i> anaemia &amp; oedema",
-         "role of tnf alpha in hemolytic anemia edema"),
+        (
+            "Role of TNF-&alpha; in <i>haemolytic</i> anaemia &amp; oedema",
+            "role of tnf alpha in hemolytic anemia edema",
+        ),
         ("Role of TNF-α in haemolytic anaemia", "role of tnf alpha in hemolytic anemia"),
-        ("Role of TNF-$\\alpha$ in \\textit{haemolytic} anaemia",
-         "role of tnf alpha in hemolytic anemia"),
-        ("Randomised trial in paediatric oesophageal tumours: the behaviour of centres",
-         "randomized trial in pediatric esophageal tumors the behavior of centers"),
+        (
+            "Role of TNF-$\\alpha$ in \\textit{haemolytic} anaemia",
+            "role of tnf alpha in hemolytic anemia",
+        ),
+        (
+            "Randomised trial in paediatric oesophageal tumours: the behaviour of centres",
+            "randomized trial in pediatric esophageal tumors the behavior of centers",
+        ),
         # accents and other scripts
         ("Plattformökonomie und Crowdworking", "plattformokonomie und crowdworking"),
         ("Straße und Œuvre", "strasse und oeuvre"),
@@ -97,19 +119,29 @@ def test_bracketed_translation_is_kept_as_alternative_title() -> None:
     [
         ("Erratum: Severe deficiency of the specific von Willebrand factor", {"erratum"}),
         ('Corrigendum to "Differences between younger and older individuals"', {"erratum"}),
-        ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
-         {"erratum"}),
-        ("Atypical hemolytic uremic syndrome associated with group A beta hemolytic "
-         "streptococcus - Reply", {"reply"}),
+        ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)", {"erratum"}),
+        (
+            "Atypical hemolytic uremic syndrome associated with group A beta hemolytic "
+            "streptococcus - Reply",
+            {"reply"},
+        ),
         ("Response", {"reply"}),
-        ("Invited commentary: Is monitoring of human papillomavirus infection useful?",
-         {"comment"}),
+        (
+            "Invited commentary: Is monitoring of human papillomavirus infection useful?",
+            {"comment"},
+        ),
         ("Retraction notice to: Effect of X on Y", {"retraction"}),
         # not flags: ordinary words in ordinary titles (digital_work id_4004391, special_cases)
-        ("Success & scale in a data-producing organization: the socio-technical evolution of "
-         "openstreetmap in response to humanitarian events", set()),
-        ("How Consumers Perceive Trustworthiness of Providers in Sharing Economy - Effects of "
-         "Photos and Comments on Demand at Airbnb", set()),
+        (
+            "Success & scale in a data-producing organization: the socio-technical evolution of "
+            "openstreetmap in response to humanitarian events",
+            set(),
+        ),
+        (
+            "How Consumers Perceive Trustworthiness of Providers in Sharing Economy - Effects of "
+            "Photos and Comments on Demand at Airbnb",
+            set(),
+        ),
         ("Long-term effect of eculizumab.[Erratum appears in Am J Hematol 2010]", set()),
     ],
 )
@@ -138,8 +170,11 @@ def test_numbers_in_titles_read_digits_words_and_roman_numerals(
     [
         ("Nat Rev Nephrol", "Nature Reviews Nephrology", True),
         ("Ann Thorac Med", "Annals of Thoracic Medicine", True),
-        ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the "
-         "United States of America", True),
+        (
+            "Proc Natl Acad Sci U S A",
+            "Proceedings of the National Academy of Sciences of the United States of America",
+            True,
+        ),
         ("Dtsch-Med-Wochenschr", "Deutsche medizinische Wochenschrift (1946)", True),
         ("PLoS ONE [Electronic Resource]", "PLoS One", True),
         ("Aizheng", "Chinese Journal of Cancer", True),  # translated name (variant table)

@@ -45,46 +45,114 @@ def context_of(ref: str) -> list[Record]:
 
 
 def judge(a: str, b: str, **options: object):  # type: ignore[no-untyped-def]
-    return explain(record(a), record(b), options=DedupeOptions(**options),  # type: ignore[arg-type]
-                   context=context_of(a))
+    return explain(
+        record(a),
+        record(b),
+        options=DedupeOptions(**options),  # type: ignore[arg-type]
+        context=context_of(a),
+    )
 
 
 DUPLICATES = [
     ("haem:0000004", "haem:0000005", "title+authors", "same record, trailing full stop"),
-    ("haem:0000074", "haem:0000075", "title+authors",
-     "'New England Journal of Medicine' vs 'N Engl J Med', en dash vs hyphen"),
+    (
+        "haem:0000074",
+        "haem:0000075",
+        "title+authors",
+        "'New England Journal of Medicine' vs 'N Engl J Med', en dash vs hyphen",
+    ),
     ("dw:3006598", "dw:2006895", "doi", "same DOI (upper vs lower case), subtitle dropped"),
-    ("resp:0000279", "resp:0000280", "bibliographic",
-     "Spanish title with English translation vs bracketed English title"),
-    ("resp:0000088", "resp:0000089", "bibliographic",
-     "two different translations of a French title; all bibliographic fields agree"),
-    ("resp:0000229", "resp:0000230", "bibliographic",
-     "'<ORIGINAL>' French title appended; Ovid accession numbers in the issue field"),
+    (
+        "resp:0000279",
+        "resp:0000280",
+        "bibliographic",
+        "Spanish title with English translation vs bracketed English title",
+    ),
+    (
+        "resp:0000088",
+        "resp:0000089",
+        "bibliographic",
+        "two different translations of a French title; all bibliographic fields agree",
+    ),
+    (
+        "cyt:0000228",
+        "cyt:0000229",
+        "title+authors+volume",
+        "pages 125-128 vs 2-8 in one volume; title, authors, journal and year agree",
+    ),
+    (
+        "cyt:0000493",
+        "cyt:0000494",
+        "title+authors+volume",
+        "ranges 246-250 and 250-254 share only a page; all else agrees",
+    ),
+    (
+        "resp:0000229",
+        "resp:0000230",
+        "bibliographic",
+        "'<ORIGINAL>' French title appended; Ovid accession numbers in the issue field",
+    ),
     ("haem:0000072", "haem:0000073", "bibliographic", "'MEDICAL PROGRESS' section prefix"),
-    ("cyt:0000062", "cyt:0000645", "title+bibliographic",
-     "first author written 'Xi, L F' vs 'Long, F X' (name order swapped)"),
+    (
+        "cyt:0000062",
+        "cyt:0000645",
+        "title+bibliographic",
+        "first author written 'Xi, L F' vs 'Long, F X' (name order swapped)",
+    ),
     ("cyt:0000118", "cyt:0000119", "title+bibliographic", "OCR damage: 'Ornskov' vs 'Omskov'"),
-    ("sc:0000005", "sc:0000006", "title+authors+year",
-     "conference paper, one without venue details"),
-    ("dw:1006650", "dw:2006651", "title+authors",
-     "ICIS paper dated 2017 and 2018 ('ICIS : Transforming Society ...' is ICIS)"),
+    (
+        "sc:0000005",
+        "sc:0000006",
+        "title+authors+year",
+        "conference paper, one without venue details",
+    ),
+    (
+        "dw:1006650",
+        "dw:2006651",
+        "title+authors",
+        "ICIS paper dated 2017 and 2018 ('ICIS : Transforming Society ...' is ICIS)",
+    ),
     ("dw:1006665", "dw:2006762", "title+authors", "the same two authors in another order"),
-    ("dw:1006976", "dw:2006977", "title+authors",
-     "an SSRN DOI on a conference record does not make it a preprint"),
-    ("haem:0000105", "haem:0000106", "title+authors",
-     "fields shifted: volume in the issue field, issue in the pages field"),
-    ("haem:0000196", "haem:0000197", "title+authors",
-     "mistyped first page '2297-2108' vs '2097-2108'"),
+    (
+        "dw:1006976",
+        "dw:2006977",
+        "title+authors",
+        "an SSRN DOI on a conference record does not make it a preprint",
+    ),
+    (
+        "haem:0000105",
+        "haem:0000106",
+        "title+authors",
+        "fields shifted: volume in the issue field, issue in the pages field",
+    ),
+    (
+        "haem:0000196",
+        "haem:0000197",
+        "title+authors",
+        "mistyped first page '2297-2108' vs '2097-2108'",
+    ),
     ("cyt:0001064", "cyt:0001065", "title+authors", "page '488' inside range '487-488'"),
-    ("cyt:0000908", "cyt:0000909", "title+authors",
-     "'p6INK4a' typo: a number differs but journal, volume and pages agree"),
+    (
+        "cyt:0000908",
+        "cyt:0000909",
+        "title+authors",
+        "'p6INK4a' typo: a number differs but journal, volume and pages agree",
+    ),
     ("cyt:0001239", "cyt:0001240", "title+authors", "'10,000' vs '10000'; translated journal name"),
     ("cyt:0001340", "cyt:0001342", "title+authors", "supplement pages 'S78-S89' vs 'Suppl-89'"),
-    ("resp:0000009", "resp:0000011", "title+authors",
-     "'Aizheng' vs 'Ai zheng = Aizheng = Chinese journal of cancer'"),
+    (
+        "resp:0000009",
+        "resp:0000011",
+        "title+authors",
+        "'Aizheng' vs 'Ai zheng = Aizheng = Chinese journal of cancer'",
+    ),
     ("resp:0000418", "resp:0000419", "title+authors", "Cochrane review, one without pages"),
-    ("haem:0000008", "haem:0000039", "title+authors",
-     "an Embase '(multiple letters)' record holds the letter and the authors' reply"),
+    (
+        "haem:0000008",
+        "haem:0000039",
+        "title+authors",
+        "an Embase '(multiple letters)' record holds the letter and the authors' reply",
+    ),
 ]
 
 
@@ -96,50 +164,144 @@ def test_real_duplicate_pair_is_merged_by_its_rule(a: str, b: str, rule: str, wh
 
 
 TRAPS = [
-    ("sc:0000003", "sc:0000004", Verdict.DISTINCT, "veto:doi",
-     "annual 'Introduction to the Minitrack' with its own DOI each year"),
+    (
+        "sc:0000003",
+        "sc:0000004",
+        Verdict.DISTINCT,
+        "veto:doi",
+        "annual 'Introduction to the Minitrack' with its own DOI each year",
+    ),
     ("dw:1004962", "dw:1004967", Verdict.DISTINCT, "veto:doi", "recurring 'Editorial Notes'"),
-    ("dw:1003361", "dw:1003362", Verdict.DISTINCT, "veto:issue",
-     "recurring column 'Editor's Comments' in issues 1 and 2 of one volume, no pages"),
-    ("dw:1003361", "dw:1003366", Verdict.DISTINCT, "veto:volume",
-     "the same column a year later"),
-    ("dw:1006033", "dw:1006034", Verdict.DISTINCT, "veto:issue",
-     "'Editor's Comments' on roman pages iii-xi and iii-xii: front matter restarts each issue"),
-    ("haem:0001341", "haem:0001343", Verdict.DISTINCT, "veto:numbers",
-     "'Gateways to clinical trials: April 2004' vs '... March 2003'"),
+    (
+        "dw:1003361",
+        "dw:1003362",
+        Verdict.DISTINCT,
+        "veto:issue",
+        "recurring column 'Editor's Comments' in issues 1 and 2 of one volume, no pages",
+    ),
+    ("dw:1003361", "dw:1003366", Verdict.DISTINCT, "veto:volume", "the same column a year later"),
+    (
+        "dw:1006033",
+        "dw:1006034",
+        Verdict.DISTINCT,
+        "veto:issue",
+        "'Editor's Comments' on roman pages iii-xi and iii-xii: front matter restarts each issue",
+    ),
+    (
+        "haem:0001341",
+        "haem:0001343",
+        Verdict.DISTINCT,
+        "veto:numbers",
+        "'Gateways to clinical trials: April 2004' vs '... March 2003'",
+    ),
     ("stroke:0001068", "stroke:0001229", Verdict.DISTINCT, "veto:numbers", "Part 1 vs Part 2"),
     ("resp:0001409", "resp:0001697", Verdict.DISTINCT, "veto:numbers", "FOCUS 1 vs FOCUS 2 trial"),
-    ("stroke:0000615", "stroke:0000616", Verdict.DISTINCT, "veto:erratum",
-     "'Corrigendum to ...' a year after the article, another volume"),
-    ("haem:0000018", "haem:0000020", Verdict.UNCERTAIN, "review:erratum",
-     "'Erratum: <title>' in a later issue of the same volume: offered for review only"),
-    ("haem:0000058", "haem:0000064", Verdict.UNCERTAIN, "review:erratum",
-     "Web of Science erratum form '<title> (vol 360, pg 542, 2009)'"),
-    ("haem:0000057", "haem:0000063", Verdict.UNCERTAIN, "review:erratum",
-     "Embase erratum form '<title> (Journal (2009) 360 (542-544))'"),
+    (
+        "stroke:0000615",
+        "stroke:0000616",
+        Verdict.DISTINCT,
+        "veto:erratum",
+        "'Corrigendum to ...' a year after the article, another volume",
+    ),
+    (
+        "haem:0000018",
+        "haem:0000020",
+        Verdict.UNCERTAIN,
+        "review:erratum",
+        "'Erratum: <title>' in a later issue of the same volume: offered for review only",
+    ),
+    (
+        "haem:0000058",
+        "haem:0000064",
+        Verdict.UNCERTAIN,
+        "review:erratum",
+        "Web of Science erratum form '<title> (vol 360, pg 542, 2009)'",
+    ),
+    (
+        "haem:0000057",
+        "haem:0000063",
+        Verdict.UNCERTAIN,
+        "review:erratum",
+        "Embase erratum form '<title> (Journal (2009) 360 (542-544))'",
+    ),
     ("cyt:0000326", "cyt:0001494", Verdict.DISTINCT, "veto:reply", "'Response' to an article"),
-    ("haem:0000009", "haem:0000039", Verdict.UNCERTAIN, "review:reply",
-     "a letter and the authors' '- Reply' in the same issue"),
-    ("haem:0000500", "haem:0000502", Verdict.DISTINCT, "veto:journal",
-     "the same conference abstract in two journals"),
-    ("sc:0000011", "sc:0000012", Verdict.DISTINCT, "veto:venue-type",
-     "journal article vs the earlier conference paper of the same title"),
-    ("resp:0000418", "resp:0000420", Verdict.DISTINCT, "veto:year",
-     "two versions (2008, 2012) of one Cochrane review"),
-    ("haem:0000245", "haem:0000246", Verdict.UNCERTAIN, "review:partial",
-     "sparse trial-registry records (no authors, no source): never merged on titles alone"),
-    ("resp:0000785", "resp:0000786", Verdict.UNCERTAIN, "review:partial",
-     "two-word title and spreadsheet-mangled pages ('01-Aug'): needs a human"),
-    ("cyt:0000493", "cyt:0000494", Verdict.UNCERTAIN, "review:pages",
-     "ranges 246-250 and 250-254 share only a page: contradiction, but all else agrees"),
-    ("haem:0000052", "haem:0000807", Verdict.UNCERTAIN, "review:pages",
-     "same title as a one-page item in a later issue (erratum or abstract)"),
-    ("cyt:0001200", "cyt:0001202", Verdict.DISTINCT, "veto:comment",
-     "'Invited commentary: ...' on an article of the same issue"),
-    ("resp:0000088", "resp:0000090", Verdict.UNCERTAIN, "review:bibliographic",
-     "translated titles; journal name damaged by encoding ('fran?aises'): needs a human"),
-    ("cyt:0000233", "cyt:0000234", Verdict.DISTINCT, "no-match",
-     "two papers of one group, same year and journal, different titles"),
+    (
+        "haem:0000009",
+        "haem:0000039",
+        Verdict.UNCERTAIN,
+        "review:reply",
+        "a letter and the authors' '- Reply' in the same issue",
+    ),
+    (
+        "haem:0000500",
+        "haem:0000502",
+        Verdict.DISTINCT,
+        "veto:journal",
+        "the same conference abstract in two journals",
+    ),
+    (
+        "sc:0000011",
+        "sc:0000012",
+        Verdict.DISTINCT,
+        "veto:venue-type",
+        "journal article vs the earlier conference paper of the same title",
+    ),
+    (
+        "resp:0000418",
+        "resp:0000420",
+        Verdict.DISTINCT,
+        "veto:year",
+        "two versions (2008, 2012) of one Cochrane review",
+    ),
+    (
+        "haem:0000245",
+        "haem:0000246",
+        Verdict.UNCERTAIN,
+        "review:partial",
+        "sparse trial-registry records (no authors, no source): never merged on titles alone",
+    ),
+    (
+        "resp:0000785",
+        "resp:0000786",
+        Verdict.UNCERTAIN,
+        "review:partial",
+        "two-word title and spreadsheet-mangled pages ('01-Aug'): needs a human",
+    ),
+    (
+        "haem:0001122",
+        "haem:0001125",
+        Verdict.UNCERTAIN,
+        "review:pages",
+        "the article and its one-page erratum (same title, later issue): labelled distinct",
+    ),
+    (
+        "haem:0000052",
+        "haem:0000807",
+        Verdict.UNCERTAIN,
+        "review:pages",
+        "same title as a one-page item in a later issue (erratum or abstract)",
+    ),
+    (
+        "cyt:0001200",
+        "cyt:0001202",
+        Verdict.DISTINCT,
+        "veto:comment",
+        "'Invited commentary: ...' on an article of the same issue",
+    ),
+    (
+        "resp:0000088",
+        "resp:0000090",
+        Verdict.UNCERTAIN,
+        "review:bibliographic",
+        "translated titles; journal name damaged by encoding ('fran?aises'): needs a human",
+    ),
+    (
+        "cyt:0000233",
+        "cyt:0000234",
+        Verdict.DISTINCT,
+        "no-match",
+        "two papers of one group, same year and journal, different titles",
+    ),
 ]
 
 
@@ -171,13 +333,15 @@ def test_different_cochrane_review_versions_are_vetoed() -> None:
 
 def test_preprint_and_journal_version_follow_the_policy() -> None:
     # digital_work id_2006977 carries an SSRN DOI; presented here as the SSRN posting.
-    preprint = replace(record("dw:2006977"), container="SSRN Electronic Journal",
-                       type=RecordType.PREPRINT)
+    preprint = replace(
+        record("dw:2006977"), container="SSRN Electronic Journal", type=RecordType.PREPRINT
+    )
     published = record("dw:1006976")
     kept_apart = explain(preprint, published)
     assert (kept_apart.verdict, kept_apart.rule) == (Verdict.DISTINCT, "policy:preprint")
-    merged = explain(preprint, published,
-                     options=DedupeOptions(preprint_policy=PreprintPolicy.MERGE))
+    merged = explain(
+        preprint, published, options=DedupeOptions(preprint_policy=PreprintPolicy.MERGE)
+    )
     assert merged.verdict == Verdict.DUPLICATE
 
 

@@ -29,7 +29,13 @@ def quirks():
 
 def test_bibtex_reader_reads_every_entry_of_the_quirks_file_and_skips_the_broken_one(quirks):
     assert [r.key for r in quirks.records] == [
-        "smith2019", "doi:10.1000/xyz/1", "3", "4", "smith2019", "site2021", "noComma2022",
+        "smith2019",
+        "doi:10.1000/xyz/1",
+        "3",
+        "4",
+        "smith2019",
+        "site2021",
+        "noComma2022",
     ]
     assert len(quirks.skipped) == 1
     skip = quirks.skipped[0]
@@ -116,7 +122,9 @@ def test_bibtex_non_standard_type_comma_first_and_note_pmid(quirks):
 def test_bibtex_capitalised_fields_and_missing_last_comma(quirks):
     last = quirks.records[6]
     assert (last.title, last.year, last.container) == (
-        "Capitalised field names", 2022, "Last field without a comma",
+        "Capitalised field names",
+        2022,
+        "Last field without a comma",
     )
 
 
@@ -260,8 +268,13 @@ def test_bibtex_writer_keeps_an_own_key_and_passes_through_unmapped_fields():
 
 
 def test_bibtex_writer_marks_organisations_with_braces():
-    record = _record(authors=(Author(raw="Cochrane Collaboration", family="Cochrane Collaboration",
-                                     organisation=True),))
+    record = _record(
+        authors=(
+            Author(
+                raw="Cochrane Collaboration", family="Cochrane Collaboration", organisation=True
+            ),
+        )
+    )
     out = io.StringIO()
     bibtex.write([record], out)
     assert "author = {{Cochrane Collaboration}}" in out.getvalue()

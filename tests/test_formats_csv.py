@@ -26,7 +26,7 @@ def read(text: str, file: str = "rows.csv") -> csv.Parsed:
 def test_csv_bom_crlf_embedded_newlines_and_doubled_quotes(tmp_path):
     path = tmp_path / "export.csv"
     body = (
-        'Title,Authors,Abstract,Year,DOI\r\n'
+        "Title,Authors,Abstract,Year,DOI\r\n"
         '"A ""quoted"" title","Smith, J; Doe, A","line one\r\nline two",2019,10.1/x\r\n'
         '"Second",,,2020,\r\n'
     )
@@ -92,8 +92,7 @@ def test_scopus_funding_text_repeats_shift_cells_back_into_place():
 
 def test_scopus_authors_with_initials_and_ids_are_split_and_counted():
     text = (
-        "Authors,Author(s) ID,Title,EID\n"
-        '"Phillips J.C., Braun R., Kalé L.","1;2;3;",T,2-s2.0-9\n'
+        'Authors,Author(s) ID,Title,EID\n"Phillips J.C., Braun R., Kalé L.","1;2;3;",T,2-s2.0-9\n'
     )
     record = read(text).records[0]
     assert [a.family for a in record.authors] == ["Phillips", "Braun", "Kalé"]
@@ -104,30 +103,32 @@ def test_scopus_authors_with_initials_and_ids_are_split_and_counted():
 
 def test_scopus_author_full_names_win_over_abbreviated_authors():
     text = (
-        'Authors,Author full names,Author(s) ID,Title,EID\n'
+        "Authors,Author full names,Author(s) ID,Title,EID\n"
         '"Phillips J.C.; Braun R.","Phillips, James C. (7201885566); Braun, Rosemary (7202)",'
         '"7201885566;7202",T,2-s2.0-1\n'
     )
     authors = read(text).records[0].authors
     assert [(a.family, a.given) for a in authors] == [
-        ("Phillips", "James C."), ("Braun", "Rosemary"),
+        ("Phillips", "James C."),
+        ("Braun", "Rosemary"),
     ]
 
 
 def test_scopus_no_author_placeholder_gives_no_authors():
     text = (
-        "Authors,Author(s) ID,Title,EID\n"
-        "[No author name available],[No author id available],T,e\n"
+        "Authors,Author(s) ID,Title,EID\n[No author name available],[No author id available],T,e\n"
     )
     assert read(text).records[0].authors == ()
 
 
 def test_springer_glued_authors_are_split_at_case_changes():
     assert _csv_values.split_glued("Araz R. AlievNigar T. Ismayilova") == [
-        "Araz R. Aliev", "Nigar T. Ismayilova",
+        "Araz R. Aliev",
+        "Nigar T. Ismayilova",
     ]
     assert _csv_values.split_glued("Prof. Rafik A. AlievProf. Dr. Janusz Kacprzyk") == [
-        "Rafik A. Aliev", "Janusz Kacprzyk",
+        "Rafik A. Aliev",
+        "Janusz Kacprzyk",
     ]
     assert _csv_values.split_glued("Ann McDonaldJiří Bednář") == ["Ann McDonald", "Jiří Bednář"]
 
@@ -135,7 +136,12 @@ def test_springer_glued_authors_are_split_at_case_changes():
 def test_pubmed_citation_column_gives_volume_issue_and_pages():
     parts = _csv_values.pubmed_citation("Nature. 2021 Dec 21;1(2):10-11. doi: 10.1111/nature1111.")
     assert (parts.container, parts.date, parts.volume, parts.issue, parts.pages, parts.doi) == (
-        "Nature", "2021 Dec 21", "1", "2", "10-11", "10.1111/nature1111",
+        "Nature",
+        "2021 Dec 21",
+        "1",
+        "2",
+        "10-11",
+        "10.1111/nature1111",
     )
     parts = _csv_values.pubmed_citation(
         "J Clin Epidemiol. 2019 Jan;105:1-9. doi: 10.1016/j.x.1. Epub 2018"
@@ -148,7 +154,11 @@ def test_embase_source_column_gives_journal_year_volume_issue_pages():
         "Cancer (2004) 102:4 (253-258). Date of Publication: 25 Aug 2004"
     )
     assert (parts.container, parts.date, parts.volume, parts.issue, parts.pages) == (
-        "Cancer", "25 Aug 2004", "102", "4", "253-258",
+        "Cancer",
+        "25 Aug 2004",
+        "102",
+        "4",
+        "253-258",
     )
     parts = _csv_values.embase_source("Int J Surg Case Rep (2019) 54 (83-86).")
     assert (parts.date, parts.volume, parts.issue, parts.pages) == ("2019", "54", "", "83-86")
@@ -156,7 +166,9 @@ def test_embase_source_column_gives_journal_year_volume_issue_pages():
 
 def test_emtree_terms_keep_commas_inside_subheadings():
     assert _csv_values.split_terms("cyst (diagnosis, surgery), adult; aged") == [
-        "cyst (diagnosis, surgery)", "adult", "aged",
+        "cyst (diagnosis, surgery)",
+        "adult",
+        "aged",
     ]
 
 
@@ -248,19 +260,28 @@ def test_detect_format_takes_a_tsv_header_for_csv():
 
 
 def _record(**fields: object) -> Record:
-    prov = Provenance(file="in.ris", sha256="b" * 64, format="ris", encoding="utf-8", index=3,
-                      line=9, key="ID-3")
+    prov = Provenance(
+        file="in.ris", sha256="b" * 64, format="ris", encoding="utf-8", index=3, line=9, key="ID-3"
+    )
     return Record(provenance=prov, **fields)  # type: ignore[arg-type]
 
 
 def test_csv_writer_writes_a_stable_generic_header_and_one_row_per_record():
     out = io.StringIO()
     record = _record(
-        title="T", type=RecordType.REVIEW, year=2019, date="2019 Mar",
-        authors=(Author(raw="Smith, J", family="Smith", given="J", initials="J"),
-                 Author(raw="WHO", family="WHO", organisation=True)),
-        keywords=("a", "b"), issn=("1234-5678",), urls=("http://x", "http://y"),
-        notes=("n1",), database="MEDLINE",
+        title="T",
+        type=RecordType.REVIEW,
+        year=2019,
+        date="2019 Mar",
+        authors=(
+            Author(raw="Smith, J", family="Smith", given="J", initials="J"),
+            Author(raw="WHO", family="WHO", organisation=True),
+        ),
+        keywords=("a", "b"),
+        issn=("1234-5678",),
+        urls=("http://x", "http://y"),
+        notes=("n1",),
+        database="MEDLINE",
     )
     assert csv.write([record], out) == 1
     rows = list(stdcsv.reader(io.StringIO(out.getvalue())))

@@ -49,7 +49,9 @@ def test_endnote_xml_maps_identifiers_and_containers(small):
 
 def test_endnote_xml_type_comes_from_ref_type_name_and_work_type(small):
     assert [r.type for r in small.records] == [
-        RecordType.REVIEW, RecordType.CHAPTER, RecordType.OTHER,
+        RecordType.REVIEW,
+        RecordType.CHAPTER,
+        RecordType.OTHER,
     ]
     assert any("'Podcast'" in w.message and w.line == 4 for w in small.warnings)
 

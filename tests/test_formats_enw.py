@@ -48,7 +48,9 @@ def test_enw_reader_maps_fields(enw_file: Path) -> None:
     record = read_file(enw_file, format="enw").records[0]
     assert [a.family for a in record.authors] == ["Guo", "Straub", "Zhang", "Cai"]
     assert (record.container, record.volume, record.issue) == (
-        "Management Information Systems Quarterly", "45", "3"
+        "Management Information Systems Quarterly",
+        "45",
+        "3",
     )
     assert (record.pages.start, record.pages.end, record.year) == ("1309", "1348", 2021)
     assert record.urls == ("https://aisel.aisnet.org/misq/vol45/iss3/13",)
@@ -76,7 +78,8 @@ def test_enw_reader_joins_continuation_lines_and_splits_keyword_lines() -> None:
 def test_enw_reader_splits_records_missing_a_blank_line_at_the_type_line() -> None:
     result = read_text("%0 Book\n%T One\n%0 Book Section\n%T Two\n")
     assert [(r.title, r.type) for r in result.records] == [
-        ("One", RecordType.BOOK), ("Two", RecordType.CHAPTER)
+        ("One", RecordType.BOOK),
+        ("Two", RecordType.CHAPTER),
     ]
     assert [w.line for w in result.warnings] == [3]
 

@@ -17,22 +17,51 @@ SOURCE = Source(file="records.jsonl", sha256="f" * 64, encoding="utf-8")
 def full_record() -> Record:
     return Record(
         provenance=Provenance(
-            file="imports/embase.ris", sha256="c" * 64, format="ris", encoding="utf-8-sig",
-            index=12, line=340, key="L2001234", database="Embase", platform="Ovid",
+            file="imports/embase.ris",
+            sha256="c" * 64,
+            format="ris",
+            encoding="utf-8-sig",
+            index=12,
+            line=340,
+            key="L2001234",
+            database="Embase",
+            platform="Ovid",
             searched="2024-01-31",
         ),
-        raw=(("TY", "JOUR"), ("AU", "Smith, J"), ("AU", "Doe, A"), ("N1", "line 1\nline 2"),
-             ("X1", "odd \ufeff\u2028\u2029\x85 characters")),
+        raw=(
+            ("TY", "JOUR"),
+            ("AU", "Smith, J"),
+            ("AU", "Doe, A"),
+            ("N1", "line 1\nline 2"),
+            ("X1", "odd \ufeff\u2028\u2029\x85 characters"),
+        ),
         type=RecordType.CONFERENCE_ABSTRACT,
-        title="Über \"quoted\" & <b>tagged</b>",
-        authors=(Author(raw="Smith, J", family="Smith", given="J", initials="J"),
-                 Author(raw="WHO", family="WHO", organisation=True)),
-        year=2019, date="2019//", container="J Test", container_abbrev="J T",
-        volume="12", issue="3", pages=Pages(raw="1234-9", start="1234", end="1239"),
-        doi="10.1000/x", pmid="123", pmcid="PMC9", issn=("1234-5678",), isbn=("9783161484100",),
-        abstract="Abstract\nwith a newline", keywords=("a", "b"), language="eng",
-        urls=("http://x",), accession_numbers=("L2001234",), publisher="P",
-        database="Embase", platform="Ovid", notes=("n1", "n2"),
+        title='Über "quoted" & <b>tagged</b>',
+        authors=(
+            Author(raw="Smith, J", family="Smith", given="J", initials="J"),
+            Author(raw="WHO", family="WHO", organisation=True),
+        ),
+        year=2019,
+        date="2019//",
+        container="J Test",
+        container_abbrev="J T",
+        volume="12",
+        issue="3",
+        pages=Pages(raw="1234-9", start="1234", end="1239"),
+        doi="10.1000/x",
+        pmid="123",
+        pmcid="PMC9",
+        issn=("1234-5678",),
+        isbn=("9783161484100",),
+        abstract="Abstract\nwith a newline",
+        keywords=("a", "b"),
+        language="eng",
+        urls=("http://x",),
+        accession_numbers=("L2001234",),
+        publisher="P",
+        database="Embase",
+        platform="Ovid",
+        notes=("n1", "n2"),
     )
 
 
@@ -78,15 +107,17 @@ def test_jsonl_hand_written_lines_get_the_jsonl_file_as_provenance():
 
 
 def test_jsonl_bad_lines_are_skipped_with_their_line_and_the_rest_is_read():
-    text = "\n".join([
-        jsonl.dumps(full_record()),
-        "{not json",
-        "[1, 2]",
-        '{"year": "soon"}',
-        '{"type": "nonsense"}',
-        "",
-        jsonl.dumps(full_record()),
-    ])
+    text = "\n".join(
+        [
+            jsonl.dumps(full_record()),
+            "{not json",
+            "[1, 2]",
+            '{"year": "soon"}',
+            '{"type": "nonsense"}',
+            "",
+            jsonl.dumps(full_record()),
+        ]
+    )
     parsed = jsonl.read(text, SOURCE)
     assert len(parsed.records) == 2
     assert [s.line for s in parsed.skipped] == [2, 3, 4, 5]

@@ -62,8 +62,10 @@ def test_medline_reader_joins_six_space_continuation_lines(imports_dir: Path) ->
     assert record.abstract.startswith("PURPOSE: High-intensity focused ultrasound is a ")
     assert "  " not in record.abstract and "\n" not in record.abstract
     assert "\n" in record.raw_values("AB")[0]  # raw keeps the line structure
-    assert "High-Intensity Focused Ultrasound Ablation/adverse effects/instrumentation/*methods" \
+    assert (
+        "High-Intensity Focused Ultrasound Ablation/adverse effects/instrumentation/*methods"
         in record.keywords
+    )
 
 
 def test_medline_reader_skips_leading_blank_line(nbib_dir: Path) -> None:
@@ -102,7 +104,9 @@ def test_medline_reader_keeps_old_tags_and_trailing_spaces_in_raw(imports_dir: P
 def test_medline_reader_prefers_full_author_names(imports_dir: Path) -> None:
     record = read(imports_dir / "nbib" / "pubmed-2006_biopython.txt").records[0]
     assert [a.raw for a in record.authors] == [
-        "Casbon, James A", "Crooks, Gavin E", "Saqi, Mansoor A S"
+        "Casbon, James A",
+        "Crooks, Gavin E",
+        "Saqi, Mansoor A S",
     ]
 
 
@@ -121,7 +125,10 @@ def test_medline_reader_reads_eric_record_without_pmid(nbib_dir: Path) -> None:
     assert record.issn == ("1234-4567",)  # "ISSN - ISSN-1234-4567"
     assert record.doi == "10.1000/123456789"
     assert (record.volume, record.issue, record.pages.start, record.pages.end) == (
-        "10", "1", "1", "9"
+        "10",
+        "1",
+        "1",
+        "9",
     )
     assert record.database == "ERIC"
     assert record.provenance.database == "ERIC"
@@ -143,7 +150,9 @@ def test_medline_reader_reads_chapter_with_book_title_as_container() -> None:
     text = "PMID- 9\nBTI - The Book\nTI  - The Chapter\nCTI - The Series\nPT  - Book Chapter\n"
     record = read_text(text).records[0]
     assert (record.type, record.title, record.container) == (
-        RecordType.CHAPTER, "The Chapter", "The Book"
+        RecordType.CHAPTER,
+        "The Chapter",
+        "The Book",
     )
 
 

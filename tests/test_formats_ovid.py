@@ -59,7 +59,10 @@ def test_ovid_display_reader_maps_fields_and_strips_ovid_full_stops() -> None:
     assert record.key == "01445406-201509000-00006"
     assert record.accession_numbers == ("01445406-201509000-00006",)
     assert [a.raw for a in record.authors] == [
-        "Kohler, Lars", "Leuschner, Christoph", "Hauck, Markus", "Hertel, Dietrich"
+        "Kohler, Lars",
+        "Leuschner, Christoph",
+        "Hauck, Markus",
+        "Hertel, Dietrich",
     ]
     assert record.title.startswith("Cloud water interception and element deposition")
     assert (record.container, record.volume, record.issue) == ("Ecohydrology", "8", "6")
@@ -67,7 +70,9 @@ def test_ovid_display_reader_maps_fields_and_strips_ovid_full_stops() -> None:
     assert (record.year, record.date) == (2015, "September 2015")
     assert record.keywords[-1] == "throughfall"
     assert (record.doi, record.issn, record.language) == (
-        "10.1002/eco.1563", ("1936-0584",), "English"
+        "10.1002/eco.1563",
+        ("1936-0584",),
+        "English",
     )
     assert record.provenance.platform == "Ovid"
 
@@ -84,7 +89,10 @@ def test_ovid_tagged_reader_reads_records_between_markers() -> None:
     )
     assert [a.raw for a in first.authors] == ["Werner, S. M.", "Nordheim, E. V."]
     assert (first.container, first.volume, first.issue, first.year) == (
-        "Forest Ecology & Management", "201", "2-3", 2004
+        "Forest Ecology & Management",
+        "201",
+        "2-3",
+        2004,
     )
     assert (first.pages.start, first.pages.end) == ("327", "334")
     assert first.database == "BIOSIS Previews"
@@ -92,7 +100,9 @@ def test_ovid_tagged_reader_reads_records_between_markers() -> None:
     assert first.pmid == ""
     assert second.pmid == "12345678"  # UI in Ovid MEDLINE is the PMID
     assert (second.container, second.volume, second.pages.start) == (
-        "Journal of Political Studies", "12", "7"
+        "Journal of Political Studies",
+        "12",
+        "7",
     )
 
 
@@ -101,13 +111,22 @@ def test_ovid_tagged_reader_reads_records_between_markers() -> None:
     [
         (
             "Clinical Psychology & Psychotherapy. 26(6):1234-1240, 2019 Nov.",
-            {"container": ["Clinical Psychology & Psychotherapy"], "volume": ["26"],
-             "issue": ["6"], "pages": ["1234-1240"], "date": ["2019 Nov"]},
+            {
+                "container": ["Clinical Psychology & Psychotherapy"],
+                "volume": ["26"],
+                "issue": ["6"],
+                "pages": ["1234-1240"],
+                "date": ["2019 Nov"],
+            },
         ),
         (
             "Journal of Current Southeast Asian Affairs, 2013(1): 3-28.",
-            {"container": ["Journal of Current Southeast Asian Affairs"], "volume": ["2013"],
-             "issue": ["1"], "pages": ["3-28"]},
+            {
+                "container": ["Journal of Current Southeast Asian Affairs"],
+                "volume": ["2013"],
+                "issue": ["1"],
+                "pages": ["3-28"],
+            },
         ),
     ],
 )

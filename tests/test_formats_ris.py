@@ -68,9 +68,28 @@ RIS_COUNTS = {
 }
 
 ROUND_TRIP_FIELDS = (
-    "type", "title", "year", "container", "container_abbrev", "volume", "issue", "doi",
-    "pmid", "pmcid", "issn", "isbn", "abstract", "keywords", "language", "urls",
-    "accession_numbers", "publisher", "database", "platform", "notes", "key",
+    "type",
+    "title",
+    "year",
+    "container",
+    "container_abbrev",
+    "volume",
+    "issue",
+    "doi",
+    "pmid",
+    "pmcid",
+    "issn",
+    "isbn",
+    "abstract",
+    "keywords",
+    "language",
+    "urls",
+    "accession_numbers",
+    "publisher",
+    "database",
+    "platform",
+    "notes",
+    "key",
 )
 
 
@@ -166,19 +185,24 @@ def test_ris_reader_splits_untagged_keyword_lines_into_keywords(imports_dir: Pat
     result = read(imports_dir / "ris" / "rayyan-multiline-kw_asreview-issue992.txt")
     first = result.records[0]
     assert first.keywords[:4] == (
-        "Health Facility Administration", "Joint Commission", "Standards", "Medication Errors"
+        "Health Facility Administration",
+        "Joint Commission",
+        "Standards",
+        "Medication Errors",
     )
     assert len(first.keywords) >= 10
     # raw keeps the one KW field with its continuation lines, verbatim
     assert first.raw_values("KW")[0].split("\n")[:2] == [
-        "Health Facility Administration", "Joint Commission"
+        "Health Facility Administration",
+        "Joint Commission",
     ]
 
 
 def test_ris_reader_joins_abstract_continuation_line(imports_dir: Path) -> None:
     record = read(imports_dir / "ris" / "embase-empty-tags_rispy.ris").records[0]
-    assert record.abstract.endswith("Outcome measures are valuable when determining an "
-                                    "athlete's safe return to sport...")
+    assert record.abstract.endswith(
+        "Outcome measures are valuable when determining an athlete's safe return to sport..."
+    )
     assert "\n" in record.raw_values("N2")[0]
 
 
@@ -186,17 +210,13 @@ def test_ris_reader_treats_er_then_line_as_text_not_end_tag(ris_dir: Path) -> No
     result = read(ris_dir / "multiline-values_rispy.ris")
     assert len(result.records) == 3
     for record in result.records:
-        assert record.abstract == (
-            "first line, ER then second line and at the end the last line"
-        )
+        assert record.abstract == ("first line, ER then second line and at the end the last line")
         assert record.notes == ("first line\n* second line\n* last line",)
 
 
 def test_ris_reader_skips_record_numbers_and_provider_headers(ris_dir: Path) -> None:
     result = read(ris_dir / "record-headers-extraneous_rispy.ris")
-    assert [r.title for r in result.records] == [
-        "Title of reference", "The title of the reference"
-    ]
+    assert [r.title for r in result.records] == ["Title of reference", "The title of the reference"]
     assert not result.warnings  # "Record #1 of 2", "Provider:", "Content:", "1." are known
     assert result.records[0].provenance.platform == "Provider"
 
@@ -228,9 +248,7 @@ def test_ris_reader_reads_final_er_without_newline(ris_dir: Path) -> None:
 
 def test_ris_reader_accepts_empty_tags_with_and_without_trailing_space(ris_dir: Path) -> None:
     empty = read(ris_dir / "empty-values_asreview.ris")
-    assert [r.title for r in empty.records] == [
-        "Title of reference", "", "Title of reference", ""
-    ]
+    assert [r.title for r in empty.records] == ["Title of reference", "", "Title of reference", ""]
     assert ("N2", "") in empty.records[0].raw  # "N2  -" with no trailing space kept in raw
     ieee = read(ris_dir / "ieee-xplore_colrev.ris").records[0]
     assert ieee.issue == "" and ieee.volume == ""
@@ -535,7 +553,9 @@ def test_ris_round_trip_gives_back_the_mapped_fields(imports_dir: Path, name: st
         assert [a.raw for a in after.authors] == [a.raw.strip() for a in before.authors]
         assert [a.family for a in after.authors] == [a.family for a in before.authors]
         assert (after.pages.start, after.pages.end, after.pages.article_number) == (
-            before.pages.start, before.pages.end, before.pages.article_number
+            before.pages.start,
+            before.pages.end,
+            before.pages.article_number,
         )
 
 
@@ -562,16 +582,32 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
     lines = buffer.getvalue().splitlines()
     assert lines[0] == "TY  - JOUR"
     for line in (
-        "TI  - A title", "AU  - Smith JA", "AU  - Jones, B.", "PY  - 2020", "DA  - 2020 Mar",
-        "T2  - Journal of Things", "VL  - 3", "IS  - 2", "SP  - 10", "EP  - 19",
-        "DO  - 10.1000/xyz", "AN  - PMID:123", "KW  - one", "KW  - two", "M3  - Review",
-        "C2  - PMC9", "ER  - ",
+        "TI  - A title",
+        "AU  - Smith JA",
+        "AU  - Jones, B.",
+        "PY  - 2020",
+        "DA  - 2020 Mar",
+        "T2  - Journal of Things",
+        "VL  - 3",
+        "IS  - 2",
+        "SP  - 10",
+        "EP  - 19",
+        "DO  - 10.1000/xyz",
+        "AN  - PMID:123",
+        "KW  - one",
+        "KW  - two",
+        "M3  - Review",
+        "C2  - PMC9",
+        "ER  - ",
     ):
         assert line in lines
     assert not any(line.startswith("XX") for line in lines)
     again = read_text(buffer.getvalue()).records[0]
     assert (again.type, again.pmid, again.pmcid, again.year) == (
-        RecordType.REVIEW, "123", "PMC9", 2020
+        RecordType.REVIEW,
+        "123",
+        "PMC9",
+        2020,
     )
 
 

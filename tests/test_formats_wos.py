@@ -25,7 +25,10 @@ def test_wos_reader_reads_both_records_of_the_shared_export(imports_dir: Path) -
 def test_wos_reader_reads_each_continuation_line_of_author_tags_as_a_name() -> None:
     record = read_file(LOCAL / "wos-plaintext_rispy-trimmed.txt", format="wos").records[0]
     assert [a.raw for a in record.authors] == [
-        "Parkes-Loach, PS", "Majeed, AP", "Law, CJ", "Loach, PA"
+        "Parkes-Loach, PS",
+        "Majeed, AP",
+        "Law, CJ",
+        "Loach, PA",
     ]
     assert record.raw_values("AU")[0] == "Parkes-Loach, PS\nMajeed, AP\nLaw, CJ\nLoach, PA"
 
@@ -37,7 +40,9 @@ def test_wos_reader_joins_wrapped_text_and_splits_keywords() -> None:
         "of photosynthetic bacteria and its subunit (B820)"
     )
     assert record.keywords[:3] == (
-        "CHEMICALLY SYNTHESIZED POLYPEPTIDES", "IN-VITRO RECONSTITUTION", "AMINO-ACID-SEQUENCE"
+        "CHEMICALLY SYNTHESIZED POLYPEPTIDES",
+        "IN-VITRO RECONSTITUTION",
+        "AMINO-ACID-SEQUENCE",
     )
     assert "ANTENNA COMPLEX" in record.keywords
 

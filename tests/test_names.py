@@ -36,14 +36,22 @@ def test_parse_author_reads_family_given_and_initials(
 ) -> None:
     author = parse_author(raw)
     assert (author.raw, author.family, author.given, author.initials) == (
-        raw, family, given, initials
+        raw,
+        family,
+        given,
+        initials,
     )
     assert not author.organisation
 
 
 @pytest.mark.parametrize(
-    "raw", ["World Health Organization", "Cochrane Collaboration Group", "Anonymous",
-            "World Health Organization,"]
+    "raw",
+    [
+        "World Health Organization",
+        "Cochrane Collaboration Group",
+        "Anonymous",
+        "World Health Organization,",
+    ],
 )
 def test_parse_author_recognises_group_authors(raw: str) -> None:
     assert parse_author(raw).organisation

@@ -77,11 +77,34 @@ def test_author_fast_path_equals_general_parser_on_real_names(
 
 @pytest.mark.parametrize(
     "raw",
-    ["Smith, John", "Smith, John A.", "Smith,John", "Smith , J. A.", "van der Berg, Anna-Lena",
-     "Smith, JA", "Smith, ABCDE", "Smith, J.-P.", "Smith, Jr.", "Smith, John Jr", "Smith, II",
-     "Smith, John, Jr.", "Smith,  John", "Smith, John\tA.", "Smith, John\u00a0A.", ";Smith, J",
-     "Smith, J;", "Smith,", ",Smith", "Smith, 1", "Smith, (J)", "Müller, Jürgen", "李, 小龙",
-     "Smith, ǅohn", "Smith, ß", "  Smith, John  "],
+    [
+        "Smith, John",
+        "Smith, John A.",
+        "Smith,John",
+        "Smith , J. A.",
+        "van der Berg, Anna-Lena",
+        "Smith, JA",
+        "Smith, ABCDE",
+        "Smith, J.-P.",
+        "Smith, Jr.",
+        "Smith, John Jr",
+        "Smith, II",
+        "Smith, John, Jr.",
+        "Smith,  John",
+        "Smith, John\tA.",
+        "Smith, John\u00a0A.",
+        ";Smith, J",
+        "Smith, J;",
+        "Smith,",
+        ",Smith",
+        "Smith, 1",
+        "Smith, (J)",
+        "Müller, Jürgen",
+        "李, 小龙",
+        "Smith, ǅohn",
+        "Smith, ß",
+        "  Smith, John  ",
+    ],
 )
 def test_author_fast_path_equals_general_parser_on_edge_cases(raw: str) -> None:
     assert names.parse_author(raw) == names._parse_general(raw)
@@ -115,8 +138,21 @@ def test_initials_of_equals_its_reference_on_real_given_names(author_strings: li
 
 def test_issn_fast_paths_equal_the_pattern(exports: list[ReadResult]) -> None:
     values = _values_of(exports, {"SN", "IS", "ISSN", "issn"})
-    values += ["1234-5678", "1234-567X", "1234-567x", "1234567x", "12345678", "1234 5678",
-               "1234-56789", "٢٣٤٥-٦٧٨٩", "1234-５678", "123456789", "1234-5678 ", "", "X234-5678"]
+    values += [
+        "1234-5678",
+        "1234-567X",
+        "1234-567x",
+        "1234567x",
+        "12345678",
+        "1234 5678",
+        "1234-56789",
+        "٢٣٤٥-٦٧٨٩",
+        "1234-５678",
+        "123456789",
+        "1234-5678 ",
+        "",
+        "X234-5678",
+    ]
     assert len(values) > 100
 
     def reference(value: str) -> tuple[str, ...]:
@@ -154,8 +190,10 @@ def test_pages_with_superscript_digits_do_not_break_reading() -> None:
 def test_constructor_builds_the_same_objects_as_the_dataclass() -> None:
     provenance = Provenance("a.ris", "0" * 64, "ris", "utf-8", 1, 2, "k", "db", "pf", "")
     author = Author("Smith, J", "Smith", "J", "J", False)
-    values = [getattr(Record(provenance, title="t", authors=(author,)), f.name)
-              for f in dataclasses.fields(Record)]
+    values = [
+        getattr(Record(provenance, title="t", authors=(author,)), f.name)
+        for f in dataclasses.fields(Record)
+    ]
     assert constructor(Record)(*values) == Record(*values)
     assert constructor(Provenance)(*dataclasses.astuple(provenance)) == provenance
     assert constructor(Author)("Smith, J", "Smith", "J", "J", False) == author
@@ -233,8 +271,16 @@ def test_ris_fast_paths_equal_the_field_by_field_loop(shared: Path) -> None:
 
 def test_gathering_only_present_tags_keeps_the_table_order() -> None:
     fmap = FieldMap.load("ris_tags")
-    raw = [("L2", "http://b"), ("JO", "J Abbr"), ("UR", "http://a"), ("T2", "Journal"),
-           ("DA", "2019/05/01"), ("PY", "2019"), ("JA", "J A"), ("XX", "unmapped")]
+    raw = [
+        ("L2", "http://b"),
+        ("JO", "J Abbr"),
+        ("UR", "http://a"),
+        ("T2", "Journal"),
+        ("DA", "2019/05/01"),
+        ("PY", "2019"),
+        ("JA", "J A"),
+        ("XX", "unmapped"),
+    ]
     by_tag = collect(raw)
     got = _gather(fmap, by_tag, {"url": ["http://c"]})
     for name, tags in fmap.items:  # the reference: every row of the table, in order

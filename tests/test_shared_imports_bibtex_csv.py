@@ -268,7 +268,7 @@ def test_scopus_csv_bom_newlines_authors_and_shifted_funding_columns(imports_dir
 def test_ieee_csv_doubled_quotes_and_semicolon_authors(imports_dir):
     first = csv_file(imports_dir, "ieee-xplore_litstudy.csv").records[0]
     assert first.title == (
-        "Exascale Computing Trends: Adjusting to the \"New Normal\"' for Computer Architecture"
+        'Exascale Computing Trends: Adjusting to the "New Normal"\' for Computer Architecture'
     )
     assert [a.display() for a in first.authors] == ["Kogge, P.", "Shalf, J."]
     assert first.type is RecordType.ARTICLE
@@ -303,11 +303,21 @@ def test_pubmed_csv_citation_column(imports_dir):
 def test_asreview_labels_are_kept_raw_and_empty_labels_are_absent(imports_dir):
     labelled = csv_file(imports_dir, "asreview-generic-labels_asreview.csv")
     assert [r.raw_values("label_included") for r in labelled.records] == [
-        ["1"], ["0"], ["1"], ["0"], ["1"], ["0"],
+        ["1"],
+        ["0"],
+        ["1"],
+        ["0"],
+        ["1"],
+        ["0"],
     ]
     partial = csv_file(imports_dir, "asreview-partial-labels_asreview.csv")
     assert [r.raw_values("label_included") for r in partial.records] == [
-        ["1"], ["0"], [], [], ["1"], ["0"],
+        ["1"],
+        ["0"],
+        [],
+        [],
+        ["1"],
+        ["0"],
     ]
     assert labelled.records[0].authors[0].display() == "Marx, Karl"
 

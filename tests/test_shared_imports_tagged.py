@@ -26,8 +26,13 @@ EXPECTED = {
     **{f"nbib/{name}": ("medline", count) for name, count in MEDLINE_COUNTS.items()},
     **{f"other/{name}": value for name, value in OTHER_COUNTS.items()},
 }
-SNIFFERS = {"ris": ris.sniff, "medline": medline.sniff, "wos": wos.sniff, "enw": enw.sniff,
-            "ovid": ovid.sniff}
+SNIFFERS = {
+    "ris": ris.sniff,
+    "medline": medline.sniff,
+    "wos": wos.sniff,
+    "enw": enw.sniff,
+    "ovid": ovid.sniff,
+}
 
 
 def test_every_tagged_shared_file_is_listed(imports_dir: Path) -> None:

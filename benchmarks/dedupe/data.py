@@ -125,15 +125,18 @@ def _records_from_csv(path: Path) -> list[Record]:
         for index, row in enumerate(csv.DictReader(fh), start=1):
             row = {k: _clean(v) for k, v in row.items() if k}
             authors = tuple(
-                parse_author(a.strip())
-                for a in row.get("author", "").split(" and ")
-                if a.strip()
+                parse_author(a.strip()) for a in row.get("author", "").split(" and ") if a.strip()
             )
             pages = row.get("pages", "")
             start, _, end = pages.replace("--", "-").partition("-") if pages else ("", "", "")
             prov = Provenance(
-                file=str(path), sha256=sha, format="csv", encoding="utf-8", index=index,
-                line=index + 1, key=row.get("ID", str(index)),
+                file=str(path),
+                sha256=sha,
+                format="csv",
+                encoding="utf-8",
+                index=index,
+                line=index + 1,
+                key=row.get("ID", str(index)),
             )
             out.append(
                 Record(

@@ -121,8 +121,11 @@ def worker_synth(size: int) -> dict[str, Any]:
     synthetic = generate(base_papers(labelled.records, labelled.ids, labelled.truth), size)
     del labelled
     start = time.perf_counter()
-    read = read_text(synthetic.text, Source(file="synthetic.ris", sha256="0" * 64,
-                                            encoding="utf-8"), format="ris")
+    read = read_text(
+        synthetic.text,
+        Source(file="synthetic.ris", sha256="0" * 64, encoding="utf-8"),
+        format="ris",
+    )
     read_seconds = time.perf_counter() - start
     records = list(read.records)
     del read
@@ -167,8 +170,13 @@ def run_peer(python: Path, names: list[str]) -> dict[str, Any]:
     specs = [f"{n}={shared_dir() / 'data' / 'dedup' / n / 'records_pre_merged.csv'}" for n in names]
     script = Path(__file__).with_name("bibdedupe_run.py")
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    subprocess.run([str(python), str(script), str(out), *specs, "--stack"], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(python), str(script), str(out), *specs, "--stack"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -196,12 +204,16 @@ def _union(ids: list[str], groups: list[list[str]]) -> list[list[str]]:
     return [c for c in comps.values() if len(c) > 1]
 
 
-def score_run(scorer: ModuleType, ids: list[str], truth: list[list[str]],
-              payload: dict[str, Any]) -> dict[str, Any]:
+def score_run(
+    scorer: ModuleType, ids: list[str], truth: list[list[str]], payload: dict[str, Any]
+) -> dict[str, Any]:
     base = scorer.score(ids, truth, payload["groups"])
     label = {i: g for g, members in enumerate(truth) for i in members}
-    accepted = [p for p in payload.get("uncertain", [])
-                if p[0] in label and label.get(p[0]) == label.get(p[1])]
+    accepted = [
+        p
+        for p in payload.get("uncertain", [])
+        if p[0] in label and label.get(p[0]) == label.get(p[1])
+    ]
     reviewed = scorer.score(ids, truth, _union(ids, payload["groups"] + accepted))
     return {
         "precision": base["pairwise"]["precision"],
@@ -220,11 +232,15 @@ def _fmt(value: Any, spec: str = ".3f") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks dedupe",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks dedupe", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--no-peer", action="store_true", help="skip bib-dedupe")
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="synthetic sizes for the scale table ('' for none)")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="synthetic sizes for the scale table ('' for none)",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write all results to this JSON file")
@@ -251,8 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         payload = _run_worker("set", name)
         s = labelled[name]
         results["sets"][name] = {
-            "records": len(s.ids), "source": payload["source"], "seconds": payload["seconds"],
-            "peak_mb": payload["peak_mb"], "queue": len(payload["uncertain"]),
+            "records": len(s.ids),
+            "source": payload["source"],
+            "seconds": payload["seconds"],
+            "peak_mb": payload["peak_mb"],
+            "queue": len(payload["uncertain"]),
             "candidate_pairs": payload["candidate_pairs"],
             "blocking_recall": payload["blocking_recall"],
             **score_run(scorer, s.ids, s.truth, payload),
@@ -267,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
         s = labelled[name]
         score = scorer.score(s.ids, s.truth, run["groups"])
         results["sets"][name]["peer"] = {
-            "precision": score["pairwise"]["precision"], "recall": score["pairwise"]["recall"],
-            "f1": score["pairwise"]["f1"], "false_merges": score["false_merges"],
+            "precision": score["pairwise"]["precision"],
+            "recall": score["pairwise"]["recall"],
+            "f1": score["pairwise"]["f1"],
+            "false_merges": score["false_merges"],
             "seconds": run["seconds"],
         }
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
@@ -276,13 +297,20 @@ def main(argv: list[str] | None = None) -> int:
         log(f"cen-search on {size:,} synthetic records ...")
         payload = _run_worker("synth", str(size))
         ids = [i for g in payload["groups"] for i in g]
-        score = scorer.score(sorted(set(ids) | {i for g in payload["truth"] for i in g}),
-                             payload["truth"], payload["groups"])
+        score = scorer.score(
+            sorted(set(ids) | {i for g in payload["truth"] for i in g}),
+            payload["truth"],
+            payload["groups"],
+        )
         results["scale"][size] = {
-            "records": payload["n"], "seconds": payload["seconds"],
-            "read_seconds": payload["read_seconds"], "peak_mb": payload["peak_mb"],
-            "candidate_pairs": payload["candidate_pairs"], "queue": len(payload["uncertain"]),
-            "precision": score["pairwise"]["precision"], "recall": score["pairwise"]["recall"],
+            "records": payload["n"],
+            "seconds": payload["seconds"],
+            "read_seconds": payload["read_seconds"],
+            "peak_mb": payload["peak_mb"],
+            "candidate_pairs": payload["candidate_pairs"],
+            "queue": len(payload["uncertain"]),
+            "precision": score["pairwise"]["precision"],
+            "recall": score["pairwise"]["recall"],
             "false_merges": score["false_merges"],
         }
     print(render(results, SHORT))
@@ -313,8 +341,11 @@ def render(results: dict[str, Any], short: dict[str, str]) -> str:
     stack = results["sets"].get("stack", {})
     if stack.get("peer"):
         ratio = stack["peer"]["seconds"] / stack["seconds"]
-        lines += ["", f"Speed on the stack: cen-search {stack['seconds']:.1f} s vs bib-dedupe "
-                  f"{stack['peer']['seconds']:.1f} s ({ratio:.1f}x faster)."]
+        lines += [
+            "",
+            f"Speed on the stack: cen-search {stack['seconds']:.1f} s vs bib-dedupe "
+            f"{stack['peer']['seconds']:.1f} s ({ratio:.1f}x faster).",
+        ]
     if results["scale"]:
         lines += [
             "",
@@ -331,8 +362,11 @@ def render(results: dict[str, Any], short: dict[str, str]) -> str:
                 f"{_fmt(r['precision'])} | {_fmt(r['recall'])} | {r['false_merges']} |"
             )
     sources = {r["source"] for r in results["sets"].values()}
-    lines += ["", f"Records read from: {', '.join(sorted(sources))}. Times: wall-clock seconds of "
-              "the deduplication alone; peak MB: resident set of the process that ran it."]
+    lines += [
+        "",
+        f"Records read from: {', '.join(sorted(sources))}. Times: wall-clock seconds of "
+        "the deduplication alone; peak MB: resident set of the process that ran it.",
+    ]
     return "\n".join(lines)
 
 

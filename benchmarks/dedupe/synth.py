@@ -45,8 +45,9 @@ class Synthetic:
     """Groups of ids that are the same paper (intended duplicates)."""
 
 
-def base_papers(records: Sequence[Record], ids: Sequence[str],
-                truth: Sequence[Sequence[str]]) -> list[Record]:
+def base_papers(
+    records: Sequence[Record], ids: Sequence[str], truth: Sequence[Sequence[str]]
+) -> list[Record]:
     """One record per distinct publication (the smallest id of each labelled group)."""
     drop = {i for group in truth for i in sorted(group)[1:]}
     return [r for r, i in zip(records, ids, strict=True) if i not in drop]
@@ -68,8 +69,13 @@ def _fields(r: Record) -> dict[str, object]:
     }
 
 
-def _mutate(f: dict[str, object], rng: random.Random, vocab: list[str], k: int,
-            authors_pool: list[list[str]]) -> dict[str, object]:
+def _mutate(
+    f: dict[str, object],
+    rng: random.Random,
+    vocab: list[str],
+    k: int,
+    authors_pool: list[list[str]],
+) -> dict[str, object]:
     g = dict(f)
     words = str(g["TI"]).split()
     if words:
@@ -125,8 +131,13 @@ def _vary(f: dict[str, object], rng: random.Random) -> dict[str, object]:
             if rng.random() < 0.2:
                 title = f"[{title.rstrip('.')}]."
         elif what == "journal" and g["T2"]:
-            g["T2"] = rng.choice((_abbreviate(str(g["T2"])), f"{g['T2']} [Electronic Resource]",
-                                  str(g["T2"]).upper()))
+            g["T2"] = rng.choice(
+                (
+                    _abbreviate(str(g["T2"])),
+                    f"{g['T2']} [Electronic Resource]",
+                    str(g["T2"]).upper(),
+                )
+            )
         elif what == "pages":
             sp, ep = str(g["SP"]), str(g["EP"])
             if sp.isdigit() and ep.isdigit() and len(ep) == len(sp) and len(sp) > 1:
@@ -143,8 +154,13 @@ def _vary(f: dict[str, object], rng: random.Random) -> dict[str, object]:
             elif len(authors) > 3:
                 g["AU"] = [*authors[:3], "et al."]
         elif what == "doi" and g["DO"]:
-            g["DO"] = rng.choice((f"https://doi.org/{str(g['DO']).upper()}", f"doi:{g['DO']}",
-                                  f"http://dx.doi.org/{g['DO']}"))
+            g["DO"] = rng.choice(
+                (
+                    f"https://doi.org/{str(g['DO']).upper()}",
+                    f"doi:{g['DO']}",
+                    f"http://dx.doi.org/{g['DO']}",
+                )
+            )
         elif what in ("missing", "missing2"):
             field = rng.choice(("AB", "DO", "IS", "AB", "SP"))
             g[field] = ""

@@ -126,6 +126,33 @@ def _is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
     return False
 
 
+def _multi_page(keys: Keys) -> bool:
+    """A full page range of two or more pages (not a one-page notice, abstract or erratum)."""
+    start, end = keys.page_start, keys.page_end
+    return start.isdigit() and end.isdigit() and int(end) > int(start)
+
+
+def _page_slip(a: Keys, b: Keys, s: Scores, *, authors_strong: bool) -> bool:
+    """Two full articles that agree on everything but their page ranges.
+
+    Same title, the same authors, journal, year and volume, and both a multi-page range:
+    one database has the pages wrong (real pairs: "125-128" vs "2-8" in one volume of J Med
+    Microbiol). A one-page record (erratum, meeting abstract) or a conference record never
+    qualifies, and neither does a title too generic to identify an item.
+    """
+    return (
+        s.title >= 0.97
+        and authors_strong
+        and (s.authors or 0.0) >= 0.8
+        and s.year_gap == 0
+        and s.volume is True
+        and (s.journal is None or s.journal >= 0.9)
+        and not (a.conference or b.conference)
+        and _multi_page(a)
+        and _multi_page(b)
+    )
+
+
 def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) -> Judgement:
     """The verdict on one pair (see the module docstring for the order of rules)."""
     score = likelihood(s)
@@ -252,6 +279,14 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
             # the same journal and year, is not a different item)
             return out(
                 Verdict.DISTINCT, "veto:venue-type", "a conference paper and a journal article"
+            )
+        if s.pages is False and not generic and _page_slip(a, b, s, authors_strong=authors_strong):
+            return out(
+                Verdict.DUPLICATE,
+                "title+authors+volume",
+                f"pages differ ({a.page_start}-{a.page_end} vs {b.page_start}-{b.page_end}) "
+                "but title, authors, journal, year and volume agree: a page error in one "
+                "database",
             )
         if s.pages is False:
             return veto(
