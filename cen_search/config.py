@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import getpass
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -71,6 +72,14 @@ def _check_path(value: str) -> str:
 
 def _plain(value: str) -> str:
     return value.strip()
+
+
+def default_reviewer() -> str:
+    """The login name, or "" where there is none (containers, some CI runners)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getpass raises OSError or KeyError depending on the platform
+        return ""
 
 
 def default_cache_dir() -> str:
@@ -138,6 +147,11 @@ KEYS: tuple[Key, ...] = (
         secret=True,
     ),
     Key("openalex_api_key", "OpenAlex API key.", table="apis", secret=True),
+    Key(
+        "reviewer",
+        "Your name or initials, kept with every decision you record (default: login name).",
+        default=default_reviewer,
+    ),
     Key(
         "cache_dir",
         "Folder for cached API responses.",
@@ -235,6 +249,10 @@ class Settings:
     @property
     def openalex_api_key(self) -> str:
         return self["openalex_api_key"]
+
+    @property
+    def reviewer(self) -> str:
+        return self["reviewer"]
 
     @property
     def cache_dir(self) -> Path:

@@ -87,6 +87,10 @@ contact_email = {contact_email}
 date_from = {date_from}
 date_to = {date_to}
 
+# Your name or initials, kept with every decision you record. Personal: set it in your user
+# config file or CEN_SEARCH_REVIEWER rather than here (default: your login name).
+# reviewer = ""
+
 [apis]
 # API keys are secrets: this file is shared with the review, so keep them in your user config
 # file or in the environment (CEN_SEARCH_NCBI_API_KEY, CEN_SEARCH_OPENALEX_API_KEY).

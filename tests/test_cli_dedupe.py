@@ -409,3 +409,20 @@ def test_file_named_like_the_internal_default_is_still_a_file(
     run = run_cli(capsys, "dedupe", "files", "--json")
     assert run.code == 0, run.err
     assert json.loads(run.out)["records_in"] == 4
+
+
+def test_workspace_review_records_the_reviewer_setting_when_no_by_is_given(
+    review_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cen_search.cli import dedupe_run
+    from cen_search.cli.dedupe_review import keys_from
+
+    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+    monkeypatch.setenv("CEN_SEARCH_REVIEWER", "blt")
+    run = run_cli(capsys, "dedupe", "review")
+    assert run.code == 0, run.err
+    assert "not a cen-search setting" not in run.err
+    state = current_decisions(review_dir / DECISIONS_PATH)
+    assert [d.by for d in state.values()] == ["blt"]

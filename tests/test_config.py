@@ -264,3 +264,11 @@ def test_review_template_is_commented_and_names_every_key() -> None:
         if key.name != "cache_dir":
             assert key.name in text
     assert "CEN_SEARCH_NCBI_API_KEY" in text
+
+
+def test_reviewer_comes_from_the_environment_without_an_unknown_variable_warning(
+    tmp_path: Path,
+) -> None:
+    settings = resolve(user_file=tmp_path / "none.toml", environ={"CEN_SEARCH_REVIEWER": "BLT"})
+    assert settings.reviewer == "BLT"
+    assert not settings.warnings

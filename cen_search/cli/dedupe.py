@@ -161,7 +161,7 @@ def dedupe_files(
         "",
         "--by",
         metavar="NAME",
-        help="Who made the --decisions (default: CEN_SEARCH_REVIEWER or your login name).",
+        help="Who made the --decisions (default: the reviewer setting, else your login name).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     check: bool = typer.Option(
@@ -214,8 +214,8 @@ def dedupe_review_cmd(
         "",
         "--by",
         metavar="NAME",
-        help="Your name or initials, kept with each decision (default: CEN_SEARCH_REVIEWER or "
-        "your login name).",
+        help="Your name or initials, kept with each decision (default: the reviewer setting, "
+        "else your login name).",
     ),
 ) -> None:
     from cen_search.cli import dedupe_run

@@ -21,7 +21,6 @@ from cen_search.dedupe.decisions import (
     changes,
     current_decisions,
     decisions_within,
-    default_reviewer,
     make_decision,
     pair_key,
 )
@@ -192,6 +191,20 @@ def write_merged(path: Path, fmt: str, inputs: Inputs, result: DedupeResult) -> 
 # -- commands ------------------------------------------------------------------------------
 
 
+def _reviewer(by: str) -> str:
+    """Who is deciding: ``--by``, else the ``reviewer`` setting (default: the login name)."""
+    from cen_search.config import resolve
+    from cen_search.workspace import Workspace
+
+    found = Workspace.find_optional()
+    settings = resolve(
+        review_file=found.config_path if found is not None else None,
+        flags={"reviewer": by.strip() or None},
+        flag_names={"reviewer": "--by"},
+    )
+    return settings.reviewer
+
+
 def run_dedupe(
     *,
     files: list[Path],
@@ -207,7 +220,7 @@ def run_dedupe(
     check: bool,
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
-    reviewer = by.strip() or default_reviewer()
+    reviewer = _reviewer(by)
     inputs = load_inputs(files, databases, against)
     options = options_from(preprints, inputs.workspace)
     out_format = _check_output(output, inputs.searched) if output else ""
@@ -322,7 +335,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     """``cen-search dedupe review``: see the command's help."""
     from cen_search.cli.dedupe_review import run_review as session
 
-    reviewer = by.strip() or default_reviewer()
+    reviewer = _reviewer(by)
     if review_file is not None:
         pairs = read_review_csv(review_file)
 

@@ -13,8 +13,6 @@ interactive review). Nothing here prints; writes go through :mod:`cen_search.fsu
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,17 +44,6 @@ def pair_key(a: str, b: str) -> PairKey:
 def now_iso() -> str:
     """The current time as an ISO 8601 timestamp in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def default_reviewer() -> str:
-    """Who is deciding: ``CEN_SEARCH_REVIEWER`` if set, else the login name, else ""."""
-    configured = os.environ.get("CEN_SEARCH_REVIEWER", "").strip()
-    if configured:
-        return configured
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers, some CI runners)
-        return ""
 
 
 def make_decision(
