@@ -14,6 +14,7 @@ from functools import cache
 import pytest
 
 from cen_search.dedupe import DedupeOptions, PreprintPolicy, Verdict, explain
+from cen_search.fields import parse_pages
 from cen_search.formats import read_file
 from cen_search.models import Record, RecordType
 from tests.conftest import TEST_DATA
@@ -384,3 +385,33 @@ def test_different_dois_on_otherwise_identical_records_go_to_review() -> None:
     b = replace(record("haem:0000005"), doi="10.9999/example.2")
     verdict = explain(a, b)
     assert (verdict.verdict, verdict.rule) == (Verdict.UNCERTAIN, "review:doi-conflict")
+
+
+def _without_volume_issue_pages(ref: str) -> Record:
+    """A real record as a sparse export gives it: no volume, issue or pages."""
+    return replace(record(ref), volume="", issue="", pages=parse_pages(""))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "why"),
+    [
+        ("cyt:0001572", "cyt:0001573", "Cancer Prevention Research vs Clinical Cancer Research"),
+        ("cyt:0000338", "cyt:0000339", "one guideline in Am J Clin Pathol and in CA Cancer J Clin"),
+    ],
+)
+def test_same_title_authors_and_year_in_two_journals_is_not_merged_without_other_evidence(
+    a: str, b: str, why: str
+) -> None:
+    # Labelled distinct; with their volumes and pages the pair is vetoed outright. Without
+    # them, title, authors and year agree but the journals do not: never merged.
+    verdict = explain(_without_volume_issue_pages(a), _without_volume_issue_pages(b))
+    assert verdict.verdict != Verdict.DUPLICATE, why
+
+
+def test_two_abstracts_on_one_page_are_not_merged_as_a_translation() -> None:
+    # haematology id_0000243 and id_0001387: two abstracts of one meeting, same first author,
+    # supplement issue and page 1676, different titles (labelled distinct). With only the
+    # first author kept, authors, journal, year, volume and page all agree.
+    a, b = record("haem:0000243"), record("haem:0001387")
+    verdict = explain(replace(a, authors=a.authors[:1]), replace(b, authors=b.authors[:1]))
+    assert verdict.verdict != Verdict.DUPLICATE

@@ -392,6 +392,11 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         and (s.page_range_equal or s.issue is True)
         and s.volume is True
         and (s.issue is not False or s.title >= 0.8)
+        # different titles on one shared page are two abstracts or letters, not a translation
+        and (
+            s.title >= 0.8
+            or (s.page_range_equal and _multi_page(a) and not (a.conference or b.conference))
+        )
         and s.year_gap == 0
         and s.journal is not None
         and s.journal >= 0.9
@@ -426,6 +431,9 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         and s.year_gap == 0
         and not generic
         and min(s.author_count_a, s.author_count_b) >= 2
+        # (the same title and authors in two journals of one year: one abstract twice, or a
+        # guideline published in several journals; proceedings names vary too much to tell)
+        and (s.journal is None or s.journal >= 0.9 or (a.conference and b.conference))
     ):
         return out(
             Verdict.DUPLICATE,
