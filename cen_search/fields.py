@@ -200,8 +200,11 @@ def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> 
             return Pages(raw=raw, start=sp, end=ep, article_number=article_number)
         if text.count("-") == 1:
             first, _, last = (part.strip() for part in text.partition("-"))
-            if first and last and _is_page(first) and _is_page(last):
-                return Pages(raw=raw, start=first, end=last, article_number=article_number)
+            if first and last and _is_page(last):
+                if _is_page(first):
+                    return Pages(raw=raw, start=first, end=last, article_number=article_number)
+                if first.isalpha():  # "Suppl-6": read as the pair ("Suppl", "6") is below
+                    return Pages(raw=raw, end=last, article_number=article_number)
         if text.isdigit() and len(text) >= 6 and not article_number:
             return Pages(raw=raw, article_number=text)
         if _ARTICLE_NUMBER.match(text) and not text.isdigit():
@@ -213,6 +216,11 @@ def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> 
         text = ""
     if text.isdigit() and end.isdigit():
         end = expand_end_page(text, end)
+    elif text and end.isdigit():  # ("S52", "59"), ("e182", "5"): as the range "S52-59" reads
+        match = _RANGE.match(f"{text}-{end}")
+        if match:
+            text = match.group(1) + match.group(2) + match.group(3)
+            end = match.group(1) + expand_end_page(match.group(2), end)
     return Pages(raw=raw, start=text, end=end, article_number=article_number)
 
 

@@ -132,6 +132,8 @@ def _parse_general(raw: str) -> Author:
         text = " ".join(text.replace("\u00a0", " ").split())
     if ";" in text:
         text = text.strip(";").strip()
+    if text.endswith(","):  # "Joseph C,", "Anonymous,": a comma with nothing after it
+        text = text.rstrip(", ")
     if not text:
         return Author(raw)
     comma = text.find(",")

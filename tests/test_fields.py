@@ -115,6 +115,10 @@ def test_parse_year_reads_odd_dates(value: str, year: int | None) -> None:
         ("", "", "104501", Pages("", article_number="104501")),
         ("e1230", "", "e1230", Pages("e1230", article_number="e1230")),
         ("10", "", "", Pages("10", "10")),
+        ("Suppl", "29", "", Pages("Suppl-29", end="29")),  # SRA sets: SP "Suppl", EP "29"
+        ("Suppl-29", "", "", Pages("Suppl-29", end="29")),  # ... as one string
+        ("S33", "38", "", Pages("S33-38", "S33", "S38")),
+        ("e182", "5", "", Pages("e182-5", "e182", "e185")),
     ],
 )
 def test_parse_pages_splits_ranges_and_article_numbers(
@@ -170,3 +174,10 @@ def test_clean_pmid_and_pmcid() -> None:
 
 def test_squash_joins_continuation_lines() -> None:
     assert squash("first line,\nER then  second\tline ") == "first line, ER then second line"
+
+
+@pytest.mark.parametrize(("start", "end"), [("Suppl", "29"), ("S33", "38"), ("e182", "5")])
+def test_a_range_reads_the_same_as_one_string_or_as_start_and_end(start: str, end: str) -> None:
+    # (what a one-field writer such as BibTeX's "pages" gives back must read the same)
+    pair = parse_pages(start, end)
+    assert parse_pages(pair.raw) == pair

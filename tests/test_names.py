@@ -29,6 +29,7 @@ from cen_search.names import initials_of, parse_author, split_authors
         ("de Hoon, M J L", "de Hoon", "M J L", "MJL"),
         ("Dobrokhotova, Yu E.", "Dobrokhotova", "Yu E.", "YE"),
         ("Osório, Gerardo", "Osório", "Gerardo", "G"),
+        ("Joseph C,", "Joseph", "C", "C"),  # a trailing comma with nothing after it
     ],
 )
 def test_parse_author_reads_family_given_and_initials(
@@ -51,6 +52,7 @@ def test_parse_author_reads_family_given_and_initials(
         "Cochrane Collaboration Group",
         "Anonymous",
         "World Health Organization,",
+        "Anonymous,",
     ],
 )
 def test_parse_author_recognises_group_authors(raw: str) -> None:

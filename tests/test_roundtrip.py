@@ -26,6 +26,7 @@ from cen_search.errors import UnknownFormatError
 from cen_search.fields import squash
 from cen_search.formats import Source, all_formats, get_format, read_file, read_text
 from cen_search.models import Record
+from tests.conftest import TEST_DATA
 
 KINDS = ("bibtex", "csv", "ris", "nbib", "other")
 WRITERS = [f.name for f in all_formats() if f.writable]
@@ -188,3 +189,18 @@ def test_csv_written_twice_gives_the_same_rows_apart_from_provenance(imports_dir
         first, back = _round_trip("csv", records)
         second, _ = _round_trip("csv", back)
         assert rows(second) == rows(first), path.name
+
+
+def test_odd_values_of_real_records_round_trip_through_every_writer():
+    # tests/data/roundtrip/odd-values.ris: real records of the labelled dedupe sets with
+    # pages split oddly across SP/EP ("Suppl" + "29", "S33" + "38", "e182" + "5"), authors
+    # with a trailing comma ("Joseph C,", "Anonymous,") and two authors in one AU tag.
+    records = read_file(TEST_DATA / "roundtrip" / "odd-values.ris").records
+    assert [len(r.authors) for r in records][-1] == 3  # "Cui, G.; Lui, H.-K.;" + "Guo, X."
+    for writer in WRITERS:
+        _, back = _round_trip(writer, records)
+        if writer == "jsonl":
+            assert back == records
+            continue
+        for before, after in zip(records, back, strict=True):
+            assert _differences(before, after, writer) == {}, (writer, before.key)

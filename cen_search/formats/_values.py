@@ -93,12 +93,13 @@ def authors_of(
 
 def _parse_authors(name: str, values: Sequence[str]) -> tuple[Author, ...]:
     """The authors in one tag's values, read as canonical field ``name`` says."""
-    if name == "authors":  # one author per value
+    if name == "authors":  # one author per value ("Cui, G.; Lui H.-K." in one tag is two)
         return tuple(
             [
                 parse_author(text_of(v) if "\n" in v or "  " in v else v.strip())
-                for v in values
-                if v and v != "nan" and not v.isspace()
+                for value in values
+                if value and value != "nan" and not value.isspace()
+                for v in (_split_glued(value) if ";" in value else (value,))
             ]
         )
     if name == "authors_lines":  # one author per line
@@ -111,6 +112,11 @@ def _parse_authors(name: str, values: Sequence[str]) -> tuple[Author, ...]:
             for author in split_authors(text_of(value))
         ]
     return tuple([parse_author(s) for s in strings])
+
+
+def _split_glued(value: str) -> list[str]:
+    """Several names in one single-author value, split at ";" (no name holds one)."""
+    return [part for part in value.split(";") if part.strip()] or [value]
 
 
 def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
