@@ -205,6 +205,9 @@ def parse_pages(start: str = "", end: str = "", *, article_number: str = "") -> 
                     return Pages(raw=raw, start=first, end=last, article_number=article_number)
                 if first.isalpha():  # "Suppl-6": read as the pair ("Suppl", "6") is below
                     return Pages(raw=raw, end=last, article_number=article_number)
+            if first and last.isalpha() and _is_page(first) and not _is_page(last):
+                # "01-Jun" (a range a spreadsheet made a date): as the pair ("01", "Jun")
+                return Pages(raw=raw, start=first, article_number=article_number)
         if text.isdigit() and len(text) >= 6 and not article_number:
             return Pages(raw=raw, article_number=text)
         if _ARTICLE_NUMBER.match(text) and not text.isdigit():

@@ -119,6 +119,8 @@ def test_parse_year_reads_odd_dates(value: str, year: int | None) -> None:
         ("Suppl-29", "", "", Pages("Suppl-29", end="29")),  # ... as one string
         ("S33", "38", "", Pages("S33-38", "S33", "S38")),
         ("e182", "5", "", Pages("e182-5", "e182", "e185")),
+        ("01", "Aug", "", Pages("01-Aug", "01")),  # "1-8" made a date by a spreadsheet
+        ("01-Aug", "", "", Pages("01-Aug", "01")),
     ],
 )
 def test_parse_pages_splits_ranges_and_article_numbers(
@@ -176,7 +178,9 @@ def test_squash_joins_continuation_lines() -> None:
     assert squash("first line,\nER then  second\tline ") == "first line, ER then second line"
 
 
-@pytest.mark.parametrize(("start", "end"), [("Suppl", "29"), ("S33", "38"), ("e182", "5")])
+@pytest.mark.parametrize(
+    ("start", "end"), [("Suppl", "29"), ("S33", "38"), ("e182", "5"), ("01", "Aug")]
+)
 def test_a_range_reads_the_same_as_one_string_or_as_start_and_end(start: str, end: str) -> None:
     # (what a one-field writer such as BibTeX's "pages" gives back must read the same)
     pair = parse_pages(start, end)

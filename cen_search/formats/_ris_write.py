@@ -14,7 +14,8 @@ import rispy
 from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
 
 from cen_search.formats._build import FieldMap, load_table, type_table
-from cen_search.models import Record, RecordType
+from cen_search.fields import parse_pages
+from cen_search.models import Pages, Record, RecordType
 
 _TAG = re.compile(r"([A-Z][A-Z0-9]|[A-Z]{4})  -(.*)")
 
@@ -89,8 +90,9 @@ def _reference(record: Record, codes: dict[RecordType, str], mapped: frozenset[s
     put("VL", record.volume)
     put("IS", record.issue)
     pages = record.pages
-    put("SP", pages.start or pages.article_number)
-    put("EP", pages.end)
+    start, end = _start_and_end(pages)
+    put("SP", start)
+    put("EP", end)
     put("C7", [pages.article_number] if pages.article_number else [])
     put("DO", record.doi)
     put("AN", [*record.accession_numbers, *([f"PMID:{record.pmid}"] if record.pmid else [])])
@@ -133,3 +135,18 @@ def write_ris(records: Iterable[Record], fh: TextIO) -> int:
         writer.format_lines(fh, [_reference(record, codes, mapped)])
         count += 1
     return count
+
+
+def _start_and_end(pages: Pages) -> tuple[str, str]:
+    """``SP`` and ``EP``: the parsed start and end, or the source's own two parts when the
+    parse set one aside as no page (``"01"`` + ``"Jun"``, ``"Suppl"`` + ``"6"``) and they
+    read back the same (the deduplication reads such values in ``raw``)."""
+    first, dash, last = pages.raw.partition("-")
+    if (
+        dash
+        and not (pages.start and pages.end)
+        and "-" not in last
+        and parse_pages(first, last) == pages
+    ):
+        return first, last
+    return pages.start or pages.article_number, pages.end
