@@ -13,8 +13,8 @@ from typing import TextIO
 import rispy
 from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
 
-from cen_search.formats._build import FieldMap, load_table, type_table
 from cen_search.fields import parse_pages
+from cen_search.formats._build import FieldMap, load_table, type_table
 from cen_search.models import Pages, Record, RecordType
 
 _TAG = re.compile(r"([A-Z][A-Z0-9]|[A-Z]{4})  -(.*)")
