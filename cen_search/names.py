@@ -171,8 +171,11 @@ def _parse_general(raw: str) -> Author:
         return _author(raw, words[0], "", "", False)
     # "Smith JA" / "Nayyar A." (MEDLINE and Scopus: family first, initials last)
     if _is_initials(words[-1]) and not _is_initials(words[0]):
-        family = " ".join(words[:-1])
-        return _author(raw, family, words[-1], initials_of(words[-1]), False)
+        cut = len(words) - 1  # (initials may be spaced: "Lewis G. F.")
+        while cut > 1 and _is_initials(words[cut - 1]):
+            cut -= 1
+        given = " ".join(words[cut:])
+        return _author(raw, " ".join(words[:cut]), given, initials_of(given), False)
     # "J. A. Smith", "John A. Smith", "Ludwig van Beethoven"
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].lower() in _PARTICLES:
@@ -182,6 +185,35 @@ def _parse_general(raw: str) -> Author:
 
 
 _SPLIT_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_LOST_SEPARATOR = re.compile(r"(?:(?<= [A-Z]\.)|(?<= [A-Z]\.[A-Z]\.))(?=[A-Z][a-z])")
+"""Where two names were glued together: "Adeli K.Lewis G. F." -> "Adeli K." | "Lewis G. F."."""
+
+
+def _family_initials(part: str) -> bool:
+    """``"Phillips J.C."``, ``"Lewis GF"``: a family name then initials (MEDLINE, Embase)."""
+    words = part.split()
+    return len(words) > 1 and _is_initials(words[-1])
+
+
+def split_glued_authors(value: str) -> list[str]:
+    """The names in a value that should hold one author but holds several.
+
+    Each author tag of RIS, MEDLINE or EndNote holds one name; exports and conversions
+    sometimes put a whole list in one: ``"Cui, G.; Lui, H.-K."``, ``"Adeli K., Lewis G. F."``
+    (names written family-then-initials, separated by commas), or ``"Adeli K.Lewis G. F."``
+    (the separator lost). Anything else, ``"Smith, John"`` included, is one name.
+    """
+    if ";" in value:
+        return [part for part in value.split(";") if part.strip()] or [value]
+    comma = value.find(",")
+    if comma < 0:
+        return _LOST_SEPARATOR.split(value) if "." in value else [value]
+    if " " not in value[:comma].strip():  # "Smith, John": family, comma, given names
+        return [value]
+    parts = [part for part in value.split(",") if part.strip()]
+    if len(parts) > 1 and all(_family_initials(part) for part in parts):
+        return [name for part in parts for name in _LOST_SEPARATOR.split(part)]
+    return [value]
 
 
 def split_authors(value: str) -> list[str]:
@@ -193,6 +225,10 @@ def split_authors(value: str) -> list[str]:
     value = value.strip()
     if not value:
         return []
+    if "." in value:  # "Adeli K.Lewis G. F.": two names, the separator lost
+        parts = _LOST_SEPARATOR.split(value)
+        if len(parts) > 1:
+            return [name for part in parts for name in split_authors(part)]
     if _SPLIT_AND.search(value) and ("," in value or " and " in value):
         return [a.strip() for a in _SPLIT_AND.split(value) if a.strip()]
     if ";" in value:

@@ -638,3 +638,14 @@ def test_ris_writer_writes_blank_line_between_records_and_no_numbering(ris_dir: 
     text = buffer.getvalue()
     assert "\nER  - \n\nTY  - " in text
     assert "1." not in text.split("\n")
+
+
+def test_ris_reader_splits_an_author_list_glued_into_one_au_line() -> None:
+    # What benchmark and spreadsheet conversions write when the author column held a list.
+    parsed = read_text(
+        "TY  - JOUR\nAU  - Adeli K., Lewis G. F., Smith J.\nTI  - One\nER  - \n"
+        "TY  - JOUR\nAU  - Adeli K.Lewis G. F.\nTI  - Two\nER  - \n"
+        "TY  - JOUR\nAU  - Smith, John\nAU  - van der Berg, J. A.\nTI  - Three\nER  - \n"
+    )
+    families = [[a.family for a in r.authors] for r in parsed.records]
+    assert families == [["Adeli", "Lewis", "Smith"], ["Adeli", "Lewis"], ["Smith", "van der Berg"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cen_search.models import Author
-from cen_search.names import initials_of, parse_author, split_authors
+from cen_search.names import initials_of, parse_author, split_authors, split_glued_authors
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,8 @@ from cen_search.names import initials_of, parse_author, split_authors
         ("Dobrokhotova, Yu E.", "Dobrokhotova", "Yu E.", "YE"),
         ("Osório, Gerardo", "Osório", "Gerardo", "G"),
         ("Joseph C,", "Joseph", "C", "C"),  # a trailing comma with nothing after it
+        ("Lewis G. F.", "Lewis", "G. F.", "GF"),  # spaced initials after the family name
+        ("van der Berg J A", "van der Berg", "J A", "JA"),
     ],
 )
 def test_parse_author_reads_family_given_and_initials(
@@ -82,8 +84,31 @@ def test_initials_of_hyphenated_and_compact_names() -> None:
         ("Kohler, Lars 1;  Leuschner, Christoph 1", ["Kohler, Lars 1", "Leuschner, Christoph 1"]),
         ("Phillips J.C., Braun R., Wang W.", ["Phillips J.C.", "Braun R.", "Wang W."]),
         ("Smith, John", ["Smith, John"]),
+        ("Adeli K.Lewis G. F.", ["Adeli K.", "Lewis G. F."]),  # separator lost (ASySD note)
         ("", []),
     ],
 )
 def test_split_authors_handles_each_list_style(value: str, names: list[str]) -> None:
     assert split_authors(value) == names
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("Cui, G.; Lui, H.-K.;", ["Cui, G.", "Lui, H.-K."]),  # digital_work id_1001364
+        ("Karpman D, Tati R", ["Karpman D", "Tati R"]),  # sra_haematology
+        ("Adeli K., Lewis G. F., Smith J.", ["Adeli K.", "Lewis G. F.", "Smith J."]),
+        ("Adeli K.Lewis G.F.Smith J.", ["Adeli K.", "Lewis G.F.", "Smith J."]),
+        ("Smith, John", ["Smith, John"]),
+        ("van der Berg, J. A.", ["van der Berg, J. A."]),
+        ("Rodriguez de Cordoba, S", ["Rodriguez de Cordoba, S"]),
+        ("Smith J.A.", ["Smith J.A."]),
+        ("J.-P.Smith", ["J.-P.Smith"]),
+        ("St.John A", ["St.John A"]),
+        ("World Health Organization", ["World Health Organization"]),
+    ],
+)
+def test_a_list_glued_into_one_author_value_is_split_and_one_name_is_not(
+    value: str, names: list[str]
+) -> None:
+    assert [n.strip() for n in split_glued_authors(value)] == names

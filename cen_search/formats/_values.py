@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from cen_search.fields import parse_year, squash
 from cen_search.formats._tables import FieldMap
 from cen_search.models import Author
-from cen_search.names import parse_author, split_authors
+from cen_search.names import parse_author, split_authors, split_glued_authors
 
 _AUTHOR_FIELDS = ("authors", "authors_lines", "authors_list")
 
@@ -93,13 +93,15 @@ def authors_of(
 
 def _parse_authors(name: str, values: Sequence[str]) -> tuple[Author, ...]:
     """The authors in one tag's values, read as canonical field ``name`` says."""
-    if name == "authors":  # one author per value ("Cui, G.; Lui H.-K." in one tag is two)
+    if name == "authors":  # one author per value, unless a value holds a glued list
+        # (a whole list glued into one tag comes as one or two values; ";" always separates)
+        glued = len(values) <= 2
         return tuple(
             [
                 parse_author(text_of(v) if "\n" in v or "  " in v else v.strip())
                 for value in values
                 if value and value != "nan" and not value.isspace()
-                for v in (_split_glued(value) if ";" in value else (value,))
+                for v in (split_glued_authors(value) if glued or ";" in value else (value,))
             ]
         )
     if name == "authors_lines":  # one author per line
@@ -112,11 +114,6 @@ def _parse_authors(name: str, values: Sequence[str]) -> tuple[Author, ...]:
             for author in split_authors(text_of(value))
         ]
     return tuple([parse_author(s) for s in strings])
-
-
-def _split_glued(value: str) -> list[str]:
-    """Several names in one single-author value, split at ";" (no name holds one)."""
-    return [part for part in value.split(";") if part.strip()] or [value]
 
 
 def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
