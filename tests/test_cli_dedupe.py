@@ -181,6 +181,37 @@ def test_review_csv_ranks_uncertain_pairs_with_differences_and_decisions_apply(
     assert len(kept) == 1 and kept[0].same is True
 
 
+def test_review_file_with_decisions_is_not_overwritten_by_a_run_that_ignores_them(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
+    # a run over an undecided review file simply rewrites it
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
+    lines = review.read_text(encoding="utf-8").splitlines()
+    position = next(i for i, line in enumerate(lines) if "novak2017" in line)
+    lines[position] = lines[position].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = review.read_bytes()
+
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    assert run.code == 1
+    assert str(review) in run.err and "1 decision" in run.err and "--decisions" in run.err
+    assert review.read_bytes() == before
+
+
+def test_review_option_never_replaces_a_file_that_is_not_a_review_sheet(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    other = tmp_path / "library.csv"
+    other.write_text("id,title\n1,Something kept\n", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--review", other)
+    assert run.code == 1 and "not a review file" in run.err
+    assert other.read_text(encoding="utf-8") == "id,title\n1,Something kept\n"
+
+
 def test_check_exits_4_while_uncertain_pairs_are_undecided(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ from cen_search.dedupe.report import (
 )
 from cen_search.dedupe.review_sheet import (
     ReviewPair,
+    check_replaceable,
     read_decisions,
     read_review_csv,
     review_pairs,
@@ -224,6 +225,8 @@ def run_dedupe(
     inputs = load_inputs(files, databases, against)
     options = options_from(preprints, inputs.workspace)
     out_format = _check_output(output, inputs.searched) if output else ""
+    if review:
+        check_replaceable(review, decisions_from=decisions)
     incoming = read_decisions(decisions, by=reviewer) if decisions else ()
     ws = inputs.workspace
     records = inputs.everything

@@ -351,6 +351,31 @@ def read_review_csv(path: str | Path) -> list[ReviewPair]:
     return pairs
 
 
+def check_replaceable(path: str | Path, *, decisions_from: str | Path | None = None) -> None:
+    """Refuse to replace ``path`` when that would lose work: a review CSV holding decisions
+    that this run does not read (``decisions_from`` is the ``--decisions`` file, if any), or
+    a file that is not a review CSV at all. A missing file, or one without decisions, passes.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    if decisions_from is not None and Path(decisions_from).resolve() == path.resolve():
+        return
+    try:
+        decided = sum(1 for pair in read_review_csv(path) if pair.same is not None)
+    except InputError:
+        raise InputError(
+            f"{path}: exists and is not a review file; nothing was written",
+            hint="give --review a new file name (or the review CSV of an earlier run)",
+        ) from None
+    if decided:
+        raise InputError(
+            f"{path}: holds {decided} decision(s) this run would overwrite; nothing was written",
+            hint=f"apply them with --decisions {path} (the file is then rewritten with them), "
+            "or give --review another file name",
+        )
+
+
 def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]) -> int:
     """Write decisions into the ``decision`` column of an existing review CSV, keeping every
     other column and row as it was; returns how many rows changed."""
