@@ -146,3 +146,11 @@ def test_importing_the_core_does_not_import_typer_or_rich() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_global_flags_after_the_command_are_moved_before_it() -> None:
+    from cen_search.cli.app import hoist_global_flags
+
+    assert hoist_global_flags(["dedupe", "a.ris", "-q"]) == ["-q", "dedupe", "a.ris"]
+    assert hoist_global_flags(["-v", "info", "x"]) == ["-v", "info", "x"]
+    assert hoist_global_flags(["info", "--", "-q"]) == ["info", "--", "-q"]  # a file named -q

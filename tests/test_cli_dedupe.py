@@ -457,3 +457,10 @@ def test_workspace_review_records_the_reviewer_setting_when_no_by_is_given(
     assert "not a cen-search setting" not in run.err
     state = current_decisions(review_dir / DECISIONS_PATH)
     assert [d.by for d in state.values()] == ["blt"]
+
+
+def test_quiet_may_follow_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    loud = run_cli(capsys, "dedupe", ALPHA, BETA)
+    quiet = run_cli(capsys, "dedupe", ALPHA, BETA, "-q")
+    assert loud.code == quiet.code == 0
+    assert "records in" in loud.err and quiet.err == ""

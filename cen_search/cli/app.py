@@ -81,12 +81,29 @@ def _on_sigint(signum: int, frame: object) -> None:
     raise Interrupted()
 
 
+_ANYWHERE = frozenset({"-q", "--quiet", "-v", "--verbose"})
+"""Global flags also accepted after the command (no command has options of these names)."""
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """``cen-search dedupe FILE -q`` as ``cen-search -q dedupe FILE``: ``-q``/``-v`` given
+    after the command are moved to the front, where the group parses them (nothing after
+    ``--`` is touched)."""
+    cut = args.index("--") if "--" in args else len(args)
+    head = args[:cut]
+    flags = [arg for arg in head if arg in _ANYWHERE]
+    if not flags:
+        return args
+    return flags + [arg for arg in head if arg not in _ANYWHERE] + args[cut:]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m cen_search``."""
+    args = hoist_global_flags(sys.argv[1:] if argv is None else list(argv))
     previous = signal.signal(signal.SIGINT, _on_sigint)
     try:
         with _output.boundary():
-            app(args=argv, prog_name="cen-search")
+            app(args=args, prog_name="cen-search")
     except Interrupted:
         _output.render_interrupted()
         sys.exit(EXIT_INTERRUPTED)
