@@ -415,3 +415,19 @@ def test_two_abstracts_on_one_page_are_not_merged_as_a_translation() -> None:
     a, b = record("haem:0000243"), record("haem:0001387")
     verdict = explain(replace(a, authors=a.authors[:1]), replace(b, authors=b.authors[:1]))
     assert verdict.verdict != Verdict.DUPLICATE
+
+
+def test_a_letter_and_its_reply_with_the_reply_marker_cut_short_are_not_merged() -> None:
+    # haematology id_0000181 (Edey's letter) and id_0001126 (the authors' reply, same page),
+    # the reply's title cut at 60 characters ("... Syndrome AUTHORS"): journal, volume and
+    # page agree and the titles nearly do, but not one author name is shared.
+    letter, reply = record("haem:0000181"), record("haem:0001126")
+    cut = replace(reply, title=reply.title[:60])
+    assert cut.title.endswith("AUTHORS")
+    assert explain(letter, cut).verdict != Verdict.DUPLICATE
+
+
+def test_a_group_author_and_a_member_with_the_same_title_and_pages_are_merged() -> None:
+    # cytology id_0000248 (Solomon, D) and id_0000912 (the ALTS Group): labelled duplicates.
+    verdict = judge("cyt:0000248", "cyt:0000912")
+    assert (verdict.verdict, verdict.rule) == (Verdict.DUPLICATE, "title+bibliographic")

@@ -380,6 +380,11 @@ def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) 
         and s.year_gap == 0
         and s.journal is not None
         and s.journal >= 0.9
+        # Damaged or reordered author lists still share a name. With no name shared (a group
+        # author for its members, letters indexed under different writers) the titles must be
+        # the same: a letter and its reply, or two abstracts on one page with (truncated)
+        # similar titles, are not.
+        and (s.authors is None or s.authors > 0 or s.title >= 0.97)
     ):
         return out(
             Verdict.DUPLICATE,
