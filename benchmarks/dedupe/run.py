@@ -6,6 +6,7 @@ Run from the repository root (not part of the test suite)::
     python benchmarks/dedupe/run.py              # the same
     python -m benchmarks dedupe --no-peer        # without bib-dedupe
     python -m benchmarks dedupe --sizes 10000    # a shorter scale table
+    python -m benchmarks dedupe --no-robustness  # without the damaged-field table
 
 What it does:
 
@@ -19,7 +20,8 @@ What it does:
 * runs bib-dedupe 0.11.0 (installed from PyPI into ``benchmarks/.work/venv-bd``, a throwaway
   virtual environment, git-ignored) on the same records (its CSV form) in the same run;
 * times cen-search on synthetic inputs of 10k, 50k, 100k and 200k records
-  (:mod:`benchmarks.dedupe.synth`).
+  (:mod:`benchmarks.dedupe.synth`);
+* scores the stack again with fields taken away or damaged (:mod:`benchmarks.dedupe.robust`).
 
 Times are wall-clock seconds of the deduplication itself (reading files excluded, for both
 tools); memory is the peak resident set size of the process that ran it.
@@ -241,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(map(str, DEFAULT_SIZES)),
         help="synthetic sizes for the scale table ('' for none)",
     )
+    parser.add_argument(
+        "--no-robustness", action="store_true", help="skip the table of damaged-field runs"
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write all results to this JSON file")
@@ -313,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
             "recall": score["pairwise"]["recall"],
             "false_merges": score["false_merges"],
         }
+    if not args.no_robustness:
+        from benchmarks.dedupe import robust
+
+        s = labelled["stack"]
+        results["robustness"] = robust.run(s.records, s.ids, s.truth, scorer, log)
     print(render(results, SHORT))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -361,6 +371,10 @@ def render(results: dict[str, Any], short: dict[str, str]) -> str:
                 f"{r['peak_mb']:.0f} | {r['candidate_pairs']:,} | {r['queue']} | "
                 f"{_fmt(r['precision'])} | {_fmt(r['recall'])} | {r['false_merges']} |"
             )
+    if results.get("robustness"):
+        from benchmarks.dedupe import robust
+
+        lines += robust.render(results["robustness"])
     sources = {r["source"] for r in results["sets"].values()}
     lines += [
         "",
