@@ -1,0 +1,189 @@
+"""What the rules read about one pair, and the verdict they give.
+
+:class:`Pair` holds a pair's keys and field scores with the facts every rule derives from them
+(is the title a match, are the authors, is the title too generic to decide on); the rules in
+:mod:`cen_search.dedupe.rules` read it and give a :class:`Judgement`. :class:`Context` holds
+what the rules know about the whole input.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.model import Verdict
+from cen_search.dedupe.score import Scores
+
+KIND_FLAGS = ("erratum", "retraction", "comment", "reply")
+REVIEWABLE = frozenset({"pages", "volume", "issue"})
+"""Contradictions that go to review (not straight to "distinct") when all else agrees."""
+SOFT_VETOES = frozenset(
+    {f"review:{k}" for k in (*REVIEWABLE, *KIND_FLAGS)} | {"review:doi-conflict"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The rules' verdict on one pair: the deciding rule, the likelihood and the facts."""
+
+    verdict: Verdict
+    rule: str
+    score: float
+    reasons: tuple[str, ...]
+    contradiction: bool = False
+    """A veto fired (even when the pair was sent to review): the two records must not end
+    up in one cluster through other records."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rules know about the whole input (computed once per run)."""
+
+    generic_titles: frozenset[str] = frozenset()
+    """Titles used by several different items (recurring columns, "Editorial")."""
+
+
+Place = tuple[str, int | None, str, str]
+"""Where a title appeared: (title key, year, volume, issue), as in :class:`Keys`."""
+
+
+def place_of(keys: Keys) -> Place:
+    """The :data:`Place` of one record's keys."""
+    return keys.title, keys.year, keys.volume, keys.issue
+
+
+def build_context(places: Iterable[Place]) -> Context:
+    """Facts about the whole input the rules need: titles shared by different items.
+
+    A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
+    trials") when records carrying it sit in issues that cannot be one item: years two or
+    more apart, or two different complete (year, volume, issue) places.
+    """
+    years: dict[str, set[int]] = defaultdict(set)
+    complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+    for title, year, volume, issue in places:
+        if title and year:
+            years[title].add(year)
+            if volume and issue and len(issue) <= 2:
+                complete[title].add((year, volume, issue))
+    generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
+    generic.update(t for t, ps in complete.items() if len(ps) > 1)
+    return Context(generic_titles=frozenset(generic))
+
+
+def likelihood(s: Scores) -> float:
+    """A 0-1 score of how likely the pair is a duplicate (ranks the review queue): the
+    weighted mean of the field agreements that can be told (weights in the table below)."""
+    evidence = (
+        (4.0, max(s.title, 0.95 if s.title_contained else 0.0)),
+        (2.0, s.authors),
+        (1.0, s.journal),
+        (1.0, _year_agreement(s.year_gap)),
+        (1.0, _agreement(s.volume)),
+        (1.5, _agreement(s.pages)),
+        (3.0, _agreement(s.doi)),
+        (3.0, _agreement(s.pmid)),
+        (0.5, _agreement(s.issue)),
+        (2.0, s.abstract),
+    )
+    total = acc = 0.0
+    for weight, value in evidence:
+        if value is not None:
+            total += weight
+            acc += weight * value
+    return round(acc / total, 4)
+
+
+def _year_agreement(gap: int | None) -> float | None:
+    """1 for the same year, 0.6 a year apart, else 0; ``None`` when a year is missing."""
+    if gap is None:
+        return None
+    return 1.0 if gap == 0 else 0.6 if gap == 1 else 0.0
+
+
+def _agreement(value: bool | None) -> float | None:
+    """1 for agreement, 0 for a contradiction, ``None`` when it cannot be told."""
+    return None if value is None else 1.0 if value else 0.0
+
+
+def is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
+    """A title too short or too common to identify an item by itself ("Editorial", "Editor's
+    comments", a column title seen in several years)."""
+    for title in (a.title, b.title):
+        n_words = title.count(" ") + 1 if title else 0
+        if n_words <= 3 or (n_words <= 8 and title in ctx.generic_titles):
+            return True
+    return False
+
+
+def multi_page(keys: Keys) -> bool:
+    """A full page range of two or more pages (not a one-page notice, abstract or erratum)."""
+    start, end = keys.page_start, keys.page_end
+    return start.isdigit() and end.isdigit() and int(end) > int(start)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One pair's keys and field scores, with the facts every rule reads."""
+
+    a: Keys
+    b: Keys
+    s: Scores
+    score: float
+    """How likely a duplicate (:func:`likelihood`): ranks the review queue."""
+    title_high: bool
+    """Titles agree (0.93 or more, or one is the other without its subtitle)."""
+    authors_strong: bool
+    """The first authors agree and most of the others do."""
+    doi_same: bool
+    id_same: bool
+    """The same DOI or PubMed id."""
+    generic: bool
+    """A title too short or too common to identify an item (:func:`is_generic`)."""
+    strong_otherwise: bool
+    """Title, authors, journal and year all agree: a contradiction elsewhere goes to review."""
+
+    @classmethod
+    def of(cls, a: Keys, b: Keys, s: Scores, ctx: Context) -> Pair:
+        authors_strong = (
+            s.authors is not None
+            and bool(s.first_author)
+            and (s.authors >= 0.75 or (s.authors >= 0.6 and s.title >= 0.97))
+        )
+        generic = is_generic(a, b, ctx)
+        return cls(
+            a,
+            b,
+            s,
+            score=likelihood(s),
+            title_high=s.title >= 0.93 or s.title_contained,
+            authors_strong=authors_strong,
+            doi_same=s.doi is True,
+            id_same=s.doi is True or s.pmid is True,
+            generic=generic,
+            strong_otherwise=(
+                s.title >= 0.95
+                and not generic
+                and (authors_strong or s.authors is None)
+                and (s.journal is None or s.journal >= 0.9)
+                and (s.year_gap or 0) <= 1
+            ),
+        )
+
+    def out(
+        self, verdict: Verdict, rule: str, *reasons: str, contradiction: bool | None = None
+    ) -> Judgement:
+        """The judgement; by default a veto, a policy or a soft veto is a contradiction."""
+        if contradiction is None:
+            contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
+        return Judgement(verdict, rule, self.score, tuple(reasons), contradiction)
+
+    def veto(self, kind: str, reason: str) -> Judgement:
+        """A contradiction: distinct, unless everything else says "same" (then review)."""
+        if self.strong_otherwise and kind in REVIEWABLE:
+            return self.out(
+                Verdict.UNCERTAIN, f"review:{kind}", reason + "; everything else agrees"
+            )
+        return self.out(Verdict.DISTINCT, f"veto:{kind}", reason)
