@@ -464,3 +464,20 @@ def test_quiet_may_follow_the_command(capsys: pytest.CaptureFixture[str]) -> Non
     quiet = run_cli(capsys, "dedupe", ALPHA, BETA, "-q")
     assert loud.code == quiet.code == 0
     assert "records in" in loud.err and quiet.err == ""
+
+
+def test_empty_file_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "embase.ris"
+    empty.write_text("", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", ALPHA, empty)
+    assert run.code == 1 and f"{empty}: is empty" in run.err and "Traceback" not in run.err
+
+
+def test_format_option_overrides_detection_for_every_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_cli(capsys, "dedupe", ALPHA, "--format", "ris", "--json").code == 0
+    wrong = run_cli(capsys, "dedupe", ALPHA, "--format", "bibtex")
+    assert wrong.code == 1 and "no BibTeX entries found" in wrong.err

@@ -17,6 +17,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP
+
 DEFAULT_COMMAND = "_default"
 """Hidden subcommand that runs when the first word is not a subcommand name."""
 
@@ -150,6 +152,8 @@ def dedupe_files(
         help="Database of each FILE, repeated in the order of the files (one value: all "
         "files). Default: what the records say, else the file name.",
     ),
+    format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
     preprints: str = typer.Option(
         "",
         "--preprints",
@@ -178,6 +182,8 @@ def dedupe_files(
         decisions=decisions,
         against=list(against or []),
         databases=list(database or []),
+        format=format,
+        encoding=encoding,
         preprints=preprints,
         by=by,
         json_out=json_out,

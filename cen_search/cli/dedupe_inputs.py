@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
-from cen_search.errors import InputError, UsageError, WorkspaceError
+from cen_search.errors import UsageError, WorkspaceError
 from cen_search.models import ReadResult, Record
 
 if TYPE_CHECKING:
@@ -96,9 +96,16 @@ def _default_database(result: ReadResult, path: Path) -> ReadResult:
     return replace(result, records=records)
 
 
-def read_files(paths: Sequence[Path], databases: Sequence[str]) -> list[ReadResult]:
-    """Read export files (any supported format), naming the file in every error."""
-    from cen_search.formats import read_file
+def read_files(
+    paths: Sequence[Path],
+    databases: Sequence[str],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+) -> list[ReadResult]:
+    """Read export files (any supported format, or ``format``), naming the file in every
+    error; a missing, empty or unreadable file, or one without a readable record, is refused."""
+    from cen_search.reading import read_export
 
     names = _assign_databases(paths, databases)
     reporter = _output.RichReporter()
@@ -107,16 +114,7 @@ def read_files(paths: Sequence[Path], databases: Sequence[str]) -> list[ReadResu
     reporter.start("Reading files", total=len(paths))
     try:
         for path, database in zip(paths, names, strict=True):
-            if not path.exists():
-                raise InputError(f"{path}: no such file", hint="check the path and its spelling")
-            if path.is_dir():
-                raise InputError(
-                    f"{path}: is a folder", hint=f"give the export files in it, e.g. {path}/*.ris"
-                )
-            try:
-                result = read_file(path, database=database.strip())
-            except OSError as exc:
-                raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+            result = read_export(path, format=format, encoding=encoding, database=database.strip())
             if result.sha256 in seen:
                 _output.warn(f"{path}: same content as {seen[result.sha256]}; read once")
                 reporter.advance()
@@ -132,17 +130,23 @@ def read_files(paths: Sequence[Path], databases: Sequence[str]) -> list[ReadResu
 
 
 def load_inputs(
-    files: Sequence[Path], databases: Sequence[str], against: Sequence[Path] = ()
+    files: Sequence[Path],
+    databases: Sequence[str],
+    against: Sequence[Path] = (),
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
 ) -> Inputs:
-    """Records from FILEs, or from the workspace's imports when no FILE is given."""
+    """Records from FILEs, or from the workspace's imports when no FILE is given
+    (``format`` and ``encoding`` override detection for the FILEs)."""
     ws = None
     if files:
-        results = read_files(files, databases)
+        results = read_files(files, databases, format=format, encoding=encoding)
         searched = [str(p) for p in files]
     else:
-        if databases:
+        if databases or format or encoding:
             raise UsageError(
-                "--database needs FILE arguments",
+                "--database, --format and --encoding need FILE arguments",
                 hint="in a review workspace the database of each import is known",
             )
         from cen_search.workspace import Workspace

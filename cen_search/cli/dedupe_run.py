@@ -215,6 +215,8 @@ def run_dedupe(
     decisions: Path | None,
     against: list[Path],
     databases: list[str],
+    format: str | None = None,
+    encoding: str | None = None,
     preprints: str,
     by: str,
     json_out: bool,
@@ -222,7 +224,7 @@ def run_dedupe(
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
     reviewer = _reviewer(by)
-    inputs = load_inputs(files, databases, against)
+    inputs = load_inputs(files, databases, against, format=format, encoding=encoding)
     options = options_from(preprints, inputs.workspace)
     out_format = _check_output(output, inputs.searched) if output else ""
     if review:
