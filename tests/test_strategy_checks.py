@@ -45,6 +45,13 @@ def ovid(*lines: str, header: str = "") -> str:
 # -- PRESS 5: syntax and line numbers -------------------------------------------------------
 
 
+def test_cp05_an_empty_paste_is_an_error() -> None:
+    report = check("---\nplatform: Ovid\ndatabase: MEDLINE\n---\n\n")
+    assert [f.severity for f in found(report, "CS-P05")] == ["error"]
+    assert report.failed()
+    assert not found(check(ovid("exp Personality Disorders/")), "CS-P05")
+
+
 def test_cp01_and_cp03_find_the_published_cd012419_error() -> None:
     report = check(CD012419_41, platform="ovid")
     (paren,) = found(report, "CS-P01")

@@ -32,6 +32,12 @@ _ISSUE_RULES: dict[str, tuple[str, Severity | None]] = {
 }
 
 
+def no_lines(emit: Emitter) -> None:
+    """A strategy file with nothing to search: an empty paste."""
+    if not emit.strategy.lines:
+        emit.at("CS-P05", None, None, "the strategy has no search lines", file_line=1)
+
+
 def parse_issues(emit: Emitter) -> None:
     """Issues the parser tolerated that are syntax errors or warnings."""
     for line in emit.strategy.lines:
@@ -196,6 +202,7 @@ def ranges(emit: Emitter) -> None:
 
 
 CHECKS: tuple[CheckFn, ...] = (
+    no_lines,
     parse_issues,
     word_processor_characters,
     line_references,
