@@ -401,6 +401,15 @@ def test_cli_unknown_target_is_a_usage_error(review, monkeypatch):
     assert result.exit_code == 2 and "use one of: pubmed, europepmc, openalex" in result.output
 
 
+def test_cli_translate_of_an_empty_strategy_names_it_and_exits_1(review, monkeypatch):
+    monkeypatch.chdir(review.root)
+    (review.root / "strategies" / "empty.txt").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        _cli(), ["strategy", "translate", "strategies/empty.txt", "--to", "pubmed"]
+    )
+    assert result.exit_code == 1 and "has no search lines" in result.output
+
+
 def test_run_options_come_from_the_strategy_run_table():
     from cen_search.errors import ConfigError
 

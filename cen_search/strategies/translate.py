@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from cen_search.errors import UsageError
+from cen_search.errors import InputError, UsageError
 from cen_search.strategies.ast import FieldScope, Line, Span, Strategy
 from cen_search.strategies.translate_tables import field_classes
 
@@ -335,9 +335,14 @@ def translate(
     compiler = _compiler(target, strategy, dict(options or {}))
     lines = [ln for ln in strategy.section_lines(section) if line_filter is None or line_filter(ln)]
     if not lines:
+        where = strategy.path or strategy.meta.name or "the strategy"
+        if not strategy.lines:
+            raise InputError(
+                f"{where}: the strategy has no search lines",
+                hint="paste the strategy below the header (cen-search strategy check says more)",
+            )
         raise UsageError(
-            f"{strategy.path or strategy.meta.name or 'the strategy'} has no lines in section "
-            f"{section}",
+            f"{where} has no lines in section {section}",
             hint="check the file with `cen-search strategy show`",
         )
     platform = section_platform(strategy, section)
