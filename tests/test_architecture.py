@@ -5,22 +5,30 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE_MODULES = [
-    "cen_search",
-    "cen_search.models",
-    "cen_search.errors",
-    "cen_search.fields",
-    "cen_search.names",
-    "cen_search.formats",
-]
+
+def _library_modules() -> list[str]:
+    """Every module of the package outside ``cen_search.cli``."""
+    import pkgutil
+
+    import cen_search
+
+    return [
+        info.name
+        for info in pkgutil.walk_packages(cen_search.__path__, "cen_search.")
+        if not info.name.startswith(("cen_search.cli", "cen_search.__main__"))
+    ]
 
 
-def test_importing_the_core_does_not_import_typer_or_rich() -> None:
+def test_importing_the_library_does_not_import_typer_rich_or_click() -> None:
+    modules = _library_modules()
+    assert {"cen_search.dedupe.rules", "cen_search.strategies.runner", "cen_search.http"} <= set(
+        modules
+    )
     code = (
         "import sys\n"
-        + "".join(f"import {m}\n" for m in CORE_MODULES)
+        + "".join(f"import {m}\n" for m in modules)
         + "import cen_search.formats as f; f.all_formats()\n"
-        + "bad = [m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')]\n"
+        + "bad = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click'})\n"
         + "print(','.join(bad))\n"
     )
     result = subprocess.run(

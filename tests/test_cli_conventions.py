@@ -124,30 +124,6 @@ def test_an_expected_failure_in_a_real_process_exits_1_without_a_traceback(
     assert "Traceback" not in result.stderr
 
 
-CORE = [
-    "cen_search.workspace",
-    "cen_search.config",
-    "cen_search.manifest",
-    "cen_search.reading",
-    "cen_search.review_status",
-    "cen_search.formats",
-]
-
-
-def test_importing_the_core_does_not_import_typer_or_rich() -> None:
-    code = (
-        "import sys\n"
-        + "".join(f"import {m}\n" for m in CORE)
-        + "import cen_search.formats as f; f.all_formats()\n"
-        + "bad = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click'})\n"
-        + "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
-
-
 def test_global_flags_after_the_command_are_moved_before_it() -> None:
     from cen_search.cli.app import hoist_global_flags
 

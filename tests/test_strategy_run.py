@@ -421,19 +421,6 @@ def test_run_options_come_from_the_strategy_run_table():
         RunOptions.from_table({"openalex_per_page": "100"})
 
 
-def test_the_run_core_imports_neither_typer_nor_rich():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "import cen_search.http, cen_search.strategies.runner, cen_search.strategies.report\n"
-        "print(','.join(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == ""
-
-
 def test_service_access_takes_the_targets_api_key_and_caches_under_http(tmp_path: Path) -> None:
     from cen_search.config import resolve
     from cen_search.http import ServiceSession
