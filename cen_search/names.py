@@ -236,9 +236,7 @@ def split_authors(value: str) -> list[str]:
     if "," in value:
         parts = [p.strip() for p in value.split(",") if p.strip()]
         # "Family I.J., Family2 K." : every part ends with initials -> commas separate authors
-        if len(parts) > 1 and all(
-            len(p.split()) > 1 and _is_initials(p.split()[-1]) for p in parts
-        ):
+        if len(parts) > 1 and all(_family_initials(p) for p in parts):
             return parts
         # "Family, Given" single author
         if len(parts) == 2:

@@ -387,15 +387,20 @@ def test_workspace_explain_finds_keys_by_database(
     assert "merged, in cluster" in run.out
 
 
+def answer_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interactive review reads the key 's' (same) for the first pair."""
+    from cen_search.cli import dedupe_run
+    from cen_search.cli.dedupe_review import keys_from
+
+    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+
+
 def test_workspace_interactive_review_appends_decisions_as_they_are_made(
     review_dir: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cen_search.cli import dedupe_run
-    from cen_search.cli.dedupe_review import keys_from
-
-    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+    answer_same(monkeypatch)
     run = run_cli(capsys, "dedupe", "review", "--by", "jt")
     assert run.code == 0, run.err
     state = current_decisions(review_dir / DECISIONS_PATH)
@@ -447,10 +452,7 @@ def test_workspace_review_records_the_reviewer_setting_when_no_by_is_given(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cen_search.cli import dedupe_run
-    from cen_search.cli.dedupe_review import keys_from
-
-    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+    answer_same(monkeypatch)
     monkeypatch.setenv("CEN_SEARCH_REVIEWER", "blt")
     run = run_cli(capsys, "dedupe", "review")
     assert run.code == 0, run.err
