@@ -114,6 +114,11 @@ class RecordRef:
     first_author: str = ""
 
     @property
+    def known(self) -> bool:
+        """False for the empty reference (a record named only by its run's record id)."""
+        return bool(self.fingerprint or self.pmid or self.accession or self.key)
+
+    @property
     def uid(self) -> str:
         """``<database slug>/<strongest handle>``: PubMed id, accession number, the record's
         own key, else its fingerprint."""

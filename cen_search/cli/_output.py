@@ -61,6 +61,11 @@ def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/yellow] {escape(message)}", markup=True, emoji=False)
 
 
+def count(n: int, singular: str, plural: str = "") -> str:
+    """``count(1, "pair") == "1 pair"``; ``count(2, "pair") == "2 pairs"``."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def echo(text: str = "") -> None:
     """A line of human-readable data on stdout, exactly as given (no markup, no wrapping)."""
     sys.stdout.write(text + "\n")
