@@ -28,6 +28,7 @@ from cen_search.screening.events import (
 from cen_search.screening.flow import Screening
 from cen_search.screening.log import append_events
 from cen_search.screening.reports import Report, describe_report
+from cen_search.screening.tools.base import record_keys
 from cen_search.workspace.rounds import current_round
 
 if TYPE_CHECKING:
@@ -306,20 +307,19 @@ def find_report(screening: Screening, text: str) -> Report:
     db_key = value.split(":", 1) if ":" in value else ["", value]
     for i, record in enumerate(library.records):
         origin = library.origins[i]
+        own = record_keys(record)
         names = {
             library.ref(i).uid.casefold(),
             str(record.id).casefold(),
             record.doi.casefold() if record.doi else "",
             record.pmid,
-            record.key.casefold() if record.key else "",
-            *(a.casefold() for a in record.accession_numbers),
+            *(key.casefold() for key in own),
         }
         names.discard("")
-        keyed = (
+        keyed = bool(
             db_key[0]
-            and record.key
-            and db_key[1].casefold() == record.key.casefold()
-            and db_key[0].casefold() in (origin.database.casefold(), record.provenance.file)
+            and db_key[0].casefold() in (origin.database.casefold(), origin.file.casefold())
+            and db_key[1].casefold() in {key.casefold() for key in own}
         )
         if lowered in names or keyed:
             report = library.report_of_record(i)

@@ -37,6 +37,7 @@ from cen_search.screening.events import Event
 from cen_search.screening.flow import Screening
 from cen_search.screening.queue import Queue
 from cen_search.screening.reports import Report
+from cen_search.screening.tools.base import record_keys
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -89,7 +90,8 @@ def sheet_rows(screening: Screening, queue: Queue, *, todo_only: bool = False) -
         for m in report.members:
             member = library.records[m]
             database = library.origins[m].database or member.source_database
-            records.append(f"{database}:{member.key or member.provenance.index}")
+            keys = record_keys(member)
+            records.append(f"{database}:{keys[0] if keys else member.provenance.index}")
         values = {
             "report_id": report.report_id,
             "title": " ".join(record.title.split()),

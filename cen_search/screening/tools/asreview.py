@@ -53,8 +53,16 @@ def _first(record: Record, *columns: str) -> str:
     return ""
 
 
-def label_of(record: Record) -> tuple[str | None, bool, bool]:
-    """(decision or None, labelled-at-all, prior) for one record."""
+def label_column(records: list[Record] | tuple[Record, ...]) -> str | None:
+    """The label column of a CSV export (empty cells are not kept in ``raw``, so it is
+    looked up across all records)."""
+    present = {name.lower() for record in records for name, _ in record.raw}
+    return next((c for c in LABEL_COLUMNS if c in present), None)
+
+
+def label_of(record: Record, column: str | None = None) -> tuple[str | None, bool, bool]:
+    """(decision or None, labelled-at-all, prior) for one record; ``column``: the file's
+    label column, if it has one (a record with an empty cell there was not seen)."""
     found = None
     for note in record.notes:
         match = _NOTE_LABEL.search(note)
@@ -64,8 +72,8 @@ def label_of(record: Record) -> tuple[str | None, bool, bool]:
     if found is not None:
         decision = {"relevant": "include", "irrelevant": "exclude"}.get(found)
         return decision, True, prior
-    lowered = {name.lower() for name, _ in record.raw}
-    column = next((c for c in LABEL_COLUMNS if c in lowered), None)
+    if column is None:
+        column = label_column([record])
     if column is None:
         return None, False, prior
     value = _first(record, column).lower()
@@ -76,11 +84,12 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
     from cen_search.reading import read_export
 
     records = read_export(path).records
+    column = label_column(records)
     result = ToolFile(NAME, "labels")
     stage = options.stage or "ta"
     labelled = unseen = priors = 0
     for record in records:
-        decision, has_label, prior = label_of(record)
+        decision, has_label, prior = label_of(record, column)
         labelled += has_label
         priors += prior and decision is not None
         if decision is None:
