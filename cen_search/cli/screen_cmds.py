@@ -221,7 +221,7 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
                 retrievals=outcome.retrievals,
                 remaining=outcome.remaining,
             )
-    left = queue.total - queue.done - len(outcome.decided)
+    left = outcome.remaining
     say(
         f"{count(len(outcome.decided), 'decision')} saved to screening/; "
         f"{count(max(left, 0), 'record')} still to screen"

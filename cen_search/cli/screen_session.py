@@ -61,6 +61,8 @@ class Outcome:
     remaining: int = 0
     quit: bool = False
     retrievals: int = 0
+    unobtainable: set[str] = field(default_factory=set)
+    """Report ids whose full text was found unobtainable in the session (no longer to do)."""
 
 
 def one_key_at_a_time(read: KeySource) -> KeySource:
@@ -309,7 +311,7 @@ def run_session(
                     item,
                     position=position + 1 + (total - len(items)),
                     total=total,
-                    done=done + len(outcome.decided),
+                    done=done + len(outcome.decided) + len(outcome.unobtainable),
                     stage=stage,
                     include=include,
                     exclude=exclude,
@@ -358,7 +360,10 @@ def run_session(
                 )
                 console.print(f"→ full text {got[0]}", markup=False)
                 if got[0] == "not-retrieved":
+                    outcome.unobtainable.add(item.report_id)
                     position += 1
+                else:
+                    outcome.unobtainable.discard(item.report_id)
         elif key == "u":
             if not history:
                 console.print("Nothing to undo in this session.", markup=False)
@@ -376,7 +381,11 @@ def run_session(
         else:
             console.print(f"Unknown key {key!r}. Press ? for help.", markup=False)
             show = False
-    outcome.remaining = sum(1 for item in items if item.report_id not in outcome.decided)
+    outcome.remaining = sum(
+        1
+        for item in items
+        if item.report_id not in outcome.decided and item.report_id not in outcome.unobtainable
+    )
     if not outcome.quit and not outcome.remaining:
         console.print(f"All records screened at {STAGE_NAMES[stage]}.", markup=False)
     return outcome
