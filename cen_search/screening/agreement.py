@@ -118,7 +118,7 @@ def sample_text(event: Event) -> str:
             rest = "excludes" if sample.get("includes") else "reports"
             parts.append(f"a random {fraction * 100:g}% of {rest}")
     text = " and ".join(parts) or "a chosen set"
-    if sample.get("seed") is not None and not sample.get("all"):
+    if sample.get("seed") is not None and sample.get("fraction"):
         text += f" (seed {sample['seed']})"
     return f"{text}: {len(event.targets)} reports for {', '.join(event.reviewers)}"
 
