@@ -77,6 +77,20 @@ def synthetic_log(n: int, seed: int = 1) -> list[Event]:
     return events
 
 
+def _folder(
+    events: list[Event], reports: dict[str, str], shells: list[Report], config: ScreeningConfig
+) -> Callable[[], None]:
+    def locate(target, refs):  # type: ignore[no-untyped-def]
+        return tuple(reports[u] for u in target if u in reports)
+
+    def run() -> None:
+        folded = fold_events(events, locate)
+        for shell in shells:
+            report_state(shell, folded.report(shell.report_id), config)
+
+    return run
+
+
 def bench_fold(sizes: list[int], repeat: int) -> list[tuple[str, int, int, float]]:
     config = ScreeningConfig(reasons=("wrong population", "wrong setting"))
     rows = []
@@ -85,15 +99,14 @@ def bench_fold(sizes: list[int], repeat: int) -> list[tuple[str, int, int, float
         reports = {f"db/fp:{i}": f"R{i}" for i in range(n)}
         shells = [Report(f"R{i}", (i,), (f"db/fp:{i}",), i, "base", "dbr") for i in range(n)]
 
-        def locate(target, refs):  # type: ignore[no-untyped-def]
-            return tuple(reports[u] for u in target if u in reports)
-
-        def run() -> None:
-            folded = fold_events(events, locate)
-            for shell in shells:
-                report_state(shell, folded.report(shell.report_id), config)
-
-        rows.append(("fold + outcomes (synthetic)", n, len(events), _best(run, repeat)))
+        rows.append(
+            (
+                "fold + outcomes (synthetic)",
+                n,
+                len(events),
+                _best(_folder(events, reports, shells, config), repeat),
+            )
+        )
     return rows
 
 
