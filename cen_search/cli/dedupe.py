@@ -139,9 +139,9 @@ def dedupe_files(
     overlap: Path | None = typer.Option(
         None,
         "--overlap",
-        metavar="CSV",
-        help="Write the per-database overlap table as CSV (in a workspace it is always "
-        "written to dedupe/overlap.csv).",
+        metavar="FILE",
+        help="Write the per-database overlap: a table (.csv) or a heatmap picture (.svg). In a "
+        "workspace both are always written to dedupe/overlap.csv and dedupe/overlap.svg.",
     ),
     against: list[Path] = typer.Option(
         None,
