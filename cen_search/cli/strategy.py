@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from cen_search.cli import _output
+from cen_search.cli import _help, _output
 
 if TYPE_CHECKING:
     from cen_search.strategies.ast import Platform
     from cen_search.workspace import Workspace
 
-strategy_app = typer.Typer(
+strategy_app = _help.Typer(
     name="strategy",
     help=(
         "Saved search strategies: store them as pasted, check them (PRESS), show them.\n\n"
@@ -183,8 +183,6 @@ def show_cmd(
       cen-search strategy show medline
       cen-search strategy show strategies/medline.txt --json
     """
-    from rich.markup import escape
-
     from cen_search.strategies import load_strategy, store
     from cen_search.strategies.ast import to_dict
     from cen_search.strategies.describe import describe
@@ -212,20 +210,20 @@ def show_cmd(
             ("peer review", meta.peer_review),
         ):
             if value:
-                out.print(f"[bold]{label}:[/bold] {escape(value)}")
+                out.print(_output.styled((f"{label}:", "bold"), " ", value))
         for section in strategy.sections:
             if len(strategy.sections) > 1 or section.title:
+                out.print()
                 out.print(
-                    f"\n[bold]{escape(section.title or 'section')}[/bold] "
-                    f"({section.platform}, {section.layout})"
+                    _output.styled(
+                        (section.title or "section", "bold"),
+                        f" ({section.platform}, {section.layout})",
+                    )
                 )
             for line in strategy.section_lines(section.index):
                 hits = f" ({line.recorded_hits:,})" if line.recorded_hits is not None else ""
-                out.print(
-                    f"{escape(line.label or line.key):>6}  {escape(line.query)}{hits}",
-                    soft_wrap=True,
-                )
-                out.print(f"        [dim]{escape(describe(line.node))}[/dim]", soft_wrap=True)
+                out.print(f"{line.label or line.key:>6}  {line.query}{hits}")
+                out.print(_output.styled(("        " + describe(line.node), "dim")))
 
 
 def _platform(value: str | None) -> Platform | None:
@@ -239,7 +237,9 @@ def _platform(value: str | None) -> Platform | None:
 
 @strategy_app.command("check")
 def check_cmd(
-    files: list[Path] = typer.Argument(..., help="Strategy files (or names in strategies/)."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="FILE", help="Strategy files (or names in strategies/)."
+    ),
     platform: str | None = typer.Option(
         None, "--platform", "-p", help=f"Force the syntax: {_PLATFORMS}."
     ),
@@ -261,8 +261,6 @@ def check_cmd(
       cen-search strategy check strategies/*.txt
       cen-search strategy check strategies/medline.txt --strict --json
     """
-    from rich.markup import escape
-
     from cen_search.strategies import load_strategy, store
     from cen_search.strategies.checks import check_strategy, find_date_window
 
@@ -306,12 +304,14 @@ def check_cmd(
                         hidden += 1
                         continue
                     _output.out.print(
-                        f"{escape(f.location)}: [{colours[f.severity]}]{f.severity}"
-                        f"[/{colours[f.severity]}] {f.code} {escape(f.message)}",
-                        soft_wrap=True,
+                        _output.styled(
+                            f"{f.location}: ",
+                            (f.severity, colours[f.severity]),
+                            f" {f.code} {f.message}",
+                        )
                     )
                     if _output.state.verbose:
-                        _output.out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+                        _output.out.print(f"    hint: {f.hint}")
             errors = sum(r.errors for r in reports)
             warnings = sum(r.warnings for r in reports)
             more = f", {hidden} info (show with --info)" if hidden else ""
