@@ -252,7 +252,7 @@ def test_ct03_duplicated_and_redundant_terms() -> None:
     redundant = check(ovid("(nurse or nurses or nurse*).tw."))
     assert {f.severity for f in found(redundant, "CS-T03")} == {"info"}
     repeated = check(ovid("exp aged/", "exp aged/"))
-    assert any("repeats line 1" in f.message for f in found(repeated, "CS-T03"))
+    assert any("repeats set 1" in f.message for f in found(repeated, "CS-T03"))
 
 
 def test_ct04_spelling_variants() -> None:

@@ -31,6 +31,10 @@ strategy_app = _help.Typer(
 )
 
 _PLATFORMS = "ovid, ebsco, proquest or pubmed"
+_ANY_PLATFORM = (
+    "Interface searched: ovid, ebsco, proquest or pubmed are parsed; any other (Web of Science, "
+    "Scopus, Embase.com, Cochrane Library...) is saved verbatim, not parsed."
+)
 _run_registered = False
 
 
@@ -49,27 +53,26 @@ def _strategies_dir(folder: Path | None) -> Path:
     return review.strategies_dir if review is not None else Path("strategies")
 
 
-def _review_dates() -> tuple[str, str]:
-    """The review's ``date_from``/``date_to`` (empty outside a review)."""
-    review = _review()
-    if review is None:
-        return "", ""
-    settings = review.settings
-    return settings.date_from, settings.date_to
-
-
 @strategy_app.command("new")
 def new_cmd(
     name: str = typer.Argument(..., help="File name in strategies/ (e.g. medline-ovid)."),
     database: str = typer.Option(
         ..., "--database", "-d", help="Database searched (MEDLINE, Embase, CINAHL, ASSIA...)."
     ),
-    platform: str = typer.Option(..., "--platform", "-p", help=f"Interface: {_PLATFORMS}."),
+    platform: str = typer.Option(..., "--platform", "-p", help=_ANY_PLATFORM),
     from_file: str | None = typer.Option(
         None, "--from-file", "-f", help="File holding the pasted strategy ('-' = standard input)."
     ),
     coverage: str = typer.Option("", "--coverage", help="Coverage as the platform shows it."),
-    searched_on: str = typer.Option("", "--searched-on", help="Date searched, YYYY-MM-DD."),
+    searched_on: str = typer.Option("", "--searched-on", help="Date searched: YYYY-MM-DD."),
+    searched_alias: str = typer.Option("", "--searched", hidden=True),
+    date_from: str = typer.Option(
+        "",
+        "--date-from",
+        help="Start of the date limit the strategy applied (YYYY or YYYY-MM-DD); only if it "
+        "applied one: the review's window is not a limit of the strategy.",
+    ),
+    date_to: str = typer.Option("", "--date-to", help="End of that date limit."),
     folder: Path | None = typer.Option(
         None, "--dir", help="Folder instead of the review's strategies/."
     ),
@@ -78,7 +81,9 @@ def new_cmd(
     """Create strategies/NAME.txt: a metadata header template followed by the paste.
 
     The paste is stored exactly as given (curly quotes, Unicode dashes and all) and never
-    rewritten.
+    rewritten. Ovid, EBSCOhost, ProQuest and PubMed strategies are parsed and checked; any
+    other platform is saved verbatim and reported, marked "not parsed". The header states
+    limits only when given (--date-from/--date-to) or written in the strategy's own lines.
 
     Examples:
 
@@ -90,12 +95,12 @@ def new_cmd(
     from cen_search.strategies.checks import check_strategy
 
     with _output.boundary():
+        searched_on = _one_date(searched_on, searched_alias)
         stem = store.check_name(name)
         if from_file == "-":
             paste = sys.stdin.read()
         else:
             paste = store.read_paste(from_file) if from_file else ""
-        date_from, date_to = _review_dates()
         text = store.render_new(
             name=stem,
             database=database,
@@ -109,13 +114,29 @@ def new_cmd(
         strategy = parse_strategy_text(text)
         path = store.create(_strategies_dir(folder), stem, text, overwrite=yes)
         report = check_strategy(strategy)
-        _output.say(
-            f"wrote {path}: {len(strategy.lines)} lines parsed, {report.errors} errors, "
-            f"{report.warnings} warnings"
-        )
+        if strategy.parsed:
+            _output.say(
+                f"wrote {path}: {_output.count(len(strategy.lines), 'line')} parsed, "
+                f"{_output.count(report.errors, 'error')}, "
+                f"{_output.count(report.warnings, 'warning')}"
+            )
+        else:
+            _output.say(f"wrote {path}: kept verbatim, not parsed ({strategy.not_parsed})")
         if not paste:
             _output.say(f"paste the strategy below the closing '---' in {path}")
         _output.echo(str(path))
+
+
+def _one_date(searched_on: str, alias: str) -> str:
+    """``--searched-on``, or its older name ``--searched`` (hidden, still accepted)."""
+    if searched_on and alias and searched_on != alias:
+        from cen_search.errors import UsageError
+
+        raise UsageError(
+            f"--searched-on {searched_on} and --searched {alias} disagree",
+            hint="give the date searched once, with --searched-on",
+        )
+    return searched_on or alias
 
 
 @strategy_app.command("list")
@@ -155,11 +176,14 @@ def list_cmd(
             hits = "" if row.final_hits is None else f"{row.final_hits:,}"
             status = (
                 row.status
-                if row.status in ("ok", "unreadable")
-                else (f"{row.errors} errors" if row.errors else f"{row.warnings} warnings")
+                if row.status in ("ok", "unreadable", "not parsed")
+                else _output.count(row.errors, "error")
+                if row.errors
+                else _output.count(row.warnings, "warning")
             )
+            lines = "" if row.status == "not parsed" else str(row.lines)
             table.add_row(
-                row.name, row.database, row.platform, row.searched_on, str(row.lines), hits, status
+                row.name, row.database, row.platform, row.searched_on, lines, hits, status
             )
         _output.out.print(table)
 
@@ -175,7 +199,8 @@ def show_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Write the syntax tree as JSON."),
 ) -> None:
-    """Show a strategy's header and each line with what it was parsed as.
+    """Show a strategy's header and each line with what it was parsed as (a strategy kept
+    verbatim, not parsed, is shown as pasted).
 
     Examples:
 
@@ -208,9 +233,14 @@ def show_cmd(
                 else "",
             ),
             ("peer review", meta.peer_review),
+            ("not parsed", strategy.not_parsed),
         ):
             if value:
                 out.print(_output.styled((f"{label}:", "bold"), " ", value))
+        if not strategy.parsed:
+            out.print()
+            for text in strategy.body.splitlines():
+                out.print(text)
         for section in strategy.sections:
             if len(strategy.sections) > 1 or section.title:
                 out.print()
@@ -232,7 +262,7 @@ def _platform(value: str | None) -> Platform | None:
         return None
     from cen_search.strategies import store
 
-    return cast("Platform", store.platform_of(value)[1])  # checked against PLATFORM_LABELS
+    return cast("Platform", store.parser_of(value))  # one of the parsers' names
 
 
 @strategy_app.command("check")
@@ -300,7 +330,7 @@ def check_cmd(
             hidden = 0
             for report in reports:
                 for f in report.findings:
-                    if f.severity == "info" and not show_info:
+                    if f.severity == "info" and not show_info and f.code != "CS-R02":
                         hidden += 1
                         continue
                     _output.out.print(
@@ -314,8 +344,14 @@ def check_cmd(
                         _output.out.print(f"    hint: {f.hint}")
             errors = sum(r.errors for r in reports)
             warnings = sum(r.warnings for r in reports)
-            more = f", {hidden} info (show with --info)" if hidden else ""
-            _output.say(f"{len(reports)} file(s): {errors} errors, {warnings} warnings{more}")
+            count = _output.count
+            unparsed = sum(1 for r in reports if not r.parsed)
+            more = f", {unparsed} not parsed" if unparsed else ""
+            more += f", {hidden} info (show with --info)" if hidden else ""
+            _output.say(
+                f"{count(len(reports), 'file')}: {count(errors, 'error')}, "
+                f"{count(warnings, 'warning')}{more}"
+            )
         if failed:
             raise typer.Exit(1)
 

@@ -188,7 +188,7 @@ def limit_position(emit: Emitter) -> None:
                 "CS-M04",
                 line,
                 limit.span,
-                f"this limit is combined again in line {line_name(later[0])}: "
+                f"this limit is combined again in set {line_name(later[0])}: "
                 "limits usually go on the final set",
             )
 
@@ -224,7 +224,7 @@ def limits_agree(emit: Emitter) -> None:
                         "CS-M06",
                         line,
                         limit.span,
-                        f"limits differ from line {line_name(other)}'s "
+                        f"limits differ from those of set {line_name(other)} "
                         f"({other_limit.raw_clause!r})",
                     )
                     break

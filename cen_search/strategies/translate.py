@@ -268,9 +268,9 @@ class LineContext:
         if found is None:
             exists = self.strategy.line(key, section=self.line.section) is not None
             reason = (
-                "refers to a later line (or itself); a line can only combine earlier sets"
+                "refers to a later set (or itself); a set can only combine earlier sets"
                 if exists
-                else "refers to a line that does not exist in this strategy"
+                else "refers to a set that does not exist in this strategy"
             )
             self.drop("line reference", span, reason, written=written)
             return None
@@ -278,7 +278,7 @@ class LineContext:
             self.drop(
                 "line reference",
                 span,
-                f"line {key} could not be translated, so this reference cannot run",
+                f"set {key} could not be translated, so this reference cannot run",
                 written=written,
             )
             return None
@@ -319,7 +319,7 @@ def section_platform(strategy: Strategy, section: int) -> str:
     for item in strategy.sections:
         if item.index == section:
             return str(item.platform)
-    return str(strategy.platform)
+    return str(strategy.platform or "")
 
 
 def translate(
@@ -332,6 +332,14 @@ def translate(
 ) -> Translation:
     """Translate the lines of ``section`` to ``target`` (``pubmed``, ``europepmc``,
     ``openalex``), with a finding for every construct that is not carried over exactly."""
+    if not strategy.parsed:
+        where = strategy.path or strategy.meta.name or "the strategy"
+        raise InputError(
+            f"{where} is kept verbatim, not parsed ({strategy.not_parsed}), so it cannot be "
+            "translated or run",
+            hint="translation reads Ovid, EBSCOhost, ProQuest and PubMed syntax; if the paste is "
+            "written in one of them, say so with 'syntax:' in the header",
+        )
     compiler = _compiler(target, strategy, dict(options or {}))
     lines = [ln for ln in strategy.section_lines(section) if line_filter is None or line_filter(ln)]
     if not lines:

@@ -148,9 +148,9 @@ class OpenAlexCompiler:
             ctx.note(
                 "line reference",
                 node.span,
-                f"line {node.target} inlined",
+                f"set {node.target} inlined",
                 Lossiness.EXACT,
-                "OpenAlex has no search history: the line is repeated",
+                "OpenAlex has no search history: the set's query is repeated",
                 written=node.written or node.target,
             )
             return found.value

@@ -164,9 +164,9 @@ class TextCompiler:
         ctx.note(
             "line reference",
             node.span,
-            f"line {node.target} inlined in parentheses",
+            f"set {node.target} inlined in parentheses",
             Lossiness.EXACT,
-            "the referenced line's query is repeated in place",
+            "the referenced set's query is repeated in place",
             written=written,
         )
 
