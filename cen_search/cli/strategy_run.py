@@ -244,7 +244,9 @@ def report_cmd(
     """Write the PRISMA-S search table of the review (database, platform, coverage, date
     searched, limits, records, strategy text) as Markdown and/or CSV.
 
-    Without -o or --csv the Markdown goes to standard output.
+    Without -o or --csv the Markdown goes to standard output. Strategies kept verbatim
+    without a parser are marked "not parsed"; every imported database without a saved
+    strategy gets a row "no saved strategy" and is named in a warning.
 
     Examples:
 
@@ -255,13 +257,20 @@ def report_cmd(
     with _output.boundary():
         from dataclasses import asdict
 
-        from cen_search.strategies.report import to_markdown, write_report
+        from cen_search.strategies.report import NO_STRATEGY, to_markdown, write_report
         from cen_search.workspace import Workspace
 
         workspace = Workspace.find()
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )
+        missing = [row.database for row in rows if row.kind == NO_STRATEGY]
+        if missing:
+            _output.warn(
+                f"no saved strategy for {_output.count(len(missing), 'imported database')}: "
+                f"{', '.join(missing)}; PRISMA-S asks for every strategy: save each with "
+                "'cen-search strategy new NAME --database DB --platform P -f PASTE'"
+            )
         if as_json:
             _output.emit_json({"searches": [asdict(row) for row in rows]})
         elif output is None and csv_path is None:
@@ -273,7 +282,9 @@ def report_cmd(
             )
         else:
             written = [str(p) for p in (output, csv_path) if p is not None]
-            _output.say(f"{len(rows)} search(es) written to {', '.join(written)}")
+            _output.say(
+                f"{_output.count(len(rows), 'search', 'searches')} written to {', '.join(written)}"
+            )
 
 
 def register_run(strategy_app: typer.Typer) -> None:
