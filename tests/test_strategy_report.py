@@ -231,13 +231,16 @@ def test_every_imported_database_without_a_saved_strategy_gets_a_row(review, tmp
     assert "no saved strategy" in markdown and "```" not in markdown
 
 
-def test_report_command_names_the_imported_databases_without_a_strategy(review, tmp_path):
+def test_report_command_names_the_imported_databases_without_a_strategy(
+    review, tmp_path, monkeypatch
+):
     from typer.testing import CliRunner
 
     from cen_search.cli.app import app
 
     _import(review, tmp_path, "scopus.ris", "Scopus", "Elsevier")
-    result = CliRunner().invoke(app, ["-C", str(review.root), "strategy", "report", "--json"])
+    monkeypatch.chdir(review.root)
+    result = CliRunner().invoke(app, ["strategy", "report", "--json"])
     assert result.exit_code == 0, result.output
     assert "no saved strategy for 1 imported database: Scopus" in result.stderr
     assert any(row["kind"] == "no saved strategy" for row in json.loads(result.stdout)["searches"])

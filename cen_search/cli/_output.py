@@ -86,6 +86,24 @@ def styled(*parts: str | tuple[str, str]) -> Text:
     return Text.assemble(*parts)
 
 
+def renamed_option(value: str, old_value: str, *, name: str, old_name: str) -> str:
+    """An option given under its name or its older, hidden name (both still work); a usage
+    error when both are given with different values."""
+    if value and old_value and value != old_value:
+        from cen_search.errors import UsageError
+
+        raise UsageError(
+            f"{name} {value} and {old_name} {old_value} disagree",
+            hint=f"give it once, as {name} ({old_name} is its older name)",
+        )
+    return value or old_value
+
+
+SEARCHED_ON_HELP = "Date the search was run: YYYY-MM-DD."
+"""Help of ``--searched-on``, the one name of the date searched (``import``, ``strategy new``;
+``--searched`` is its older, hidden name)."""
+
+
 def echo(text: str = "") -> None:
     """A line of human-readable data on stdout, exactly as given (no markup, no wrapping)."""
     sys.stdout.write(text + "\n")

@@ -64,7 +64,7 @@ def new_cmd(
         None, "--from-file", "-f", help="File holding the pasted strategy ('-' = standard input)."
     ),
     coverage: str = typer.Option("", "--coverage", help="Coverage as the platform shows it."),
-    searched_on: str = typer.Option("", "--searched-on", help="Date searched: YYYY-MM-DD."),
+    searched_on: str = typer.Option("", "--searched-on", help=_output.SEARCHED_ON_HELP),
     searched_alias: str = typer.Option("", "--searched", hidden=True),
     date_from: str = typer.Option(
         "",
@@ -95,7 +95,9 @@ def new_cmd(
     from cen_search.strategies.checks import check_strategy
 
     with _output.boundary():
-        searched_on = _one_date(searched_on, searched_alias)
+        searched_on = _output.renamed_option(
+            searched_on, searched_alias, name="--searched-on", old_name="--searched"
+        )
         stem = store.check_name(name)
         if from_file == "-":
             paste = sys.stdin.read()
@@ -125,18 +127,6 @@ def new_cmd(
         if not paste:
             _output.say(f"paste the strategy below the closing '---' in {path}")
         _output.echo(str(path))
-
-
-def _one_date(searched_on: str, alias: str) -> str:
-    """``--searched-on``, or its older name ``--searched`` (hidden, still accepted)."""
-    if searched_on and alias and searched_on != alias:
-        from cen_search.errors import UsageError
-
-        raise UsageError(
-            f"--searched-on {searched_on} and --searched {alias} disagree",
-            hint="give the date searched once, with --searched-on",
-        )
-    return searched_on or alias
 
 
 @strategy_app.command("list")

@@ -37,7 +37,7 @@ same file again changes nothing. Run it inside the review (or give -C DIR before
 Example:
 
 \b
-  cen-search import medline.ris --database MEDLINE --platform Ovid --searched 2024-03-01
+  cen-search import medline.ris --database MEDLINE --platform Ovid --searched-on 2024-03-01
 """
 
 STATUS_HELP = """Show what the review holds and what to do next.
@@ -78,7 +78,7 @@ def init(
         _output.say(f"created review {ws.settings.title!r} in {ws.root}")
         _output.say(f"settings: {ws.config_path}")
         _output.say("next: save your search strategies in strategies/, then import the exports:")
-        _output.say("  cen-search import FILE --database NAME --searched YYYY-MM-DD")
+        _output.say("  cen-search import FILE --database NAME --searched-on YYYY-MM-DD")
 
 
 def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -141,7 +141,8 @@ def import_(
     platform: str = typer.Option(
         "", "--platform", "-p", help="Interface used (Ovid, EBSCOhost, ProQuest, PubMed...)."
     ),
-    searched: str = typer.Option("", "--searched", help="Date the search was run: YYYY-MM-DD."),
+    searched: str = typer.Option("", "--searched-on", help=_output.SEARCHED_ON_HELP),
+    searched_alias: str = typer.Option("", "--searched", hidden=True),
     strategy: str | None = typer.Option(
         None, "--strategy", help="Saved strategy behind the export (path or name in strategies/)."
     ),
@@ -158,6 +159,9 @@ def import_(
                 "--database is required: name the database the export came from",
                 hint="e.g. --database MEDLINE (add --platform Ovid for the interface)",
             )
+        searched = _output.renamed_option(
+            searched, searched_alias, name="--searched-on", old_name="--searched"
+        )
         checked_import_values(database, searched)
         ws = Workspace.find()
         outcomes: list[dict[str, Any]] = []

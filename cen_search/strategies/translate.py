@@ -13,6 +13,7 @@ also has a self-contained query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -63,6 +64,16 @@ class Finding:
     span: Span | None = None
     """Position in :attr:`Line.raw` (column = ``span[0] + 1``)."""
     file_line: int = 0
+    direction: str = ""
+    """For an approximate construct: ``broader`` (finds more), ``narrower`` (finds less) or
+    ``""`` (either, or not known)."""
+
+
+def direction_of(reason: str) -> str:
+    """``broader``/``narrower`` when a reason says which (and not both), else ``""``."""
+    broader = re.search(r"\bbroader\b", reason) is not None
+    narrower = re.search(r"\bnarrower\b", reason) is not None
+    return "broader" if broader and not narrower else "narrower" if narrower and not broader else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,8 @@ class Translation:
                             "rendered": f.rendered,
                             "lossiness": f.lossiness.value,
                             "reason": f.reason,
+                            "direction": f.direction,
+                            "file_line": f.file_line,
                             "column": f.span[0] + 1 if f.span else None,
                         }
                         for f in line.findings
@@ -212,8 +225,14 @@ class LineContext:
         reason: str,
         *,
         written: str | None = None,
+        direction: str | None = None,
     ) -> None:
-        """Record a finding (identical findings on one line are kept once)."""
+        """Record a finding (identical findings on one line are kept once). ``direction``
+        (``broader``/``narrower``) defaults to what the reason says."""
+        if lossiness is Lossiness.EXACT:
+            direction = ""
+        elif direction is None:
+            direction = direction_of(reason)
         finding = Finding(
             line=self.line.n,
             key=self.line.key,
@@ -224,6 +243,7 @@ class LineContext:
             reason=reason,
             span=span,
             file_line=self.line.file_line,
+            direction=direction,
         )
         same = (finding.construct, finding.written, finding.rendered, finding.lossiness)
         for other in self.findings:

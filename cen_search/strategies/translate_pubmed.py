@@ -56,7 +56,6 @@ from cen_search.strategies.translate_text import (
     at_end,
     is_mesh,
     join,
-    near_operands,
     wildcard_pieces,
 )
 
@@ -302,7 +301,7 @@ class PubMedCompiler(TextCompiler):
 
     def near(self, node: Near, ctx: LineContext, fields: Fields) -> Expr | None:
         tag = _proximity_tag(fields)
-        operands = near_operands(node)
+        operands = self.near_terms(node, ctx)
         pairs = 1
         for operand in operands or []:
             pairs *= len(operand)
