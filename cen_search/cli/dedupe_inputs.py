@@ -61,7 +61,7 @@ def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[s
         return [databases[0]] * len(paths)
     if len(databases) != len(paths):
         raise UsageError(
-            f"{len(databases)} --database values for {len(paths)} files",
+            f"{len(databases)} --database values for {_output.count(len(paths), 'file')}",
             hint="give one --database per file, in the same order, or one for all files",
         )
     return list(databases)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
+from cen_search.cli._output import count
 from cen_search.cli.dedupe_inputs import Inputs, load_inputs
 from cen_search.dedupe.decisions import (
     DECISIONS_PATH,
@@ -93,11 +94,6 @@ def pairs_for_review(
 
 
 # -- rendering -----------------------------------------------------------------------------
-
-
-def count(n: int, singular: str, plural: str = "") -> str:
-    """``count(1, "pair") == "1 pair"``; ``count(2, "pair") == "2 pairs"``."""
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def render_summary(summary: DedupeSummary) -> None:

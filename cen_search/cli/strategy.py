@@ -123,7 +123,7 @@ def new_cmd(
                 f"{_output.count(report.warnings, 'warning')}"
             )
         else:
-            _output.say(f"wrote {path}: kept verbatim, not parsed ({strategy.not_parsed})")
+            _output.say(f"wrote {path}: kept verbatim, not parsed: {strategy.not_parsed}")
         if not paste:
             _output.say(f"paste the strategy below the closing '---' in {path}")
         _output.echo(str(path))

@@ -247,7 +247,8 @@ def _print_run(result: RunResult, workspace: Workspace | None) -> None:
             "the translation dropped part of the strategy: the run is not equivalent "
             "(see `cen-search strategy translate`)"
         )
-    summary = f"{result.total:,} records on {result.target}"
+    total = result.total or 0
+    summary = f"{total:,} {_output.plural(total, 'record')} on {result.target}"
     if result.imported is not None:
         entry = result.imported.entry
         summary += f"; imported as {entry.file}" + (

@@ -116,7 +116,8 @@ def _report(outcome: ImportOutcome) -> None:
     )
     skipped = f", {entry.skipped} skipped" if entry.skipped else ""
     _output.say(
-        f"imported {outcome.source} as {entry.file}: {entry.records} records{skipped} "
+        f"imported {outcome.source} as {entry.file}: {_output.count(entry.records, 'record')}"
+        f"{skipped} "
         f"({entry.format}, {entry.encoding}; {where})"
     )
     for note in outcome.notes:
@@ -129,7 +130,8 @@ def _report(outcome: ImportOutcome) -> None:
                 _output.detail(line)
             if not _output.state.verbose:
                 _output.say(
-                    f"  {len(outcome.result.warnings)} warnings (cen-search -v ... shows them)"
+                    f"  {_output.count(len(outcome.result.warnings), 'warning')} "
+                    "(cen-search -v ... shows them)"
                 )
 
 
@@ -190,16 +192,17 @@ def import_(
             _output.emit_json({"review": str(ws.root), "imports": outcomes})
         if failed:
             done = len(files) - len(failed)
-            _output.say(f"{len(failed)} of {len(files)} files not imported; {done} done")
+            _output.say(
+                f"{len(failed)} of {_output.count(len(files), 'file')} not imported; {done} done"
+            )
             raise SystemExit(failed[0].exit_code)
 
 
 def render_status(status: Status) -> list[str]:
     """Human-readable lines for a :class:`cen_search.review_status.Status`."""
     lines = [f"review:     {status.title}", f"folder:     {status.root}"]
-    files = "file" if status.imports == 1 else "files"
-    records = "record" if status.records == 1 else "records"
-    lines.append(f"imports:    {status.imports} {files}, {status.records} {records}")
+    imports = _output.count(status.imports, "file")
+    lines.append(f"imports:    {imports}, {_output.count(status.records, 'record')}")
     if status.databases:
         rows = [("database", "imports", "records", "skipped", "searched")]
         rows += [

@@ -137,17 +137,16 @@ def not_parsed_reason(meta: Meta, *, forced: Platform | None = None) -> str:
     (``--platform``) always parses."""
     if forced is not None:
         return ""
-    parsers = ", ".join(PLATFORMS)
+    parsers = f"the parsers are {', '.join(PLATFORMS[:-1])} and {PLATFORMS[-1]}"
     syntax = meta.syntax.strip().lower()
     if syntax:
         if _as_platform(syntax) is not None:
             return ""
         if syntax == NOT_PARSED:
-            where = f"{meta.platform} has" if meta.platform else "the header says it has"
-            return f"{where} no parser in cen-search (syntax: none)"
-        return f"no parser for the syntax {meta.syntax!r} (parsers: {parsers})"
+            return f"no parser for {meta.platform or 'this platform'} (syntax: none)"
+        return f"no parser for the syntax {meta.syntax!r}; {parsers}"
     if meta.platform and _as_platform(meta.platform) is None:
-        return f"no parser for the platform {meta.platform!r} (parsers: {parsers})"
+        return f"no parser for the platform {meta.platform!r}; {parsers}"
     return ""
 
 

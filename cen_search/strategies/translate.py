@@ -355,8 +355,8 @@ def translate(
     if not strategy.parsed:
         where = strategy.path or strategy.meta.name or "the strategy"
         raise InputError(
-            f"{where} is kept verbatim, not parsed ({strategy.not_parsed}), so it cannot be "
-            "translated or run",
+            f"{where} is kept verbatim, not parsed, so it cannot be translated or run: "
+            f"{strategy.not_parsed}",
             hint="translation reads Ovid, EBSCOhost, ProQuest and PubMed syntax; if the paste is "
             "written in one of them, say so with 'syntax:' in the header",
         )

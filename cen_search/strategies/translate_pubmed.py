@@ -58,6 +58,7 @@ from cen_search.strategies.translate_text import (
     join,
     wildcard_pieces,
 )
+from cen_search.wording import count
 
 MAX_PROXIMITY_PAIRS = 25
 """Expand ``(a or b) adjN (c or d)`` into at most this many proximity phrases."""
@@ -326,7 +327,7 @@ class PubMedCompiler(TextCompiler):
             phrases.append(Expr.atom(f'"{words[0]} {words[1]}"[{tag}:~{node.max_between}]'))
         expr = join("OR", phrases)
         lossiness = Lossiness.EXACT if not wildcard and not node.ordered else Lossiness.APPROXIMATE
-        reason = f"{node.operator}: at most {node.max_between} words between"
+        reason = f"{node.operator}: at most {count(node.max_between or 0, 'word')} between"
         if node.rule:
             reason += f" ({node.rule})"
         if wildcard:

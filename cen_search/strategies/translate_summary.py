@@ -84,7 +84,7 @@ class TranslationSummary:
                 number = getattr(self, fate)
                 if not number:
                     continue
-                part = f"{number} {fate}"
+                part = f"{number} {fate if fate != 'approximate' else 'broader or narrower'}"
                 if fate == "narrower":
                     why = [
                         count(self.truncations_narrowed, "truncated word")
