@@ -271,9 +271,12 @@ def check_cmd(
         None, "--dir", help="Folder for names instead of the review's strategies/."
     ),
 ) -> None:
-    """Review strategies against PRESS 2015: messages at file:line:column, exit 1 on errors.
+    """Review strategies against PRESS 2015: messages at FILE:LINE:COLUMN, exit 1 on errors.
 
-    Warnings alone exit 0 unless --strict. Codes and fixes: docs/strategies.md.
+    Warnings alone exit 0 unless --strict. Codes and fixes: docs/strategies.md. LINE counts
+    every line of the file, header included (as 'strategy translate' does); sets are named by
+    the strategy's own numbers (set 12). A strategy kept verbatim without a parser is not
+    checked (CS-R02) and does not fail.
 
     Examples:
 
