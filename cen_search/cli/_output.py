@@ -180,7 +180,12 @@ class RichReporter:
 
 def error_json(exc: CenSearchError) -> dict[str, Any]:
     """An expected failure as the ``error`` object of ``--json`` output."""
-    return {"message": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+    return {
+        "code": exc.code,
+        "message": exc.message,
+        "hint": exc.hint,
+        "exit_code": exc.exit_code,
+    }
 
 
 def render_error(exc: CenSearchError) -> None:

@@ -126,6 +126,13 @@ def dedupe_files(
         help="Apply decisions: a review CSV with its decision column filled in "
         "(same/different), or a decisions.jsonl. In a workspace they are kept.",
     ),
+    overlap: Path | None = typer.Option(
+        None,
+        "--overlap",
+        metavar="CSV",
+        help="Write the per-database overlap table as CSV (in a workspace it is always "
+        "written to dedupe/overlap.csv).",
+    ),
     against: list[Path] = typer.Option(
         None,
         "--against",
@@ -157,6 +164,12 @@ def dedupe_files(
         metavar="NAME",
         help="Who made the --decisions (default: the reviewer setting, else your login name).",
     ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="Replace output files that already exist (never an input or decisions file).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     check: bool = typer.Option(
         False, "--check", help="Exit with status 4 when uncertain pairs are still undecided."
@@ -165,6 +178,8 @@ def dedupe_files(
     from cen_search.cli import dedupe_run
 
     dedupe_run.run_dedupe(
+        overlap=overlap,
+        yes=yes,
         files=list(files or []),
         output=output,
         clusters=clusters,

@@ -13,8 +13,8 @@ from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP, render_issues
 from cen_search.errors import CenSearchError, UsageError
 
 if TYPE_CHECKING:
-    from cen_search.review_status import Status
     from cen_search.workspace import ImportOutcome
+    from cen_search.workspace.status import Status
 
 INIT_HELP = """Create a review workspace in DIR (default: the current folder).
 
@@ -152,8 +152,8 @@ def import_(
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
-    from cen_search.manifest import checked_import_values
     from cen_search.workspace import Workspace
+    from cen_search.workspace.manifest import checked_import_values
 
     with _output.boundary():
         if database is None:
@@ -199,7 +199,7 @@ def import_(
 
 
 def render_status(status: Status) -> list[str]:
-    """Human-readable lines for a :class:`cen_search.review_status.Status`."""
+    """Human-readable lines for a :class:`cen_search.workspace.status.Status`."""
     lines = [f"review:     {status.title}", f"folder:     {status.root}"]
     imports = _output.count(status.imports, "file")
     lines.append(f"imports:    {imports}, {_output.count(status.records, 'record')}")

@@ -30,9 +30,8 @@ from cen_search.strategies.ast import Limit, walk
 from cen_search.strategies.fields import database_key
 
 if TYPE_CHECKING:
-    from cen_search.manifest import ImportEntry
     from cen_search.strategies.ast import Strategy
-    from cen_search.workspace import Workspace
+    from cen_search.workspace import ImportEntry, Workspace
 
 CSV_COLUMNS = (
     "database",

@@ -43,32 +43,18 @@ from cen_search.fsutil import (
     read_jsonl,
     sha256_file,
 )
-from cen_search.manifest import (
+from cen_search.models import ReadIssue, ReadResult, Record
+from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.reading import check_input_file, no_records_error
+from cen_search.workspace.manifest import (
     ImportEntry,
-    Problem,
     checked_import_values,
     is_within,
     known_spelling,
     raw_copy_path,
     read_raw,
-    slug,
 )
-from cen_search.models import ReadIssue, ReadResult, Record
-from cen_search.progress import NULL_REPORTER, Reporter
-from cen_search.reading import check_input_file, no_records_error
-from cen_search.review_status import DEDUPE_EVENT, DatabaseSummary, Status, review_status
-
-__all__ = [
-    "CONFIG_NAME",
-    "DEDUPE_EVENT",
-    "DatabaseSummary",
-    "ImportEntry",
-    "ImportOutcome",
-    "Problem",
-    "Status",
-    "Workspace",
-    "slug",
-]
+from cen_search.workspace.status import Status, review_status
 
 CONFIG_NAME = "cen-search.toml"
 _KEEP = ".gitkeep"

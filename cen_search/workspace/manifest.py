@@ -20,7 +20,7 @@ from cen_search.errors import UsageError, WorkspaceError
 from cen_search.fsutil import sha256_file
 
 if TYPE_CHECKING:
-    from cen_search.workspace import Workspace
+    from cen_search.workspace.core import Workspace
 
 
 @dataclass(frozen=True, slots=True)

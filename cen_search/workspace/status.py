@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cen_search.config import Settings
-from cen_search.manifest import ImportEntry, Problem, check_raw
+from cen_search.workspace.manifest import ImportEntry, Problem, check_raw
 
 if TYPE_CHECKING:
-    from cen_search.workspace import Workspace
+    from cen_search.workspace.core import Workspace
 
 DEDUPE_EVENT = "dedupe"
 """The ``log.jsonl`` event a dedupe run appends; the status compares it with the latest
