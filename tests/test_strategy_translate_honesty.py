@@ -125,3 +125,26 @@ def test_an_exact_translation_says_so():
     assert summarise(t).sentence() == (
         "final set 3: exact: every construct it uses is carried over exactly"
     )
+
+
+def test_translate_json_carries_the_summary_and_each_findings_direction(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cen_search.cli.app import app
+
+    path = tmp_path / "m.txt"
+    path.write_text(MEDLINE + "1 (personalit* or ag?ing).ti,ab.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["strategy", "translate", str(path), "--to", "openalex", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    summary = data["summary"]
+    assert (summary["narrower"], summary["truncations_narrowed"]) == (2, 1)
+    assert summary["spellings_written_out"] == 1
+    assert summary["sentence"].startswith("final set 1: approximate: 2 constructs")
+    findings = data["translation"]["lines"][0]["findings"]
+    assert {f["direction"] for f in findings if f["construct"] == "truncation"} == {"narrower"}
+    assert all(f["file_line"] == 6 for f in findings if f["column"])
