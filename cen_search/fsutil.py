@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from cen_search.errors import DamagedLogError, WorkspaceError
 
 TEMP_SUFFIX = ".tmp"
 """Suffix of the temporary files atomic writes make (``.<name>.<random>.tmp``)."""
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 # -- permissions ---------------------------------------------------------------------------
 
@@ -152,11 +154,7 @@ def temp_leftovers(folder: str | Path) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d != ".git"]
-        found += [
-            Path(dirpath) / name
-            for name in filenames
-            if name.startswith(".") and name.endswith(TEMP_SUFFIX)
-        ]
+        found += [Path(dirpath) / name for name in filenames if _TEMP_NAME.match(name)]
     return sorted(found)
 
 

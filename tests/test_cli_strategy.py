@@ -243,3 +243,23 @@ def test_the_review_strategies_pass_check() -> None:
 def test_check_of_a_missing_file_is_an_input_error() -> None:
     result = run("strategy", "check", "nowhere.txt")
     assert result.exit_code == 1 and "strategy list" in result.output
+
+
+def test_status_counts_each_strategys_lines_and_errors_and_names_those_not_parsed(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(isolated / "review")
+    (ws.strategies_dir / "cochrane.txt").write_text(
+        "---\ndatabase: MEDLINE\nplatform: Ovid\nsearched_on: 2020-01-01\n---\n"
+        "41. (a adj5 b).ti,ab\n",
+        encoding="utf-8",
+    )
+    (ws.strategies_dir / "wos.txt").write_text(
+        "---\ndatabase: Web of Science\nplatform: Web of Science\n---\nTS=(x)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(ws.root)
+    result = run("status")
+    assert "strategies/cochrane.txt: 1 line, 1 error, 0 warnings" in result.stdout
+    assert "strategies/wos.txt: kept verbatim, not parsed" in result.stdout

@@ -148,12 +148,20 @@ def import_(
     strategy: str | None = typer.Option(
         None, "--strategy", help="Saved strategy behind the export (path or name in strategies/)."
     ),
+    method: str = typer.Option(
+        "database",
+        "--method",
+        metavar="METHOD",
+        help="How the records were found, for the PRISMA diagram's lanes: database (default) or "
+        "register; or another method: citation, website, organisation, call-for-evidence, "
+        "other.",
+    ),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     from cen_search.workspace import Workspace
-    from cen_search.workspace.manifest import checked_import_values
+    from cen_search.workspace.manifest import checked_import_values, checked_method
 
     with _output.boundary():
         if database is None:
@@ -165,6 +173,7 @@ def import_(
             searched, searched_alias, name="--searched-on", old_name="--searched"
         )
         checked_import_values(database, searched)
+        method = checked_method(method)
         ws = Workspace.find()
         outcomes: list[dict[str, Any]] = []
         failed: list[CenSearchError] = []
@@ -178,6 +187,7 @@ def import_(
                     strategy=strategy,
                     format=format,
                     encoding=encoding,
+                    method=method,
                 )
             except CenSearchError as exc:
                 if isinstance(exc, UsageError):
@@ -218,6 +228,9 @@ def render_status(status: Status) -> list[str]:
         lines += ["", *_output.table_lines(rows), ""]
     lines.append(f"strategies: {len(status.strategies)}")
     lines += [f"  {name}" for name in status.strategies]
+    for section in status.sections:
+        lines.append(f"{section.title}:")
+        lines += [f"  {line}" for line in section.lines]
     if status.problems:
         lines.append("problems:")
         for problem in status.problems:
@@ -244,11 +257,60 @@ def status(
                 _output.echo(line)
 
 
+REPAIR_HELP = """Put the review right after a crash: set aside a log's cut-short last line.
+
+A command killed part-way can leave a log (imports/manifest.jsonl, log.jsonl,
+dedupe/decisions.jsonl, screening logs ...) with its last line cut short; commands that need
+the whole log stop until you run this. The damaged bytes are moved into <log>.torn beside the
+log (nothing is deleted), temporary files of interrupted writes are removed, and imports
+missing from log.jsonl are logged. Restore the lost line from version control if you can.
+
+Example:
+
+\b
+  cen-search repair
+  cen-search repair --yes        # in scripts: no question asked
+"""
+
+
+def repair(
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before setting lines aside."),
+) -> None:
+    from cen_search.workspace import Workspace
+    from cen_search.workspace.repair import damaged_logs
+    from cen_search.workspace.repair import repair as do_repair
+
+    with _output.boundary():
+        ws = Workspace.find()
+        damaged = damaged_logs(ws)
+        for rel, tail in damaged:
+            preview = tail[:80].decode("utf-8", "replace")
+            _output.say(f"{rel}: last line cut short ({len(tail)} bytes): {preview!r}")
+        if damaged and not yes:
+            if not _output.err.is_terminal:
+                raise UsageError(
+                    f"{_output.count(len(damaged), 'damaged log')}; nothing was changed",
+                    hint="run cen-search repair --yes to set the cut lines aside",
+                )
+            if not typer.confirm("Set these lines aside and carry on?", err=True):
+                raise SystemExit(1)
+        done = do_repair(ws)
+        for rel, moved in done.torn:
+            _output.say(f"{rel}: {moved} bytes set aside in {rel}.torn")
+        for rel in done.tidied.removed:
+            _output.say(f"removed {rel} (left by an interrupted command)")
+        for entry_id in done.tidied.logged_imports:
+            _output.say(f"logged import {entry_id} (the log missed it after a crash)")
+        if not (done.torn or done.tidied.removed or done.tidied.logged_imports):
+            _output.say("nothing to repair")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``init``, ``import`` and ``status`` to ``app``."""
+    """Add ``init``, ``import``, ``status`` and ``repair`` to ``app``."""
     for name, function, text in (
         ("init", init, INIT_HELP),
         ("import", import_, IMPORT_HELP),
         ("status", status, STATUS_HELP),
+        ("repair", repair, REPAIR_HELP),
     ):
         app.command(name, help=text, short_help=text.splitlines()[0])(function)

@@ -1,9 +1,18 @@
-"""``cen-search status``: what a review holds, what is wrong with it, and what to do next."""
+"""``cen-search status``: what a review holds, what is wrong with it, and what to do next.
+
+The workspace reports what it owns itself (imports, problems with raw copies, leftovers of
+interrupted writes); every stage adds a :class:`StatusSection` of its own through
+:data:`SECTION_PROVIDERS` — dotted names of functions ``section(ws) -> StatusSection | None``,
+imported only when a status is asked for, so the workspace never imports the stages. A stage
+whose module is absent, or that has nothing to say yet, gives no section.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from cen_search.config import Settings
 from cen_search.workspace.manifest import ImportEntry, Problem, check_raw
@@ -29,6 +38,51 @@ class DatabaseSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusSection:
+    """What one stage of the review has to say in ``cen-search status``."""
+
+    name: str
+    """Stable key (``dedupe``, ``strategies``, ``screening`` ...), also the ``--json`` key."""
+    title: str
+    """Heading shown to people."""
+    lines: tuple[str, ...] = ()
+    """Facts, one per line, already worded for people."""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """The same facts as data for ``--json``."""
+    problems: tuple[Problem, ...] = ()
+    next_steps: tuple[str, ...] = ()
+
+
+SECTION_PROVIDERS: tuple[str, ...] = (
+    "cen_search.strategies.status:section",
+    "cen_search.dedupe.status:section",
+    "cen_search.trace.status:section",
+    "cen_search.screening.status:section",
+    "cen_search.prisma.status:section",
+    "cen_search.update.status:section",
+)
+"""Where each stage's status section comes from, in display order."""
+
+
+def stage_sections(ws: Workspace) -> list[StatusSection]:
+    """The sections of every stage that has something to say."""
+    sections = []
+    for dotted in SECTION_PROVIDERS:
+        module_name, _, attribute = dotted.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # the stage is not built (yet)
+            raise
+        provider: Callable[[Workspace], StatusSection | None] = getattr(module, attribute)
+        section = provider(ws)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+@dataclass(frozen=True, slots=True)
 class Status:
     """A summary of the review: what is in it and what to do next."""
 
@@ -41,8 +95,11 @@ class Status:
     strategies: tuple[str, ...]
     """Saved strategy files, workspace-relative."""
     problems: tuple[Problem, ...]
-    """Missing or modified raw exports and orphans (raw copies no manifest line refers to)."""
+    """Missing or modified raw exports, orphans (raw copies no manifest line refers to),
+    temporary files left by interrupted writes, damaged logs, and the stages' problems."""
     next_steps: tuple[str, ...]
+    sections: tuple[StatusSection, ...] = ()
+    """What each stage (strategies, dedupe, tracing, screening ...) reports."""
 
 
 def review_status(ws: Workspace) -> Status:
@@ -71,8 +128,14 @@ def review_status(ws: Workspace) -> Status:
         )
         for group in groups.values()
     )
+    problems += housekeeping_problems(ws)
     strategies = tuple(ws.strategies())
-    events = [str(event.get("event", "")) for event in ws.events()]
+    events = [str(event.get("event", "")) for event in ws.events(allow_torn=True)]
+    sections = stage_sections(ws)
+    steps = next_steps(settings, entries, strategies, problems, events)
+    for section in sections:
+        problems += section.problems
+        steps += [step for step in section.next_steps if step not in steps]
     return Status(
         root=str(ws.root),
         title=settings.title,
@@ -81,8 +144,35 @@ def review_status(ws: Workspace) -> Status:
         databases=databases,
         strategies=strategies,
         problems=tuple(problems),
-        next_steps=tuple(next_steps(settings, entries, strategies, problems, events)),
+        next_steps=tuple(steps),
+        sections=tuple(sections),
     )
+
+
+def housekeeping_problems(ws: Workspace) -> list[Problem]:
+    """Temporary files of writes a killed command left behind, and logs whose last line
+    was cut short."""
+    from cen_search.fsutil import temp_leftovers, torn_tail
+
+    found = [
+        Problem(
+            ws.relative(path),
+            "is a temporary file left by an interrupted command",
+            "the next command that changes the review removes it (or run cen-search repair)",
+        )
+        for path in temp_leftovers(ws.root)
+    ]
+    for log in ws.logs():
+        tail = torn_tail(log)
+        if tail:
+            found.append(
+                Problem(
+                    ws.relative(log),
+                    f"its last line is cut short ({len(tail)} bytes)",
+                    "run cen-search repair to set it aside, or restore it from version control",
+                )
+            )
+    return found
 
 
 def next_steps(
