@@ -359,3 +359,19 @@ def test_find_record_says_which_files_were_searched_for_an_unknown_key() -> None
     with pytest.raises(InputError) as info:
         find_record(RECORDS, "nope", labels=LABELS, searched=["medline.txt", "embase.ris"])
     assert "medline.txt, embase.ris" in info.value.message
+
+
+def test_overlap_heatmap_is_valid_svg_with_every_count_as_text(tmp_path: Path) -> None:
+    import defusedxml.ElementTree as ElementTree
+
+    from cen_search.dedupe.overlap_svg import write_overlap_svg
+
+    summary = summarise(RESULT, labels=LABELS)
+    path = tmp_path / "overlap.svg"
+    write_overlap_svg(path, summary, title="Test <review>")
+    root = ElementTree.parse(path).getroot()
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    for row in summary.databases:
+        assert row.database in texts and str(row.distinct) in texts
+        assert all(str(n) in texts for n in row.overlap.values())
+    assert "Test <review>" in texts

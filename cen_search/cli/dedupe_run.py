@@ -37,7 +37,7 @@ from cen_search.dedupe.workspace_run import (
     run,
     run_in_workspace,
     write_merged,
-    write_overlap_csv,
+    write_overlap,
 )
 from cen_search.errors import NeedsHumanError, UsageError
 from cen_search.models import ReadResult
@@ -295,7 +295,7 @@ def _write_outputs(
             f"({result.summary.undecided_pairs} undecided)"
         )
     if overlap:
-        write_overlap_csv(overlap, result.summary)
+        write_overlap(overlap, result.summary)
         written["overlap"] = str(overlap)
         _output.say(f"wrote {overlap}")
     return written

@@ -9,7 +9,7 @@ and library users alike.
     dedupe/clusters.csv      one row per imported record: its cluster, rule and score
     dedupe/unique.ris        the deduplicated library: one merged record per cluster
     dedupe/review.csv        the pairs for a person, most likely duplicates first
-    dedupe/overlap.csv       the per-database overlap table
+    dedupe/overlap.csv       the per-database overlap table (and overlap.svg, as a heatmap)
     dedupe/summary.json      the run's counts, when it ran, and what it wrote
 
 Everything but the decisions is derived and rewritten on every run. ``review.csv`` is also a
@@ -67,6 +67,7 @@ WORKSPACE_OUTPUTS = {
     "library": DEDUPE_FOLDER / "unique.ris",
     "review": DEDUPE_FOLDER / "review.csv",
     "overlap": DEDUPE_FOLDER / "overlap.csv",
+    "overlap_picture": DEDUPE_FOLDER / "overlap.svg",
 }
 """What a workspace run writes, relative to the review folder (besides the summary)."""
 
@@ -160,6 +161,16 @@ def write_merged(path: Path, dedupe_run: DedupeRun, *, format: str) -> int:
     )
     with atomic_open(path, newline="") as fh:
         return write_records(merged, fh, format=format)
+
+
+def write_overlap(path: Path, summary: DedupeSummary, *, title: str = "") -> None:
+    """The overlap table as CSV, or as an SVG heatmap when ``path`` ends in ``.svg``."""
+    if path.suffix.lower() == ".svg":
+        from cen_search.dedupe.overlap_svg import write_overlap_svg
+
+        write_overlap_svg(path, summary, title=title)
+    else:
+        write_overlap_csv(path, summary)
 
 
 def write_overlap_csv(path: Path, summary: DedupeSummary) -> None:
@@ -265,7 +276,8 @@ def _write_workspace_outputs(
     library = write_merged(paths["library"], dedupe_run, format="ris")
     pairs = dedupe_run.review_pairs()
     write_review_csv(paths["review"], pairs)
-    write_overlap_csv(paths["overlap"], dedupe_run.summary)
+    write_overlap(paths["overlap"], dedupe_run.summary)
+    write_overlap(paths["overlap_picture"], dedupe_run.summary, title=ws.settings.title)
     written = {name: rel.as_posix() for name, rel in WORKSPACE_OUTPUTS.items()}
     document = {
         **dedupe_run.summary.as_json(),
