@@ -277,3 +277,16 @@ def test_an_unknown_tool_is_a_usage_error(tmp_path: Path) -> None:
     ws = make_review(tmp_path / "r")
     with pytest.raises(UsageError, match="not a tool cen-search reads"):
         _import(ws, DATA / "medline.ris", "distiller")
+
+
+def test_covidence_ris_list_with_reasons_in_notes(tmp_path: Path) -> None:
+    ws = make_review(tmp_path / "r")
+    found = _import(ws, DATA / "review_1234_excluded_ris_20240101.ris", "covidence")
+    assert found.matched == Counter({"doi": 1, "dedupe": 1}) and not found.unmatched
+    reasons = sorted(e.reasons for e in found.events if e.stage == "ft")
+    assert reasons == [("not qualitative",), ("wrong setting",)]  # the review's spelling
+    flow = load_screening(ws).flow()
+    assert sorted(s.ft_reason for s in flow.reports if s.ft is FtOutcome.EXCLUDE) == [
+        "not qualitative",
+        "wrong setting",
+    ]

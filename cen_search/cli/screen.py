@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
+
+from cen_search.cli import _help
 
 DEFAULT_COMMAND = "_session"
 
@@ -36,7 +38,7 @@ class _SessionContext(typer.Context):
         return self.parent.command_path if self.parent is not None else super().command_path
 
 
-class _SessionCommand(TyperCommand):
+class _SessionCommand(_help.Command):
     context_class = _SessionContext
 
 
@@ -56,14 +58,11 @@ class _ScreenGroup(TyperGroup):
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         default = self.commands[DEFAULT_COMMAND]
-        opts = [r for p in default.get_params(ctx) if (r := p.get_help_record(ctx))]
-        if opts:
-            with formatter.section("Options"):
-                formatter.write_dl(opts)
+        _help.format_parameters(default, ctx, formatter, default.get_params(ctx))
         self.format_commands(ctx, formatter)
 
 
-screen_app = typer.Typer(
+screen_app = _help.Typer(
     cls=_ScreenGroup,
     name="screen",
     help=(
@@ -139,8 +138,9 @@ def export_cmd(
         "Examples:\n\n"
         "  cen-search screen import jt-ta.csv\n\n"
         "  cen-search screen import articles.csv --from rayyan\n\n"
-        "  cen-search screen import customizations_log.csv --from rayyan --articles articles.csv "
-        "--reviewer-map reviewer1@example.org=jt\n\n"
+        "\b\n"
+        "  cen-search screen import customizations_log.csv --from rayyan \\\n"
+        "      --articles articles.csv --reviewer-map reviewer1@example.org=jt\n\n"
         "  cen-search screen import review_1_excluded_csv.csv --from covidence\n\n"
         "  cen-search screen import labels.ris --from asreview --reviewer jt"
     ),
@@ -266,8 +266,8 @@ def conflicts_cmd(
     help=(
         "Record the resolution of a conflict as an event of its own; the reviewers' votes are "
         "kept (agreement statistics use them).\n\n"
-        "Example:\n\n  cen-search screen resolve medline/pmid:31234567 --stage ft "
-        '--decision exclude --reason "wrong setting" --method discussion'
+        "Example:\n\n\b\n  cen-search screen resolve medline/pmid:31234567 --stage ft \\\n"
+        '      --decision exclude --reason "wrong setting" --method discussion'
     ),
     short_help="Resolve a conflict (the original votes are kept).",
 )

@@ -6,16 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cen_search.errors import CenSearchError
+from cen_search.wording import count
 from cen_search.workspace.manifest import Problem
 from cen_search.workspace.status import StatusSection
 
 if TYPE_CHECKING:
     from cen_search.screening.flow import Screening
     from cen_search.workspace import Workspace
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]:
@@ -31,8 +28,8 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
         if stage == "ft" and not p.eligible:
             continue
         decided = ", ".join(f"{n} {outcome}" for outcome, n in sorted(p.decided.items()))
-        line = f"{name}: {_plural(p.eligible, 'report')}; {decided or 'none decided'}"
-        line += f"; {p.pending} to do, {_plural(p.conflicts, 'conflict')}"
+        line = f"{name}: {count(p.eligible, 'report')}; {decided or 'none decided'}"
+        line += f"; {p.pending} to do, {count(p.conflicts, 'conflict')}"
         lines.append(line)
         if stage == "ft" and p.retrieval:
             got = ", ".join(f"{n} {state}" for state, n in sorted(p.retrieval.items()))
@@ -68,7 +65,7 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
     included = sum(len(g.reports) for g in groups) + len(unlinked)
     if included:
         lines.append(
-            f"studies: {_plural(included, 'included report')} in {_plural(len(groups), 'study')}"
+            f"studies: {count(included, 'included report')} in {count(len(groups), 'study', 'studies')}"
             + (f"; {len(unlinked)} not linked to a study" if unlinked else "")
         )
         if unlinked:
