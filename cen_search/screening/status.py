@@ -65,7 +65,8 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
     included = sum(len(g.reports) for g in groups) + len(unlinked)
     if included:
         lines.append(
-            f"studies: {count(included, 'included report')} in {count(len(groups), 'study', 'studies')}"
+            f"studies: {count(included, 'included report')} in "
+            f"{count(len(groups), 'study', 'studies')}"
             + (f"; {len(unlinked)} not linked to a study" if unlinked else "")
         )
         if unlinked:
