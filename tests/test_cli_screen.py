@@ -281,3 +281,23 @@ def test_a_report_named_ambiguously_or_not_at_all_is_a_usage_error(cli) -> None:
     assert ok.code == 0, ok.err
     undo = cli("screen", "vote", MEDLINE_1, "--undo", "--reviewer", "ann")
     assert undo.code == 0 and "1 vote withdrawn" in undo.err
+
+
+def test_a_sheet_without_a_reviewer_column_is_yours(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "mine.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    for row in rows:
+        del row["reviewer"]
+    rows[0]["decision"] = "exclude"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    monkeypatch.setenv("CEN_SEARCH_REVIEWER", "zoe")
+    assert cli("screen", "import", sheet).code == 0
+    progress = _json(cli("screen", "progress", "--json"))
+    assert progress["screening"]["stages"]["ta"]["votes"] == {"zoe": 1}

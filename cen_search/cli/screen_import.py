@@ -74,7 +74,14 @@ def _import_sheet(file: Path, *, reviewer: str, stage: str, dry_run: bool, json_
     from cen_search.screening.sheet import import_sheet
 
     ws, screening = load()
-    found = import_sheet(screening, file, ws=ws, reviewer=reviewer.strip(), stage=stage)
+    found = import_sheet(
+        screening,
+        file,
+        ws=ws,
+        reviewer=reviewer.strip(),
+        stage=stage,
+        default_reviewer=reviewer_name(""),
+    )
     added = 0 if dry_run else record(ws, found.events, what="screen-import", file=file.name)
     if json_out:
         emit_json(

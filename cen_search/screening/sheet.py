@@ -202,9 +202,11 @@ def import_sheet(
     ws: Workspace,
     reviewer: str = "",
     stage: str = "",
+    default_reviewer: str = "",
 ) -> SheetImport:
-    """The votes a filled sheet adds (``reviewer``/``stage`` override the sheet's columns).
-    Every bad row is named in one :class:`InputError`; then nothing is imported."""
+    """The votes a filled sheet adds (``reviewer``/``stage`` override the sheet's columns;
+    ``default_reviewer`` is used for rows that name nobody). Every bad row is named in one
+    :class:`InputError`; then nothing is imported."""
     outcome = SheetImport()
     problems: list[str] = []
     latest: dict[tuple[str, str, str], Event] = {}
@@ -216,7 +218,7 @@ def import_sheet(
             continue
         try:
             row_stage = check_stage(stage or row.values.get("stage", "") or "ta")
-            by = check_reviewer(reviewer or row.values.get("reviewer", ""))
+            by = check_reviewer(reviewer or row.values.get("reviewer", "") or default_reviewer)
             report = _find(screening, row.values)
             if report is None:
                 raise UsageError(

@@ -10,6 +10,9 @@ from cen_search.wording import count
 from cen_search.workspace.manifest import Problem
 from cen_search.workspace.status import StatusSection
 
+_SHOWN = 5
+"""Events that could not be applied, listed one by one in ``status`` (the rest counted)."""
+
 if TYPE_CHECKING:
     from cen_search.screening.flow import Screening
     from cen_search.workspace import Workspace
@@ -102,20 +105,28 @@ def section(ws: Workspace) -> StatusSection | None:
             problems=(Problem("screening/", exc.message, exc.hint),),
         )
     lines, data, steps = summary(screening)
-    problems = tuple(
+    found = screening.problems()
+    problems = [
         Problem(
             "screening/",
             text,
-            "nothing to do if the record was meant to go; else "
-            "check the imports (cen-search status)",
+            "the event stays in the log; see 'The fold' in docs/screening.md",
         )
-        for text in screening.problems()
-    )
+        for text in found[:_SHOWN]
+    ]
+    if len(found) > _SHOWN:
+        problems.append(
+            Problem(
+                "screening/",
+                f"{len(found) - _SHOWN} more events could not be applied as they were made",
+                "cen-search screen progress lists them all",
+            )
+        )
     return StatusSection(
         name="screening",
         title="screening",
         lines=tuple(lines),
         data=data,
-        problems=problems,
+        problems=tuple(problems),
         next_steps=tuple(steps),
     )
