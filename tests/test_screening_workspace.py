@@ -213,3 +213,37 @@ def test_status_has_a_screening_section_with_next_steps(review: Workspace) -> No
     assert any(line.startswith("title/abstract: 8 reports") for line in section.lines)
     assert section.data["stages"]["ta"]["conflicts"] == 1
     assert any("cen-search screen conflicts" in step for step in section.next_steps)
+
+
+def test_links_the_dedupe_engine_makes_become_suggestions(review: Workspace) -> None:
+    """``DedupeResult.links`` (Link(a, b, relation, evidence, rule), being added to the engine)
+    is read by duck typing, so the suggestions work with engines that have it and without."""
+    from types import SimpleNamespace
+
+    from cen_search.dedupe.workspace_run import run_in_workspace
+    from cen_search.screening.reports import library_from_run
+    from cen_search.screening.studies import suggestions
+
+    run = run_in_workspace(review, write=False)
+    dois = {r.doi: i for i, r in enumerate(run.inputs.everything)}
+    link = SimpleNamespace(
+        a=dois["10.1080/09638237.2017.0002"],
+        b=dois["10.1186/s12888-015-0001-1"],
+        relation="erratum-of",
+        evidence="a one-page item naming the article",
+        rule="veto:erratum",
+    )
+    linked = SimpleNamespace(
+        inputs=run.inputs, result=SimpleNamespace(clusters=run.result.clusters, links=(link,))
+    )
+    library = library_from_run(review, linked)  # type: ignore[arg-type]
+    _vote(review, "10.1186/s12888-015-0001-1", "include")
+    _vote(review, "10.1186/s12888-015-0001-1", "include", stage="ft")
+    screening = load_screening(review, library=library)
+    (suggested,) = suggestions(screening)
+    assert suggested.relation == "erratum-of"
+    assert {suggested.a.report_id, suggested.b.report_id} == {
+        "medline/pmid:28000002",
+        "medline/pmid:26000001",
+    }
+    assert suggestions(load_screening(review)) == []  # no links.csv, no engine links

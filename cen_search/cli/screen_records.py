@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cen_search.cli._output import count, echo, emit_json, say, warn
 from cen_search.cli.screen_cmds import _describe, load, reviewer_name
 from cen_search.errors import UsageError
 
+if TYPE_CHECKING:
+    from cen_search.screening.flow import Screening
+    from cen_search.screening.reports import Report
 
-def _targets(screening, names: Sequence[str]):  # type: ignore[no-untyped-def]
+
+def _targets(screening: Screening, names: Sequence[str]) -> list[Report]:
     from cen_search.screening.actions import find_report
 
     if not names:

@@ -291,6 +291,8 @@ def run_session(
     """Screen ``items`` (the reports still to do, in order); ``total`` and ``done`` count
     the reviewer's whole queue, for the progress line."""
     outcome = Outcome()
+    queue = list(items)
+    items = queue
     history: list[tuple[int, Event | None]] = []
     state: list[Event | None] = [item.previous for item in items]
     notes: dict[int, str] = {}
@@ -355,7 +357,7 @@ def run_session(
             if got is not None:
                 actions.retrieval(item, *got)
                 outcome.retrievals += 1
-                item = items[position] = Item(
+                item = queue[position] = Item(
                     item.report_id, item.record, item.databases, item.previous, got[0]
                 )
                 console.print(f"→ full text {got[0]}", markup=False)

@@ -61,7 +61,7 @@ def agreements(folded: Folded, stages: Iterable[str] = STAGES) -> tuple[Agreemen
             for first, second in combinations(sorted(votes), 2):
                 pairs.setdefault((first, second), []).append((votes[first], votes[second]))
         for (first, second), both in sorted(pairs.items()):
-            cells = Counter()
+            cells: Counter[tuple[str, str]] = Counter()
             reason_n = reason_agreed = 0
             for one, other in both:
                 x, y = binary(stage, one.decision), binary(stage, other.decision)

@@ -171,9 +171,9 @@ def fold_events(events: Sequence[Event], locate: Locate) -> Folded:
 
     assigned: dict[tuple[str, str], set[str]] = {}
     for event in assignments:
-        reports = {r for target in event.targets for r in locate(target, ())}
+        named = {r for target in event.targets for r in locate(target, ())}
         for reviewer in event.reviewers:
-            assigned.setdefault((event.stage, reviewer), set()).update(reports)
+            assigned.setdefault((event.stage, reviewer), set()).update(named)
     return Folded(
         reports=folded,
         assigned={key: frozenset(value) for key, value in assigned.items()},

@@ -138,7 +138,7 @@ def _in_force(screening: Screening, match: Match, vote: ToolVote) -> bool:
 def _with(event: Event, **values: str) -> Event:
     from dataclasses import replace
 
-    return replace(event, **values)
+    return replace(event, **values)  # type: ignore[arg-type]
 
 
 def _events_for(

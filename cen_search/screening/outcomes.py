@@ -122,8 +122,9 @@ def report_state(
         return _replace(
             base, removed=rf.removal.kind, removed_reason=rf.removal.reason, ta=TaOutcome.PENDING
         )
+    deciding: tuple[Event, ...] = ()
     if report.lane == "other" and not config.other_lane_ta:
-        ta, deciding = TaOutcome.INCLUDE, ()
+        ta = TaOutcome.INCLUDE
     else:
         ta, deciding = ta_outcome(rf.ta, config, assigned.get("ta", ()))
     fields: dict[str, object] = {

@@ -221,15 +221,15 @@ def read_log(path: Path, options: ToolOptions) -> ToolFile:
     result = ToolFile(NAME, "event log")
     for article in sorted(first_line, key=lambda a: first_line[a]):
         key = f"rayyan-{article}"
-        record = articles.get(key.casefold())
-        if record is not None:
-            base = row_of(record, votes=tuple(votes.get(article, ())))
+        found = articles.get(key.casefold())
+        if found is not None:
+            base = row_of(found, votes=tuple(votes.get(article, ())))
             row_ = ToolRow(
                 where=f"{path.name}:{first_line[article]}",
                 keys=tuple(dict.fromkeys((key, *base.keys))),
                 doi=base.doi,
                 pmid=base.pmid,
-                record=record,
+                record=found,
                 votes=base.votes,
             )
         else:
