@@ -105,33 +105,36 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
         raise UsageError("--seed goes with --order random")
     ws, screening = load()
     name = reviewer_name(reviewer)
-    keys = _terminal_keys()
-    if order:
-        saved = screening.folded.orders.get((name, stage))
-        if order == "random" and seed is None:
-            seed = (
-                saved.seed
-                if saved is not None and saved.seed is not None
-                else secrets.randbelow(2**31)
-            )
-        if saved is None or (saved.order, saved.seed) != (
-            order,
-            seed if order == "random" else None,
-        ):
-            record(
-                ws,
-                [
-                    new_event(
-                        "order",
-                        by=name,
-                        round=current_round(ws),
-                        stage=stage,
-                        order=order,
-                        seed=seed if order == "random" else None,
-                    )
-                ],
-            )
+    saved = screening.folded.orders.get((name, stage))
+    if order == "random" and seed is None:
+        seed = saved.seed if saved is not None and saved.seed is not None else None
+        seed = seed if seed is not None else secrets.randbelow(2**31)
     queue = reviewer_queue(screening, reviewer=name, stage=stage, order=order, seed=seed)
+    if not queue.pending:
+        say(
+            f"{name}: nothing to screen at {stage} ({count(queue.total, 'record')}, all done)"
+            + (
+                "; full text comes after title/abstract inclusion"
+                if stage == "ft" and not queue.total
+                else ""
+            )
+        )
+        return
+    keys = _terminal_keys()
+    if order and (saved is None or (saved.order, saved.seed) != (order, seed)):
+        record(
+            ws,
+            [
+                new_event(
+                    "order",
+                    by=name,
+                    round=current_round(ws),
+                    stage=stage,
+                    order=order,
+                    seed=seed,
+                )
+            ],
+        )
     library = screening.library
     by_id = {r.report_id: r for r in queue.reports}
 
