@@ -290,3 +290,22 @@ def test_covidence_ris_list_with_reasons_in_notes(tmp_path: Path) -> None:
         "not qualitative",
         "wrong setting",
     ]
+
+
+def test_a_re_saved_shuffled_event_log_gives_the_same_votes(
+    rayyan_review, rayyan_files, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    lines = rayyan_files[1].read_text("utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    random.Random(5).shuffle(rows)
+    resaved = tmp_path / "customizations_log.csv"
+    resaved.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("utf-8-sig"))
+    found = _import(rayyan_review, resaved, "rayyan", reviewer_map=REVIEWERS)
+    assert found.matched == Counter({"key": 1224})
+    shuffled = _final_votes(rayyan_review)
+    assert Counter(shuffled.values()) == Counter({"exclude": 2397, "include": 109, "maybe": 4})
+    # the original file adds nothing new in force: the same decisions, the same times
+    _import(rayyan_review, rayyan_files[1], "rayyan", reviewer_map=REVIEWERS)
+    assert _final_votes(rayyan_review) == shuffled

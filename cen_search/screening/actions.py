@@ -106,6 +106,7 @@ def vote_event(
     origin: str = "",
     at: str = "",
     strict: bool = True,
+    round: str = "",
 ) -> Event:
     """One reviewer's vote; reasons checked against ``[screening] reasons`` (``strict``)."""
     stage = check_stage(stage)
@@ -116,7 +117,7 @@ def vote_event(
     return new_event(
         "vote",
         by=check_reviewer(by),
-        round=current_round(ws),
+        round=round or current_round(ws),
         at=at,
         stage=stage,
         decision=decision,
@@ -143,6 +144,7 @@ def resolve_event(
     origin: str = "",
     at: str = "",
     strict: bool = True,
+    round: str = "",
 ) -> Event:
     """The final decision at a stage; it names the votes in force it settles."""
     stage = check_stage(stage)
@@ -161,7 +163,7 @@ def resolve_event(
     return new_event(
         "resolve",
         by=check_reviewer(by),
-        round=current_round(ws),
+        round=round or current_round(ws),
         at=at,
         stage=stage,
         decision=decision,
@@ -235,6 +237,7 @@ def remove_event(
     reason: str,
     note: str = "",
     source: str = "",
+    round: str = "",
 ) -> Event:
     """Removed before screening: marked ineligible by an automation tool, or another reason
     (PRISMA's two "removed before screening" lines besides duplicates)."""
@@ -247,7 +250,7 @@ def remove_event(
     return new_event(
         "remove",
         by=check_reviewer(by),
-        round=current_round(ws),
+        round=round or current_round(ws),
         kind=kind,
         reasons=(reason.strip(),),
         note=note.strip(),

@@ -97,8 +97,9 @@ def import_tool_file(
                 kind="automation",
                 reason=f"not screened: {module.LABEL} stopped before showing it",
                 source=source,
+                round=round_name,
             )
-            outcome.events.append(_with(event, origin=origin, round=round_name))
+            outcome.events.append(_with(event, origin=origin))
             known.add(origin)
             continue
         for vote in row.votes:
@@ -106,13 +107,21 @@ def import_tool_file(
                 outcome.already += 1
                 continue
             try:
-                events = _events_for(screening, match, vote, ws=ws, source=source, implied=implied)
+                events = _events_for(
+                    screening,
+                    match,
+                    vote,
+                    ws=ws,
+                    source=source,
+                    implied=implied,
+                    round=round_name,
+                )
             except UsageError as exc:
                 outcome.rejected.append((row.where, exc.message))
                 continue
             known.add(vote.origin)
             for event in events:
-                outcome.events.append(_with(event, round=round_name))
+                outcome.events.append(event)
                 if event.origin == vote.origin:
                     outcome.reviewers[event.by] += 1
                     for reason in event.reasons:
@@ -149,6 +158,7 @@ def _events_for(
     ws: Workspace,
     source: str,
     implied: set[str],
+    round: str,
 ) -> list[Event]:
     assert match.report is not None
     report = match.report
@@ -163,6 +173,7 @@ def _events_for(
         "origin": vote.origin,
         "at": vote.at,
         "strict": False,
+        "round": round,
     }
     if vote.final:
         main = resolve_event(screening, report, method="imported", **common)  # type: ignore[arg-type]
@@ -187,6 +198,7 @@ def _events_for(
                 source=source,
                 origin=vote.origin + ":ta",
                 at=vote.at,
+                round=round,
             ),
         )
     return events
