@@ -1,6 +1,7 @@
 """The screening log's vocabulary: what each line says, built and checked in one place.
 
-Every line is one JSON object (keys sorted, so diffs stay small)::
+Every line is one JSON object (written with sorted keys, so diffs stay small; shown here in
+reading order)::
 
     {"id": "018f3c...", "at": "2026-11-26T10:02:11+00:00", "round": "base", "by": "jt",
      "event": "vote", "stage": "ta", "target": ["medline/pmid:31234567", "embase/an:L2001"],

@@ -4,8 +4,10 @@ Every decision keeps its reviewer (named as in the file, or as ``--reviewer-map`
 them) and its time when the file has one; the team's final decisions (Covidence's lists)
 become resolutions. Each event carries an ``origin`` naming the decision in the tool's export,
 so importing the same export again adds nothing, while a later export with changed decisions
-adds just the changes. A full-text decision on a report with no title/abstract inclusion in
-the review also records that inclusion (the tool screened it there), as a resolution.
+adds just the changes; a decision without a time of its own (an export's snapshot) that the
+reviewer's vote in force already says is not added again either. A full-text decision on a
+report with no title/abstract inclusion in the review also records that inclusion (the tool
+screened it there), as a resolution.
 Reasons are kept as the tool wrote them; those not in ``[screening] reasons`` are reported.
 """
 
