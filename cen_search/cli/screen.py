@@ -256,7 +256,7 @@ def conflicts_cmd(
     json_out: bool = _JSON,
     check: bool = typer.Option(False, "--check", help="Exit with status 4 while conflicts remain."),
 ) -> None:
-    from cen_search.cli.screen_cmds import run_conflicts
+    from cen_search.cli.screen_dual import run_conflicts
 
     run_conflicts(stage=stage, json_out=json_out, check=check)
 
@@ -284,7 +284,7 @@ def resolve_cmd(
     note: str = typer.Option("", "--note", help="Why."),
     by: str = typer.Option("", "--by", metavar="NAME", help="Who resolved it (default: you)."),
 ) -> None:
-    from cen_search.cli.screen_cmds import run_resolve
+    from cen_search.cli.screen_dual import run_resolve
 
     run_resolve(
         report=report,
@@ -308,7 +308,7 @@ def resolve_cmd(
     short_help="Agreement between reviewers (percent, Cohen's kappa, 2x2).",
 )
 def agreement_cmd(stage: str = _STAGE_ANY, json_out: bool = _JSON) -> None:
-    from cen_search.cli.screen_cmds import run_agreement
+    from cen_search.cli.screen_dual import run_agreement
 
     run_agreement(stage=stage, json_out=json_out)
 
@@ -329,7 +329,7 @@ def progress_cmd(
         False, "--check", help="Exit with status 4 while records are undecided or in conflict."
     ),
 ) -> None:
-    from cen_search.cli.screen_cmds import run_progress
+    from cen_search.cli.screen_dual import run_progress
 
     run_progress(stage=stage, json_out=json_out, check=check)
 
