@@ -160,3 +160,18 @@ def test_cells_that_would_start_a_formula_are_quoted_for_excel() -> None:
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("-omics in psychiatry") == "'-omics in psychiatry"
     assert _uncell("'=x") == "=x" and _uncell("'quoted") == "'quoted"
+
+
+def test_a_sheet_cut_down_to_report_id_decision_and_reason_still_imports(
+    review: Workspace, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "ann.csv"
+    _export(review, sheet)
+    first = _rows(sheet)[0]
+    sheet.write_text(
+        f"Report_ID,Decision,Reason,reviewer\n{first['report_id']},Exclude,2,ann\n",
+        encoding="utf-8",
+    )
+    assert _import(review, sheet) == (1, 0)
+    votes = load_screening(review).folded.report(first["report_id"]).ta.votes
+    assert votes["ann"].reasons == ("wrong setting",)

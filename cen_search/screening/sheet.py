@@ -61,7 +61,8 @@ COLUMNS = (
     "members",
 )
 """The sheet's columns, in order."""
-REQUIRED = frozenset({"decision", "report_id", "members"})
+IDENTITY = ("report_id", "members")
+"""Columns that find a row's report again (either will do)."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _REASON_SPLIT = re.compile(r"\s*[;|\n]\s*")
 
@@ -159,10 +160,10 @@ def read_sheet_rows(path: Path) -> list[SheetRow]:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise InputError(f"{path}: the sheet is empty") from None
-    missing = REQUIRED - set(header)
-    if missing:
+    if "decision" not in header or not any(column in header for column in IDENTITY):
         raise InputError(
-            f"{path}: not a screening sheet (no {', '.join(sorted(missing))} column)",
+            f"{path}: not a screening sheet (it needs a decision column and a report_id or "
+            "members column)",
             hint="import a sheet written by cen-search screen export, or give --from for "
             "another tool's export",
         )
@@ -181,7 +182,7 @@ def looks_like_sheet(path: Path) -> bool:
             first = fh.readline().lower()
     except OSError:
         return False
-    return all(column in first for column in REQUIRED)
+    return "decision" in first and any(column in first for column in IDENTITY)
 
 
 def _find(screening: Screening, row: dict[str, str]) -> Report | None:
@@ -226,7 +227,8 @@ def import_sheet(
                     "are its member records)"
                 )
             normalised = normalise_decision(decision, row_stage)
-            reasons = [r for r in _REASON_SPLIT.split(row.values.get("reasons", "")) if r]
+            given = row.values.get("reasons", "") or row.values.get("reason", "")
+            reasons = [r for r in _REASON_SPLIT.split(given) if r]
             event = vote_event(
                 screening,
                 report,
