@@ -210,7 +210,14 @@ def diagram_boxes(flow: PrismaFlow) -> tuple[list[Box], list[Arrow]]:
             )
         )
         boxes += [
-            Box("previous_header", "other-header", ("Previous studies",), ROW_HEADER, "previous"),
+            Box(
+                "previous_header",
+                "other-header",
+                ("Previous studies",),
+                ROW_HEADER,
+                "previous",
+                left=False,
+            ),
             Box(
                 "previous",
                 "grey",

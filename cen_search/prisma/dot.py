@@ -63,9 +63,8 @@ def measuring_source(boxes: Sequence[Box]) -> str:
     from graphviz import nohtml
 
     graph = _graph("measure")
-    for box in boxes:
-        if box.kind != "phase":
-            graph.node(box.id, label=nohtml(label(box)), **STYLE.get(box.kind, {}))
+    for box in boxes:  # a phase label's width is the height its rows need
+        graph.node(box.id, label=nohtml(label(box)), **STYLE.get(box.kind, {}))
     return str(graph.source)
 
 

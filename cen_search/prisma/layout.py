@@ -26,6 +26,8 @@ LANE_GAP = 34.0
 PHASE_GAP = 14.0
 ROW_GAP = 28.0
 NOTE_GAP = 18.0
+PHASE_PADDING = 12.0
+"""Room left above and below an upright phase label."""
 NOTE_FONT = 8.0
 LINE_SPACING = 1.2
 """Graphviz's line height, as a multiple of the font size."""
@@ -122,6 +124,16 @@ def place(
         row: max(sizes[b.id][1] for b in boxes if b.row == row and b.column != "phase")
         for row in rows
     }
+    for box in boxes:  # rows long enough for the upright phase label beside them
+        if box.column != "phase":
+            continue
+        span = [r for r in rows if box.row <= r < box.row + box.row_span]
+        if not span:
+            continue
+        have = sum(row_heights[r] for r in span) + ROW_GAP * (len(span) - 1)
+        need = sizes[box.id][0] + PHASE_PADDING
+        if need > have:
+            row_heights[span[-1]] += need - have
     tops: dict[int, float] = {}
     y = 0.0
     for row in rows:
