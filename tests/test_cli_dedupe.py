@@ -34,7 +34,7 @@ def test_help_of_the_group_shows_the_file_form_options_and_subcommands(
     run = run_cli(capsys, "dedupe", "--help")
     assert run.code == 0
     for text in (
-        "cen-search dedupe [FILES]...",
+        "cen-search dedupe [OPTIONS] [FILE]...",
         "dedupe review",
         "dedupe explain",
         "--clusters",

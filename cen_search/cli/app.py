@@ -14,10 +14,10 @@ from pathlib import Path
 import typer
 
 from cen_search import __version__
-from cen_search.cli import _output
+from cen_search.cli import _help, _output
 from cen_search.errors import EXIT_INTERRUPTED
 
-app = typer.Typer(
+app = _help.Typer(
     name="cen-search",
     help=(
         "Search, import, deduplicate, trace and report the searches behind systematic and "

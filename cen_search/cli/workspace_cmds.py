@@ -37,7 +37,7 @@ same file again changes nothing. Run it inside the review (or give -C DIR before
 Example:
 
 \b
-  cen-search import medline.ris --database MEDLINE --platform Ovid --searched 2024-03-01
+  cen-search import medline.ris --database MEDLINE --platform Ovid --searched-on 2024-03-01
 """
 
 STATUS_HELP = """Show what the review holds and what to do next.
@@ -78,7 +78,7 @@ def init(
         _output.say(f"created review {ws.settings.title!r} in {ws.root}")
         _output.say(f"settings: {ws.config_path}")
         _output.say("next: save your search strategies in strategies/, then import the exports:")
-        _output.say("  cen-search import FILE --database NAME --searched YYYY-MM-DD")
+        _output.say("  cen-search import FILE --database NAME --searched-on YYYY-MM-DD")
 
 
 def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -116,7 +116,8 @@ def _report(outcome: ImportOutcome) -> None:
     )
     skipped = f", {entry.skipped} skipped" if entry.skipped else ""
     _output.say(
-        f"imported {outcome.source} as {entry.file}: {entry.records} records{skipped} "
+        f"imported {outcome.source} as {entry.file}: {_output.count(entry.records, 'record')}"
+        f"{skipped} "
         f"({entry.format}, {entry.encoding}; {where})"
     )
     for note in outcome.notes:
@@ -129,7 +130,8 @@ def _report(outcome: ImportOutcome) -> None:
                 _output.detail(line)
             if not _output.state.verbose:
                 _output.say(
-                    f"  {len(outcome.result.warnings)} warnings (cen-search -v ... shows them)"
+                    f"  {_output.count(len(outcome.result.warnings), 'warning')} "
+                    "(cen-search -v ... shows them)"
                 )
 
 
@@ -141,7 +143,8 @@ def import_(
     platform: str = typer.Option(
         "", "--platform", "-p", help="Interface used (Ovid, EBSCOhost, ProQuest, PubMed...)."
     ),
-    searched: str = typer.Option("", "--searched", help="Date the search was run: YYYY-MM-DD."),
+    searched: str = typer.Option("", "--searched-on", help=_output.SEARCHED_ON_HELP),
+    searched_alias: str = typer.Option("", "--searched", hidden=True),
     strategy: str | None = typer.Option(
         None, "--strategy", help="Saved strategy behind the export (path or name in strategies/)."
     ),
@@ -166,6 +169,9 @@ def import_(
                 "--database is required: name the database the export came from",
                 hint="e.g. --database MEDLINE (add --platform Ovid for the interface)",
             )
+        searched = _output.renamed_option(
+            searched, searched_alias, name="--searched-on", old_name="--searched"
+        )
         checked_import_values(database, searched)
         method = checked_method(method)
         ws = Workspace.find()
@@ -196,16 +202,17 @@ def import_(
             _output.emit_json({"review": str(ws.root), "imports": outcomes})
         if failed:
             done = len(files) - len(failed)
-            _output.say(f"{len(failed)} of {len(files)} files not imported; {done} done")
+            _output.say(
+                f"{len(failed)} of {_output.count(len(files), 'file')} not imported; {done} done"
+            )
             raise SystemExit(failed[0].exit_code)
 
 
 def render_status(status: Status) -> list[str]:
     """Human-readable lines for a :class:`cen_search.workspace.status.Status`."""
     lines = [f"review:     {status.title}", f"folder:     {status.root}"]
-    files = "file" if status.imports == 1 else "files"
-    records = "record" if status.records == 1 else "records"
-    lines.append(f"imports:    {status.imports} {files}, {status.records} {records}")
+    imports = _output.count(status.imports, "file")
+    lines.append(f"imports:    {imports}, {_output.count(status.records, 'record')}")
     if status.databases:
         rows = [("database", "imports", "records", "skipped", "searched")]
         rows += [

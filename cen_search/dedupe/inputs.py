@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cen_search.errors import UsageError, WorkspaceError
 from cen_search.models import ReadResult, Record
 from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.wording import count
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -62,7 +63,7 @@ def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[s
         return [databases[0]] * len(paths)
     if len(databases) != len(paths):
         raise UsageError(
-            f"{len(databases)} --database values for {len(paths)} files",
+            f"{len(databases)} --database values for {count(len(paths), 'file')}",
             hint="give one --database per file, in the same order, or one for all files",
         )
     return list(databases)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cen_search.errors import CenSearchError
+from cen_search.wording import count
 from cen_search.workspace.status import Problem, StatusSection
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ def section(ws: Workspace) -> StatusSection | None:
     names = ws.strategies()
     if not names:
         return None
-    lines, rows, problems = [], [], []
+    lines: list[str] = []
+    rows: list[dict[str, object]] = []
+    problems: list[Problem] = []
     for name in names:
         path = ws.root / name
         if path.suffix.lower() not in (".txt", ".md", ""):
@@ -41,14 +44,18 @@ def section(ws: Workspace) -> StatusSection | None:
                 "warnings": report.warnings,
             }
         )
+        if not report.parsed:
+            lines.append(f"{name}: kept verbatim, not parsed (no parser for its platform)")
+            continue
         lines.append(
-            f"{name}: {report.lines} lines, {report.errors} errors, {report.warnings} warnings"
+            f"{name}: {count(report.lines, 'line')}, {count(report.errors, 'error')}, "
+            f"{count(report.warnings, 'warning')}"
         )
         if report.errors:
             problems.append(
                 Problem(
                     name,
-                    f"{report.errors} check errors",
+                    f"{count(report.errors, 'check error')}",
                     f"see them with cen-search strategy check {name}",
                 )
             )

@@ -47,6 +47,7 @@ from cen_search.fsutil import (
 from cen_search.models import ReadIssue, ReadResult, Record
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.reading import check_input_file, no_records_error
+from cen_search.wording import count
 from cen_search.workspace.manifest import (
     ImportEntry,
     checked_import_values,
@@ -414,8 +415,8 @@ class Workspace:
                 if len(result.records) != entry.records:
                     drift = ReadIssue(
                         file=entry.file,
-                        message=f"read {len(result.records)} records; {entry.records} when it "
-                        "was imported (the reader has changed since)",
+                        message=f"read {count(len(result.records), 'record')}; "
+                        f"{entry.records} when it was imported (the reader has changed since)",
                     )
                     result = replace(result, warnings=(*result.warnings, drift))
                 results.append(result)

@@ -297,7 +297,7 @@ def checked_method(method: str) -> str:
 
 
 def checked_import_values(database: str, searched: str) -> tuple[str, str]:
-    """``--database`` (required) and ``--searched`` (``YYYY-MM-DD``, not in the future)."""
+    """``--database`` (required) and ``--searched-on`` (``YYYY-MM-DD``, not in the future)."""
     database = database.strip()
     if not database:
         raise UsageError(
@@ -307,11 +307,11 @@ def checked_import_values(database: str, searched: str) -> tuple[str, str]:
     try:
         searched = check_date(searched)
     except ValueError as exc:
-        raise UsageError(f"--searched: {exc}", hint="give the date the search was run") from None
+        raise UsageError(f"--searched-on: {exc}", hint="give the date the search was run") from None
     tomorrow = (_dt.date.today() + _dt.timedelta(days=1)).isoformat()
     if searched and searched > tomorrow:
         raise UsageError(
-            f"--searched {searched} is in the future",
+            f"--searched-on {searched} is in the future",
             hint="give the date the search was run, YYYY-MM-DD",
         )
     return database, searched

@@ -191,10 +191,12 @@ def next_steps(
     if not strategies:
         steps.append("no strategies yet: save each database's search strategy in strategies/")
     if not entries:
-        steps.append("no imports yet: cen-search import FILE --database NAME --searched YYYY-MM-DD")
+        steps.append(
+            "no imports yet: cen-search import FILE --database NAME --searched-on YYYY-MM-DD"
+        )
         return steps
     if any(not entry.searched for entry in entries):
-        steps.append("some imports have no search date: give --searched on future imports")
+        steps.append("some imports have no search date: give --searched-on on future imports")
     last_import = max((i for i, e in enumerate(events) if e == "import"), default=-1)
     last_dedupe = max((i for i, e in enumerate(events) if e == DEDUPE_EVENT), default=-1)
     if last_dedupe < 0:
