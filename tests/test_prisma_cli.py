@@ -69,7 +69,9 @@ def _decided(ws: Workspace) -> FlowState:
     outcomes = [EXCLUDED, NOT_RETRIEVED, ft_excluded("Not clinicians"), included("S1"),
                 included("S2")]  # fmt: skip
     order = sorted(state.reports, key=lambda r: (r.lane, len(r.members) * -1, r.report_id))
-    decided = {r.report_id: replace(r, **outcome) for r, outcome in zip(order, outcomes, strict=True)}  # type: ignore[arg-type]
+    decided = {
+        r.report_id: replace(r, **outcome) for r, outcome in zip(order, outcomes, strict=True)
+    }  # type: ignore[arg-type]
     return replace(state, reports=tuple(decided.get(r.report_id, r) for r in state.reports))
 
 
@@ -190,7 +192,9 @@ def test_status_reports_identities_and_pending_work(
     assert "PRISMA 2020 flow" in run.out + run.err
 
 
-def test_r_csv_labels_cannot_break_the_r_package_parsing(review: Workspace, screening: object) -> None:
+def test_r_csv_labels_cannot_break_the_r_package_parsing(
+    review: Workspace, screening: object
+) -> None:
     from cen_search.prisma.review import review_flow
 
     assert clean_label("Not peer reviewed, grey literature; 2020") == (

@@ -203,9 +203,7 @@ def test_update_counts_previous_new_and_total() -> None:
 
 
 def test_update_can_count_earlier_records_as_removed_for_other_reasons() -> None:
-    counts = compute_flow(
-        updated_review().state(), template="update", earlier_screened="other"
-    )
+    counts = compute_flow(updated_review().state(), template="update", earlier_screened="other")
     assert counts.duplicates_shown == 1
     assert any("Records screened in a previous version" in note for note in counts.notes)
 
@@ -253,10 +251,7 @@ def test_methods_sentences_say_who_screened_and_how() -> None:
     assert "75.0% of 4, Cohen's kappa 0.50" in text
     assert "No automation tools" in text
     assert selection_sentences(counts, (), ()) == ["No screening decisions have been recorded yet."]
-    sources = " ".join(
-        sources_sentence(counts, windows={"medline": ("2003-01-01", "2019-12-31")})
-    )
+    sources = " ".join(sources_sentence(counts, windows={"medline": ("2003-01-01", "2019-12-31")}))
     assert sources == (
-        "We searched 1 database: MEDLINE (January 2003 to December 2019; search date not "
-        "recorded)."
+        "We searched 1 database: MEDLINE (January 2003 to December 2019; search date not recorded)."
     )

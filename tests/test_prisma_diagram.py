@@ -192,9 +192,10 @@ def test_png_is_decoded_independently_with_zlib(diagram: Diagram) -> None:
         length, kind = struct.unpack(">I4s", data[at : at + 8])
         chunks.setdefault(kind, b"")
         chunks[kind] += data[at + 8 : at + 8 + length]
-        assert zlib.crc32(kind + data[at + 8 : at + 8 + length]) == struct.unpack(
-            ">I", data[at + 8 + length : at + 12 + length]
-        )[0]
+        assert (
+            zlib.crc32(kind + data[at + 8 : at + 8 + length])
+            == struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0]
+        )
         at += 12 + length
     width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
     raw = zlib.decompress(chunks[b"IDAT"])
@@ -203,7 +204,9 @@ def test_png_is_decoded_independently_with_zlib(diagram: Diagram) -> None:
 
 
 def test_png_roundtrip_and_rgb_conversion() -> None:
-    image = png.Image(2, 2, [bytearray(b"\x01\x02\x03\xff" * 2), bytearray(b"\x00\x00\x00\x80" * 2)])
+    image = png.Image(
+        2, 2, [bytearray(b"\x01\x02\x03\xff" * 2), bytearray(b"\x00\x00\x00\x80" * 2)]
+    )
     back = png.decode(png.encode(image))
     assert back.rows == image.rows
     rgb = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
@@ -218,7 +221,7 @@ def test_dot_source_pins_every_box(diagram: Diagram) -> None:
     source = diagram.dot
     for box in diagram.boxes:
         assert re.search(rf'{box.id} \[[^\]]*pos="[\d.]+,[\d.]+!"', source), box.id
-    assert 'fixedsize=true' in source
+    assert "fixedsize=true" in source
 
 
 def _fake_program(folder: Path, name: str, target: str) -> Path:
