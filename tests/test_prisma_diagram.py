@@ -71,10 +71,8 @@ def _groups(root: object) -> dict[str, object]:
 
 def _points(group: object) -> list[tuple[float, float]]:
     shape = group.find(f"{SVG}polygon")  # type: ignore[attr-defined]
-    if shape is not None:
-        numbers = shape.get("points")
-    else:
-        numbers = group.find(f"{SVG}path").get("d")  # type: ignore[attr-defined]
+    path = group.find(f"{SVG}path")  # type: ignore[attr-defined]
+    numbers = shape.get("points") if shape is not None else path.get("d")
     values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
     return list(zip(values[0::2], values[1::2], strict=False))
 

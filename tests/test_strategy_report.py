@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cen_search.strategies import runlog
 from cen_search.prisma.search_table import search_table, to_markdown, write_csv, write_report
+from cen_search.strategies import runlog
 from cen_search.workspace import Workspace
 
 MEDLINE = """---
