@@ -21,8 +21,15 @@ from cen_search.models import Record
 from tests._dedupe_cli import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "cen-review"
-FILES = ["MEDLINE.txt", "Embase.ris", "CINAHL.ris", "PsycINFO.ris"]
+EXAMPLE = REPO / "examples" / "cen-review" / "imports"
+DATABASES = ["MEDLINE.txt", "Embase.ris", "CINAHL.ris", "HMIC.ris", "SPP.ris", "ASSIA.ris"]
+OTHER = [
+    "other/citation-tracing.ris",
+    "other/reference-lists.ris",
+    "other/call-for-evidence.ris",
+    "other/web-searches.ris",
+]
+FILES = DATABASES + OTHER
 EXPECTED = REPO / "tests" / "data" / "cen-review" / "expected.csv"
 
 
@@ -43,19 +50,23 @@ def records() -> list[Record]:
     return out
 
 
+def _name(record: Record) -> str:
+    return Path(record.provenance.file).relative_to(EXAMPLE).as_posix()
+
+
 @pytest.fixture(scope="module")
 def result(records: list[Record]) -> DedupeResult:
     return deduplicate(records)
 
 
 def study_of(record: Record, expected: dict[tuple[str, str], tuple[str, bool]]) -> str:
-    return expected[(Path(record.provenance.file).name, record.key)][0]
+    return expected[(_name(record), record.key)][0]
 
 
 def test_every_example_record_is_read_and_has_a_true_study(records: list[Record]) -> None:
     expected = truth()
-    assert len(records) == len(expected) == 112
-    assert {(Path(r.provenance.file).name, r.key) for r in records} == set(expected)
+    assert len(records) == len(expected) == 145
+    assert {(_name(r), r.key) for r in records} == set(expected)
     included = {study for study, inc in expected.values() if inc}
     assert len(included) == 29
 

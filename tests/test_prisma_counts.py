@@ -95,22 +95,31 @@ def test_reasons_follow_the_review_order_and_missing_reason_is_pending() -> None
     assert [p.what for p in counts.pending] == ["reasons"]
 
 
-def test_excluded_at_title_abstract_but_retrieved_breaks_sought_and_is_named() -> None:
+def test_excluded_at_title_abstract_but_retrieved_breaks_screened_and_is_named() -> None:
     flow = colrev_toy()
     flow.reports[0] = replace(flow.reports[0], retrieval=Retrieval.RETRIEVED)
     counts = compute_flow(flow.state())
     broken = {check.name: check for check in counts.broken}
-    assert "sought" in broken
-    assert any("report r1" in item for item in broken["sought"].responsible)
-    assert broken["sought"].left == 4 and broken["sought"].right == 5
+    assert "screened" in broken
+    assert any("report r1" in item for item in broken["screened"].responsible)
+    assert broken["screened"].left == 10 and broken["screened"].right == 11
     assert not counts.ok
+
+
+def test_sought_without_a_title_abstract_decision_is_not_screened_twice() -> None:
+    flow = Flow()
+    flow.report(("Citation tracing", "citation"), retrieval=Retrieval.RETRIEVED,
+                ft=FtOutcome.INCLUDE, study="S1")  # fmt: skip
+    counts = compute_flow(flow.state())
+    assert (counts.other.screened, counts.other.sought, counts.other.screening_pending) == (1, 1, 0)
+    assert counts.ok and counts.final
 
 
 def test_included_at_title_abstract_but_never_sought_is_named() -> None:
     flow = Flow()
     flow.report("MEDLINE", ta=TaOutcome.INCLUDE)
     counts = compute_flow(flow.state())
-    check = next(c for c in counts.broken if c.name == "sought")
+    check = next(c for c in counts.broken if c.name == "screened")
     assert check.responsible == ("report r1 was included at title/abstract but not sought",)
 
 

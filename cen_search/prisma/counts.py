@@ -10,14 +10,16 @@ records identified              imported records of the lane (per source)
 duplicate records removed       records beyond the first of their report
 records screened                reports not removed before screening
 records excluded                title/abstract outcome ``exclude``
-reports sought for retrieval    title/abstract outcome ``include``
+reports sought for retrieval    full text sought (retrieval not ``not-sought``)
 reports not retrieved           retrieval ``not-retrieved``
 reports assessed                retrieval ``retrieved``
 reports excluded: reason        full-text outcome ``exclude``, by primary reason
 studies / reports included      full-text outcome ``include``, studies by link
 ==============================  ===============================================
 
-so the identities between them (:mod:`cen_search.prisma.identities`) really check something:
+(a report sought without a title/abstract decision is one the review did not screen on title
+and abstract, as PRISMA's other-methods lane draws it), so the identities between them
+(:mod:`cen_search.prisma.identities`) really check something:
 a report whose decisions contradict each other is counted twice or not at all and named.
 """
 
@@ -175,7 +177,6 @@ def lane_counts(
         identified = len(first)
         duplicates = sum(len(group) - 1 for group in members.values())
     kept = [r for r in mine if not r.removed]
-    ta = Counter(r.ta for r in kept)
     excluded = [r for r in mine if r.ta is TaOutcome.EXCLUDE]
     retrieval = Counter(r.retrieval for r in mine)
     ft = Counter(r.ft for r in mine)
@@ -194,9 +195,13 @@ def lane_counts(
         screened=len(kept),
         excluded=sum(1 for r in excluded if not r.ta_by_automation),
         excluded_automation=sum(1 for r in excluded if r.ta_by_automation),
-        screening_pending=ta[TaOutcome.PENDING],
-        screening_conflicts=ta[TaOutcome.CONFLICT],
-        sought=sum(1 for r in mine if r.ta is TaOutcome.INCLUDE),
+        screening_pending=sum(
+            1 for r in kept if r.ta is TaOutcome.PENDING and r.retrieval is Retrieval.NOT_SOUGHT
+        ),
+        screening_conflicts=sum(
+            1 for r in kept if r.ta is TaOutcome.CONFLICT and r.retrieval is Retrieval.NOT_SOUGHT
+        ),
+        sought=sum(1 for r in mine if r.retrieval is not Retrieval.NOT_SOUGHT),
         not_retrieved=retrieval[Retrieval.NOT_RETRIEVED],
         retrieval_pending=retrieval[Retrieval.PENDING],
         assessed=retrieval[Retrieval.RETRIEVED],

@@ -38,11 +38,11 @@ def report_problems(report: ReportState) -> list[tuple[str, str]]:
         )
     sought = report.retrieval is not Retrieval.NOT_SOUGHT
     if report.ta is TaOutcome.INCLUDE and not sought:
-        found.append(("sought", f"{name} was included at title/abstract but not sought"))
-    if report.ta is not TaOutcome.INCLUDE and sought:
+        found.append(("screened", f"{name} was included at title/abstract but not sought"))
+    if report.ta in (TaOutcome.EXCLUDE, TaOutcome.CONFLICT) and sought:
         found.append(
             (
-                "sought",
+                "screened",
                 f"{name} was not included at title/abstract ({report.ta.value}) but its full "
                 f"text is marked {report.retrieval.value}",
             )
@@ -260,6 +260,11 @@ def _fields(check: IdentityCheck) -> dict[str, object]:
     return {name: getattr(check, name) for name in IdentityCheck.__dataclass_fields__}
 
 
+def _unscreened(report: ReportState) -> bool:
+    """Waiting for a title/abstract decision (not removed, not already sought)."""
+    return not report.removed and report.retrieval is Retrieval.NOT_SOUGHT
+
+
 def pending_work(state: FlowState, view: View) -> tuple[PendingWork, ...]:
     """What people still have to decide before the diagram is final."""
     mine = [r for r in state.reports if view.reported_now(r) or r.decided_round == view.round]
@@ -267,12 +272,12 @@ def pending_work(state: FlowState, view: View) -> tuple[PendingWork, ...]:
         (
             "screening",
             "reports still to screen on title and abstract",
-            [r for r in mine if not r.removed and r.ta is TaOutcome.PENDING],
+            [r for r in mine if _unscreened(r) and r.ta is TaOutcome.PENDING],
         ),
         (
             "screening-conflicts",
             "title/abstract conflicts to resolve",
-            [r for r in mine if not r.removed and r.ta is TaOutcome.CONFLICT],
+            [r for r in mine if _unscreened(r) and r.ta is TaOutcome.CONFLICT],
         ),
         (
             "retrieval",
