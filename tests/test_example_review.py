@@ -180,9 +180,9 @@ def test_readme_command_dedupes_the_example_review(
     assert data["duplicates_removed"] == 145 - data["clusters"]
     rows = {row["database"]: row["records"] for row in data["databases"]}
     assert rows == SOURCES
-    assert (review / "dedupe" / "unique.ris").read_text(encoding="utf-8").count(
-        "TY  - "
-    ) == data["clusters"]
+    assert (review / "dedupe" / "unique.ris").read_text(encoding="utf-8").count("TY  - ") == data[
+        "clusters"
+    ]
     with (review / "dedupe" / "clusters.csv").open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 145
     header = next(line for line in run.err.splitlines() if line.startswith("database"))

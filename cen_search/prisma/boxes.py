@@ -87,7 +87,7 @@ def _pending(label: str, value: int) -> list[str]:
 
 def _lane_boxes(lane: LaneCounts, flow: PrismaFlow, prefix: str) -> list[Box]:
     main, side = (lane.lane, f"{lane.lane}-side")
-    kind = "main" if lane.lane == "dbr" else "grey"
+    kind: Kind = "main" if lane.lane == "dbr" else "grey"
     boxes = [
         Box(
             f"{prefix}_identified",

@@ -12,6 +12,7 @@ counts still add up, with the pending ones in their own term.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from cen_search.prisma.counts import NO_REASON, View
 from cen_search.prisma.model import IdentityCheck, LaneCounts, PendingWork, PrismaFlow
@@ -62,7 +63,7 @@ def record_problems(
     records: Iterable[RecordState], reports: dict[str, ReportState]
 ) -> list[tuple[str, str, str]]:
     """(lane, identity, what is wrong) for records that cannot be counted."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for record in records:
         report = reports.get(record.report_id)
         if report is None:
@@ -244,20 +245,14 @@ def check_identities(flow: PrismaFlow, state: FlowState, view: View) -> tuple[Id
                 f"report {report.report_id} has no imported record"
             )
     checks = []
-    for lane in flow.lanes():
-        if lane.lane == "other" and not lane.used and not any(k[0] == "other" for k in blame):
+    for counts in flow.lanes():
+        if counts.lane == "other" and not counts.used and not any(k[0] == "other" for k in blame):
             continue  # no other methods: nothing to check, nothing drawn
-        for check in lane_checks(lane):
-            responsible = tuple(blame.get((lane.lane, check.name), ()))
-            if responsible or check.left != check.right:
-                check = IdentityCheck(**{**_fields(check), "responsible": responsible})
-            checks.append(check)
+        for check in lane_checks(counts):
+            responsible = tuple(blame.get((counts.lane, check.name), ()))
+            checks.append(replace(check, responsible=responsible) if responsible else check)
     checks += included_checks(flow)
     return tuple(checks)
-
-
-def _fields(check: IdentityCheck) -> dict[str, object]:
-    return {name: getattr(check, name) for name in IdentityCheck.__dataclass_fields__}
 
 
 def _unscreened(report: ReportState) -> bool:

@@ -143,9 +143,9 @@ def place(
     placed: dict[str, Placed] = {}
     for box in boxes:
         if box.column == "phase":
-            first, last = box.row, box.row + box.row_span - 1
-            last = max(r for r in rows if r <= last)
-            top, end = tops[first], tops[last] + row_heights[last]
+            first = box.row
+            final = max(r for r in rows if r <= box.row + box.row_span - 1)
+            top, end = tops[first], tops[final] + row_heights[final]
             placed[box.id] = Placed(
                 lefts["phase"] + PHASE_WIDTH / 2, (top + end) / 2, PHASE_WIDTH, end - top
             )

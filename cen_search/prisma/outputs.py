@@ -19,10 +19,14 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cen_search.errors import UsageError
 from cen_search.fsutil import atomic_write_bytes, atomic_write_text
 from cen_search.prisma.review import ReviewFlow
+
+if TYPE_CHECKING:
+    from cen_search.prisma.picture import Diagram
 
 FORMATS: dict[str, str] = {
     ".svg": "svg",
@@ -54,9 +58,9 @@ class Writer:
     review: ReviewFlow
     renderer_setting: str = ""
     title: str = ""
-    _diagram: object = field(default=None, repr=False)
+    _diagram: Diagram | None = field(default=None, repr=False)
 
-    def diagram(self):  # type: ignore[no-untyped-def]
+    def diagram(self) -> Diagram:
         from cen_search.prisma.picture import build
         from cen_search.prisma.render import find_renderer
 

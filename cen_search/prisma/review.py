@@ -91,7 +91,7 @@ def review_flow(
 def _strategy_meta(ws: Workspace) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """Each saved strategy's database -> (date_from, date_to), and the databases saved."""
     windows: dict[str, tuple[str, str]] = {}
-    saved = []
+    saved: list[str] = []
     try:
         from cen_search.strategies import load_strategy
     except ImportError:  # pragma: no cover - the strategies stage is part of the package
