@@ -213,3 +213,31 @@ def test_r_csv_labels_cannot_break_the_r_package_parsing(
     assert parsed == {"MEDLINE": 4, "Embase": 2}
     assert cells["dbr_excluded"] == "Not clinicians, 1"
     assert cells["total_studies"] == cells["new_studies"] == "2"
+
+
+def test_an_update_round_draws_the_update_template_from_the_review_rounds(
+    review: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cen_search.workspace.rounds import start_round
+
+    with review.lock():
+        start_round(review, "2021")
+    later = [
+        *PAPERS[:3],
+        ("Waiting lists in community teams: a national audit", "Black, R", "2020"),
+    ]
+    review.import_file(_export(tmp_path / "medline-2021.ris", later), database="MEDLINE",
+                       searched="2021-01-10")  # fmt: skip
+    run = run_cli(capsys, "prisma", "--json", "-o", "update.svg")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["template"] == "update" and data["round"] == "2021"
+    assert data["previous_rounds"] == ["base"]
+    dbr = data["lanes"]["dbr"]
+    assert (dbr["identified"], dbr["duplicates_earlier"], dbr["screened"]) == (4, 3, 1)
+    assert data["duplicates_shown"] == 3
+    assert any("already identified in an earlier version" in n for n in data["notes"])
+    svg = (review.root / "update.svg").read_text()
+    assert "Previous studies" in svg and "Total studies included in review" in svg
+    new = json.loads(run_cli(capsys, "prisma", "--json", "--template", "new").out)
+    assert new["lanes"]["dbr"]["identified"] == 10
