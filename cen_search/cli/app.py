@@ -63,9 +63,17 @@ def _global(
 
 def _register_all() -> None:
     """Add every command group; each module imports its heavy dependencies lazily."""
-    from cen_search.cli import config_cmd, dedupe, files, screen, strategy, workspace_cmds
+    from cen_search.cli import (
+        config_cmd,
+        dedupe,
+        files,
+        prisma,
+        screen,
+        strategy,
+        workspace_cmds,
+    )
 
-    for module in (files, workspace_cmds, dedupe, screen, strategy, config_cmd):
+    for module in (files, workspace_cmds, dedupe, screen, strategy, prisma, config_cmd):
         module.register(app)
 
 
