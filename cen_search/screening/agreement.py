@@ -105,19 +105,24 @@ def _disagree(stage: str, votes: Mapping[str, Event], reason_conflicts: bool) ->
 
 
 def sample_text(event: Event) -> str:
-    """How an ``assign`` event drew its sample, in words."""
+    """How an ``assign`` event drew its sample, in words: its ``sample.method`` when it says,
+    else from the sample's ``all``/``includes``/``fraction``; then its seed and size."""
     sample = event.sample
-    parts = []
-    if sample.get("all"):
-        parts.append("all reports")
+    method = sample.get("method")
+    if isinstance(method, str) and method.strip():
+        text = method.strip()
     else:
-        if sample.get("includes"):
-            parts.append("all includes")
-        fraction = sample.get("fraction")
-        if isinstance(fraction, (int, float)) and fraction:
-            rest = "excludes" if sample.get("includes") else "reports"
-            parts.append(f"a random {fraction * 100:g}% of {rest}")
-    text = " and ".join(parts) or "a chosen set"
+        parts = []
+        if sample.get("all"):
+            parts.append("all reports")
+        else:
+            if sample.get("includes"):
+                parts.append("all includes")
+            fraction = sample.get("fraction")
+            if isinstance(fraction, (int, float)) and fraction:
+                rest = "excludes" if sample.get("includes") else "reports"
+                parts.append(f"a random {fraction * 100:g}% of {rest}")
+        text = " and ".join(parts) or "a chosen set"
     if sample.get("seed") is not None and sample.get("fraction"):
         text += f" (seed {sample['seed']})"
     return f"{text}: {len(event.targets)} reports for {', '.join(event.reviewers)}"

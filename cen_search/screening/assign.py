@@ -61,6 +61,16 @@ def _classify(screening: Screening, report: Report, stage: str, source: str) -> 
     return "in" if state.ft is FtOutcome.INCLUDE else "out"
 
 
+def _method(everything: bool, includes: bool, fraction: float) -> str:
+    if everything:
+        return "all reports"
+    parts = ["all includes"] if includes else []
+    if fraction:
+        rest = "excludes" if includes else "decided reports"
+        parts.append(f"a random {fraction * 100:g}% of {rest}")
+    return " and ".join(parts)
+
+
 def population_hash(report_ids: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(report_ids)).encode("utf-8")).hexdigest()
 
@@ -126,6 +136,7 @@ def draw(
         )
     population = [r.report_id for r in (pool if everything else [*inside, *rest])]
     sample = {
+        "method": _method(everything, includes, fraction),
         "all": everything,
         "includes": includes and not everything,
         "fraction": fraction if not everything else 0,
