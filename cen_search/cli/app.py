@@ -132,5 +132,12 @@ def main(argv: list[str] | None = None) -> None:
         _output.render_interrupted()
         sys.exit(stop.exit_code)
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        # A signal arriving while the handlers are put back must not raise Interrupted here,
+        # outside the handling above: hold signals until the previous handlers are in place.
+        signals = set(previous)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+        try:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
