@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "examples" / "cen-review"
+EXAMPLE = REPO / "examples" / "cen-review" / "imports"
 SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGTERM": signal.SIGTERM, "SIGINT": signal.SIGINT}
 
 
@@ -56,7 +56,7 @@ def big_ris(path: Path, copies: int) -> None:
     """The example's RIS records repeated ``copies`` times, each copy's titles numbered so
     that they are different publications (a workload, not a dedupe test)."""
     blocks = []
-    for name in ("Embase.ris", "CINAHL.ris", "PsycINFO.ris"):
+    for name in ("Embase.ris", "CINAHL.ris", "HMIC.ris"):
         text = (EXAMPLE / name).read_text(encoding="utf-8")
         blocks += [b.strip() for b in text.split("ER  -") if "TY  -" in b]
     out = []
@@ -103,7 +103,7 @@ def _prepare_dedupe(review: Path, scratch: Path, quick: bool) -> None:
 
 def _prepare_decisions(review: Path, scratch: Path, quick: bool) -> None:
     _prepare_dedupe(review, scratch, quick)
-    for name, database in (("CINAHL.ris", "CINAHL"), ("PsycINFO.ris", "PsycINFO")):
+    for name, database in (("CINAHL.ris", "CINAHL"), ("HMIC.ris", "HMIC")):
         result = _run(["import", str(EXAMPLE / name), "--database", database], cwd=review)
         assert result.returncode == 0, result.stderr
     pairs = scratch / "pairs.csv"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "examples" / "cen-review"
+EXAMPLE = REPO / "examples" / "cen-review" / "imports"
 CLI_DATA = REPO / "tests" / "data" / "dedupe-cli"
 
 
