@@ -192,6 +192,12 @@ class EuropePmcClient(ServiceClient):
             collected.extend(entries)
             if not entries or len(collected) >= total:
                 return total, collected
+            if page * self.page_size >= total:  # the last page by the count: no endless loop
+                raise result.error(
+                    f"Europe PMC counted {total} {kind} but listed {len(collected)} ({result.url})",
+                    hint="the listing changed while it was read; run the command again",
+                    kind=BadResponseError,
+                )
             page += 1
 
     def _ids_for_dois(self, dois: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -26,7 +26,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -288,6 +288,32 @@ class _TooLarge(Exception):
     pass
 
 
+def _size(count: int) -> str:
+    return f"{count / 1_048_576:g} MB" if count >= 1_048_576 else f"{count:,} bytes"
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The decoded body in pieces as they arrive (``read1``: whatever one read gives, so a
+    body that trickles in is noticed between pieces); urllib3's own errors become requests'."""
+    import urllib3.exceptions as u3
+
+    raw = response.raw
+    reader = getattr(raw, "read1", None)
+    try:
+        if reader is None:  # urllib3 1.x
+            yield from response.iter_content(8192)
+            return
+        while True:
+            chunk = reader(65536, decode_content=True)
+            if not chunk:
+                return
+            yield chunk
+    except u3.ReadTimeoutError as exc:
+        raise requests.Timeout(str(exc)) from None
+    except (u3.ProtocolError, u3.DecodeError, u3.HTTPError) as exc:
+        raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+
+
 def _read_body(response: requests.Response, policy: RetryPolicy) -> bytes:
     """The whole body, refusing more than ``max_body_bytes`` or longer than
     ``max_response_seconds`` in total (a body that trickles in forever)."""
@@ -295,16 +321,16 @@ def _read_body(response: requests.Response, policy: RetryPolicy) -> bytes:
     if declared.isdigit() and int(declared) > policy.max_body_bytes:
         raise _TooLarge(declared)
     deadline = time.monotonic() + policy.max_response_seconds
-    chunks: list[bytes] = []
+    pieces: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(65536):
+    for chunk in _chunks(response):
         size += len(chunk)
         if size > policy.max_body_bytes:
             raise _TooLarge(str(size))
         if time.monotonic() > deadline:
             raise requests.Timeout("the answer took too long to arrive")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        pieces.append(chunk)
+    return b"".join(pieces)
 
 
 # --------------------------------------------------------------------------- sending
@@ -430,7 +456,7 @@ def request(
                 response.close()
         except _TooLarge as exc:
             raise RemoteServiceError(
-                f"{service} sent an answer larger than {policy.max_body_bytes // 1_048_576} MB "
+                f"{service} sent an answer larger than {_size(policy.max_body_bytes)} "
                 f"({exc} bytes) for {method} {shown}; it was not read",
                 hint=f"this is not a normal answer; check the base URL ({service}_url)",
             ) from None

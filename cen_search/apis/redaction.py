@@ -36,7 +36,7 @@ _ASSIGNED = re.compile(
     (?P<close>['"]?)                            # closing quote of a quoted name
     (?P<sep>\s*(?:=|:)\s*)                      # = or :
     (?P<open>\[?\s*(?:u?['"])?)                 # [ and/or an opening quote (Python repr)
-    (?P<value>(?!\*\*\*)[^\s&'"\],;)<>}}]+)     # the value
+    (?P<value>(?!\*\*\*)[^\s&'"\[\],;)<>}}]+)   # the value
     """
 )
 _BEARER = re.compile(r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=-]{8,})")
