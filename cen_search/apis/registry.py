@@ -26,7 +26,7 @@ from cen_search.errors import UsageError
 if TYPE_CHECKING:
     from cen_search.models import Record
 
-MODULES = ("pubmed", "europepmc", "openalex", "semanticscholar", "opencitations", "crossref")
+MODULES = ("pubmed", "openalex", "semanticscholar", "opencitations", "europepmc", "crossref")
 """Service modules in :mod:`cen_search.apis`, in the order ``config show`` lists them."""
 
 ENV_PREFIX = "CEN_SEARCH_"

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from cen_search.apis.citations import BACKWARD, Harvest
-from cen_search.apis.registry import get
+from cen_search.apis.registry import get, services
 from cen_search.models import Provenance, Record
 from cen_search.trace.model import CoverageRow, Edge, Seed, TracedRecord
 from cen_search.trace.seeds import openalex_id
@@ -249,7 +249,8 @@ def _traced(
     notes = [note]
     if maybe is not None:
         notes.append(f"cen-search trace: may duplicate {_describe(previous[maybe - n])}")
-    database = "; ".join(get(s).label for s in sources)
+    order = {service.name: i for i, service in enumerate(services())}
+    database = "; ".join(get(s).label for s in sorted(sources, key=lambda s: order.get(s, 99)))
     record = replace(record, notes=(*record.notes, *notes), database=database)
     return TracedRecord(
         record=record,
