@@ -127,8 +127,9 @@ class ResponseCache:
             "headers": kept,
             "sha256": hashlib.sha256(content).hexdigest(),
         }
-        atomic_write_bytes(body_path, content)
-        atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True))
+        # No fsync: an entry lost in a crash is a miss, and one torn is caught by its checksum.
+        atomic_write_bytes(body_path, content, sync=False)
+        atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True), sync=False)
 
     def delete(self, service: str, key: str) -> None:
         """Forget one entry (an answer that no longer parses as what was asked for)."""

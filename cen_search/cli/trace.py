@@ -207,9 +207,10 @@ def trace_cmd(
             reporter=reporter,
         )
         written = _write(result, output, edges, workspace)
+        sent: dict[str, int] = dict(getattr(session, "sent", {}))
         labels = {s.key: f"{s.key} {s.label}" if s.label != s.key else s.key for s in chosen}
         if as_json:
-            _output.emit_json(_document(result, written, dict(session.sent)))
+            _output.emit_json(_document(result, written, sent))
         else:
             _print_result(result, labels)
         new = len(result.new_records)
@@ -217,10 +218,10 @@ def trace_cmd(
             f"{len(result.records):,} works found, {new:,} new, "
             f"{len(result.records) - new:,} already in the review or among the seeds; "
             f"{len(result.edges):,} citation edges; requests: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(session.sent.items())) or "none")
+            + (", ".join(f"{k} {v}" for k, v in sorted(sent.items())) or "none")
         )
-        for what, path in written.items():
-            _output.say(f"{what} written to {path}")
+        for what, where in written.items():
+            _output.say(f"{what} written to {where}")
         if result.skipped_seeds:
             _output.say(
                 f"{len(result.skipped_seeds)} seed(s) already traced in this review were "

@@ -200,6 +200,7 @@ def link(
             uncertain.setdefault(a, b)
     final: list[TracedRecord] = []
     finals: list[_Work] = []
+    labels = {s.key: s.label for s in seeds}
     for cluster in result.clusters:
         members = [m for m in cluster.members if m < n]
         if not members:
@@ -212,7 +213,7 @@ def link(
         record = replace(record, provenance=candidates[min(members)].provenance)
         duplicate = _describe(previous[old[0] - n]) if old else ""
         maybe = next((uncertain[m] for m in members if m in uncertain), None)
-        final.append(_traced(record, merged, seeds, round_no, duplicate, maybe, previous, n))
+        final.append(_traced(record, merged, labels, round_no, duplicate, maybe, previous, n))
         finals.append(merged)
     order = sorted(
         range(len(final)),
@@ -231,14 +232,13 @@ def link(
 def _traced(
     record: Record,
     work: _Work,
-    seeds: Sequence[Seed],
+    labels: Mapping[str, str],
     round_no: int,
     duplicate: str,
     maybe: int | None,
     previous: Sequence[Record],
     n: int,
 ) -> TracedRecord:
-    labels = {s.key: s.label for s in seeds}
     linked = sorted(work.links)
     directions = sorted({d for ds in work.links.values() for d in ds})
     sources = sorted({s for ds in work.links.values() for ss in ds.values() for s in ss})
@@ -271,14 +271,14 @@ def _coverage(
         lambda: {"references": 0, "citations": 0, "only": 0}
     )
     for work in works:
-        for seed, directions in work.links.items():
+        for key, directions in work.links.items():
             found_by = set().union(*directions.values())
             for direction, sources in directions.items():
                 for source in sources:
                     kind = "references" if direction == BACKWARD else "citations"
-                    counts[(seed, source)][kind] += 1
+                    counts[(key, source)][kind] += 1
             if len(found_by) == 1:
-                counts[(seed, next(iter(found_by)))]["only"] += 1
+                counts[(key, next(iter(found_by)))]["only"] += 1
     rows = []
     for harvest in harvests:
         outcomes = {o.seed: o for o in harvest.seeds}

@@ -39,6 +39,9 @@ _PROVIDERS: list[SeedProvider] = []
 
 def openalex_id(record: Record) -> str:
     """The OpenAlex work id a record carries (accession number or URL), "" if none."""
+    for value in record.accession_numbers:  # the usual place, cheaply
+        if value[:1] in "Ww" and value[1:].isdigit():
+            return value.upper()
     for value in (*record.accession_numbers, *record.urls):
         match = _OPENALEX.fullmatch(value.strip()) or _OPENALEX.search(value)
         if match and ("openalex" in value.lower() or match.group(0) == value.strip()):
