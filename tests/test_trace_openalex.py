@@ -292,6 +292,11 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
     record_file = ws.root / "trace" / rounds(ws)[0]["records_file"]
     assert len(record_file.read_text().splitlines()) == len(first.new_records)
     assert ws.events()[-1]["event"] == "trace"
+    from cen_search.trace.status import section
+
+    status = section(ws)
+    assert status is not None and status.name == "trace"
+    assert status.lines[1].startswith(f"works found: {len(first.records)}, new to the review")
     graph.requests.clear()
     again, _ = _run(graph, seeds, tmp_path, workspace=ws, cache=False)
     assert again.rounds == () and set(again.skipped_seeds) == {s.key for s in seeds}

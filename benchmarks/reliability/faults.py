@@ -38,7 +38,7 @@ def run(quick: bool) -> list[dict]:
         outcomes = [inject(s, fault, expected=expected[s.service]) for s in chosen]
         rows.append(
             {
-                "class": f"fault: {fault.name}",
+                "class": fault.name,
                 "tried": len(outcomes),
                 "failures": sum(not o.behaved for o in outcomes),
                 "tracebacks": sum(o.traceback for o in outcomes),

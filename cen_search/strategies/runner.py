@@ -28,7 +28,6 @@ from cen_search.apis.errors import RequestTooLongError
 from cen_search.apis.openalex import SEARCH_COST_USD
 from cen_search.errors import StrategyError, UsageError, WorkspaceError
 from cen_search.fsutil import atomic_write_bytes, sha256_file
-from cen_search.manifest import is_within
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.strategies import runlog
 from cen_search.strategies.run_pubmed import run_pubmed
@@ -48,6 +47,7 @@ from cen_search.strategies.translate import (
     Translation,
     translate,
 )
+from cen_search.workspace.manifest import is_within
 
 if TYPE_CHECKING:
     from cen_search.strategies.ast import Strategy
