@@ -132,12 +132,12 @@ def test_inside_a_review_the_configured_included_studies_are_the_seeds(graph_ser
     config.write_text(text, encoding="utf-8")
     first = _invoke("-C", str(review), "trace", "both", "-o", "new.ris")
     assert first.exit_code == 0, first.output
-    assert "3 seed(s) from the review's included studies" in first.output
+    assert "3 seeds from the review's included studies" in first.output
     assert (review / "trace" / "rounds.jsonl").is_file()
     assert (review / "trace" / "edges.jsonl").is_file()
     again = _invoke("-C", str(review), "trace", "both", "--edges", "all-edges.csv")
     assert again.exit_code == 0, again.output
-    assert "3 seed(s) already traced in this review were skipped" in again.output
+    assert "3 seeds already traced in this review skipped" in again.output
     assert len((review / "all-edges.csv").read_text().splitlines()) > 1  # the stored network
 
 
@@ -186,3 +186,42 @@ def test_a_bad_service_url_is_a_configuration_error(env, monkeypatch):
     monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", "ftp://mirror")
     result = _invoke("trace", "both", "--doi", "10.5555/x")
     assert result.exit_code == 1 and "CEN_SEARCH_OPENALEX_URL" in result.output
+
+
+def test_outputs_never_overwrite_a_seed_file_or_an_existing_file_without_yes(graph_server, env):
+    graph, seed_ids, _ = graph_server
+    seeds = Path("seeds.ris")
+    seeds.write_text(f"TY  - JOUR\nDO  - {graph.doi_of(seed_ids[0])}\nER  - \n")
+    before = seeds.read_bytes()
+    over_input = _invoke("trace", "backward", "--seeds", "./seeds.ris", "-o", "seeds.ris")
+    assert over_input.exit_code == 2 and "is the seed file" in over_input.output
+    assert seeds.read_bytes() == before and graph.requests == {}  # refused before any request
+    Path("new.ris").write_text("keep me")
+    exists = _invoke("trace", "backward", "--seeds", "seeds.ris", "-o", "new.ris")
+    assert exists.exit_code == 2 and "already exists" in exists.output
+    assert Path("new.ris").read_text() == "keep me"
+    same = _invoke("trace", "backward", "--seeds", "seeds.ris", "-o", "a.csv", "--edges", "a.csv")
+    assert same.exit_code == 2 and "name the same file" in same.output
+
+
+def test_a_retry_after_wait_is_shown_on_stderr_then_the_trace_goes_on(env, monkeypatch):
+    graph = Graph()
+    graph.add("W100", doi="10.5555/ref", title="Cited work on glacier melt", year=2000, refs=[])
+    graph.add("W101", doi="10.5555/seed", title="Seed on alpine lakes", year=2010, refs=["W100"])
+    busy = {"left": 1}
+
+    def handler(seen: Seen) -> Reply:
+        if busy["left"]:
+            busy["left"] -= 1
+            return Reply('{"message": "slow down"}', 429, {"Retry-After": "1"})
+        return graph.handle(seen)
+
+    with ApiServer() as server:
+        server.route_prefix("/works", handler)
+        monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", server.url)
+        result = _invoke("trace", "backward", "--doi", "10.5555/seed", "--sources", "openalex")
+    assert result.exit_code == 0, result.output
+    assert "openalex: asked to wait (Retry-After); retrying (attempt 2): waiting 1 s" in (
+        result.output
+    )
+    assert "1 work found, 1 new" in result.output

@@ -166,9 +166,7 @@ def trace_cmd(
             workspace,
             {"contact_email": email, "cache_dir": str(cache_dir) if cache_dir else None},
         )
-        for path in (output, edges):
-            if path is not None:
-                _check_output(path, seeds, yes=yes)
+        _check_outputs(output, edges, seeds, workspace, yes=yes)
         chosen = merge_seeds(seeds_from_files(seeds), seeds_from_ids(dois=dois, pmids=pmids))
         if not chosen:
             if workspace is None:
@@ -177,7 +175,10 @@ def trace_cmd(
                     hint="give --seeds FILE, --doi or --pmid, or run it inside a review",
                 )
             chosen, origin = included_studies(workspace)
-            _output.say(f"{len(chosen)} seed(s) from the review's included studies ({origin})")
+            _output.say(
+                f"{_output.count(len(chosen), 'seed')} from the review's included studies "
+                f"({origin})"
+            )
         names = _sources(sources, settings)
         if not settings.contact_email:
             _output.warn(
@@ -215,24 +216,40 @@ def trace_cmd(
             _print_result(result, labels)
         new = len(result.new_records)
         _output.say(
-            f"{len(result.records):,} works found, {new:,} new, "
+            f"{_output.count(len(result.records), 'work')} found, {new:,} new, "
             f"{len(result.records) - new:,} already in the review or among the seeds; "
-            f"{len(result.edges):,} citation edges; requests: "
+            f"{_output.count(len(result.edges), 'citation edge')}; requests: "
             + (", ".join(f"{k} {v}" for k, v in sorted(sent.items())) or "none")
         )
         for what, where in written.items():
             _output.say(f"{what} written to {where}")
         if result.skipped_seeds:
             _output.say(
-                f"{len(result.skipped_seeds)} seed(s) already traced in this review were "
-                "skipped (--retrace traces them again)"
+                f"{_output.count(len(result.skipped_seeds), 'seed')} already traced in this "
+                "review skipped (--retrace traces them again)"
             )
 
 
-def _check_output(path: Path, inputs: list[Path], *, yes: bool) -> None:
-    from cen_search.cli.files import _check_output as check
+def _check_outputs(
+    output: Path | None,
+    edges: Path | None,
+    seeds: list[Path],
+    workspace: Workspace | None,
+    *,
+    yes: bool,
+) -> None:
+    """Refuse, before anything is sent, outputs that would overwrite a seed file, the review's
+    included studies or its trace logs, each other, or an existing file without ``--yes``."""
+    from cen_search.outputs import check_outputs
 
-    check(str(path), inputs, yes=yes)
+    protected = [("seed file", path) for path in seeds]
+    if workspace is not None:
+        named = workspace.settings.table("trace").get("seeds")
+        if isinstance(named, str) and named.strip():
+            protected.append(("included studies file", workspace.root / named))
+        for name in ("rounds.jsonl", "edges.jsonl"):
+            protected.append(("trace log", workspace.root / "trace" / name))
+    check_outputs({"-o": output, "--edges": edges}, protected=protected, may_replace=yes)
 
 
 def _write(
@@ -248,7 +265,7 @@ def _write(
         fmt = _target_format(str(output), None)
         with atomic_open(output) as fh:
             count = write_records([t.record for t in result.new_records], fh, format=fmt.name)
-        written[f"{count} new work(s)"] = str(output)
+        written[f"{count} new {'work' if count == 1 else 'works'}"] = str(output)
     if edges is not None:
         lines = (
             stored_edges(workspace)
@@ -257,7 +274,7 @@ def _write(
         )
         with atomic_open(edges) as fh:
             count = write_edges_csv(lines, fh)
-        written[f"{count} edge(s)"] = str(edges)
+        written[f"{count} {'edge' if count == 1 else 'edges'}"] = str(edges)
     return written
 
 

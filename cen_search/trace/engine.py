@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cen_search.apis.citations import CitationIndex, Harvest
 from cen_search.apis.registry import TRACE, get
 from cen_search.errors import UsageError
-from cen_search.models import Record
+from cen_search.models import Provenance, Record
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.trace import store
 from cen_search.trace.checkpoint import CHECKPOINTS, checkpoint, fingerprint
@@ -156,13 +156,27 @@ def _resolutions(
 
 
 def _index_records(harvests: Sequence[Harvest]) -> list[Record]:
-    """The seeds' own records as the indexes describe them (so a seed is never "new")."""
+    """The seeds' own records as the indexes describe them (so a seed is never "new"), each
+    with a provenance of its own (a distinct id for the dedupe engine)."""
+    import hashlib
+
     out = []
     for harvest in harvests:
         mapping = get(harvest.service).record
         for outcome in harvest.seeds:
             if outcome.work is not None and mapping is not None:
-                out.append(mapping(outcome.work))
+                where = f"{harvest.service} record of seed {outcome.seed}"
+                digest = hashlib.sha256(where.encode("utf-8")).hexdigest()
+                provenance = Provenance(
+                    file=where,
+                    sha256=digest,
+                    format="trace",
+                    encoding="utf-8",
+                    index=1,
+                    line=0,
+                    key=outcome.ident or outcome.seed,
+                )
+                out.append(replace(mapping(outcome.work), provenance=provenance))
     return out
 
 
@@ -197,14 +211,20 @@ def trace(
                 for s in seeds
                 if any((s.key, d, src) not in done for d in directions for src in options.sources)
             ]
-            skipped = [s.key for s in seeds if s not in todo]
+            kept = {s.key for s in todo}
+            skipped = [s.key for s in seeds if s.key not in kept]
             seeds = todo
     if not seeds:
         note = "every seed was already traced in this review (trace/rounds.jsonl); use --retrace"
         return TraceResult(
             (), (), (), (), (), notes=(note,) if skipped else (), skipped_seeds=tuple(skipped)
         )
-    root = checkpoint_root or Path(".cen-search") / CHECKPOINTS
+    if checkpoint_root is None:
+        from cen_search.config import default_cache_dir
+
+        base = workspace.state_dir if workspace is not None else Path(default_cache_dir())
+        checkpoint_root = base / CHECKPOINTS
+    root = checkpoint_root
     name = fingerprint(
         direction=options.direction,
         seeds=[s.key for s in seeds],
