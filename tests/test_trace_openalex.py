@@ -339,3 +339,13 @@ def test_edges_name_both_works_with_their_openalex_ids(tmp_path):
         ("forward", ("openalex:W9", "openalex:W8")),
     }
     assert json.dumps(result.edges[0].to_dict(at="2026-01-01"))
+
+
+def test_long_dois_are_batched_within_the_url_limit(tmp_path):
+    graph = Graph()
+    dois = [f"10.1002/(SICI)1097-4636(199712)37:3<384::AID-JBM{n}>3.0.CO;2-O" for n in range(45)]
+    for n, doi in enumerate(dois):
+        graph.add(f"W{200 + n}", doi=doi, title=f"Seed {n} on bone cement", year=1997, refs=[])
+    result, _ = _run(graph, seeds_from_ids(dois=dois), tmp_path, direction="backward")
+    assert not result.unresolved
+    assert graph.requests["lookup"] == 2  # 45 fit the count of 50, not the URL limit

@@ -30,7 +30,6 @@ from cen_search.apis.citations import (
     Harvest,
     SeedIds,
     SeedOutcome,
-    chunks,
 )
 from cen_search.apis.client import ServiceClient, cursor_pages
 from cen_search.apis.errors import BadResponseError, RequestTooLongError, ServiceReportedError
@@ -227,10 +226,26 @@ class OpenAlexClient(ServiceClient):
             single = [v for v in values if not _batchable(v)]
             values = [v for v in values if _batchable(v)]
             out.extend(w for w in (self.work(f"doi:{v}") for v in single) if w is not None)
-        for batch in chunks(list(dict.fromkeys(values)), self.batch):
+        for batch in self._batches(field, list(dict.fromkeys(values))):
             for page in self.pages(filters=[f"{field}:" + "|".join(batch)], select=SELECT):
                 out.extend(page.results)
         return out
+
+    def _batches(self, field: str, values: list[str]) -> list[list[str]]:
+        """``values`` in OR-batches of at most :attr:`batch` whose request URL stays within
+        :attr:`max_url_chars` (long DOIs, %-encoded, fill a URL fast)."""
+        batches: list[list[str]] = []
+        current: list[str] = []
+        for value in values:
+            trial = [*current, value]
+            length = self.url_length(filters=[f"{field}:" + "|".join(trial)], select=SELECT)
+            if current and (len(trial) > self.batch or length > self.max_url_chars):
+                batches.append(current)
+                trial = [value]
+            current = trial
+        if current:
+            batches.append(current)
+        return batches
 
     def work(self, ident: str) -> dict[str, Any] | None:
         """One work by ``doi:...``, ``pmid:...`` or ``W...`` (a free singleton call); None when
@@ -297,7 +312,7 @@ class OpenAlexClient(ServiceClient):
         known = {work_id(w.get("id")): w for w in resolved.values()}
         wanted = [w for w in cited if w not in known]
         reporter.start("OpenAlex: fetching referenced works", total=len(wanted))
-        for batch in chunks(wanted, self.batch):
+        for batch in self._batches("openalex", wanted):
             for page in self.pages(filters=["openalex:" + "|".join(batch)], select=SELECT):
                 for work in page.results:
                     known.setdefault(work_id(work.get("id")), work)
@@ -326,7 +341,7 @@ class OpenAlexClient(ServiceClient):
         found: list[Found] = []
         unattributed = 0
         reporter.start("OpenAlex: fetching citing works", total=None)
-        for batch in chunks(ids, self.batch):
+        for batch in self._batches("cites", ids):
             members = set(batch)
             for page in self.pages(filters=["cites:" + "|".join(batch)], select=SELECT):
                 for work in page.results:

@@ -44,7 +44,10 @@ MAX_LISTED = 10_000
 FIELDS = (
     "paperId,externalIds,title,year,publicationDate,venue,journal,authors,publicationTypes,abstract"
 )
-"""Fields of each paper (``fields=``)."""
+"""Fields of each linked paper (``fields=``)."""
+LOOKUP_FIELDS = "paperId,externalIds,title,year,publicationDate,venue,journal,authors"
+"""Fields of a seed looked up in a batch (no abstract: 500 papers stay far below the 10 MB
+answer limit)."""
 
 
 def parse_batch(result: HttpResult) -> list[Any]:
@@ -112,7 +115,7 @@ class SemanticScholarClient(ServiceClient):
             result = self.send(
                 "POST",
                 self.base_url + "paper/batch",
-                params={"fields": FIELDS},
+                params={"fields": LOOKUP_FIELDS},
                 json_body={"ids": list(batch)},
                 headers=self._headers(),
                 parse=parse_batch,
