@@ -23,13 +23,9 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -39,6 +35,17 @@ import requests
 from cen_search import __version__
 from cen_search.apis.cache import ResponseCache, cache_key
 from cen_search.apis.errors import BadResponseError, QuotaExhaustedError, RemoteServiceError
+from cen_search.apis.pacing import (
+    RetryPolicy,
+    TooLarge,
+    backoff,
+    moment,
+    observe,
+    read_body,
+    retry_after,
+    size,
+    wait_turn,
+)
 from cen_search.apis.parse import Budget, HttpResult, error_text, read_budget
 from cen_search.apis.redaction import SECRET_HEADERS, SECRET_PARAMS, remember, scrub
 from cen_search.apis.registry import hint_for, quota_hint, services
@@ -68,26 +75,6 @@ Waiter = Callable[[float, str], None]
 Parser = Callable[[HttpResult], Any]
 """Turns a response into data, or raises: BadResponseError (retried) or another
 RemoteServiceError (the service's own error: raised at once). Only parsed answers are cached."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """When and how long to wait before trying a request again."""
-
-    max_attempts: int = 5
-    """Attempts in total (the first one included)."""
-    backoff_base: float = 1.0
-    """Seconds before the second attempt; doubled for each further one."""
-    backoff_cap: float = 60.0
-    """Longest wait computed by the backoff (before jitter)."""
-    max_retry_after: float = 300.0
-    """A ``Retry-After`` longer than this fails at once instead of waiting."""
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
-    """Statuses worth another attempt."""
-    max_body_bytes: int = 64 * 1024 * 1024
-    """Largest body accepted (after decompression); a larger one is refused, not retried."""
-    max_response_seconds: float = 300.0
-    """Longest time one answer may take to arrive in full (a body that trickles in)."""
 
 
 class ServiceSession(requests.Session):
@@ -217,122 +204,6 @@ def _request_secrets(
     return frozenset(secrets)
 
 
-def _retry_after(headers: Mapping[str, str], now: float) -> float | None:
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
-
-
-# --------------------------------------------------------------------------- pacing
-
-
-def _wait_turn(session: requests.Session, service: str) -> None:
-    intervals: dict[str, float] = getattr(session, "min_interval", {})
-    last: dict[str, float] | None = getattr(session, "last_sent", None)
-    if last is None:
-        return
-    clock = getattr(session, "clock", time.time)
-    interval = intervals.get(service, 0.0)
-    if interval > 0 and service in last:
-        gap = last[service] + interval - clock()
-        if gap > 0:
-            getattr(session, "sleep", time.sleep)(gap)
-    last[service] = clock()
-
-
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-
-
-def _observe(session: requests.Session, service: str, headers: Mapping[str, str]) -> None:
-    """Adapt to the rate limits a response announces: Crossref's ``x-rate-limit-limit`` per
-    ``x-rate-limit-interval`` widens the politeness interval; budgets are kept per service."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    budget = read_budget(headers)
-    if budget is not None and isinstance(session, ServiceSession):
-        session.budgets[service] = budget
-    limit, interval = lower.get("x-rate-limit-limit"), lower.get("x-rate-limit-interval")
-    if limit and interval and isinstance(session, ServiceSession):
-        match = _INTERVAL.match(interval)
-        try:
-            per = float(limit)
-        except ValueError:
-            return
-        if match and per > 0:
-            unit = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[match.group(2) or "s"]
-            spacing = float(match.group(1)) * unit / per
-            if spacing > session.min_interval.get(service, 0.0):
-                session.set_min_interval(service, min(spacing, 60.0))
-
-
-def _backoff(policy: RetryPolicy, attempt: int, jitter: Callable[[], float]) -> float:
-    raw = min(policy.backoff_cap, policy.backoff_base * (2 ** (attempt - 1)))
-    return raw * (0.5 + 0.5 * jitter())
-
-
-def _when(seconds: float, now: float) -> str:
-    moment = datetime.fromtimestamp(now, UTC) + timedelta(seconds=seconds)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _size(count: int) -> str:
-    return f"{count / 1_048_576:g} MB" if count >= 1_048_576 else f"{count:,} bytes"
-
-
-def _chunks(response: requests.Response) -> Iterator[bytes]:
-    """The decoded body in pieces as they arrive (``read1``: whatever one read gives, so a
-    body that trickles in is noticed between pieces); urllib3's own errors become requests'."""
-    import urllib3.exceptions as u3
-
-    raw = response.raw
-    reader = getattr(raw, "read1", None)
-    try:
-        if reader is None:  # urllib3 1.x
-            yield from response.iter_content(8192)
-            return
-        while True:
-            chunk = reader(65536, decode_content=True)
-            if not chunk:
-                return
-            yield chunk
-    except u3.ReadTimeoutError as exc:
-        raise requests.Timeout(str(exc)) from None
-    except (u3.ProtocolError, u3.DecodeError, u3.HTTPError) as exc:
-        raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
-
-
-def _read_body(response: requests.Response, policy: RetryPolicy) -> bytes:
-    """The whole body, refusing more than ``max_body_bytes`` or longer than
-    ``max_response_seconds`` in total (a body that trickles in forever)."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > policy.max_body_bytes:
-        raise _TooLarge(declared)
-    deadline = time.monotonic() + policy.max_response_seconds
-    pieces: list[bytes] = []
-    size = 0
-    for chunk in _chunks(response):
-        size += len(chunk)
-        if size > policy.max_body_bytes:
-            raise _TooLarge(str(size))
-        if time.monotonic() > deadline:
-            raise requests.Timeout("the answer took too long to arrive")
-        pieces.append(chunk)
-    return b"".join(pieces)
-
-
 # --------------------------------------------------------------------------- sending
 
 
@@ -435,7 +306,7 @@ def request(
     problem = ""
     last_status: int | None = None
     for attempt in range(1, policy.max_attempts + 1):
-        _wait_turn(session, service)
+        wait_turn(session, service)
         wait: float | None = None
         if counter is not None:
             counter[service] += 1
@@ -451,12 +322,12 @@ def request(
                 stream=True,
             )
             try:
-                content = _read_body(response, policy)
+                content = read_body(response, policy)
             finally:
                 response.close()
-        except _TooLarge as exc:
+        except TooLarge as exc:
             raise RemoteServiceError(
-                f"{service} sent an answer larger than {_size(policy.max_body_bytes)} "
+                f"{service} sent an answer larger than {size(policy.max_body_bytes)} "
                 f"({exc} bytes) for {method} {shown}; it was not read",
                 hint=f"this is not a normal answer; check the base URL ({service}_url)",
             ) from None
@@ -472,7 +343,7 @@ def request(
             last_status = status
             resp_headers = dict(response.headers)
             budget = read_budget(resp_headers)
-            _observe(session, service, resp_headers)
+            observe(session, service, resp_headers)
             log.debug("%s %s -> %s (attempt %d)", method, shown, status, attempt)
             if status in ok:
                 result = HttpResult(
@@ -500,11 +371,11 @@ def request(
                 reason = scrub(error_text(content, resp_headers), secrets)
                 if status == 429 and _budget_exhausted(budget, reason):
                     reset = budget.reset_seconds if budget and budget.reset_seconds else None
-                    reset = reset or _retry_after(resp_headers, clock())
-                    at = _when(reset, clock()) if reset else ""
-                    when = f"; it resets in {reset:.0f} s ({at})" if reset else ""
+                    reset = reset or retry_after(resp_headers, clock())
+                    at = moment(reset, clock()) if reset else ""
+                    resets = f"; it resets in {reset:.0f} s ({at})" if reset else ""
                     raise QuotaExhaustedError(
-                        f"{service}: usage budget exhausted (HTTP 429: {reason}){when}",
+                        f"{service}: usage budget exhausted (HTTP 429: {reason}){resets}",
                         hint=quota_hint(service, key_set=key_set, reset=at),
                         reset_seconds=reset,
                     )
@@ -514,16 +385,16 @@ def request(
                         f"{service} refused {method} {shown} ({problem})",
                         hint=hint_for(service, status, key_set=key_set),
                     )
-                wait = _retry_after(resp_headers, clock())
+                wait = retry_after(resp_headers, clock())
                 if wait is not None and wait > policy.max_retry_after:
                     raise RemoteServiceError(
                         f"{service} asks to wait {wait:.0f} s before retrying ({problem}); "
-                        f"that is after {_when(wait, clock())}",
+                        f"that is after {moment(wait, clock())}",
                         hint=hint_for(service, status, key_set=key_set),
                     )
         if attempt == policy.max_attempts:
             break
-        delay = wait if wait is not None else _backoff(policy, attempt, jitter)
+        delay = wait if wait is not None else backoff(policy, attempt, jitter)
         why = "asked to wait (Retry-After)" if wait is not None else problem
         log.info("%s: %s; retrying in %.1f s (attempt %d)", service, problem, delay, attempt + 1)
         waiter(delay, scrub(f"{service}: {why}; retrying (attempt {attempt + 1})", secrets))
