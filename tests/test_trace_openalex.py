@@ -296,6 +296,9 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
 
     status = section(ws)
     assert status is not None and status.name == "trace"
+    from cen_search.prisma.review import trace_rounds  # PRISMA's citation-searching lane
+
+    assert [(r.seeds, r.new_records) for r in trace_rounds(ws)] == [(5, len(first.new_records))]
     assert status.lines[1].startswith(f"works found: {len(first.records)}, new to the review")
     graph.requests.clear()
     again, _ = _run(graph, seeds, tmp_path, workspace=ws, cache=False)

@@ -63,9 +63,9 @@ def _global(
 
 def _register_all() -> None:
     """Add every command group; each module imports its heavy dependencies lazily."""
-    from cen_search.cli import config_cmd, dedupe, files, strategy, trace, workspace_cmds
+    from cen_search.cli import config_cmd, dedupe, files, prisma, strategy, trace, workspace_cmds
 
-    for module in (files, workspace_cmds, dedupe, strategy, trace, config_cmd):
+    for module in (files, workspace_cmds, dedupe, strategy, trace, prisma, config_cmd):
         module.register(app)
 
 
