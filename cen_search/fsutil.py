@@ -103,10 +103,12 @@ def _make_parent(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _replace_when_done(path: Path, mode: str, **options: Any) -> Iterator[IO[Any]]:
+def _replace_when_done(
+    path: Path, mode: str, *, sync: bool = True, **options: Any
+) -> Iterator[IO[Any]]:
     """A temporary file beside ``path``, opened with ``mode``; when the block succeeds it is
-    flushed, synced and renamed over ``path``, when it fails (or is interrupted) it is
-    removed."""
+    flushed, synced (unless ``sync`` is False) and renamed over ``path``, when it fails (or is
+    interrupted) it is removed."""
     _make_parent(path)
     try:
         keep = stat.S_IMODE(os.stat(path).st_mode)
@@ -118,7 +120,8 @@ def _replace_when_done(path: Path, mode: str, **options: Any) -> Iterator[IO[Any
         with os.fdopen(fd, mode, **options) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -126,15 +129,19 @@ def _replace_when_done(path: Path, mode: str, **options: Any) -> Iterator[IO[Any
         raise
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    with _replace_when_done(Path(path), "wb") as fh:
+def atomic_write_bytes(path: str | Path, data: bytes, *, sync: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+    ``sync=False`` skips the fsync, for rebuildable files that are checked when read (caches):
+    a crash can then lose the file but never leave half of it under its name."""
+    with _replace_when_done(Path(path), "wb", sync=sync) as fh:
         fh.write(data)
 
 
-def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
+def atomic_write_text(
+    path: str | Path, text: str, *, encoding: str = "utf-8", sync: bool = True
+) -> None:
     """Text version of :func:`atomic_write_bytes` (``\\n`` line endings kept as given)."""
-    atomic_write_bytes(path, text.encode(encoding))
+    atomic_write_bytes(path, text.encode(encoding), sync=sync)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -23,6 +25,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from cen_search.apis.redaction import scrub
 from cen_search.errors import EXIT_INPUT, EXIT_INTERRUPTED, CenSearchError
 from cen_search.wording import count as count
 from cen_search.wording import plural as plural
@@ -76,8 +79,8 @@ def detail(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    """A warning on stderr (shown even with ``-q``)."""
-    err.print(f"[yellow]warning:[/yellow] {escape(message)}", markup=True, emoji=False)
+    """A warning on stderr (shown even with ``-q``), with any secret removed."""
+    err.print(f"[yellow]warning:[/yellow] {escape(scrub(message))}", markup=True, emoji=False)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
@@ -177,27 +180,64 @@ class RichReporter:
     def note(self, message: str) -> None:
         say(message)
 
+    def countdown(self, seconds: float, reason: str) -> None:
+        """Wait ``seconds`` (a service asked, or a retry backs off), showing why and how long
+        is left: a countdown line on a terminal, one message otherwise. The HTTP layer's
+        waiter (see :func:`cen_search.apis.http.make_session`)."""
+        if seconds < 1:
+            time.sleep(max(0.0, seconds))
+            return
+        if state.quiet or not err.is_terminal:
+            if not state.quiet:
+                say(f"{reason}: waiting {seconds:.0f} s")
+            time.sleep(seconds)
+            return
+        progress = self._progress
+        own = progress is None
+        if progress is None:
+            progress = Progress(
+                TextColumn("{task.description}"), BarColumn(), console=err, transient=True
+            )
+            progress.start()
+        task = progress.add_task(f"{reason}: {seconds:.0f} s left", total=seconds)
+        end = time.monotonic() + seconds
+        try:
+            while (left := end - time.monotonic()) > 0:
+                time.sleep(min(1.0, left))
+                left = max(0.0, end - time.monotonic())
+                progress.update(
+                    task,
+                    completed=seconds - left,
+                    description=f"{reason}: {math.ceil(left)} s left",
+                )
+        finally:
+            progress.remove_task(task)
+            if own:
+                progress.stop()
+
 
 def error_json(exc: CenSearchError) -> dict[str, Any]:
-    """An expected failure as the ``error`` object of ``--json`` output."""
+    """An expected failure as the ``error`` object of ``--json`` output (secrets removed)."""
     return {
         "code": exc.code,
-        "message": exc.message,
-        "hint": exc.hint,
+        "message": scrub(exc.message),
+        "hint": scrub(exc.hint),
         "exit_code": exc.exit_code,
     }
 
 
 def render_error(exc: CenSearchError) -> None:
-    """Print an expected failure as ``error: message`` plus its hint."""
+    """Print an expected failure as ``error: message`` plus its hint. Every secret the process
+    has seen, and anything that looks like one (``api_key=...``), is removed first, whatever
+    part of the tool or which service the message came from."""
     err.print(
-        f"[bold red]error:[/bold red] {escape(exc.message)}",
+        f"[bold red]error:[/bold red] {escape(scrub(exc.message))}",
         markup=True,
         highlight=False,
         emoji=False,
     )
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, emoji=False)
+        err.print(f"  hint: {scrub(exc.hint)}", markup=False, highlight=False, emoji=False)
 
 
 def render_interrupted() -> None:

@@ -70,10 +70,11 @@ def _register_all() -> None:
         prisma,
         screen,
         strategy,
+        trace,
         workspace_cmds,
     )
 
-    for module in (files, workspace_cmds, dedupe, screen, strategy, prisma, config_cmd):
+    for module in (files, workspace_cmds, dedupe, screen, strategy, trace, prisma, config_cmd):
         module.register(app)
 
 

@@ -157,7 +157,10 @@ def run_cmd(
         None, "--email", help="Contact e-mail for the services (else CEN_SEARCH_CONTACT_EMAIL)."
     ),
     base_url: str | None = typer.Option(
-        None, "--base-url", help="Another endpoint (mirror, test server)."
+        None,
+        "--base-url",
+        help="Another endpoint (mirror, test server); else [apis] <service>_url or "
+        "CEN_SEARCH_<SERVICE>_URL.",
     ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds per request before retrying."),
     cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Folder for cached responses."),
@@ -178,8 +181,9 @@ def run_cmd(
       cen-search strategy run strategies/medline.txt --on openalex --dry-run
     """
     with _output.boundary():
+        from cen_search.apis.client import access, session_for
         from cen_search.strategies.run_targets import RunOptions
-        from cen_search.strategies.runner import run_strategy, service_access
+        from cen_search.strategies.runner import run_strategy
 
         target = on.lower()
         strategy = _load(file)
@@ -197,20 +201,22 @@ def run_cmd(
                 "no contact e-mail configured: set CEN_SEARCH_CONTACT_EMAIL or "
                 "contact_email in cen-search.toml (services ask for one)"
             )
-        access = service_access(
-            settings, target, base_url=base_url, timeout=timeout, use_cache=not no_cache
+        reporter = _output.RichReporter()
+        session = session_for(settings, use_cache=not no_cache, waiter=reporter.countdown)
+        reach = access(
+            settings, target, session=session, base_url=base_url, timeout=timeout, role="search"
         )
         result = run_strategy(
             strategy,
             target,
-            access=access,
+            access=reach,
             date_from=date_from or None,
             date_to=date_to or None,
             workspace=workspace,
             dry_run=dry_run,
             section=section,
             only_final=final_only,
-            reporter=_output.RichReporter(),
+            reporter=reporter,
             options=RunOptions.from_table(settings.table("strategy_run")),
         )
         if dry_run:

@@ -13,6 +13,7 @@ also has a self-contained query.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,13 @@ from cen_search.errors import InputError, UsageError
 from cen_search.strategies.ast import FieldScope, Line, Span, Strategy
 from cen_search.strategies.translate_tables import field_classes
 
-TARGETS = ("pubmed", "europepmc", "openalex")
+COMPILERS: dict[str, str] = {
+    "pubmed": "cen_search.strategies.translate_pubmed:PubMedCompiler",
+    "europepmc": "cen_search.strategies.translate_europepmc:EuropePmcCompiler",
+    "openalex": "cen_search.strategies.translate_openalex:OpenAlexCompiler",
+}
+"""The compiler of each target syntax (imported when first used)."""
+TARGETS = tuple(COMPILERS)
 """Targets with an open API that :mod:`cen_search.strategies.runner` can run."""
 
 
@@ -312,19 +319,14 @@ class Compiler(Protocol):
 
 
 def _compiler(target: str, strategy: Strategy, options: dict[str, Any]) -> Compiler:
-    if target == "pubmed":
-        from cen_search.strategies.translate_pubmed import PubMedCompiler
-
-        return PubMedCompiler(strategy, **options)
-    if target == "europepmc":
-        from cen_search.strategies.translate_europepmc import EuropePmcCompiler
-
-        return EuropePmcCompiler(strategy, **options)
-    if target == "openalex":
-        from cen_search.strategies.translate_openalex import OpenAlexCompiler
-
-        return OpenAlexCompiler(strategy, **options)
-    raise UsageError(f"cannot translate to {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
+    """The compiler registered for ``target`` in :data:`COMPILERS`."""
+    if target not in COMPILERS:
+        raise UsageError(
+            f"cannot translate to {target!r}", hint=f"use one of: {', '.join(TARGETS)}"
+        )
+    module, _, name = COMPILERS[target].partition(":")
+    factory: Callable[..., Compiler] = getattr(importlib.import_module(module), name)
+    return factory(strategy, **options)
 
 
 def section_database(strategy: Strategy, section: int) -> str:

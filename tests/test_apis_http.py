@@ -19,16 +19,10 @@ import responses
 from _apiserver import ApiServer, Reply, fixture
 
 from cen_search import __version__
+from cen_search.apis.errors import QuotaExhaustedError
+from cen_search.apis.http import RetryPolicy, make_session, request
+from cen_search.apis.parse import parse_json, parse_xml, read_budget
 from cen_search.errors import EXIT_REMOTE, RemoteServiceError
-from cen_search.http import (
-    QuotaExhaustedError,
-    RetryPolicy,
-    make_session,
-    parse_json,
-    parse_xml,
-    read_budget,
-    request,
-)
 
 KEY = "sk-SECRET-KEY-0123456789"
 EMAIL = "searcher@example.org"
@@ -118,7 +112,9 @@ def test_5xx_until_giving_up_raises_remote_error_with_exit_code_3(server, fake_t
     assert caught.value.exit_code == EXIT_REMOTE
     assert "after 4 attempts" in caught.value.message
     assert "HTTP 500" in caught.value.message and "internal trouble" in caught.value.message
-    assert "CEN_SEARCH_NCBI_API_KEY" in caught.value.hint
+    # a server error is not about the rate limit: no advice to set a key (issue 9, #16)
+    assert "CEN_SEARCH_NCBI_API_KEY" not in caught.value.hint
+    assert "PubMed is busy or down" in caught.value.hint
     assert fake_time.sleeps == [1.0, 2.0, 4.0]
     assert len(server.seen) == 4
 

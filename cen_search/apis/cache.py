@@ -1,4 +1,4 @@
-"""Disk cache of HTTP responses for :mod:`cen_search.http`.
+"""Disk cache of HTTP responses for :mod:`cen_search.apis.http`, also used as a run's checkpoint.
 
 Entries live under ``<cache dir>/<service>/<key[:2]>/<key>.{body,json}``. The key is the
 SHA-256 of the method, URL and parameters with secret parameters left out, so an API key or
@@ -6,6 +6,10 @@ e-mail never decides or appears in a file name; secret values met in a body or h
 replaced by ``***`` before anything is written. Writes are atomic (body first, then the
 metadata that makes the entry visible), so a crash leaves no half entry. Everything here can be
 deleted at any time.
+
+The same store with ``ttl=None`` is the *checkpoint* of a long run (citation tracing): every
+response the run has accepted, kept until the run completes, so that a run stopped by a quota
+or Ctrl-C replays them and resumes where it stopped, whatever the cache settings.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cen_search.apis.redaction import redact
 from cen_search.fsutil import atomic_write_bytes, atomic_write_text
-from cen_search.http_parse import redact
 
 CACHE_FORMAT = 1
 """Version of the entry layout; entries of another version are ignored."""
@@ -52,10 +56,15 @@ class CachedResponse:
 
 
 class ResponseCache:
-    """Responses on disk, keyed by :func:`cache_key`, valid for ``ttl`` seconds."""
+    """Responses on disk, keyed by :func:`cache_key`, valid for ``ttl`` seconds (None: for
+    ever, as a checkpoint)."""
 
     def __init__(
-        self, root: str | Path, *, ttl: float = 30 * 86400, clock: Callable[[], float] = time.time
+        self,
+        root: str | Path,
+        *,
+        ttl: float | None = 30 * 86400,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.root = Path(root)
         self.ttl = ttl
@@ -83,10 +92,11 @@ class ResponseCache:
             headers = {str(k): str(v) for k, v in dict(meta.get("headers", {})).items()}
         except (KeyError, TypeError, ValueError):
             return None
-        age = self.clock() - stored_at
-        limit = self.ttl if max_age is None else min(max_age, self.ttl)
-        if age > limit or age < 0:
-            return None
+        if self.ttl is not None:
+            age = self.clock() - stored_at
+            limit = self.ttl if max_age is None else min(max_age, self.ttl)
+            if age > limit or age < 0:
+                return None
         return CachedResponse(status=status, headers=headers, content=content, stored_at=stored_at)
 
     def put(
@@ -117,5 +127,15 @@ class ResponseCache:
             "headers": kept,
             "sha256": hashlib.sha256(content).hexdigest(),
         }
-        atomic_write_bytes(body_path, content)
-        atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True))
+        # No fsync: an entry lost in a crash is a miss, and one torn is caught by its checksum.
+        atomic_write_bytes(body_path, content, sync=False)
+        atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True), sync=False)
+
+    def delete(self, service: str, key: str) -> None:
+        """Forget one entry (an answer that no longer parses as what was asked for)."""
+        for path in self._paths(service, key):
+            path.unlink(missing_ok=True)
+
+    def __len__(self) -> int:
+        """How many entries are stored."""
+        return sum(1 for _ in self.root.rglob("*.json")) if self.root.is_dir() else 0

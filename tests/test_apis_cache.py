@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cen_search.http_cache import ResponseCache
+from cen_search.apis.cache import ResponseCache
 
 
 def _stored(tmp_path: Path) -> tuple[ResponseCache, Path]:

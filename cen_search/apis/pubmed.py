@@ -4,9 +4,11 @@ ESearch is sent as a POST (full strategies are long) with ``usehistory=y``, so e
 strategy lands in one ``WebEnv`` and later lines can refer to earlier ones as ``#<query_key>``.
 ``retmax=0`` gives counts only; ``datetype``/``mindate``/``maxdate`` restrict a search to a date
 window (``edat`` = the date the record entered PubMed, the one to use for update searches).
-Errors PubMed reports inside an HTTP 200 body (``<ERROR>``) raise; its ``ErrorList`` and
-``WarningList`` (phrases not found, fields not found, quoted phrases not found) are returned
-so the run record can show them. Reference: NCBI Bookshelf NBK25499.
+Errors PubMed reports inside an HTTP 200 body (``<ERROR>``) raise
+:class:`~cen_search.apis.errors.ServiceReportedError`; a body that is not an ESearch result
+raises :class:`~cen_search.apis.errors.BadResponseError` (retried, never cached). Its
+``ErrorList`` and ``WarningList`` (phrases not found, fields not found, quoted phrases not
+found) are returned so the run record can show them. Reference: NCBI Bookshelf NBK25499.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from xml.etree.ElementTree import Element
 
-from cen_search.errors import RemoteServiceError
-from cen_search.http import HttpResult, parse_xml
-from cen_search.strategies.apis.client import ServiceClient
+from cen_search.apis.client import ServiceClient
+from cen_search.apis.errors import BadResponseError, ServiceReportedError
+from cen_search.apis.parse import HttpResult, parse_xml
+from cen_search.apis.registry import SEARCH, Service, register
 
 SERVICE = "pubmed"
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -76,22 +79,25 @@ def parse_esearch(result: HttpResult) -> ESearchResult:
     root = parse_xml(result)
     if root.tag == "ERROR" or root.find("ERROR") is not None:
         message = _text(root if root.tag == "ERROR" else root.find("ERROR"))
-        raise RemoteServiceError(
+        raise result.error(
             f"PubMed ESearch reported an error: {message} ({result.url})",
-            hint="check the translated query with `cen-search strategy translate --to pubmed`",
+            hint="check the query (for a strategy: `cen-search strategy translate --to pubmed`)",
+            kind=ServiceReportedError,
         )
     if root.tag != "eSearchResult" or root.find("Count") is None:
-        raise RemoteServiceError(
+        raise result.error(
             f"PubMed ESearch returned <{root.tag}> without a <Count> ({result.url})",
-            hint="the response is not an ESearch result; check --base-url",
+            hint="the response is not an ESearch result; check the base URL",
+            kind=BadResponseError,
         )
     try:
         count = int(_text(root.find("Count")))
         retstart = int(_text(root.find("RetStart")) or 0)
     except ValueError:
-        raise RemoteServiceError(
+        raise result.error(
             f"PubMed ESearch returned a count that is not a number ({result.url})",
             hint="run the command again; report it if it persists",
+            kind=BadResponseError,
         ) from None
     errors: dict[str, list[str]] = {}
     for child in _children(root, "ErrorList"):
@@ -127,34 +133,32 @@ def check_efetch_body(result: HttpResult) -> bytes:
         if head.startswith(b"<"):
             root = parse_xml(result)  # raises on HTML pages and malformed XML
             message = _text(root.find("ERROR") if root.tag != "ERROR" else root) or root.tag
-        raise RemoteServiceError(
+        raise result.error(
             f"PubMed EFetch returned an error instead of MEDLINE records: "
             f"{' '.join(message.split())[:300]} ({result.url})",
             hint="run the command again; if it persists, fetch fewer ids per request",
+            kind=ServiceReportedError,
         )
     if result.content.strip() and b"PMID-" not in result.content[:4096]:
-        raise RemoteServiceError(
+        raise result.error(
             f"PubMed EFetch returned text that is not MEDLINE format ({result.url})",
             hint="run the command again; report it if it persists",
+            kind=BadResponseError,
         )
     return result.content
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class PubMedClient(ServiceClient):
-    """A thin ESearch/EFetch client; every call goes through :func:`cen_search.http.request`."""
+    """A thin ESearch/EFetch client; every call goes through
+    :func:`cen_search.apis.http.request`."""
 
     service: ClassVar[str] = SERVICE
 
     base_url: str = DEFAULT_BASE_URL
     api_key: str = ""
-    email: str = ""
     tool: str = "cen-search"
     cache_max_age: float | None = 30 * 86400
-
-    def politeness(self) -> float:
-        """NCBI allows 10 requests a second with an API key, 3 without."""
-        return 0.1 if self.api_key else 0.34
 
     @property
     def esearch_url(self) -> str:
@@ -198,8 +202,8 @@ class PubMedClient(ServiceClient):
             if not (mindate and maxdate):
                 raise ValueError("PubMed needs mindate and maxdate together")
             form.update(datetype=datetype, mindate=mindate, maxdate=maxdate)
-        result = self.send("POST", self.esearch_url, data=form, cache=cache)
-        return parse_esearch(result)
+        result = self.send("POST", self.esearch_url, data=form, cache=cache, parse=parse_esearch)
+        return result.data
 
     def efetch_medline(self, ids: Sequence[str]) -> Iterator[bytes]:
         """MEDLINE text for ``ids``, one chunk per batch of :data:`EFETCH_BATCH` ids."""
@@ -212,5 +216,26 @@ class PubMedClient(ServiceClient):
                 "retmode": "text",
                 **self._identity(),
             }
-            result = self.send("POST", self.base_url + "efetch.fcgi", data=form)
-            yield check_efetch_body(result)
+            result = self.send(
+                "POST", self.base_url + "efetch.fcgi", data=form, parse=check_efetch_body
+            )
+            yield result.data
+
+
+register(
+    Service(
+        name=SERVICE,
+        label="PubMed",
+        base_url=DEFAULT_BASE_URL,
+        factory=PubMedClient,
+        roles=frozenset({SEARCH}),
+        key_setting="ncbi_api_key",
+        key_help="NCBI E-utilities API key (raises PubMed's rate limit).",
+        min_interval=0.34,
+        min_interval_with_key=0.1,
+        rate_hint="NCBI asks for an API key above 3 requests/s",
+        retry_hint="PubMed is busy or down; wait a few minutes and run the command again",
+        database="PubMed",
+        platform="PubMed (NCBI E-utilities API)",
+    )
+)

@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 from _apiserver import ApiServer, Reply, fixture
 
-from cen_search.errors import RemoteServiceError, StrategyError
+from cen_search.apis.errors import RequestTooLongError
+from cen_search.apis.europepmc import EuropePmcClient
+from cen_search.apis.http import RetryPolicy, make_session
+from cen_search.apis.mapping import jsonl_lines
+from cen_search.apis.mapping.europepmc import europepmc_record
+from cen_search.apis.mapping.openalex import openalex_record
+from cen_search.apis.openalex import OpenAlexClient
+from cen_search.apis.pubmed import PubMedClient
+from cen_search.errors import RemoteServiceError
 from cen_search.formats import read_text
 from cen_search.formats.base import Source
-from cen_search.http import RetryPolicy, make_session
-from cen_search.strategies.apis.europepmc import EuropePmcClient
-from cen_search.strategies.apis.openalex import OpenAlexClient
-from cen_search.strategies.apis.pubmed import PubMedClient
-from cen_search.strategies.apis.records import europepmc_record, jsonl_lines, openalex_record
 
 KEY = "ncbi-SECRET-0123456789"
 EMAIL = "searcher@example.org"
@@ -124,13 +127,24 @@ def test_esearch_html_maintenance_page_with_http_200_raises(server, session):
         _pubmed(server, session).esearch("cancer")
 
 
-def test_esearch_429_names_the_ncbi_api_key_hint(server, session):
+def test_esearch_429_without_a_key_names_the_ncbi_api_key_setting(server, session):
+    body = json.dumps({"error": "API rate limit exceeded", "api-key": KEY, "count": "11"})
+    server.route("/esearch.fcgi", Reply(body, 429, {"Retry-After": "1"}))
+    client = PubMedClient(base_url=server.url, session=session, email=EMAIL)
+    with pytest.raises(RemoteServiceError) as caught:
+        client.esearch("cancer")
+    assert caught.value.exit_code == 3
+    assert "CEN_SEARCH_NCBI_API_KEY" in caught.value.hint
+    assert KEY not in str(caught.value)
+
+
+def test_esearch_429_with_a_key_set_does_not_ask_for_one(server, session):
     body = json.dumps({"error": "API rate limit exceeded", "api-key": KEY, "count": "11"})
     server.route("/esearch.fcgi", Reply(body, 429, {"Retry-After": "1"}))
     with pytest.raises(RemoteServiceError) as caught:
         _pubmed(server, session).esearch("cancer")
-    assert caught.value.exit_code == 3
-    assert "CEN_SEARCH_NCBI_API_KEY" in caught.value.hint
+    assert "CEN_SEARCH_NCBI_API_KEY" not in caught.value.hint
+    assert "too many" in caught.value.hint
     assert KEY not in str(caught.value)
 
 
@@ -238,14 +252,25 @@ def test_openalex_pages_follow_next_cursor_until_null(server, session, shared):
     first = (shared / "data/api/search_openalex_works_cursor-page_docs-example.json").read_bytes()
     last = json.dumps({"meta": {"count": 8695857, "next_cursor": None}, "results": []})
     server.route("/works", Reply(first), Reply(last))
-    client = OpenAlexClient(base_url=server.url, session=session, api_key=KEY)
+    # the docs example holds 2 works: with per_page 2 it is a full page, so paging goes on
+    client = OpenAlexClient(base_url=server.url, session=session, api_key=KEY, per_page=2)
     pages = list(client.pages(filters=["publication_year:2020"]))
     assert [s.param("cursor") for s in server.seen] == [
         "*",
         json.loads(first)["meta"]["next_cursor"],
     ]
-    assert [s.param("per_page") for s in server.seen] == ["100", "100"]
+    assert [s.param("per_page") for s in server.seen] == ["2", "2"]
     assert len(pages[0].results) == 2 and pages[1].results == ()
+
+
+def test_openalex_paging_stops_after_a_short_page_without_asking_for_an_empty_one(
+    server, session, shared
+):
+    first = (shared / "data/api/search_openalex_works_cursor-page_docs-example.json").read_bytes()
+    server.route("/works", Reply(first))
+    client = OpenAlexClient(base_url=server.url, session=session, api_key=KEY)
+    pages = list(client.pages(filters=["publication_year:2020"]))
+    assert len(server.seen) == 1 and len(pages) == 1 and server.seen[0].param("per_page") == "100"
 
 
 def test_openalex_error_json_with_http_200_raises(server, session):
@@ -260,7 +285,7 @@ def test_openalex_error_json_with_http_200_raises(server, session):
 
 def test_openalex_refuses_a_url_longer_than_the_limit_before_sending(server, session):
     client = OpenAlexClient(base_url=server.url, session=session, max_url_chars=200)
-    with pytest.raises(StrategyError, match="characters long"):
+    with pytest.raises(RequestTooLongError, match="characters long"):
         client.count(filters=["title_and_abstract.search:" + " OR ".join(["word"] * 60)])
     assert server.seen == []
 

@@ -1,22 +1,24 @@
-"""Responses as the rest of the tool sees them: bodies, budgets, redaction.
+"""Responses as the rest of the tool sees them: bodies, budgets and the errors in them.
 
 :class:`HttpResult` is one response without secrets; :func:`parse_json` and :func:`parse_xml`
 turn its body into data or explain clearly why they cannot (an HTML error page, a document cut
-short); :func:`read_budget` reads the ``X-RateLimit-*`` budget headers (OpenAlex);
-:func:`redact` removes secret values from any text. Used by :mod:`cen_search.http`.
+short) with a :class:`~cen_search.apis.errors.BadResponseError`, which the HTTP layer retries
+and never caches; :func:`read_budget` reads the ``X-RateLimit-*`` budget headers (OpenAlex).
+Every message built from a response goes through :meth:`HttpResult.error`, which removes the
+secrets of the request and anything that looks like one, whatever the service echoed.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, quote_plus
 from xml.etree.ElementTree import Element
 
-from cen_search.errors import RemoteServiceError
+from cen_search.apis.errors import BadResponseError, RemoteServiceError
+from cen_search.apis.redaction import scrub
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +65,20 @@ class HttpResult:
     from_cache: bool = False
     attempts: int = 1
     budget: Budget | None = None
+    data: Any = None
+    """What the caller's parser made of the body (see :func:`cen_search.apis.http.request`)."""
+    secrets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """Secret values of the request, for :meth:`error` (never shown)."""
 
     def text(self) -> str:
         """Body decoded as UTF-8 (invalid bytes replaced)."""
         return self.content.decode("utf-8", errors="replace")
 
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value (and its URL-encoded form) replaced by ``***``."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, "***")
-    return text
+    def error(
+        self, message: str, *, hint: str = "", kind: type[RemoteServiceError] = RemoteServiceError
+    ) -> RemoteServiceError:
+        """An error about this response, with every secret removed from message and hint."""
+        return kind(scrub(message, self.secrets), hint=scrub(hint, self.secrets))
 
 
 # --------------------------------------------------------------------------- budget
@@ -109,10 +113,15 @@ def read_budget(headers: Mapping[str, str]) -> Budget | None:
 # --------------------------------------------------------------------------- bodies
 
 
-def _looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
-    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+def content_type(headers: Mapping[str, str]) -> str:
+    """The ``Content-Type`` header (lower case), "" when absent."""
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), "").lower()
+
+
+def looks_like_html(content: bytes, headers: Mapping[str, str]) -> bool:
+    """An HTML page (maintenance, login, proxy error) rather than data."""
     head = content[:512].lstrip().lower()
-    return "html" in ctype.lower() or head.startswith((b"<!doctype html", b"<html"))
+    return "html" in content_type(headers) or head.startswith((b"<!doctype html", b"<html"))
 
 
 def _html_title(content: bytes) -> str:
@@ -122,8 +131,13 @@ def _html_title(content: bytes) -> str:
 
 
 def error_text(content: bytes, headers: Mapping[str, str]) -> str:
-    """A short human reason extracted from an error body (JSON message, XML ERROR, HTML)."""
-    if _looks_like_html(content, headers):
+    """A short human reason extracted from an error body (JSON message, XML ERROR, HTML), with
+    anything that looks like a secret parameter removed."""
+    return scrub(_error_text(content, headers))
+
+
+def _error_text(content: bytes, headers: Mapping[str, str]) -> str:
+    if looks_like_html(content, headers):
         return f"HTML page: {_html_title(content)!r}"
     text = content.decode("utf-8", errors="replace").strip()
     try:
@@ -140,53 +154,102 @@ def error_text(content: bytes, headers: Mapping[str, str]) -> str:
     return " ".join(text.split())[:200]
 
 
-def _refuse_html(result: HttpResult, expected: str) -> None:
+def refuse_html(result: HttpResult, expected: str) -> None:
     """Raise when the service sent an HTML page (maintenance, login, proxy error) instead of
     the ``expected`` format."""
-    if _looks_like_html(result.content, result.headers):
-        raise RemoteServiceError(
+    if looks_like_html(result.content, result.headers):
+        raise result.error(
             f"{result.service} returned an HTML page instead of {expected} "
             f"({_html_title(result.content)!r}) for {result.url}",
             hint="the service may be down or behind a maintenance page; try again later",
+            kind=BadResponseError,
         )
 
 
 def parse_json(result: HttpResult) -> Any:
-    """The JSON body of ``result``; a clear :class:`RemoteServiceError` when it is not JSON."""
-    _refuse_html(result, "JSON")
+    """The JSON body of ``result``; a clear :class:`BadResponseError` when it is not JSON."""
+    refuse_html(result, "JSON")
     try:
         return json.loads(result.content.decode("utf-8", errors="strict"))
     except UnicodeDecodeError as exc:
-        raise RemoteServiceError(
+        raise result.error(
             f"{result.service} returned a body that is not UTF-8 JSON ({exc.reason}) "
             f"for {result.url}",
             hint="try again; if it persists, report it with the run record",
+            kind=BadResponseError,
+        ) from None
+    except RecursionError:
+        raise result.error(
+            f"{result.service} returned JSON nested too deeply to read for {result.url}",
+            hint="the answer is not a normal response; check the base URL",
+            kind=BadResponseError,
         ) from None
     except json.JSONDecodeError as exc:
-        raise RemoteServiceError(
+        raise result.error(
             f"{result.service} returned malformed JSON ({exc.msg} at line {exc.lineno} "
             f"column {exc.colno}) for {result.url}",
             hint="the response was cut short or is not JSON; run the command again",
+            kind=BadResponseError,
         ) from None
 
 
+def json_object(result: HttpResult) -> dict[str, Any]:
+    """The JSON body of ``result`` as an object; anything else is a bad response."""
+    data = parse_json(result)
+    if not isinstance(data, dict):
+        raise result.error(
+            f"{result.service} returned JSON that is not an object ({result.url})",
+            hint="check the base URL; report it if it persists",
+            kind=BadResponseError,
+        )
+    return data
+
+
+def json_array(result: HttpResult) -> list[Any]:
+    """The JSON body of ``result`` as an array; anything else is a bad response."""
+    data = parse_json(result)
+    if not isinstance(data, list):
+        raise result.error(
+            f"{result.service} returned JSON that is not a list ({result.url})",
+            hint="check the base URL; report it if it persists",
+            kind=BadResponseError,
+        )
+    return data
+
+
 def parse_xml(result: HttpResult) -> Element:
-    """The XML root of ``result``; a clear :class:`RemoteServiceError` when it is not XML."""
+    """The XML root of ``result``; a clear :class:`BadResponseError` when it is not XML."""
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    _refuse_html(result, "XML")
+    refuse_html(result, "XML")
     try:
         return ElementTree.fromstring(result.content)
     except ElementTree.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise RemoteServiceError(
+        raise result.error(
             f"{result.service} returned malformed XML (line {line}, column {column}) "
             f"for {result.url}",
             hint="the response was cut short or is not XML; run the command again",
+            kind=BadResponseError,
         ) from None
     except DefusedXmlException as exc:
-        raise RemoteServiceError(
+        raise result.error(
             f"{result.service} returned XML with forbidden constructs ({exc}) for {result.url}",
             hint="refused for safety; report it",
         ) from None
+
+
+__all__ = [
+    "Budget",
+    "HttpResult",
+    "content_type",
+    "error_text",
+    "json_array",
+    "json_object",
+    "looks_like_html",
+    "parse_json",
+    "parse_xml",
+    "read_budget",
+    "refuse_html",
+]
