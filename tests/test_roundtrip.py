@@ -25,6 +25,7 @@ import pytest
 from cen_search.errors import UnknownFormatError
 from cen_search.fields import squash
 from cen_search.formats import Source, all_formats, get_format, read_file, read_text
+from cen_search.formats._ris_write import databases_of
 from cen_search.models import Record
 from tests.conftest import TEST_DATA
 
@@ -81,7 +82,8 @@ def _projection(record: Record, writer: str) -> dict[str, object]:
         "urls": record.urls,
         "accession_numbers": record.accession_numbers,
         "publisher": record.publisher,
-        "database": record.database,
+        # RIS names in DB the database declared or detected for the file too
+        "database": databases_of(record) if writer == "ris" else record.database,
         "notes": squash(" ".join(record.notes)),
     }
 
@@ -109,6 +111,8 @@ def _same_list(before: tuple[str, ...], after: tuple[str, ...], record: Record) 
 
 def _differences(before: Record, after: Record, writer: str) -> dict[str, tuple[object, object]]:
     a, b = _projection(before, writer), _projection(after, writer)
+    if writer == "ris":
+        b["database"] = [d for d in after.database.split("; ") if d]
     diff = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
     if not _same_pages(before, after):
         diff["pages"] = (before.pages, after.pages)

@@ -23,6 +23,10 @@ from typing import TextIO
 
 from cen_search.models import ReadIssue, Record
 
+OWN_TAG_PREFIX = "cen-search:"
+"""Raw fields whose tag starts with this were added by cen-search (the members of a merged
+record), not read from a file: writers never write them back as if they were source tags."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
