@@ -31,6 +31,7 @@ from tests.conftest import TEST_DATA
 
 KINDS = ("bibtex", "csv", "ris", "nbib", "other")
 WRITERS = [f.name for f in all_formats() if f.writable]
+_ALL_DATABASES = ("ris", "endnote-xml", "csv")
 OUT = Source(file="written", sha256="0" * 64, encoding="utf-8")
 
 
@@ -82,8 +83,8 @@ def _projection(record: Record, writer: str) -> dict[str, object]:
         "urls": record.urls,
         "accession_numbers": record.accession_numbers,
         "publisher": record.publisher,
-        # RIS names in DB the database declared or detected for the file too
-        "database": databases_of(record) if writer == "ris" else record.database,
+        # RIS, EndNote XML and CSV name the database declared or detected for the file too
+        "database": databases_of(record) if writer in _ALL_DATABASES else record.database,
         "notes": squash(" ".join(record.notes)),
     }
 
@@ -111,7 +112,7 @@ def _same_list(before: tuple[str, ...], after: tuple[str, ...], record: Record) 
 
 def _differences(before: Record, after: Record, writer: str) -> dict[str, tuple[object, object]]:
     a, b = _projection(before, writer), _projection(after, writer)
-    if writer == "ris":
+    if writer in _ALL_DATABASES:
         b["database"] = [d for d in after.database.split("; ") if d]
     diff = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
     if not _same_pages(before, after):

@@ -164,11 +164,11 @@ def _check_output(path: Path, inputs: Sequence[str]) -> str:
     if not path.suffix:
         raise UsageError(
             f"{path}: no extension to tell the output format from",
-            hint="name it .ris, .bib, .csv or .jsonl",
+            hint="name it .ris, .xml (EndNote XML), .bib, .csv or .jsonl",
         )
     fmt = get_format(path.suffix)
     if not fmt.writable:
-        raise UsageError(f"{path}: cannot write {fmt.label}", hint="use .ris, .bib, .csv or .jsonl")
+        raise UsageError(f"{path}: cannot write {fmt.label}", hint="use .ris, .xml, .bib, .csv or .jsonl")
     resolved = path.resolve()
     if any(Path(name).resolve() == resolved for name in inputs):
         raise UsageError(

@@ -70,8 +70,8 @@ def databases_of(record: Record) -> list[str]:
     return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
-class _Ids:
-    """Unique ``ID`` values within one file."""
+class UniqueKeys:
+    """Unique record keys within one written file (RIS ``ID``, CSV ``key``)."""
 
     def __init__(self) -> None:
         self.used: set[str] = set()
@@ -87,7 +87,7 @@ class _Ids:
 
 
 def _pairs(
-    record: Record, codes: dict[RecordType, str], mapped: frozenset[str], ids: _Ids
+    record: Record, codes: dict[RecordType, str], mapped: frozenset[str], ids: UniqueKeys
 ) -> Iterator[tuple[str, str]]:
     """The ``(tag, value)`` lines of one record, ``TY`` first, values not yet made one-line."""
     types = type_table("ris_types")
@@ -149,7 +149,7 @@ def write_ris(records: Iterable[Record], fh: TextIO) -> int:
     """Write records as RIS; returns how many were written (see the module docstring)."""
     codes = _type_codes()
     mapped = FieldMap.load("ris_tags").tags
-    ids = _Ids()
+    ids = UniqueKeys()
     count = 0
     for record in records:
         lines: list[str] = []

@@ -26,6 +26,7 @@ from cen_search.fields import squash
 from cen_search.formats import _csv_values as values
 from cen_search.formats._bibtex_write import page_values
 from cen_search.formats._build import IssueLog, RecordBuilder, no_gc, type_table
+from cen_search.formats._ris_write import UniqueKeys, databases_of
 from cen_search.formats._csv_columns import (
     SPECIAL,
     detect_source,
@@ -349,38 +350,46 @@ def read(text: str, source: Source) -> Parsed:
 
 
 WRITE_COLUMNS = (
-    "id",
+    # Rayyan's own column names, in the order of its articles export (which Rayyan imports)
     "key",
-    "type",
     "title",
-    "authors",
     "year",
-    "date",
-    "container",
-    "container_abbrev",
+    "journal",
+    "issn",
     "volume",
     "issue",
     "pages",
-    "article_number",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "isbn",
-    "abstract",
-    "keywords",
+    "authors",
+    "url",
     "language",
-    "urls",
-    "accession_numbers",
     "publisher",
+    "abstract",
+    "notes",
+    "doi",
+    "keywords",
+    "pubmed_id",
+    "pmc_id",
+    # what Rayyan has no column for
+    "type",
+    "date",
+    "journal_abbrev",
+    "article_number",
+    "isbn",
+    "accession_numbers",
     "database",
     "platform",
-    "notes",
+    "id",
     "source_file",
     "source_format",
     "record_index",
 )
-"""The columns :func:`write` writes, in order (stable across versions: add at the end)."""
+"""The columns :func:`write` writes, in order: Rayyan's names first (``key``, ``title``,
+``year``, ``journal``, ... as in Rayyan's articles export), then the fields Rayyan has no
+column for (stable across versions: add at the end)."""
+
+BOM = "\ufeff"
+"""Written first: Excel reads a CSV as UTF-8 only when it starts with this byte-order mark
+(without it, accented names turn into mojibake); cen-search and most CSV readers skip it."""
 
 
 def _author_cell(author: Author) -> str:
@@ -389,37 +398,37 @@ def _author_cell(author: Author) -> str:
     return author.display()
 
 
-def _row(record: Record) -> list[str]:
+def _row(record: Record, key: str) -> list[str]:
     written_pages, article_number = page_values(record.pages)
     prov = record.provenance
     return [
-        record.id,
-        record.key,
-        record.type.value,
+        key,
         record.title,
-        "; ".join(_author_cell(a) for a in record.authors),
         str(record.year) if record.year is not None else "",
-        record.date,
         record.container,
-        record.container_abbrev,
+        "; ".join(record.issn),
         record.volume,
         record.issue,
         written_pages,
-        article_number,
+        " and ".join(_author_cell(a) for a in record.authors),
+        " ".join(record.urls),
+        record.language,
+        record.publisher,
+        record.abstract,
+        "\n\n".join(record.notes),
         record.doi,
+        "; ".join(record.keywords),
         record.pmid,
         record.pmcid,
-        "; ".join(record.issn),
+        record.type.value,
+        record.date,
+        record.container_abbrev,
+        article_number,
         "; ".join(record.isbn),
-        record.abstract,
-        "; ".join(record.keywords),
-        record.language,
-        " ".join(record.urls),
         "; ".join(record.accession_numbers),
-        record.publisher,
-        record.database,
-        record.platform,
-        "\n\n".join(record.notes),
+        "; ".join(databases_of(record)),
+        record.platform or prov.platform,
+        record.id,
         prov.file,
         prov.format,
         str(prov.index),
@@ -427,11 +436,14 @@ def _row(record: Record) -> list[str]:
 
 
 def write(records: Iterable[Record], fh: TextIO) -> int:
-    """Write one CSV row per record under :data:`WRITE_COLUMNS`; returns the row count."""
+    """Write a byte-order mark, a header of :data:`WRITE_COLUMNS` and one CSV row per record
+    (keys made unique within the file, as RIS IDs); returns the row count."""
+    fh.write(BOM)
     writer = csv.writer(fh)
     writer.writerow(WRITE_COLUMNS)
+    keys = UniqueKeys()
     count = 0
     for record in records:
-        writer.writerow(_row(record))
+        writer.writerow(_row(record, keys.unique(record.key or str(record.id))))
         count += 1
     return count

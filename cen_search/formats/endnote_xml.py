@@ -14,27 +14,34 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from cen_search.errors import FileFormatError
-from cen_search.fields import clean_pmcid, clean_pmid
+from cen_search.fields import clean_pmcid, clean_pmid, parse_year
 from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
+from cen_search.formats._endnote_xml_write import write_endnote_xml
 from cen_search.formats.base import Parsed, Source
-from cen_search.models import RawField, Record, RecordType
+from cen_search.models import Author, RawField, Record, RecordType
 
 NAME = "endnote-xml"
 LABEL = "EndNote XML"
 EXTENSIONS = (".xml",)
 
 _AUTHOR = "contributors/authors/author"
+_PUB_DATE = "dates/pub-dates/date"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _RECORD_START = re.compile(r"<record[\s>]")
 _PUBMED_DATABASES = re.compile(r"\b(?:nlm|pubmed|medline)\b", re.IGNORECASE)
 _PMCID_ONLY = re.compile(r"^\s*PMC\d+\s*$", re.IGNORECASE)
+# Reference types whose custom7 is EndNote's "Article Number" (cen-search writes the article
+# number there for every type).
+_ARTICLE_NUMBER_TYPES = frozenset({"JOURNAL ARTICLE", "ELECTRONIC ARTICLE"})
 # Elements whose text is a container of other fields, not a value.
 _CONTAINERS = frozenset(
     {
@@ -70,6 +77,47 @@ def sniff(text: str) -> int:
     if has_records and "<record>" in head:
         return 95
     return 60 if has_records else 0
+
+
+def _corporate(authors: list[str]) -> list[int]:
+    """Positions of group authors: EndNote marks one with a comma after the name ("World
+    Health Organization,"). A name with a comma inside ("Smith, J.,") is a person, and so is
+    one word before a comma ("Sorensen,": a list cut into pieces, in real exports) and
+    "et al.," """
+    out = []
+    for i, value in enumerate(authors):
+        name = value.strip()
+        if (
+            name.endswith(",")
+            and "," not in name[:-1]
+            and " " in name
+            and "et al" not in name.lower()
+        ):
+            out.append(i)
+    return out
+
+
+def _fuller_date(by_tag: dict[str, list[str]]) -> None:
+    """A publication date in the year EndNote gives ("2019 Mar 12" with year 2019) is the
+    record's date (the year element alone says less); one in another year is not used."""
+    year = parse_year(by_tag["dates/year"][0])
+    for value in by_tag[_PUB_DATE]:
+        if year is not None and parse_year(value) == year:
+            by_tag["dates/year"] = [value]
+            return
+
+
+def _pmid_accessions(by_tag: dict[str, list[str]], extra: dict[str, list[str]]) -> None:
+    """``PMID:…`` in ``accession-num`` (as cen-search writes a PMID beside other accession
+    numbers) is the PMID, not an accession number."""
+    kept: list[str] = []
+    for value in by_tag["accession-num"]:
+        for part in value.split(";"):
+            if part.strip()[:4].upper() == "PMID":
+                extra.setdefault("pmid", []).append(clean_pmid(part))
+            elif part.strip():
+                kept.append(part.strip())
+    by_tag["accession-num"] = kept
 
 
 def _text(element: Element) -> str:
@@ -142,7 +190,9 @@ def read(text: str, source: Source) -> Parsed:
             line = lines[index - 1] if index <= len(lines) else 0
             raw = _raw_fields(element)
             by_tag = collect(raw)
+            corporate: list[int] = []
             if _AUTHOR in by_tag:
+                corporate = _corporate(by_tag[_AUTHOR])
                 # "et al.," as the last author: a trailing separator is not part of a name
                 by_tag[_AUTHOR] = [a.strip().rstrip(",;").strip() for a in by_tag[_AUTHOR]]
             type_name = (by_tag.get("ref-type@name") or [""])[0].strip()
@@ -158,16 +208,30 @@ def read(text: str, source: Source) -> Parsed:
                 )
             extra: dict[str, list[str]] = {}
             databases = " ".join(by_tag.get("remote-database-name", []))
-            if _PUBMED_DATABASES.search(databases):
+            if "accession-num" in by_tag:
+                _pmid_accessions(by_tag, extra)
+            if "pmid" not in extra and _PUBMED_DATABASES.search(databases):
                 extra["pmid"] = [clean_pmid(v) for v in by_tag.get("accession-num", [])]
+            if _PUB_DATE in by_tag and "dates/year" in by_tag:
+                _fuller_date(by_tag)
+            if "custom7" in by_tag and (
+                type_name.upper() in _ARTICLE_NUMBER_TYPES
+                or by_tag.get("source-app@name") == ["cen-search"]
+            ):
+                extra["article_number"] = by_tag["custom7"]
             extra["pmcid"] = [
                 clean_pmcid(value)
                 for tag, value in raw
                 if tag.startswith("custom") and _PMCID_ONLY.match(value)
             ]
-            records.append(
-                build(raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag)
-            )
+            record = build(raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag)
+            if corporate and len(record.authors) == len(by_tag[_AUTHOR]):
+                authors = list(record.authors)
+                for i in corporate:
+                    name = by_tag[_AUTHOR][i]
+                    authors[i] = Author(raw=name, family=name, organisation=True)
+                record = replace(record, authors=tuple(authors))
+            records.append(record)
     except ParseError as exc:
         row, column = getattr(exc, "position", (0, 0))
         # the XML declaration was removed before parsing: it never spans a line break
@@ -190,3 +254,8 @@ def read(text: str, source: Source) -> Parsed:
             hint="export the library again from EndNote as XML",
         ) from None
     return log.parsed(records)
+
+
+def write(records: Iterable[Record], fh: TextIO) -> int:
+    """Write records as EndNote XML (see :mod:`._endnote_xml_write`); returns the count."""
+    return write_endnote_xml(records, fh)
