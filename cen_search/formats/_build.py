@@ -60,6 +60,7 @@ from cen_search.fields import (
     split_isbn,
     split_issn,
     squash,
+    strip_markup,
 )
 from cen_search.formats._tables import (
     CANONICAL_FIELDS,
@@ -361,11 +362,11 @@ class RecordBuilder:
             provenance,
             tuple(raw),
             rtype,
-            first_text(get("title")),
+            strip_markup(first_text(get("title"))),
             authors_of(got, fields, by_tag, extra),
             year,
             date,
-            first_text(get("container")),
+            strip_markup(first_text(get("container"))),
             first_text(get("container_abbrev")),
             first_text(get("volume")),
             first_text(get("issue")),
@@ -375,7 +376,7 @@ class RecordBuilder:
             pmcid,
             unique(issn),
             unique(isbn),
-            first_text(get("abstract")),
+            strip_markup(first_text(get("abstract"))),
             keywords_of(got),
             first_text(get("language")),
             unique(split_urls(got["url"])) if "url" in got else (),  # urls
