@@ -593,7 +593,7 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
         "AU  - Smith JA",
         "AU  - Jones, B.",
         "PY  - 2020",
-        "DA  - 2020 Mar",
+        "DA  - 2020/03//",  # RIS date layout
         "T2  - Journal of Things",
         "VL  - 3",
         "IS  - 2",

@@ -37,6 +37,8 @@ _MODULES = (
     "enw",
     "ovid",
     "endnote_xml",
+    "ebsco_xml",
+    "proquest",
     "ris",
     "bibtex",
     "jsonl",
@@ -105,7 +107,7 @@ def detect_format(text: str, path: str = "") -> Format:
         raise UnknownFormatError(
             "cannot tell which export format this is",
             path=path or "<text>",
-            hint="give --format (ris, bibtex, medline, wos, csv, endnote-xml, jsonl)",
+            hint=f"give --format ({', '.join(_load())})",
         )
     return best[2]
 

@@ -11,7 +11,8 @@ editorials, errata, conference abstracts and preprints add a ``work-type`` label
 as ``Family, Given``, ``titles/title``, the journal or book in ``titles/secondary-title``
 (and ``periodical/full-title``/``abbr-1`` for journal articles), ``pages``, ``volume``,
 ``number`` (issue), an article number in ``custom7`` (EndNote's "Article Number" of a
-journal article; the reader takes it from any type in a file cen-search wrote), ``keywords``, ``dates/year`` and ``pub-dates/date``, ``publisher``,
+journal article; the reader takes it from any type in a file cen-search wrote),
+``keywords``, ``dates/year`` and ``pub-dates/date``, ``publisher``,
 ``isbn`` (ISSNs and ISBNs), ``accession-num`` (accession numbers and ``PMID:…``),
 ``electronic-resource-num`` (DOI), ``abstract``, ``notes``, ``remote-database-name`` (every
 database the record came from) and ``-provider``, ``language``, ``urls/related-urls/url``,

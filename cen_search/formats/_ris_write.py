@@ -55,6 +55,47 @@ def one_line(value: str) -> str:
     return value.strip()
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+    for name in (names,)
+}
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s+([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+
+
+def ris_date(date: str) -> str:
+    """``date`` in RIS's ``YYYY/MM/DD/`` layout when it is a plain calendar date
+    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``); other
+    dates as given. Readers (citation-js, Zotero) take ``DA`` to be in that layout and read
+    ``20151201`` as the year 20151201."""
+    text = date.strip()
+    day: str | None
+    if match := _COMPACT.match(text):
+        year, month, day = match.groups()
+    elif match := _ISO.match(text):
+        year, month, day = match.groups()
+    elif match := _YEAR_MONTH.match(text):
+        year, name, day = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _MONTH_DAY_YEAR.match(text):
+        name, day, year = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _DAY_MONTH_YEAR.match(text):
+        day, name, year = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    else:
+        return date
+    if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
+        return date
+    return f"{year}/{int(month):02d}/{f'{int(day):02d}' if day else ''}/"
+
+
 def _type_codes() -> dict[RecordType, str]:
     codes: dict[RecordType, str] = {}
     for row in load_table("ris_types"):
@@ -103,7 +144,7 @@ def _pairs(
         yield "AU", author.raw.strip() or author.display()
     yield "PY", str(record.year) if record.year else ""
     if record.date and record.date != str(record.year):
-        yield "DA", record.date
+        yield "DA", ris_date(record.date)
     yield "T2", record.container
     yield "J2", record.container_abbrev
     yield "VL", record.volume

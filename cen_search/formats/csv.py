@@ -26,7 +26,6 @@ from cen_search.fields import squash
 from cen_search.formats import _csv_values as values
 from cen_search.formats._bibtex_write import page_values
 from cen_search.formats._build import IssueLog, RecordBuilder, no_gc, type_table
-from cen_search.formats._ris_write import UniqueKeys, databases_of
 from cen_search.formats._csv_columns import (
     SPECIAL,
     detect_source,
@@ -35,6 +34,7 @@ from cen_search.formats._csv_columns import (
     norm,
     priority,
 )
+from cen_search.formats._ris_write import UniqueKeys, databases_of
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Author, RawField, Record, RecordType
 

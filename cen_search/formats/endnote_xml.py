@@ -12,20 +12,16 @@ dropped once it is read.
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from collections.abc import Iterable, Iterator
 from typing import TextIO
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-
-from cen_search.errors import FileFormatError
 from cen_search.fields import clean_pmcid, clean_pmid, parse_year
 from cen_search.formats._build import FieldMap, IssueLog, RecordBuilder, collect, no_gc, type_table
 from cen_search.formats._endnote_xml_write import write_endnote_xml
+from cen_search.formats._xml import read_xml_records, text_of
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Author, RawField, Record, RecordType
 
@@ -35,8 +31,6 @@ EXTENSIONS = (".xml",)
 
 _AUTHOR = "contributors/authors/author"
 _PUB_DATE = "dates/pub-dates/date"
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_RECORD_START = re.compile(r"<record[\s>]")
 _PUBMED_DATABASES = re.compile(r"\b(?:nlm|pubmed|medline)\b", re.IGNORECASE)
 _PMCID_ONLY = re.compile(r"^\s*PMC\d+\s*$", re.IGNORECASE)
 # Reference types whose custom7 is EndNote's "Article Number" (cen-search writes the article
@@ -120,10 +114,6 @@ def _pmid_accessions(by_tag: dict[str, list[str]], extra: dict[str, list[str]]) 
     by_tag["accession-num"] = kept
 
 
-def _text(element: Element) -> str:
-    return "".join(element.itertext())
-
-
 def _raw_fields(record: Element) -> list[RawField]:
     raw: list[RawField] = []
 
@@ -131,11 +121,11 @@ def _raw_fields(record: Element) -> list[RawField]:
         for name, value in element.attrib.items():
             raw.append((f"{path}@{name}", value))
         children = [c for c in element if c.tag != "style"]
-        if children and (element.tag in _CONTAINERS or not _text(element).strip()):
+        if children and (element.tag in _CONTAINERS or not text_of(element).strip()):
             for child in children:
                 walk(child, f"{path}/{child.tag}")
         else:
-            text = _text(element)
+            text = text_of(element)
             if text.strip():
                 raw.append((path, text))
 
@@ -144,115 +134,69 @@ def _raw_fields(record: Element) -> list[RawField]:
     return raw
 
 
-def _records(text: str) -> Iterator[Element]:
-    """Each ``<record>`` element, complete, and then released."""
-    body = _DECLARATION.sub("", text, count=1)
-    parent: Element | None = None
-    depth = 0
-    for event, element in iterparse(io.StringIO(body), events=("start", "end")):
-        if event == "start":
-            if element.tag == "record":
-                depth += 1
-            elif depth == 0:
-                parent = element
-            continue
-        if element.tag == "record":
-            depth -= 1
-            if depth == 0:
-                yield element
-                if parent is not None:
-                    parent.clear()
-
-
-def _record_lines(text: str) -> list[int]:
-    """1-based line of each ``<record`` start tag (counted incrementally: linear time)."""
-    lines: list[int] = []
-    line, position = 1, 0
-    for match in _RECORD_START.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        lines.append(line)
-    return lines
-
-
 @no_gc()
 def read(text: str, source: Source) -> Parsed:
-    """Read EndNote XML; a malformed document keeps the records before the fault."""
+    """Read EndNote XML; a malformed document keeps the records before the fault and says how
+    many record start tags after it could not be read."""
     log = IssueLog(source.file)
     fields = FieldMap.load("endnote_xml_fields")
     build = RecordBuilder(fields, source=source, format=NAME, issues=log).build
     types = type_table("endnote_types")
-    lines = _record_lines(text)
-    records: list[Record] = []
-    try:
-        for element in _records(text):
-            index = len(records) + 1
-            line = lines[index - 1] if index <= len(lines) else 0
-            raw = _raw_fields(element)
-            by_tag = collect(raw)
-            corporate: list[int] = []
-            if _AUTHOR in by_tag:
-                corporate = _corporate(by_tag[_AUTHOR])
-                # "et al.," as the last author: a trailing separator is not part of a name
-                by_tag[_AUTHOR] = [a.strip().rstrip(",;").strip() for a in by_tag[_AUTHOR]]
-            type_name = (by_tag.get("ref-type@name") or [""])[0].strip()
-            rtype = types.get(type_name.upper())
-            if rtype is None:
-                rtype = RecordType.OTHER
-                log.warn_once(
-                    type_name,
-                    f"EndNote reference type {type_name or '(none)'!r} is not known; read as "
-                    "'other' (kept in raw)",
-                    line=line,
-                    record=index,
-                )
-            extra: dict[str, list[str]] = {}
-            databases = " ".join(by_tag.get("remote-database-name", []))
-            if "accession-num" in by_tag:
-                _pmid_accessions(by_tag, extra)
-            if "pmid" not in extra and _PUBMED_DATABASES.search(databases):
-                extra["pmid"] = [clean_pmid(v) for v in by_tag.get("accession-num", [])]
-            if _PUB_DATE in by_tag and "dates/year" in by_tag:
-                _fuller_date(by_tag)
-            if "custom7" in by_tag and (
-                type_name.upper() in _ARTICLE_NUMBER_TYPES
-                or by_tag.get("source-app@name") == ["cen-search"]
-            ):
-                extra["article_number"] = by_tag["custom7"]
-            extra["pmcid"] = [
-                clean_pmcid(value)
-                for tag, value in raw
-                if tag.startswith("custom") and _PMCID_ONLY.match(value)
-            ]
-            record = build(raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag)
-            if corporate and len(record.authors) == len(by_tag[_AUTHOR]):
-                authors = list(record.authors)
-                for i in corporate:
-                    name = by_tag[_AUTHOR][i]
-                    authors[i] = Author(raw=name, family=name, organisation=True)
-                record = replace(record, authors=tuple(authors))
-            records.append(record)
-    except ParseError as exc:
-        row, column = getattr(exc, "position", (0, 0))
-        # the XML declaration was removed before parsing: it never spans a line break
-        if not records:
-            raise FileFormatError(
-                f"not well-formed XML ({exc})",
-                path=source.file,
-                line=row or None,
-                hint="check the file is a complete EndNote XML export",
-            ) from None
-        log.skip(
-            f"the XML is not well-formed here (column {column}: {exc}); records after this "
-            "point could not be read — export the library again",
-            line=row or None,
-        )
-    except DefusedXmlException as exc:
-        raise FileFormatError(
-            f"the XML uses a construct refused for safety ({exc.__class__.__name__})",
-            path=source.file,
-            hint="export the library again from EndNote as XML",
-        ) from None
+
+    def read_one(element: Element, index: int, line: int) -> Record:
+        raw = _raw_fields(element)
+        by_tag = collect(raw)
+        corporate: list[int] = []
+        if _AUTHOR in by_tag:
+            corporate = _corporate(by_tag[_AUTHOR])
+            # "et al.," as the last author: a trailing separator is not part of a name
+            by_tag[_AUTHOR] = [a.strip().rstrip(",;").strip() for a in by_tag[_AUTHOR]]
+        type_name = (by_tag.get("ref-type@name") or [""])[0].strip()
+        rtype = types.get(type_name.upper())
+        if rtype is None:
+            rtype = RecordType.OTHER
+            log.warn_once(
+                type_name,
+                f"EndNote reference type {type_name or '(none)'!r} is not known; read as "
+                "'other' (kept in raw)",
+                line=line,
+                record=index,
+            )
+        extra: dict[str, list[str]] = {}
+        databases = " ".join(by_tag.get("remote-database-name", []))
+        if "accession-num" in by_tag:
+            _pmid_accessions(by_tag, extra)
+        if "pmid" not in extra and _PUBMED_DATABASES.search(databases):
+            extra["pmid"] = [clean_pmid(v) for v in by_tag.get("accession-num", [])]
+        if _PUB_DATE in by_tag and "dates/year" in by_tag:
+            _fuller_date(by_tag)
+        if "custom7" in by_tag and (
+            type_name.upper() in _ARTICLE_NUMBER_TYPES
+            or by_tag.get("source-app@name") == ["cen-search"]
+        ):
+            extra["article_number"] = by_tag["custom7"]
+        extra["pmcid"] = [
+            clean_pmcid(value)
+            for tag, value in raw
+            if tag.startswith("custom") and _PMCID_ONLY.match(value)
+        ]
+        record = build(raw, index=index, line=line, type=rtype, extra=extra, by_tag=by_tag)
+        if corporate and len(record.authors) == len(by_tag[_AUTHOR]):
+            authors = list(record.authors)
+            for i in corporate:
+                name = by_tag[_AUTHOR][i]
+                authors[i] = Author(raw=name, family=name, organisation=True)
+            record = replace(record, authors=tuple(authors))
+        return record
+
+    records = read_xml_records(
+        text,
+        name="record",
+        label=LABEL,
+        expected="<xml><records><record>",
+        log=log,
+        read_one=read_one,
+    )
     return log.parsed(records)
 
 
