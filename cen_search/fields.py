@@ -303,15 +303,46 @@ _HTML_NAMES = (
     "blockquote|pre|center"
 )
 _MARKUP = re.compile(
-    rf"</?(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>",
+    r"</?(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
 _MARKUP_NAMES = re.compile(rf"(?:{_HTML_NAMES})", re.IGNORECASE)
 # Elements that separate text (a paragraph, a heading, a line break): replaced by a space;
 # the others (italic, superscript, a link) by nothing, so "x<sup>2</sup>" is "x2".
 _BLOCKS = frozenset(
-    "p br hr div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 title sec list list-item label caption "
-    "table tr td th blockquote pre center disp-formula abstract".split()
+    [
+        "p",
+        "br",
+        "hr",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "title",
+        "sec",
+        "list",
+        "list-item",
+        "label",
+        "caption",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "pre",
+        "center",
+        "disp-formula",
+        "abstract",
+    ]
 )
 
 
@@ -321,6 +352,8 @@ def _tag(match: re.Match[str]) -> str:
     if not namespaced and not _MARKUP_NAMES.fullmatch(name):
         return whole  # not markup: "<5 years", "<b >" of some other meaning is kept
     return " " if name.lower() in _BLOCKS else ""
+
+
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 

@@ -9,11 +9,13 @@ are present how often.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 from collections import Counter
 from pathlib import Path
 
 from cen_search.errors import CenSearchError, FileFormatError, InputError
+from cen_search.fsutil import read_regular_file
 from cen_search.models import ReadIssue, ReadResult, Record, RecordType
 
 MAPPED_FIELDS = tuple(
@@ -23,9 +25,34 @@ MAPPED_FIELDS = tuple(
 model's order."""
 
 
+_BOMS = (
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+
+def _blank(data: bytes) -> bool:
+    """True for a file with nothing but blanks, after any byte-order mark (a BOM-only file
+    is empty, not "an unknown format")."""
+    for bom in _BOMS:
+        if data.startswith(bom):
+            codec = {3: "utf-8", 4: "utf-32"}.get(len(bom), "utf-16")
+            if len(data) > 4096:
+                return False
+            try:
+                return not data.decode(codec if codec != "utf-8" else "utf-8-sig").strip()
+            except UnicodeDecodeError:
+                return False
+    return not data or data.isspace()  # (not data.strip(): that copies the whole file)
+
+
 def check_input_file(path: Path) -> bytes:
-    """The bytes of an export the user named; a clear :class:`InputError` when unusable."""
-    if not path.exists():
+    """The bytes of an export the user named; a clear :class:`InputError` when unusable
+    (missing, a folder, a device or pipe, unreadable, empty)."""
+    if not path.exists() and not path.is_symlink():
         raise InputError(
             f"{path}: no such file",
             hint="check the path (put quotes around names with spaces)",
@@ -35,13 +62,8 @@ def check_input_file(path: Path) -> bytes:
             f"{path}: is a folder, not a file",
             hint=f"name the export files inside it, e.g. {path}/*.ris",
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"{path}: cannot be read ({exc.strerror})", hint="check the file's permissions"
-        ) from None
-    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
+    data = read_regular_file(path)
+    if _blank(data):
         raise InputError(f"{path}: is empty", hint="export the records from the database again")
     return data
 

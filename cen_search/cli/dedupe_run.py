@@ -168,7 +168,9 @@ def _check_output(path: Path, inputs: Sequence[str]) -> str:
         )
     fmt = get_format(path.suffix)
     if not fmt.writable:
-        raise UsageError(f"{path}: cannot write {fmt.label}", hint="use .ris, .xml, .bib, .csv or .jsonl")
+        raise UsageError(
+            f"{path}: cannot write {fmt.label}", hint="use .ris, .xml, .bib, .csv or .jsonl"
+        )
     resolved = path.resolve()
     if any(Path(name).resolve() == resolved for name in inputs):
         raise UsageError(

@@ -203,7 +203,10 @@ def convert(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Export files to convert."),
     output: str = typer.Option(..., "--output", "-o", help="Output file, or - for stdout."),
     to: str | None = typer.Option(
-        None, "--to", "-t", help="Output format: ris, endnote-xml, bibtex, csv or jsonl (default: from OUT)."
+        None,
+        "--to",
+        "-t",
+        help="Output format: ris, endnote-xml, bibtex, csv or jsonl (default: from OUT).",
     ),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),

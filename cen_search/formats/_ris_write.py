@@ -76,9 +76,7 @@ def ris_date(date: str) -> str:
     ``20151201`` as the year 20151201."""
     text = date.strip()
     day: str | None
-    if match := _COMPACT.match(text):
-        year, month, day = match.groups()
-    elif match := _ISO.match(text):
+    if (match := _COMPACT.match(text)) or (match := _ISO.match(text)):
         year, month, day = match.groups()
     elif match := _YEAR_MONTH.match(text):
         year, name, day = match.groups()
