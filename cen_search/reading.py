@@ -68,6 +68,19 @@ def check_input_file(path: Path) -> bytes:
     return data
 
 
+def incomplete_error(path: Path | str, result: ReadResult) -> FileFormatError:
+    """The refusal for a file read short of what its structure implies (``import``)."""
+    where = next(
+        (i.location() for i in (*result.skipped, *result.warnings) if i.lost is not None), ""
+    )
+    return FileFormatError(
+        f"read short: {result.lost} record(s) the file holds could not be read "
+        f"({where}); {len(result.records)} were",
+        path=str(path),
+        hint=f"repair the file or export it again; cen-search info {path} shows the problem",
+    )
+
+
 def no_records_error(path: Path | str, result: ReadResult, *, shown: int = 5) -> FileFormatError:
     """The refusal for a file in which not one record could be read, with the reasons."""
     reasons = [f"  {issue.location()}: {issue.message}" for issue in result.skipped[:shown]]
@@ -132,6 +145,8 @@ class FileSummary:
     records: int
     skipped: tuple[ReadIssue, ...]
     warnings: tuple[ReadIssue, ...]
+    lost: int
+    """Records known to be lost to problems that cut the file short (``0`` when none)."""
     fields: tuple[tuple[str, int], ...]
     """Mapped fields with the number of records that have a value, in :data:`MAPPED_FIELDS`
     order (fields no record has are left out)."""
@@ -183,6 +198,7 @@ def summarise(result: ReadResult) -> FileSummary:
         records=len(result.records),
         skipped=result.skipped,
         warnings=result.warnings,
+        lost=result.lost,
         fields=tuple((name, fields[name]) for name in MAPPED_FIELDS if fields[name]),
         raw_tags=tuple(tags.items()),
         databases=tuple(databases.most_common()),

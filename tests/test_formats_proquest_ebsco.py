@@ -228,7 +228,7 @@ def test_ebscohost_xml_maps_header_identifiers_pages_and_types() -> None:
 
 def test_ebscohost_truncated_file_keeps_records_before_the_fault_and_counts_the_rest() -> None:
     text = EBSCO.read_text(encoding="utf-8")
-    cut = text[: text.index("<rec resultID=\"2\">") + 400]
+    cut = text[: text.index('<rec resultID="2">') + 400]
     result = read_text(cut, Source("cut.xml", "0" * 64, "utf-8"))
     assert result.format == "ebsco-xml" and len(result.records) == 1
     assert result.incomplete and result.lost == 1

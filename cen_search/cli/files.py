@@ -87,6 +87,8 @@ def render_summary(summary: FileSummary) -> list[str]:
     counts = f"{summary.records} read, {len(summary.skipped)} skipped"
     if summary.warnings:
         counts += f", {len(summary.warnings)} warnings"
+    if summary.lost:
+        counts += f"; read short: at least {summary.lost} more in the file could not be read"
     lines = [
         summary.file,
         f"  format:    {summary.format_label} ({summary.format})",
@@ -228,6 +230,14 @@ def convert(
                     "in the output"
                 )
                 for line in render_issues(result.skipped, label="skipped")[1:]:
+                    _output.say(line)
+            if result.incomplete:
+                short = [i for i in result.warnings if i.lost is not None]
+                _output.warn(
+                    f"{path}: read short: at least {result.lost} record(s) in the file could "
+                    "not be read and are not in the output"
+                )
+                for line in render_issues(tuple(short), label="short")[1:]:
                     _output.say(line)
             results.append(result)
         records = [record for result in results for record in result.records]

@@ -133,6 +133,8 @@ class _Reader:
         self.keys: dict[str, list[int]] = {}
         self.glued = 0
         self.widened = 0
+        self.text = text
+        self.lines: list[str] | None = None  # (split only when a row spans lines)
 
     def start(self, header: list[str]) -> None:
         self.header = [h.strip() for h in header]
@@ -158,10 +160,13 @@ class _Reader:
         if len(cells) > width:
             header, fields_of, ranks = self._widen(len(cells), line, index)
             width = len(header)
-        elif len(cells) < width and last > line:
+        elif last > line:
+            self._swallowed(cells, line, last, index, width)
+        elif len(cells) < width and any(self.delimiter in cell for cell in cells):
             self.log.warn(
-                f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
-                f"header ({width}): an unclosed quote?",
+                f"row has {len(cells)} cells but the header has {width}, and a cell holds the "
+                f"delimiter {self.delimiter!r}: a stray quote may have joined cells (kept "
+                "as read; check the row)",
                 line=line,
                 record=index,
             )
@@ -185,6 +190,35 @@ class _Reader:
             for name, cells in special.items()
         }
         self.records.append(self._build(raw, by_tag, ordered, index, line))
+
+    def _swallowed(self, cells: list[str], line: int, last: int, index: int, width: int) -> None:
+        """Report a row that spans lines when its lines are rows of their own: an unclosed
+        (or stray) quote joined them. Each line after the first that, read alone, has as many
+        cells as the header is a record the file's structure implies and that was not read
+        (a cell legitimately spread over lines holds text, rarely exactly a row's cells)."""
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        lost = 0
+        if width >= 3:
+            for part in self.lines[line:last]:  # (lines line+1 .. last, 1-based)
+                if part.count(self.delimiter) >= width - 1 and part[:1] not in (" ", "\t"):
+                    parsed = next(csv.reader([part], delimiter=self.delimiter), [])
+                    lost += len(parsed) == width and bool(parsed[0].strip())
+        if lost:
+            self.log.short(
+                f"an unclosed quote in the row at line {line} runs to line {last} and swallowed "
+                f"{lost} line(s) that are rows of their own, not read as records (close the "
+                "quote and read the file again)",
+                lost=lost,
+                line=line,
+            )
+        elif len(cells) < width:
+            self.log.warn(
+                f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
+                f"header ({width}): an unclosed quote?",
+                line=line,
+                record=index,
+            )
 
     def _widen(
         self, cells: int, line: int, index: int
