@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import rispy
 
-from cen_search.formats import read_file, ris
 from cen_search.fields import squash
+from cen_search.formats import read_file, ris
 from cen_search.formats._build import type_table
 from cen_search.formats._ris_write import databases_of
 from cen_search.formats.base import Source
