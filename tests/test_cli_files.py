@@ -169,7 +169,7 @@ def test_convert_to_stdout_needs_to_and_writes_only_records_there() -> None:
     result = run("convert", "embase-one.ris", "--to", "ris", "-o", "-")
     assert result.exit_code == 0
     assert "Service user perspectives" in result.stdout
-    assert "wrote" not in result.stdout and "wrote 1 records" in result.stderr
+    assert "wrote" not in result.stdout and "wrote 1 record from 1 file" in result.stderr
     Path("back.ris").write_text(result.stdout, encoding="utf-8")
     assert read_file("back.ris").records[0].doi == "10.1111/papt.12345"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import cen_search.workspace as workspace_module
+import cen_search.workspace.core as workspace_module
 from cen_search.errors import FileFormatError, InputError, UsageError, WorkspaceError
 from cen_search.workspace import ImportEntry, Workspace
 

@@ -86,7 +86,7 @@ def render_summary(summary: FileSummary) -> list[str]:
     """Human-readable lines for one :class:`cen_search.reading.FileSummary`."""
     counts = f"{summary.records} read, {len(summary.skipped)} skipped"
     if summary.warnings:
-        counts += f", {len(summary.warnings)} warnings"
+        counts += f", {_output.count(len(summary.warnings), 'warning')}"
     if summary.lost:
         counts += f"; read short: at least {summary.lost} more in the file could not be read"
     lines = [
@@ -226,8 +226,8 @@ def convert(
             result = read_export(path, format=format, encoding=encoding)
             if result.skipped:
                 _output.warn(
-                    f"{path}: {len(result.skipped)} record(s) could not be read and are not "
-                    "in the output"
+                    f"{path}: {_output.count(len(result.skipped), 'record')} could not be read "
+                    "(left out of the output)"
                 )
                 for line in render_issues(result.skipped, label="skipped")[1:]:
                     _output.say(line)
@@ -251,7 +251,8 @@ def convert(
         note = f" ({skipped} skipped)" if skipped else ""
         where = "stdout" if output == "-" else output
         _output.say(
-            f"wrote {count} records from {len(files)} file(s) to {where} as {fmt.label}{note}"
+            f"wrote {_output.count(count, 'record')} from {_output.count(len(files), 'file')} "
+            f"to {where} as {fmt.label}{note}"
         )
 
 

@@ -31,7 +31,7 @@ def stamp(moment: _dt.datetime) -> str:
 
 def strategy_id_of(strategy: Strategy) -> str:
     """The id used for ``runs/<id>/``: the header's ``id``/name, else the file name."""
-    from cen_search.manifest import slug
+    from cen_search.workspace.manifest import slug
 
     name = strategy.meta.name or (Path(strategy.path).stem if strategy.path else "strategy")
     return slug(name) or "strategy"

@@ -28,7 +28,6 @@ from cen_search import __version__
 from cen_search.errors import UsageError, WorkspaceError
 from cen_search.fsutil import atomic_write_bytes, sha256_file
 from cen_search.http import API_KEY_SETTINGS, DEFAULT_TIMEOUT, HTTP_CACHE_FOLDER, make_session
-from cen_search.manifest import is_within
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.strategies import runlog
 from cen_search.strategies.run_pubmed import run_pubmed
@@ -42,6 +41,7 @@ from cen_search.strategies.run_targets import (
 )
 from cen_search.strategies.runlog import strategy_id_of
 from cen_search.strategies.translate import TARGETS, Lossiness, Translation, translate
+from cen_search.workspace.manifest import is_within
 
 if TYPE_CHECKING:
     from cen_search.config import Settings

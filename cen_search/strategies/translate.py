@@ -13,6 +13,7 @@ also has a self-contained query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -63,6 +64,16 @@ class Finding:
     span: Span | None = None
     """Position in :attr:`Line.raw` (column = ``span[0] + 1``)."""
     file_line: int = 0
+    direction: str = ""
+    """For an approximate construct: ``broader`` (finds more), ``narrower`` (finds less) or
+    ``""`` (either, or not known)."""
+
+
+def direction_of(reason: str) -> str:
+    """``broader``/``narrower`` when a reason says which (and not both), else ``""``."""
+    broader = re.search(r"\bbroader\b", reason) is not None
+    narrower = re.search(r"\bnarrower\b", reason) is not None
+    return "broader" if broader and not narrower else "narrower" if narrower and not broader else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,8 @@ class Translation:
                             "rendered": f.rendered,
                             "lossiness": f.lossiness.value,
                             "reason": f.reason,
+                            "direction": f.direction,
+                            "file_line": f.file_line,
                             "column": f.span[0] + 1 if f.span else None,
                         }
                         for f in line.findings
@@ -212,8 +225,14 @@ class LineContext:
         reason: str,
         *,
         written: str | None = None,
+        direction: str | None = None,
     ) -> None:
-        """Record a finding (identical findings on one line are kept once)."""
+        """Record a finding (identical findings on one line are kept once). ``direction``
+        (``broader``/``narrower``) defaults to what the reason says."""
+        if lossiness is Lossiness.EXACT:
+            direction = ""
+        elif direction is None:
+            direction = direction_of(reason)
         finding = Finding(
             line=self.line.n,
             key=self.line.key,
@@ -224,6 +243,7 @@ class LineContext:
             reason=reason,
             span=span,
             file_line=self.line.file_line,
+            direction=direction,
         )
         same = (finding.construct, finding.written, finding.rendered, finding.lossiness)
         for other in self.findings:
@@ -268,9 +288,9 @@ class LineContext:
         if found is None:
             exists = self.strategy.line(key, section=self.line.section) is not None
             reason = (
-                "refers to a later line (or itself); a line can only combine earlier sets"
+                "refers to a later set (or itself); a set can only combine earlier sets"
                 if exists
-                else "refers to a line that does not exist in this strategy"
+                else "refers to a set that does not exist in this strategy"
             )
             self.drop("line reference", span, reason, written=written)
             return None
@@ -278,7 +298,7 @@ class LineContext:
             self.drop(
                 "line reference",
                 span,
-                f"line {key} could not be translated, so this reference cannot run",
+                f"set {key} could not be translated, so this reference cannot run",
                 written=written,
             )
             return None
@@ -319,7 +339,7 @@ def section_platform(strategy: Strategy, section: int) -> str:
     for item in strategy.sections:
         if item.index == section:
             return str(item.platform)
-    return str(strategy.platform)
+    return str(strategy.platform or "")
 
 
 def translate(
@@ -332,6 +352,14 @@ def translate(
 ) -> Translation:
     """Translate the lines of ``section`` to ``target`` (``pubmed``, ``europepmc``,
     ``openalex``), with a finding for every construct that is not carried over exactly."""
+    if not strategy.parsed:
+        where = strategy.path or strategy.meta.name or "the strategy"
+        raise InputError(
+            f"{where} is kept verbatim, not parsed, so it cannot be translated or run: "
+            f"{strategy.not_parsed}",
+            hint="translation reads Ovid, EBSCOhost, ProQuest and PubMed syntax; if the paste is "
+            "written in one of them, say so with 'syntax:' in the header",
+        )
     compiler = _compiler(target, strategy, dict(options or {}))
     lines = [ln for ln in strategy.section_lines(section) if line_filter is None or line_filter(ln)]
     if not lines:

@@ -39,36 +39,26 @@ from cen_search.fsutil import (
     append_jsonl,
     atomic_write_bytes,
     atomic_write_text,
+    confine,
     file_lock,
     read_jsonl,
     sha256_file,
 )
-from cen_search.manifest import (
+from cen_search.models import ReadIssue, ReadResult, Record
+from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.reading import check_input_file, incomplete_error, no_records_error
+from cen_search.wording import count
+from cen_search.workspace.manifest import (
     ImportEntry,
-    Problem,
     checked_import_values,
+    checked_method,
     is_within,
     known_spelling,
     raw_copy_path,
     read_raw,
-    slug,
 )
-from cen_search.models import ReadIssue, ReadResult, Record
-from cen_search.progress import NULL_REPORTER, Reporter
-from cen_search.reading import check_input_file, incomplete_error, no_records_error
-from cen_search.review_status import DEDUPE_EVENT, DatabaseSummary, Status, review_status
-
-__all__ = [
-    "CONFIG_NAME",
-    "DEDUPE_EVENT",
-    "DatabaseSummary",
-    "ImportEntry",
-    "ImportOutcome",
-    "Problem",
-    "Status",
-    "Workspace",
-    "slug",
-]
+from cen_search.workspace.rounds import current_round
+from cen_search.workspace.status import Status, review_status
 
 CONFIG_NAME = "cen-search.toml"
 _KEEP = ".gitkeep"
@@ -100,6 +90,7 @@ class Workspace:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
+        confine(self.root)  # no write of ours may leave the review through a link
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
@@ -235,9 +226,19 @@ class Workspace:
                 entry = json.loads(scrubbed)
         append_jsonl(self.log_path, entry)
 
-    def events(self) -> list[dict[str, Any]]:
+    def events(self, *, allow_torn: bool = False) -> list[dict[str, Any]]:
         """Every event in ``log.jsonl``, oldest first."""
-        return read_jsonl(self.log_path)
+        return read_jsonl(self.log_path, allow_torn=allow_torn)
+
+    def logs(self) -> list[Path]:
+        """Every append-only log of the review (``*.jsonl`` outside ``.cen-search/``)."""
+        found = []
+        for path in sorted(self.root.rglob("*.jsonl")):
+            parts = path.relative_to(self.root).parts
+            if parts[0] in (".cen-search", ".git") or not path.is_file():
+                continue
+            found.append(path)
+        return found
 
     def _ensure_state_dir(self) -> None:
         """Create ``.cen-search/`` with a ``.gitignore`` that keeps it out of version control."""
@@ -247,7 +248,21 @@ class Workspace:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the review's lock (``.cen-search/lock``) while changing it."""
+        """Hold the review's lock (``.cen-search/lock``) while changing it.
+
+        Holding it, no other command writes here, so what a killed command left is tidied
+        first: its temporary files are removed and an import it recorded in the manifest but
+        not yet in ``log.jsonl`` is logged (see :func:`cen_search.workspace.repair.tidy`).
+        """
+        from cen_search.workspace.repair import tidy
+
+        with self.lock_only():
+            tidy(self)
+            yield
+
+    @contextmanager
+    def lock_only(self) -> Iterator[None]:
+        """Hold the lock without tidying first (for ``cen-search repair`` itself)."""
         self._ensure_state_dir()
         with file_lock(self.state_dir / "lock"):
             yield
@@ -275,6 +290,7 @@ class Workspace:
         strategy: str | Path | None = None,
         format: str | None = None,
         encoding: str | None = None,
+        method: str = "database",
     ) -> ImportOutcome:
         """Copy one export into the review, byte for byte, and record it in the manifest.
 
@@ -284,6 +300,7 @@ class Workspace:
         """
         source = Path(path)
         database, searched = checked_import_values(database, searched)
+        method = checked_method(method)
         platform = platform.strip()
         strategy_ref = self._strategy_ref(strategy) if strategy else ""
         data = check_input_file(source)
@@ -340,6 +357,8 @@ class Workspace:
                 searched=searched,
                 strategy=strategy_ref,
                 imported_at=_now(),
+                round=current_round(self),
+                method=method,
             )
             # The manifest line is the commit point: before it, the import has not happened.
             append_jsonl(self.manifest_path, entry.to_json())
@@ -398,8 +417,8 @@ class Workspace:
                 if len(result.records) != entry.records:
                     drift = ReadIssue(
                         file=entry.file,
-                        message=f"read {len(result.records)} records; {entry.records} when it "
-                        "was imported (the reader has changed since)",
+                        message=f"read {count(len(result.records), 'record')}; "
+                        f"{entry.records} when it was imported (the reader has changed since)",
                     )
                     result = replace(result, warnings=(*result.warnings, drift))
                 results.append(result)

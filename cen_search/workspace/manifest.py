@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from cen_search.config_values import check_date
@@ -20,7 +20,7 @@ from cen_search.errors import UsageError, WorkspaceError
 from cen_search.fsutil import sha256_file
 
 if TYPE_CHECKING:
-    from cen_search.workspace import Workspace
+    from cen_search.workspace.core import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,13 @@ class ImportEntry:
     """Workspace-relative path of the saved strategy that produced it; may be empty."""
     imported_at: str = ""
     """UTC time of the import (ISO 8601)."""
+    round: str = ""
+    """The review round it belongs to (``""``: the first round, see
+    :mod:`cen_search.workspace.rounds`)."""
+    method: str = "database"
+    """How the records were identified, for PRISMA's lanes: ``database`` or ``register``
+    (databases and registers), or an other method (``citation``, ``website``,
+    ``organisation``, ``call-for-evidence``, ``other``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The manifest line (every field, in declaration order)."""
@@ -92,6 +99,14 @@ class ImportEntry:
                 f"{where}: missing {', '.join(missing)}",
                 hint="the manifest is append-only: restore it from version control",
             )
+        file = PurePosixPath(values["file"])
+        if file.is_absolute() or ".." in file.parts or file.parts[:1] != ("imports",):
+            raise WorkspaceError(
+                f"{where}: file {values['file']!r} is not inside the review's imports/ folder; "
+                "it is not read",
+                hint="the manifest only names raw copies under imports/: restore the line "
+                "from version control",
+            )
         sha = values["sha256"]
         values.setdefault("id", sha[:12])
         values.setdefault("original_name", Path(values["file"]).name)
@@ -99,6 +114,7 @@ class ImportEntry:
             values.setdefault(name, 0)
         for name in ("format", "encoding", "database"):
             values.setdefault(name, "")
+        values.setdefault("method", "database")
         return cls(**values)
 
 
@@ -200,8 +216,11 @@ class Problem:
 
 
 def check_raw(root: Path, entry: ImportEntry) -> Problem | None:
-    """A problem when the raw copy of ``entry`` is missing or no longer matches its checksum."""
+    """A problem when the raw copy of ``entry`` is missing, a link out of the review, or no
+    longer matches its checksum."""
     path = root / entry.file
+    if not is_within(path, root):
+        return _outside(entry, path)
     if not path.is_file():
         return _missing(entry)
     return _changed(entry, sha256_file(path))
@@ -211,6 +230,8 @@ def read_raw(root: Path, entry: ImportEntry) -> bytes:
     """The bytes of ``entry``'s raw copy, read once; the :func:`check_raw` problem, as a
     :class:`WorkspaceError`, when it is missing or no longer matches its checksum."""
     path = root / entry.file
+    if not is_within(path, root):
+        raise _outside(entry, path).as_error()
     if not path.is_file():
         raise _missing(entry).as_error()
     data = path.read_bytes()
@@ -218,6 +239,14 @@ def read_raw(root: Path, entry: ImportEntry) -> bytes:
     if problem is not None:
         raise problem.as_error()
     return data
+
+
+def _outside(entry: ImportEntry, path: Path) -> Problem:
+    return Problem(
+        entry.file,
+        f"is a link to {path.resolve()}, outside the review; it is not read",
+        "replace the link with the raw export itself (git checkout -- FILE)",
+    )
 
 
 def _missing(entry: ImportEntry) -> Problem:
@@ -241,8 +270,34 @@ def _changed(entry: ImportEntry, actual: str) -> Problem | None:
     )
 
 
+IMPORT_METHODS = (
+    "database",
+    "register",
+    "citation",
+    "website",
+    "organisation",
+    "call-for-evidence",
+    "other",
+)
+"""How records were identified: the first two are PRISMA's "databases and registers" lane, the
+others its "other methods" lane."""
+
+
+def checked_method(method: str) -> str:
+    """``--method``: one of :data:`IMPORT_METHODS` (case and spacing ignored)."""
+    value = "-".join(method.strip().casefold().replace("_", " ").split())
+    if value == "organization":
+        value = "organisation"
+    if value not in IMPORT_METHODS:
+        raise UsageError(
+            f"--method {method!r} is not a way records are found",
+            hint="use one of " + ", ".join(IMPORT_METHODS),
+        )
+    return value
+
+
 def checked_import_values(database: str, searched: str) -> tuple[str, str]:
-    """``--database`` (required) and ``--searched`` (``YYYY-MM-DD``, not in the future)."""
+    """``--database`` (required) and ``--searched-on`` (``YYYY-MM-DD``, not in the future)."""
     database = database.strip()
     if not database:
         raise UsageError(
@@ -252,11 +307,11 @@ def checked_import_values(database: str, searched: str) -> tuple[str, str]:
     try:
         searched = check_date(searched)
     except ValueError as exc:
-        raise UsageError(f"--searched: {exc}", hint="give the date the search was run") from None
+        raise UsageError(f"--searched-on: {exc}", hint="give the date the search was run") from None
     tomorrow = (_dt.date.today() + _dt.timedelta(days=1)).isoformat()
     if searched and searched > tomorrow:
         raise UsageError(
-            f"--searched {searched} is in the future",
+            f"--searched-on {searched} is in the future",
             hint="give the date the search was run, YYYY-MM-DD",
         )
     return database, searched

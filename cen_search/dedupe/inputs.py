@@ -1,7 +1,8 @@
 """Reading the inputs of a ``dedupe`` run: export files or the workspace's imports.
 
 Each file's database is the ``--database`` given for it, else what its records say, else the
-file's name stem; problems met while reading are reported on stderr with their position.
+file's name stem. Problems met while reading stay in each :class:`ReadResult` (and in
+:attr:`Inputs.notes`) for the caller to show.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cen_search.cli import _output
 from cen_search.errors import UsageError, WorkspaceError
 from cen_search.models import ReadResult, Record
+from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.wording import count
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
-
-_MAX_ISSUES_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Inputs:
     """The review workspace whose imports were read (no FILE given), else ``None``."""
     searched: list[str] = field(default_factory=list)
     """The files read (for messages)."""
+    notes: tuple[str, ...] = ()
+    """Things the user should know about the inputs (a file given twice ...)."""
 
     @cached_property
     def everything(self) -> list[Record]:
@@ -61,24 +63,10 @@ def _assign_databases(paths: Sequence[Path], databases: Sequence[str]) -> list[s
         return [databases[0]] * len(paths)
     if len(databases) != len(paths):
         raise UsageError(
-            f"{len(databases)} --database values for {len(paths)} files",
+            f"{len(databases)} --database values for {count(len(paths), 'file')}",
             hint="give one --database per file, in the same order, or one for all files",
         )
     return list(databases)
-
-
-def _report_issues(result: ReadResult) -> None:
-    """Warn about skipped records (the first few) and a file with no records."""
-    for issue in result.skipped[:_MAX_ISSUES_SHOWN]:
-        _output.warn(f"{issue.location()}: {issue.message} (record skipped)")
-    if len(result.skipped) > _MAX_ISSUES_SHOWN:
-        _output.warn(
-            f"{result.file}: {len(result.skipped) - _MAX_ISSUES_SHOWN} more records skipped"
-        )
-    for issue in result.warnings[:_MAX_ISSUES_SHOWN]:
-        _output.detail(f"{issue.location()}: {issue.message}")
-    if not result.records:
-        _output.warn(f"{result.file}: no records found")
 
 
 def _default_database(result: ReadResult, path: Path) -> ReadResult:
@@ -102,13 +90,15 @@ def read_files(
     *,
     format: str | None = None,
     encoding: str | None = None,
+    reporter: Reporter = NULL_REPORTER,
+    notes: list[str] | None = None,
 ) -> list[ReadResult]:
     """Read export files (any supported format, or ``format``), naming the file in every
-    error; a missing, empty or unreadable file, or one without a readable record, is refused."""
+    error; a missing, empty or unreadable file, or one without a readable record, is refused.
+    A file whose bytes were already read is read once (said in ``notes``)."""
     from cen_search.reading import read_export
 
     names = _assign_databases(paths, databases)
-    reporter = _output.RichReporter()
     results: list[ReadResult] = []
     seen: dict[str, str] = {}
     reporter.start("Reading files", total=len(paths))
@@ -116,17 +106,32 @@ def read_files(
         for path, database in zip(paths, names, strict=True):
             result = read_export(path, format=format, encoding=encoding, database=database.strip())
             if result.sha256 in seen:
-                _output.warn(f"{path}: same content as {seen[result.sha256]}; read once")
+                if notes is not None:
+                    notes.append(f"{path}: same content as {seen[result.sha256]}; read once")
                 reporter.advance()
                 continue
             seen[result.sha256] = str(path)
-            result = _default_database(result, path)
-            _report_issues(result)
-            results.append(result)
+            results.append(_default_database(result, path))
             reporter.advance()
     finally:
         reporter.finish()
     return results
+
+
+def workspace_inputs(ws: Workspace, *, reporter: Reporter = NULL_REPORTER) -> Inputs:
+    """Every import of a review workspace, with the database declared at import."""
+    results = ws.read_imports(reporter)
+    if not results:
+        raise WorkspaceError(
+            f"{ws.root}: the review has no imports yet",
+            hint="cen-search import FILE --database NAME",
+        )
+    return Inputs(
+        records=[rec for r in results for rec in r.records],
+        results=results,
+        workspace=ws,
+        searched=[r.file for r in results],
+    )
 
 
 def load_inputs(
@@ -136,13 +141,20 @@ def load_inputs(
     *,
     format: str | None = None,
     encoding: str | None = None,
+    reporter: Reporter = NULL_REPORTER,
 ) -> Inputs:
     """Records from FILEs, or from the workspace's imports when no FILE is given
     (``format`` and ``encoding`` override detection for the FILEs)."""
-    ws = None
+    notes: list[str] = []
     if files:
-        results = read_files(files, databases, format=format, encoding=encoding)
-        searched = [str(p) for p in files]
+        results = read_files(
+            files, databases, format=format, encoding=encoding, reporter=reporter, notes=notes
+        )
+        base = Inputs(
+            records=[rec for r in results for rec in r.records],
+            results=results,
+            searched=[str(p) for p in files],
+        )
     else:
         if databases or format or encoding:
             raise UsageError(
@@ -159,28 +171,22 @@ def load_inputs(
                 hint="give export files (cen-search dedupe medline.txt embase.ris), or cd into "
                 "a review created with cen-search init",
             ) from None
-        results = ws.read_imports(_output.RichReporter())
-        for result in results:
-            _report_issues(result)
-        if not results:
-            raise WorkspaceError(
-                f"{ws.root}: the review has no imports yet",
-                hint="cen-search import FILE --database NAME",
-            )
-        searched = [r.file for r in results]
-    previous_results = read_files(against, []) if against else []
-    known = {r.sha256 for r in results}
+        base = workspace_inputs(ws, reporter=reporter)
+    if not against:
+        return replace(base, notes=tuple(notes))
+    previous_results = read_files(against, [], reporter=reporter, notes=notes)
+    known = {r.sha256 for r in base.results}
     for result in previous_results:
         if result.sha256 in known:
             raise UsageError(
                 f"{result.file}: given both as a new file and with --against",
                 hint="give each file once",
             )
-    return Inputs(
-        records=[rec for r in results for rec in r.records],
-        results=[*results, *previous_results],
+    return replace(
+        base,
+        results=[*base.results, *previous_results],
         previous_records=[rec for r in previous_results for rec in r.records],
-        against=bool(against),
-        workspace=ws,
-        searched=[*searched, *(str(p) for p in against)],
+        against=True,
+        searched=[*base.searched, *(str(p) for p in against)],
+        notes=tuple(notes),
     )
