@@ -19,6 +19,7 @@ from cen_search.dedupe.model import DedupeResult
 from cen_search.formats import read_file
 from cen_search.models import Record
 from tests._dedupe_cli import run_cli
+from tests._ris_readers import check_ris
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "cen-review"
@@ -166,6 +167,8 @@ def test_readme_command_reports_the_overlap_table(
         "PsycINFO": 27,
     }
     assert out.read_text(encoding="utf-8").count("TY  - ") == data["clusters"]
+    # the library goes on to EndNote/Zotero/Rayyan: two independent RIS readers agree on it
+    check_ris({"README dedupe -o unique.ris": out.read_text(encoding="utf-8")}, tmp_path)
     with (tmp_path / "clusters.csv").open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 112
     header = next(line for line in run.err.splitlines() if line.startswith("database"))

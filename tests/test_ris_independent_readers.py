@@ -108,3 +108,24 @@ def test_dedupe_output_names_each_members_database(capsys, tmp_path: Path) -> No
     assert merged, "the example files hold duplicates"
     for record in merged:
         assert set(record.database.split("; ")) == {m.database for m in members_of(record)}
+
+
+def test_workspace_deduplicated_library_is_plain_ris_naming_each_database(
+    capsys, tmp_path: Path
+) -> None:
+    review = tmp_path / "review"
+    example = TEST_DATA.parent.parent / "examples" / "cen-review"
+    assert run_cli(capsys, "init", review, "--title", "t", "--email", "a@b.org").code == 0
+    for name, database in (("MEDLINE.txt", "MEDLINE"), ("Embase.ris", "Embase")):
+        run = run_cli(capsys, "-C", review, "import", example / name, "--database", database)
+        assert run.code == 0, run.err
+    run = run_cli(capsys, "-C", review, "dedupe")
+    assert run.code in (0, 4), run.err
+    library = review / "dedupe" / "unique.ris"
+    text = library.read_text(encoding="utf-8")
+    _assert_plain_ris(text)
+    check_ris({"dedupe/unique.ris": text}, tmp_path)
+    records = read_file(library).records
+    # every record names the database it was imported as (MEDLINE records also name "NLM")
+    assert all({"MEDLINE", "Embase"} & set(r.database.split("; ")) for r in records)
+    assert {"MEDLINE", "Embase"} <= {d for r in records for d in r.database.split("; ")}

@@ -1,4 +1,4 @@
-"""RIS (``TY  - JOUR`` ... ``ER  -``): reader and writer, built on rispy.
+"""RIS (``TY  - JOUR`` ... ``ER  -``): reader and writer.
 
 Reading follows rispy's grammar (a two-character tag, ``"  - "``, the value; ``TY`` starts a
 record, ``ER`` ends it; untagged lines continue the previous field) but keeps every field in
