@@ -81,8 +81,8 @@ from cen_search.formats._values import (
     unique,
     useful,
 )
-from cen_search.formats.base import Parsed, Source
-from cen_search.models import Pages, Provenance, RawField, ReadIssue, Record, RecordType
+from cen_search.formats.base import IssueLog, Source
+from cen_search.models import Pages, Provenance, RawField, Record, RecordType
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -144,49 +144,6 @@ def no_gc() -> Iterator[None]:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
-
-
-class IssueLog:
-    """Collects warnings and skips for one file, with positions."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.warnings: list[ReadIssue] = []
-        self.skipped: list[ReadIssue] = []
-        self._warned: set[str] = set()
-
-    def warn(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
-        self.warnings.append(ReadIssue(self.file, message, line=line, record_index=record))
-
-    def warn_once(
-        self, about: str, message: str, *, line: int | None = None, record: int | None = None
-    ) -> None:
-        """Warn with ``message`` only the first time the file gives ``about`` (a type name)."""
-        if about not in self._warned:
-            self._warned.add(about)
-            self.warn(message, line=line, record=record)
-
-    def skip(
-        self,
-        message: str,
-        *,
-        line: int | None = None,
-        record: int | None = None,
-        lost: int | None = None,
-    ) -> None:
-        """Report a record or block that could not be read; ``lost`` when the problem cut
-        the file short and cost that many records (see :attr:`ReadIssue.lost`)."""
-        self.skipped.append(
-            ReadIssue(self.file, message, line=line, record_index=record, skipped=True, lost=lost)
-        )
-
-    def short(self, message: str, *, lost: int, line: int | None = None) -> None:
-        """Report that the file is read short of what its structure implies (``lost`` records
-        or rows, at least) without a record being skipped (a row that swallowed others)."""
-        self.warnings.append(ReadIssue(self.file, message, line=line, lost=lost))
-
-    def parsed(self, records: list[Record]) -> Parsed:
-        return Parsed(records=records, warnings=self.warnings, skipped=self.skipped)
 
 
 def collect(raw: Iterable[RawField]) -> dict[str, list[str]]:
