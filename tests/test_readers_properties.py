@@ -47,9 +47,7 @@ def test_every_reader_survives_arbitrary_text(text: str, fmt: str | None) -> Non
 @given(
     seed=st.sampled_from(SEEDS),
     steps=st.lists(
-        st.tuples(
-            st.integers(0, len(MUTATIONS) - 1), st.integers(0, 1 << 20), st.integers(0, 255)
-        ),
+        st.tuples(st.integers(0, len(MUTATIONS) - 1), st.integers(0, 1 << 20), st.integers(0, 255)),
         min_size=1,
         max_size=4,
     ),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from benchmarks.reliability._reader_inputs import FORMATS_DIR, SHOWN
 from cen_search.errors import CenSearchError, FileFormatError
 from cen_search.formats import read_file
-
-from benchmarks.reliability._reader_inputs import FORMATS_DIR, SHOWN
 
 Expectation = Callable[[bytes, "str | None"], bool]
 _NAMES = ("Jürgen", "Gößling", "Müller", "Ångström", "Peña")

@@ -68,7 +68,9 @@ def formats() -> list[str]:
 
 def seed_bytes() -> dict[str, list[bytes]]:
     """The seed files' bytes by format (JSON Lines written from the RIS seeds)."""
-    out = {fmt: [(FORMATS_DIR / name).read_bytes() for name in names] for fmt, names in SEEDS.items()}
+    out = {
+        fmt: [(FORMATS_DIR / name).read_bytes() for name in names] for fmt, names in SEEDS.items()
+    }
     import io
 
     from cen_search.formats import write_records
@@ -100,8 +102,28 @@ MUTATIONS = (
     "cp1252",
     "utf16",
 )
-_INSERTS = (b'"', b"{", b"}", b"<", b"</", b">", b"\x00", b"\xff", b"\r", b"\n\n", b"@", b"%0 ",
-            b"TY  - ", b"ER  - ", b"&", b"]]>", b"\xef\xbb\xbf", b"\x1a", b"\\", b"PMID- ")
+_INSERTS = (
+    b'"',
+    b"{",
+    b"}",
+    b"<",
+    b"</",
+    b">",
+    b"\x00",
+    b"\xff",
+    b"\r",
+    b"\n\n",
+    b"@",
+    b"%0 ",
+    b"TY  - ",
+    b"ER  - ",
+    b"&",
+    b"]]>",
+    b"\xef\xbb\xbf",
+    b"\x1a",
+    b"\\",
+    b"PMID- ",
+)
 
 
 def mutate(data: bytes, steps: Sequence[tuple[int, int, int]]) -> bytes:
@@ -196,7 +218,9 @@ def check(data: bytes, fmt: str | None, *, seconds: float = 10.0) -> Outcome:
     deficit = (starts or 0) - len(result.records)
     said = result.skipped or result.warnings or result.lost
     if deficit > 0 and not said:
-        return Outcome("short", f"{starts} record starts, {len(result.records)} records", 0, deficit)
+        return Outcome(
+            "short", f"{starts} record starts, {len(result.records)} records", 0, deficit
+        )
     return Outcome("records", records=len(result.records))
 
 

@@ -130,6 +130,11 @@ def no_gc() -> Iterator[None]:
     for large files. Reference counting still frees everything; collection resumes after,
     with the new objects filed in the oldest generation, where long-lived objects end up.
     Readers decorate ``read`` with ``@no_gc()`` (a fresh pause for each call).
+
+    Objects filed away so are only collected by a full collection, which a long process
+    reading many files may rarely make: readers must not leave reference cycles behind (the
+    XML readers close their parser, which breaks its cycles; errors are raised outside
+    ``except`` blocks, so that no traceback keeps a parser's frames alive).
     """
     was_enabled = gc.isenabled()
     gc.disable()

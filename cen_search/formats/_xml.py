@@ -15,16 +15,16 @@ elements were found (an EBSCOhost export given to the EndNote XML reader says so
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterator
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser
 
 from cen_search.errors import FileFormatError
 from cen_search.formats._build import IssueLog
+from cen_search.formats.base import release
 from cen_search.models import Record
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -41,6 +41,33 @@ def text_of(element: Element) -> str:
     return "".join(element.itertext())
 
 
+_CHUNK = 1 << 16
+
+
+def _events(body: str) -> Iterator[tuple[str, Element]]:
+    """``(event, element)`` pairs of a pull parser fed ``body`` in chunks; the parser is
+    closed however the reading ends, which frees it at once (the standard ``iterparse``
+    leaves a reference cycle per call that only a full garbage collection finds)."""
+    parser = DefusedXMLParser(target=TreeBuilder())
+    pull = XMLPullParser(events=("start", "end"), _parser=parser)
+    try:
+        for start in range(0, len(body), _CHUNK):
+            pull.feed(body[start : start + _CHUNK])
+            yield from pull.read_events()
+        pull.close()
+        yield from pull.read_events()
+    finally:
+        if getattr(parser, "parser", None) is not None:  # (not closed: the document broke)
+            try:
+                parser.close()
+            except Exception as exc:  # (already reported by the reading that broke)
+                release(exc)
+            # close() lets go of the expat parser (whose handlers refer back to it) only
+            # when the document is complete: let go of it here too
+            for name in ("parser", "_parser", "target", "_target"):
+                parser.__dict__.pop(name, None)
+
+
 def iter_elements(text: str, name: str) -> Iterator[Element]:
     """Each complete ``name`` element of the document, released after it is used.
 
@@ -50,7 +77,7 @@ def iter_elements(text: str, name: str) -> Iterator[Element]:
     body = _DECLARATION.sub("", text, count=1)
     parent: Element | None = None
     depth = 0
-    for event, element in iterparse(io.StringIO(body), events=("start", "end")):
+    for event, element in _events(body):
         is_record = local(element.tag) == name
         if event == "start":
             if is_record:
@@ -106,33 +133,43 @@ def read_xml_records(
     """
     lines = start_lines(text, name)
     records: list[Record] = []
+    broken: tuple[int, int, str] | None = None
+    refused = ""
     try:
         for element in iter_elements(text, name):
             index = len(records) + 1
             records.append(read_one(element, index, lines[index - 1] if index <= len(lines) else 0))
     except ParseError as exc:
         row, column = getattr(exc, "position", (0, 0))
+        broken = (row, column, str(exc))
+        release(exc)
+    except DefusedXmlException as exc:
+        refused = exc.__class__.__name__
+        release(exc)
+    # (raised here, outside the handlers: the parser's frames are not kept alive by them)
+    if refused:
+        raise FileFormatError(
+            f"the XML uses a construct refused for safety ({refused})",
+            path=log.file,
+            hint=f"export the records again as {label}",
+        )
+    if broken is not None:
+        row, column, message = broken
         if not records:
             raise FileFormatError(
-                f"not well-formed XML ({exc}); no {label} record could be read",
+                f"not well-formed XML ({message}); no {label} record could be read",
                 path=log.file,
                 line=row or None,
                 hint=f"check that the file is a complete {label} export",
-            ) from None
+            )
         lost = max(len(lines) - len(records), 1)
         log.skip(
-            f"the XML is not well-formed here (column {column}: {exc}); {lost} record(s) "
+            f"the XML is not well-formed here (column {column}: {message}); {lost} record(s) "
             f"after this point (of {len(lines)} {expected} start tags in the file) could not "
             "be read, and any cut off by the fault — export the file again",
             line=row or None,
             lost=lost,
         )
-    except DefusedXmlException as exc:
-        raise FileFormatError(
-            f"the XML uses a construct refused for safety ({exc.__class__.__name__})",
-            path=log.file,
-            hint=f"export the records again as {label}",
-        ) from None
     if not records:
         raise FileFormatError(
             f"holds no {label} records: expected {expected}, found {found_elements(text)}",

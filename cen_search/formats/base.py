@@ -17,11 +17,32 @@ Modules stay small and symmetric; mapping tables (tags, columns) live in ``forma
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from cen_search.models import ReadIssue, Record
+
+
+def release(exc: BaseException) -> None:
+    """Drop the tracebacks of ``exc`` and the exceptions chained to it, clearing their
+    frames' locals, once a reader has taken the message it needs. Parsers (the standard XML
+    parsers, bibtexparser) raise or keep exceptions whose tracebacks reach frames that hold
+    those same exceptions: a reference cycle, with all it refers to, each time a file breaks,
+    which only a full garbage collection would free (see ``_build.no_gc``)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+            current.__traceback__ = None
+        todo += [current.__context__, current.__cause__]
+
 
 OWN_TAG_PREFIX = "cen-search:"
 """Raw fields whose tag starts with this were added by cen-search (the members of a merged

@@ -64,38 +64,34 @@ def sniff(text: str) -> int:
 
 
 def _fields(rec: Element) -> tuple[list[RawField], dict[str, list[str]]]:
-    """``raw`` (paths relative to ``<rec>``) and values by element name (see the table)."""
+    """``raw`` (paths relative to ``<rec>``) and values by element name (see the table),
+    walked in document order with a stack (no self-referencing nested function: that would
+    be a reference cycle per record)."""
     raw: list[RawField] = []
     by_name: dict[str, list[str]] = {}
-
-    def add(name: str, value: str) -> None:
-        by_name.setdefault(name, []).append(value)
-
-    def walk(element: Element, path: str) -> None:
+    stack: list[tuple[Element, str]] = [(c, local(c.tag)) for c in reversed(rec)]
+    while stack:
+        element, path = stack.pop()
         name = local(element.tag)
         for attribute, value in element.attrib.items():
             attribute = local(attribute)
             raw.append((f"{path}@{attribute}", value))
-            add(f"{name}@{attribute}", value)
+            by_name.setdefault(f"{name}@{attribute}", []).append(value)
         children = [c for c in element if local(c.tag) not in _INLINE]
         if children:  # a container (<tig>, <aug>); text beside its elements is kept too
             own = (element.text or "").strip()
             if own:
                 raw.append((path, own))
-                add(name, own)
-            for child in children:
-                walk(child, f"{path}/{local(child.tag)}")
-            return
+                by_name.setdefault(name, []).append(own)
+            stack += [(child, f"{path}/{local(child.tag)}") for child in reversed(children)]
+            continue
         text = text_of(element)
         if text.strip():
             raw.append((path, text))
-            add(name, text)
+            by_name.setdefault(name, []).append(text)
             kind = element.attrib.get("type", "").strip().lower()
             if kind:
-                add(f"{name}[{kind}]", text)
-
-    for child in rec:
-        walk(child, local(child.tag))
+                by_name.setdefault(f"{name}[{kind}]", []).append(text)
     return raw, by_name
 
 

@@ -115,22 +115,22 @@ def _pmid_accessions(by_tag: dict[str, list[str]], extra: dict[str, list[str]]) 
 
 
 def _raw_fields(record: Element) -> list[RawField]:
+    """Every element with text as ``(path, text)``, attributes as ``path@name``, in document
+    order (walked with a stack: a nested function calling itself would be a reference cycle
+    per record)."""
     raw: list[RawField] = []
-
-    def walk(element: Element, path: str) -> None:
+    stack: list[tuple[Element, str]] = [(child, child.tag) for child in reversed(record)]
+    while stack:
+        element, path = stack.pop()
         for name, value in element.attrib.items():
             raw.append((f"{path}@{name}", value))
         children = [c for c in element if c.tag != "style"]
         if children and (element.tag in _CONTAINERS or not text_of(element).strip()):
-            for child in children:
-                walk(child, f"{path}/{child.tag}")
+            stack += [(child, f"{path}/{child.tag}") for child in reversed(children)]
         else:
             text = text_of(element)
             if text.strip():
                 raw.append((path, text))
-
-    for child in record:
-        walk(child, child.tag)
     return raw
 
 
