@@ -207,3 +207,14 @@ def test_an_export_with_a_few_control_characters_is_still_read(tmp_path):
     shutil.copy(TEST_DATA / "formats" / "trid_colrev.ris", path)
     path.write_bytes(path.read_bytes().replace(b"TI  - ", b"TI  - \x0b", 1))
     assert read_export(path).records
+
+
+def test_review_sheets_and_strategy_pastes_refuse_devices_too():
+    from cen_search.dedupe.review_sheet import _read_sheet
+    from cen_search.errors import StrategyError
+    from cen_search.strategies.store import read_paste
+
+    with pytest.raises(InputError, match="not a regular file"):
+        _read_sheet(Path("/dev/zero"))
+    with pytest.raises(StrategyError, match="not a regular file"):
+        read_paste("/dev/zero")
