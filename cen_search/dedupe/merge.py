@@ -138,11 +138,11 @@ def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Reco
         changes["database"] = named
     member_fields = tuple((MEMBER_TAG, _member_value(r)) for r in ordered)
     summary = "; ".join(_note_member(r) for r in ordered)
-    notes = changes.get("notes", base.notes)
-    changes["raw"] = tuple(f for f in base.raw if f[0] not in (MEMBER_TAG, _OLD_MEMBER_TAG))
-    changes["raw"] += member_fields
+    notes: tuple[str, ...] = changes.get("notes", base.notes)  # type: ignore[assignment]
+    own_raw = tuple(f for f in base.raw if f[0] not in (MEMBER_TAG, _OLD_MEMBER_TAG))
+    changes["raw"] = own_raw + member_fields
     changes["notes"] = (
-        *(n for n in notes if not n.startswith(NOTE_PREFIX)),  # type: ignore[attr-defined]
+        *(n for n in notes if not n.startswith(NOTE_PREFIX)),
         f"{NOTE_PREFIX}{len(ordered)} records: {summary}",
     )
     return replace(base, **changes)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
 
 from defusedxml import DefusedXmlException
@@ -44,7 +45,7 @@ def text_of(element: Element) -> str:
 _CHUNK = 1 << 16
 
 
-def _events(body: str) -> Iterator[tuple[str, Element]]:
+def _events(body: str) -> Iterator[tuple[str, Any]]:
     """``(event, element)`` pairs of a pull parser fed ``body`` in chunks; the parser is
     closed however the reading ends, which frees it at once (the standard ``iterparse``
     leaves a reference cycle per call that only a full garbage collection finds)."""
@@ -53,9 +54,9 @@ def _events(body: str) -> Iterator[tuple[str, Element]]:
     try:
         for start in range(0, len(body), _CHUNK):
             pull.feed(body[start : start + _CHUNK])
-            yield from pull.read_events()
+            yield from cast(Iterator[tuple[str, Any]], pull.read_events())
         pull.close()
-        yield from pull.read_events()
+        yield from cast(Iterator[tuple[str, Any]], pull.read_events())
     finally:
         if getattr(parser, "parser", None) is not None:  # (not closed: the document broke)
             try:
