@@ -67,7 +67,8 @@ def main(argv: list[str]) -> int:
     for name in chosen:
         started = time.perf_counter()
         rows += importlib.import_module(f"{__name__}.{name}").run(args.quick)
-        print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     for line in table(rows):
         print(line)
+    sys.stdout.flush()
     return 1 if any(row.get("failures") or row.get("lost") for row in rows) else 0
