@@ -1,4 +1,5 @@
-"""Development sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s bench``, ``nox -s fuzz``."""
+"""Development sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s bench``, ``nox -s reliability``,
+``nox -s fuzz``."""
 
 import nox
 
@@ -23,6 +24,13 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session(python="3.11")
+def reliability(session: nox.Session) -> None:
+    """The reliability report: readers fuzzed, kills at many points, faults injected."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks", "reliability", *session.posargs)
 
 
 @nox.session(python="3.11")

@@ -119,3 +119,9 @@ class NeedsHumanError(CenSearchError):
     code = "needs-human"
 
     exit_code = EXIT_NEEDS_HUMAN
+
+
+class RenderError(CenSearchError):
+    """A diagram could not be drawn: no Graphviz renderer, or it failed."""
+
+    code = "render"

@@ -114,7 +114,7 @@ def test_workspace_deduplicated_library_is_plain_ris_naming_each_database(
     capsys, tmp_path: Path
 ) -> None:
     review = tmp_path / "review"
-    example = TEST_DATA.parent.parent / "examples" / "cen-review"
+    example = TEST_DATA.parent.parent / "examples" / "cen-review" / "imports"
     assert run_cli(capsys, "init", review, "--title", "t", "--email", "a@b.org").code == 0
     for name, database in (("MEDLINE.txt", "MEDLINE"), ("Embase.ris", "Embase")):
         run = run_cli(capsys, "-C", review, "import", example / name, "--database", database)

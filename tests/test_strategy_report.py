@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cen_search.prisma.search_table import search_table, to_markdown, write_csv, write_report
 from cen_search.strategies import runlog
-from cen_search.strategies.report import search_table, to_markdown, write_csv, write_report
 from cen_search.workspace import Workspace
 
 MEDLINE = """---
@@ -247,10 +247,29 @@ def test_report_command_names_the_imported_databases_without_a_strategy(
 
 
 def test_database_names_match_across_editions_but_not_across_databases():
-    from cen_search.strategies.report import same_database
+    from cen_search.prisma.search_table import same_database
 
     assert same_database("Ovid MEDLINE(R) ALL", "MEDLINE")
     assert same_database("Web of Science", "Web of Science Core Collection")
     assert not same_database("MEDLINE", "Embase")
     assert not same_database("Scopus", "Web of Science")
     assert not same_database("PubMed", "MEDLINE")
+
+
+def test_records_found_by_citation_searching_or_a_call_for_evidence_need_no_strategy(
+    review, tmp_path
+):
+    _import(review, tmp_path, "scopus.ris", "Scopus", "Elsevier")
+    source = tmp_path / "scopus.ris"
+    for name, method in (
+        ("Citation tracing", "citation"),
+        ("Call for evidence", "call-for-evidence"),
+    ):
+        copy = tmp_path / f"{method}.ris"
+        copy.write_bytes(source.read_bytes() + b"\n")
+        review.import_file(copy, database=name, method=method)
+    copy = tmp_path / "web.ris"
+    copy.write_bytes(source.read_bytes() + b"\n\n")
+    review.import_file(copy, database="Google", method="website")
+    missing = [row.database for row in search_table(review) if row.kind == "no saved strategy"]
+    assert missing == ["Scopus", "Google"]

@@ -1,16 +1,14 @@
-"""Reliability report: ``python -m benchmarks reliability [--quick] [SECTION ...]``.
+"""The reliability report: ``python -m benchmarks reliability [--quick] [--only SECTION]``.
 
-Every module of this package that defines ``run(quick: bool) -> list[dict]`` is a section
-(``readers``: fuzzed and damaged input; ``faults``: a misbehaving API server; ``kills``:
-interrupted commands). Each returns one row per failure class::
+Each module of this package that defines ``run(quick: bool) -> list[dict]`` is a section
+(readers fuzzed, kills at many points, faults injected by a misbehaving server ...). Every row
+names a failure class and counts what was tried and what went wrong; the columns are:
 
-    {"class": "readers: mutated real exports", "tried": 1200, "failures": 0,
-     "tracebacks": 0, "lost": 0, "notes": "hangs 0, silently short 0"}
+``section, class, tried, failures, tracebacks, lost, secrets``
 
-``tried`` counts inputs, kill points or faults tried; ``failures`` the tries that did not
-end as they should (a clear error or a complete result); ``tracebacks`` those that ended in
-an uncaught exception; ``lost`` the records or decisions lost without a word (target: 0).
-The report prints one table of every section's rows and exits 1 when a row has failures.
+``lost`` counts records or decisions lost or duplicated, ``secrets`` secrets shown; the target
+for ``failures``, ``tracebacks``, ``lost`` and ``secrets`` is 0. The command exits 1 when any
+of them is not, so it can guard CI (``nox -s reliability``).
 """
 
 from __future__ import annotations
@@ -23,52 +21,48 @@ import time
 from pathlib import Path
 from typing import Any
 
-COLUMNS = ("class", "tried", "failures", "tracebacks", "lost")
+COLUMNS = ("section", "class", "tried", "failures", "tracebacks", "lost", "secrets")
+BAD = ("failures", "tracebacks", "lost", "secrets")
 
 
 def sections() -> list[str]:
-    """Names of the section modules (those that define ``run``)."""
+    """The section modules of this package, in name order."""
     here = Path(__file__).parent
-    names = []
-    for info in pkgutil.iter_modules([str(here)]):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if callable(getattr(module, "run", None)):
-            names.append(info.name)
-    return sorted(names)
+    return sorted(
+        info.name for info in pkgutil.iter_modules([str(here)]) if not info.name.startswith("_")
+    )
 
 
-def table(rows: list[dict[str, Any]]) -> list[str]:
-    """The report's lines: one row per failure class, columns aligned, notes last."""
-    header = [*COLUMNS, "notes"]
-    body = [[str(row.get(c, "")) for c in COLUMNS] + [str(row.get("notes", ""))] for row in rows]
-    widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
-
-    def render(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        numbers = (cell.rjust(width) for cell, width in zip(cells[1:-1], widths[1:-1], strict=True))
-        return "  ".join([first, *numbers, cells[-1]]).rstrip()
-
-    return [render(header), *(render(cells) for cells in body)]
+def _table(rows: list[dict[str, Any]]) -> str:
+    cells = [[str(row.get(column, "-")) for column in COLUMNS] for row in rows]
+    widths = [max(len(c[i]) for c in [list(COLUMNS), *cells]) for i in range(len(COLUMNS))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in cells:
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks reliability")
-    parser.add_argument("names", nargs="*", help=f"sections to run (default all: {sections()})")
-    parser.add_argument("--quick", action="store_true", help="fewer tries (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="fewer inputs and kill points")
+    parser.add_argument("--only", action="append", default=[], help="run only this section")
     args = parser.parse_args(argv)
-    chosen = args.names or sections()
-    unknown = [n for n in chosen if n not in sections()]
-    if unknown:
-        print(f"unknown section(s): {', '.join(unknown)}", file=sys.stderr)
-        return 2
     rows: list[dict[str, Any]] = []
-    for name in chosen:
-        started = time.perf_counter()
-        rows += importlib.import_module(f"{__name__}.{name}").run(args.quick)
-        print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    for line in table(rows):
-        print(line)
-    sys.stdout.flush()
-    return 1 if any(row.get("failures") or row.get("lost") for row in rows) else 0
+    for name in sections():
+        if args.only and name not in args.only:
+            continue
+        module = importlib.import_module(f"benchmarks.reliability.{name}")
+        run = getattr(module, "run", None)
+        if run is None:
+            continue
+        start = time.perf_counter()
+        print(f"[{name}] running ...", file=sys.stderr, flush=True)
+        found = run(args.quick)
+        print(f"[{name}] {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+        rows += [{"section": name, **row} for row in found]
+    print(_table(rows))
+    bad = {column: sum(int(row.get(column, 0) or 0) for row in rows) for column in BAD}
+    print()
+    print(", ".join(f"{column}: {count}" for column, count in bad.items()))
+    return 1 if any(bad.values()) else 0

@@ -50,6 +50,7 @@ def _row(name: str, outcomes: list[Outcome], extra: str = "") -> dict[str, Any]:
         "failures": failures,
         "tracebacks": kinds["traceback"],
         "lost": sum(o.lost for o in outcomes),
+        "secrets": 0,  # (readers never see a secret)
         "notes": notes + (f"; {extra}" if extra else ""),
         "examples": [o.detail for o in outcomes if not o.ok][:3],
     }

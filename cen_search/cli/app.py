@@ -63,9 +63,17 @@ def _global(
 
 def _register_all() -> None:
     """Add every command group; each module imports its heavy dependencies lazily."""
-    from cen_search.cli import config_cmd, dedupe, files, strategy, workspace_cmds
+    from cen_search.cli import (
+        config_cmd,
+        dedupe,
+        files,
+        prisma,
+        screen,
+        strategy,
+        workspace_cmds,
+    )
 
-    for module in (files, workspace_cmds, dedupe, strategy, config_cmd):
+    for module in (files, workspace_cmds, dedupe, screen, strategy, prisma, config_cmd):
         module.register(app)
 
 
@@ -124,5 +132,12 @@ def main(argv: list[str] | None = None) -> None:
         _output.render_interrupted()
         sys.exit(stop.exit_code)
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        # A signal arriving while the handlers are put back must not raise Interrupted here,
+        # outside the handling above: hold signals until the previous handlers are in place.
+        signals = set(previous)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+        try:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)

@@ -283,7 +283,7 @@ def report_cmd(
       cen-search strategy report > searches.md
     """
     with _output.boundary():
-        from cen_search.strategies.report import NO_STRATEGY, to_markdown, write_report
+        from cen_search.prisma.search_table import NO_STRATEGY, to_markdown, write_report
         from cen_search.workspace import Workspace
 
         workspace = Workspace.find()

@@ -70,7 +70,7 @@ class Decision:
     note: str = ""
     source: str = ""
     """Where it was made: ``review`` (interactive), ``file:pairs.csv`` ..."""
-    legacy: tuple[str, str] = ()
+    legacy: tuple[str, str] | tuple[()] = ()
     """Record ids (checksum:position) of a decision written by an earlier version."""
 
     @property

@@ -101,7 +101,9 @@ class ReportState:
     lane: Lane
     """``dbr`` when any member came from a database or register, else ``other``."""
     removed: str = ""
-    """``automation`` or ``other`` when removed before screening; empty otherwise."""
+    """``automation`` or ``other`` when removed before screening; empty otherwise. A removed
+    report is not screened: its other fields keep their defaults (``ta`` stays ``pending``),
+    so count :attr:`screened` reports, not reports whose ``ta`` is pending."""
     removed_reason: str = ""
     ta: TaOutcome = TaOutcome.PENDING
     ta_by_automation: bool = False
@@ -117,6 +119,28 @@ class ReportState:
     """The study an included report is linked to (empty: not linked yet)."""
     decided_round: str = ""
     """The round in which its current full-text outcome was recorded."""
+    ta_round: str = ""
+    """The round in which its current title/abstract outcome was recorded ("" while pending
+    or in conflict)."""
+
+    @property
+    def screened(self) -> bool:
+        """True unless it was removed before screening (PRISMA's "records screened")."""
+        return not self.removed
+
+    @property
+    def sought(self) -> bool:
+        """Its full text was sought (included at title/abstract, not removed)."""
+        return self.retrieval is not Retrieval.NOT_SOUGHT
+
+    @property
+    def assessed(self) -> bool:
+        """Its full text was retrieved, so it is (or is to be) assessed for eligibility."""
+        return self.retrieval is Retrieval.RETRIEVED
+
+    @property
+    def included(self) -> bool:
+        return self.ft is FtOutcome.INCLUDE
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +176,12 @@ class Agreement:
     """Cohen's kappa (None when it is undefined, e.g. both gave one answer throughout)."""
     table: tuple[tuple[int, int], tuple[int, int]] = ((0, 0), (0, 0))
     """2x2 counts: rows the first reviewer include/exclude, columns the second."""
+    kappa_ci: tuple[float, float] | None = None
+    """Approximate 95% confidence interval of kappa (None when kappa is undefined)."""
+    reason_n: int = 0
+    """Full text: reports both excluded (their primary reasons compared)."""
+    reason_agreed: int = 0
+    """Full text: of those, how many with the same primary reason."""
 
     @property
     def percent(self) -> float:
@@ -169,4 +199,10 @@ class FlowState:
     designs: tuple[StageDesign, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     exclusion_reasons: tuple[str, ...] = ()
-    """The review's full-text exclusion reasons in their configured order."""
+    """The review's full-text exclusion reasons in their configured order (then any other
+    reason a decision gives, e.g. one imported from another tool, by name)."""
+    studies: tuple[str, ...] = ()
+    """Every study id included reports are linked to, sorted."""
+    problems: tuple[str, ...] = ()
+    """What the fold could not apply: events naming records no longer in the review (kept
+    in the log), events whose records are now in several reports."""
