@@ -45,7 +45,7 @@ def _row(name: str, outcomes: list[Outcome], extra: str = "") -> dict[str, Any]:
         f"silently short {kinds['short']}"
     )
     return {
-        "class": f"readers: {name}",
+        "class": f"{name} (hangs {kinds['hang']}, silently short {kinds['short']})",
         "tried": len(outcomes),
         "failures": failures,
         "tracebacks": kinds["traceback"],
@@ -113,9 +113,9 @@ def run(quick: bool) -> list[dict[str, Any]]:
     per_class = 300 if quick else 10_000
     rows = [
         _row("arbitrary bytes", arbitrary_bytes(per_class, rng)),
-        _row("mutated real exports", mutated_exports(per_class, rng)),
+        _row("damaged real exports", mutated_exports(per_class, rng)),
         _row("issue 9 #6 #7 #11 #14 #16", issue_cases()),
-        _row("fuzz regressions (tests/data/fuzz)", fuzz_regressions()),
+        _row("fuzzer's inputs (tests/data/fuzz)", fuzz_regressions()),
     ]
     for row in rows:
         for example in row.pop("examples"):
