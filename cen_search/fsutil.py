@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
-from cen_search.errors import DamagedLogError, WorkspaceError
+from cen_search.errors import DamagedLogError, InputError, WorkspaceError
 
 TEMP_SUFFIX = ".tmp"
 """Suffix of the temporary files atomic writes make (``.<name>.<random>.tmp``)."""
@@ -324,6 +324,39 @@ def file_lock(path: str | Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """The bytes of a regular file; :class:`InputError` for anything else.
+
+    A device (``/dev/zero``, endless), a FIFO (blocks until a writer comes), a socket or a
+    folder is refused before it is opened for reading; the file is opened without following
+    it into a device (``O_NONBLOCK`` keeps a FIFO swapped in between from blocking) and
+    checked again once open.
+    """
+    path = Path(path)
+    try:
+        before = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", hint="check the path") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(before.st_mode):
+        kind = "a folder" if stat.S_ISDIR(before.st_mode) else "not a regular file"
+        raise InputError(
+            f"{path}: is {kind} (a device, pipe or socket is never read)",
+            hint="name an export file saved on disk",
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot be read ({exc.strerror})", hint="check the file's permissions"
+        ) from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise InputError(f"{path}: is not a regular file", hint="name an export file")
+        return fh.read()
 
 
 def sha256_file(path: str | Path) -> str:

@@ -20,6 +20,7 @@ from cen_search.dedupe.model import DedupeResult
 from cen_search.formats import read_file
 from cen_search.models import Record
 from tests._dedupe_cli import run_cli
+from tests._ris_readers import check_ris
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "cen-review" / "imports"
@@ -180,9 +181,10 @@ def test_readme_command_dedupes_the_example_review(
     assert data["duplicates_removed"] == 145 - data["clusters"]
     rows = {row["database"]: row["records"] for row in data["databases"]}
     assert rows == SOURCES
-    assert (review / "dedupe" / "unique.ris").read_text(encoding="utf-8").count("TY  - ") == data[
-        "clusters"
-    ]
+    library = (review / "dedupe" / "unique.ris").read_text(encoding="utf-8")
+    assert library.count("TY  - ") == data["clusters"]
+    # the library goes on to EndNote/Zotero/Rayyan: two independent RIS readers agree on it
+    check_ris({"dedupe/unique.ris": library}, tmp_path)
     with (review / "dedupe" / "clusters.csv").open(encoding="utf-8", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 145
     header = next(line for line in run.err.splitlines() if line.startswith("database"))

@@ -65,6 +65,9 @@ def _report_result(result: ReadResult) -> None:
         )
     for issue in result.warnings[:_MAX_ISSUES_SHOWN]:
         _output.detail(f"{issue.location()}: {issue.message}")
+    for issue in result.warnings:
+        if issue.lost is not None:  # a read cut short is never only a detail
+            _output.warn(f"{issue.location()}: read short: {issue.message}")
     if not result.records:
         _output.warn(f"{result.file}: no records found")
 

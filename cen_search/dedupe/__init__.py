@@ -5,7 +5,7 @@ Public API (the CLI and library users call only these):
 * :func:`deduplicate` -- clusters of duplicate records, a ranked review queue, explanations;
 * :func:`explain` -- the evidence and deciding rule for any two records;
 * :func:`merge_cluster` -- one record per cluster, listing every member (see
-  :mod:`cen_search.dedupe.merge` for where members are kept: raw ``CEN-MEMBER`` fields);
+  :mod:`cen_search.dedupe.merge` for where members are kept: a note and raw fields);
 * values in :mod:`cen_search.dedupe.model`.
 """
 

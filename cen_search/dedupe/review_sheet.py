@@ -29,7 +29,7 @@ from cen_search.dedupe.decisions import (
 from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairVerdict
 from cen_search.errors import InputError
 from cen_search.formats.textio import decode
-from cen_search.fsutil import atomic_open
+from cen_search.fsutil import atomic_open, read_regular_file
 from cen_search.identity import RecordRef, fingerprint, first_author_family, year_of
 from cen_search.models import Record, RecordId
 
@@ -324,10 +324,7 @@ class _Sheet:
 
 def _read_sheet(path: Path) -> _Sheet:
     """A review CSV as written (columns, rows, delimiter), refusing other files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_regular_file(path)  # (a device or FIFO is refused, not read)
     text = decode(data, path=str(path)).text
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","

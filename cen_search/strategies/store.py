@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cen_search.errors import StrategyError
-from cen_search.fsutil import atomic_write_text
+from cen_search.errors import InputError, StrategyError
+from cen_search.fsutil import atomic_write_text, read_regular_file
 from cen_search.strategies.fields import (
     DATABASE_LABELS,
     PLATFORM_LABELS,
@@ -105,10 +105,10 @@ def render_new(
 def read_paste(path: str | Path) -> str:
     """A paste file's text, exactly (newlines and characters kept)."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
+        data = read_regular_file(path)  # (a device or FIFO is refused, not read)
+    except InputError as exc:
         raise StrategyError(
-            f"{path}: cannot read the paste ({exc.strerror})",
+            f"cannot read the paste: {exc}",
             hint="give the path of a text file holding the strategy",
         ) from None
     text, _, _ = decode_bytes(data, path=str(path))

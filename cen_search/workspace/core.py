@@ -46,7 +46,7 @@ from cen_search.fsutil import (
 )
 from cen_search.models import ReadIssue, ReadResult, Record
 from cen_search.progress import NULL_REPORTER, Reporter
-from cen_search.reading import check_input_file, no_records_error
+from cen_search.reading import check_input_file, incomplete_error, no_records_error
 from cen_search.wording import count
 from cen_search.workspace.manifest import (
     ImportEntry,
@@ -324,6 +324,8 @@ class Workspace:
             )
             if not result.records:
                 raise no_records_error(source, result)
+            if result.incomplete:  # (records the file holds would be missing from the review)
+                raise incomplete_error(source, result)
             notes: tuple[str, ...] = ()
             spelling = known_spelling(entries, database)
             if spelling != database:
