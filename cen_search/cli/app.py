@@ -71,10 +71,21 @@ def _register_all() -> None:
         screen,
         strategy,
         trace,
+        update,
         workspace_cmds,
     )
 
-    for module in (files, workspace_cmds, dedupe, screen, strategy, trace, prisma, config_cmd):
+    for module in (
+        files,
+        workspace_cmds,
+        dedupe,
+        screen,
+        strategy,
+        trace,
+        prisma,
+        update,
+        config_cmd,
+    ):
         module.register(app)
 
 

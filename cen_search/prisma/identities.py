@@ -262,7 +262,11 @@ def _unscreened(report: ReportState) -> bool:
 
 def pending_work(state: FlowState, view: View) -> tuple[PendingWork, ...]:
     """What people still have to decide before the diagram is final."""
-    mine = [r for r in state.reports if view.reported_now(r) or r.decided_round == view.round]
+    mine = [
+        r
+        for r in state.reports
+        if view.reported_now(r) or view.round in (r.decided_round, r.reopened_round)
+    ]
     kinds = [
         (
             "screening",

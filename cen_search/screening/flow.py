@@ -9,7 +9,7 @@ also need the records themselves, the votes and the queue).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from cen_search.screening.agreement import agreements, designs
@@ -19,6 +19,7 @@ from cen_search.screening.fold import Folded, fold_events
 from cen_search.screening.log import workspace_events
 from cen_search.screening.model import FlowState, RecordState, ReportState
 from cen_search.screening.outcomes import assigned_to, report_state
+from cen_search.screening.reopen import Reopened, reopen
 from cen_search.screening.reports import Library, Report, describe_report, load_library
 
 if TYPE_CHECKING:
@@ -35,18 +36,32 @@ class Screening:
     folded: Folded
     config: ScreeningConfig
     states: dict[str, ReportState] = field(default_factory=dict)
+    reopened: dict[str, Reopened] = field(default_factory=dict)
+    """Reports whose awaiting/ongoing outcome of an earlier round is set aside (open again)."""
+    settled: Folded | None = None
+    """The fold before that rule (what each round decided), for how stages were screened."""
 
     @classmethod
     def of(cls, library: Library, events: Sequence[Event], config: ScreeningConfig) -> Screening:
-        folded = fold_events(events, library.locate)
-        screening = cls(library, list(events), folded, config)
+        settled = fold_events(events, library.locate)
+        folded, reopened = reopen(settled, library.round_names)
+        screening = cls(library, list(events), folded, config, reopened=reopened, settled=settled)
         for report in library.reports:
-            screening.states[report.report_id] = report_state(
+            state = report_state(
                 report,
                 folded.report(report.report_id),
                 config,
                 assigned=assigned_to(folded, report.report_id),
             )
+            again = reopened.get(report.report_id)
+            if again is not None:
+                state = replace(
+                    state,
+                    reopened=again.outcome,
+                    reopened_from=again.decided_round,
+                    reopened_round=again.open_in,
+                )
+            screening.states[report.report_id] = state
         return screening
 
     @property
@@ -96,7 +111,10 @@ class Screening:
             records=records,
             reports=reports,
             rounds=library.round_names,
-            designs=designs(self.folded, reason_conflicts=self.config.reason_policy == "conflict"),
+            designs=designs(
+                self.settled or self.folded,
+                reason_conflicts=self.config.reason_policy == "conflict",
+            ),
             agreements=agreements(self.folded),
             exclusion_reasons=(*self.config.reasons, *extra),
             studies=tuple(studies),

@@ -122,6 +122,14 @@ class ReportState:
     ta_round: str = ""
     """The round in which its current title/abstract outcome was recorded ("" while pending
     or in conflict)."""
+    reopened: str = ""
+    """``awaiting`` or ``ongoing`` when that full-text outcome, recorded in an earlier round,
+    was set aside because a later round started (see :mod:`cen_search.screening.reopen`):
+    the report is to be assessed again; empty otherwise."""
+    reopened_from: str = ""
+    """The round in which that provisional outcome was recorded."""
+    reopened_round: str = ""
+    """The round in which the report is open again (the review's last round)."""
 
     @property
     def screened(self) -> bool:

@@ -2,9 +2,10 @@
 
 Seeds come from files (any format the readers take), from identifiers on the command line, or,
 inside a review with no seed option, from the review's included studies
-(:func:`included_studies`). Until screening exists, the included studies are the file named in
-``cen-search.toml`` (``[trace] seeds = "included.ris"``); the screening stage replaces that by
-registering a provider (:func:`register_seed_provider`) that returns the included records.
+(:func:`included_studies`): the reports included in the screening logs (the screening stage
+registers a provider, :func:`register_seed_provider`, from
+:mod:`cen_search.screening.included`), else, in a review that has not screened yet, the file
+named in ``cen-search.toml`` (``[trace] seeds = "included.ris"``).
 
 A seed is keyed by its DOI, else PMID, else OpenAlex id, else PMCID, else its title (two
 copies of the same study are one seed). A seed with none of those identifiers is looked up by
@@ -35,6 +36,10 @@ _OPENALEX = re.compile(r"(?:openalex\.org/|openalex:)?(W\d+)\b", re.IGNORECASE)
 SeedProvider = Callable[["Workspace"], tuple[list[Record], str] | None]
 """Returns a review's included studies and where they came from, or None when it has none."""
 _PROVIDERS: list[SeedProvider] = []
+PROVIDER_MODULES = ("cen_search.screening.included",)
+"""Modules that register a provider when imported (the screening stage's included studies);
+imported when a review's included studies are first asked for, so tracing never imports the
+later stages up front."""
 
 
 def openalex_id(record: Record) -> str:
@@ -164,8 +169,21 @@ def configured_seeds(workspace: Workspace) -> tuple[list[Record], str] | None:
     return list(read_export(path).records), f"[trace] seeds = {name!r}"
 
 
+def _load_providers() -> None:
+    import importlib
+
+    for name in PROVIDER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and name.startswith(exc.name)):
+                raise
+
+
 def included_studies(workspace: Workspace) -> tuple[list[Seed], str]:
-    """The review's included studies as seeds, and where they came from."""
+    """The review's included studies as seeds, and where they came from: the registered
+    providers first (the screening logs' included reports), else ``[trace] seeds``."""
+    _load_providers()
     for provider in (*_PROVIDERS, configured_seeds):
         found = provider(workspace)
         if found is not None:
