@@ -47,13 +47,11 @@ class Screening:
         folded, reopened = reopen(settled, library.round_names)
         screening = cls(library, list(events), folded, config, reopened=reopened, settled=settled)
         for report in library.reports:
-            state = report_state(
-                report,
-                folded.report(report.report_id),
-                config,
-                assigned=assigned_to(folded, report.report_id),
-            )
+            assigned = assigned_to(folded, report.report_id)
             again = reopened.get(report.report_id)
+            if again is not None:  # samples of earlier rounds do not bind its new assessment
+                assigned["ft"] = _assigned_in(folded, library, report.report_id, again.open_in)
+            state = report_state(report, folded.report(report.report_id), config, assigned=assigned)
             if again is not None:
                 state = replace(
                     state,
@@ -120,6 +118,19 @@ class Screening:
             studies=tuple(studies),
             problems=self.problems(),
         )
+
+
+def _assigned_in(
+    folded: Folded, library: Library, report_id: str, round_name: str
+) -> tuple[str, ...]:
+    """The reviewers assigned ``report_id`` at full text by assignments of ``round_name``."""
+    names: set[str] = set()
+    for event in folded.assignments:
+        if event.stage != "ft" or event.round != round_name:
+            continue
+        if any(report_id in library.locate(target, ()) for target in event.targets):
+            names.update(event.reviewers)
+    return tuple(sorted(names))
 
 
 def load_screening(

@@ -125,7 +125,8 @@ class ReportState:
     reopened: str = ""
     """``awaiting`` or ``ongoing`` when that full-text outcome, recorded in an earlier round,
     was set aside because a later round started (see :mod:`cen_search.screening.reopen`):
-    the report is to be assessed again; empty otherwise."""
+    the report is assessed again in :attr:`reopened_round` (its :attr:`ft` says whether that
+    is done); empty otherwise."""
     reopened_from: str = ""
     """The round in which that provisional outcome was recorded."""
     reopened_round: str = ""

@@ -4,8 +4,11 @@ A report is *eligible* at title/abstract unless it was removed before screening 
 ``other_lane_ta = false``, was found by other methods only); at full text once it was included
 at title/abstract and its full text was not reported unobtainable. A reviewer with an
 assignment at a stage (``cen-search screen assign``) screens the reports assigned to them;
-everyone else screens every eligible report. Done: the reviewer has a vote in force on it, or
-it was resolved.
+everyone else screens every eligible report. An assignment is a sample of one round's work: it
+limits the reviewer among the reports of the round it was drawn in (the round a report was
+first identified in, or reopened in), so the reports a later update round brings are screened
+by everyone until a sample is drawn for that round. Done: the reviewer has a vote in force on
+it, or it was resolved.
 
 The order is as imported (the report's earliest record), or random: a seeded shuffle of all
 the reviewer's reports, so the order is the same in every session and after every vote.
@@ -30,6 +33,23 @@ def eligible(screening: Screening, report: Report, stage: str) -> bool:
     if stage == "ta":
         return report.lane == "dbr" or screening.config.other_lane_ta
     return state.ta is TaOutcome.INCLUDE and state.retrieval is not Retrieval.NOT_RETRIEVED
+
+
+def work_round(screening: Screening, report: Report) -> str:
+    """The round whose work a report is: the round it is open again in (an awaiting or
+    ongoing report of an earlier round), else the round it was first identified in."""
+    return screening.state(report).reopened_round or report.round
+
+
+def samples_by_round(screening: Screening, *, reviewer: str, stage: str) -> dict[str, set[str]]:
+    """Round -> the reports assigned to ``reviewer`` at ``stage`` by assignments drawn in it."""
+    out: dict[str, set[str]] = {}
+    for event in screening.folded.assignments:
+        if event.stage != stage or reviewer not in event.reviewers:
+            continue
+        named = {r for target in event.targets for r in screening.library.locate(target, ())}
+        out.setdefault(event.round, set()).update(named)
+    return out
 
 
 def done(screening: Screening, report: Report, *, reviewer: str, stage: str) -> bool:
@@ -74,13 +94,15 @@ def reviewer_queue(
     if not order:
         saved = screening.folded.orders.get((reviewer, stage))
         order, seed = (saved.order, saved.seed) if saved is not None else ("imported", None)
-    assigned = screening.folded.assigned.get((stage, reviewer))
-    reports = [
-        report
-        for report in screening.reports
-        if eligible(screening, report, stage) and (assigned is None or report.report_id in assigned)
-    ]
+    samples = samples_by_round(screening, reviewer=reviewer, stage=stage)
+
+    def mine(report: Report) -> bool:
+        sample = samples.get(work_round(screening, report))
+        return sample is None or report.report_id in sample
+
+    reports = [r for r in screening.reports if eligible(screening, r, stage) and mine(r)]
     if order == "random":
         random.Random(seed).shuffle(reports)
     pending = tuple(r for r in reports if not done(screening, r, reviewer=reviewer, stage=stage))
-    return Queue(reviewer, stage, tuple(reports), pending, assigned is not None, order, seed)
+    assigned = any(work_round(screening, r) in samples for r in reports)
+    return Queue(reviewer, stage, tuple(reports), pending, assigned, order, seed)
