@@ -103,7 +103,7 @@ def test_a_2021_round_runs_pubmed_for_its_window_and_finds_only_what_is_new(
         "33100004",
         "33600005",
         "34100006",
-    ]  # type: ignore[attr-defined]  # noqa: E501
+    ]  # type: ignore[attr-defined]
     assert [(c.source, c.records, c.already_known, c.new) for c in changes.counts] == [
         ("PubMed", 6, 1, 5)
     ]
@@ -249,9 +249,19 @@ def test_an_awaiting_study_of_2019_is_reopened_in_2021(review, server, tmp_path)
     state = flow_state(review)
     excluded = next(r for r in state.reports if r.ft.value == "exclude" and r.lane == "dbr")
     cli(
-        review, "screen", "resolve", excluded.report_id, "--stage", "ft",
-        "--decision", "awaiting", "--method", "discussion", "--by", "senior-reviewer",
-    )  # fmt: skip
+        review,
+        "screen",
+        "resolve",
+        excluded.report_id,
+        "--stage",
+        "ft",
+        "--decision",
+        "awaiting",
+        "--method",
+        "discussion",
+        "--by",
+        "senior-reviewer",
+    )
     assert (
         next(r for r in flow_state(review).reports if r.report_id == excluded.report_id).ft.value
         == "awaiting"
@@ -265,9 +275,17 @@ def test_an_awaiting_study_of_2019_is_reopened_in_2021(review, server, tmp_path)
     queue = reviewer_queue(load_screening(review), reviewer="reviewer-1", stage="ft")
     assert excluded.report_id in {r.report_id for r in queue.pending}
     cli(
-        review, "screen", "vote", excluded.report_id, "--stage", "ft",
-        "--decision", "include", "--reviewer", "reviewer-1",
-    )  # fmt: skip
+        review,
+        "screen",
+        "vote",
+        excluded.report_id,
+        "--stage",
+        "ft",
+        "--decision",
+        "include",
+        "--reviewer",
+        "reviewer-1",
+    )
     included = next(r for r in flow_state(review).reports if r.report_id == excluded.report_id)
     assert included.included and included.decided_round == "2021"
     assert included.reopened == "awaiting"  # (it was reopened in 2021; now it is decided)
@@ -277,8 +295,18 @@ def test_an_awaiting_study_of_2019_is_reopened_in_2021(review, server, tmp_path)
 def _screen_new_study_in(ws: Workspace) -> None:
     """reviewer-1 includes the new 2020 interview study at both stages and links it."""
     for stage in ("ta", "ft"):
-        cli(ws, "screen", "vote", NEW_STUDY_DOI, "--stage", stage, "--decision", "include",
-            "--reviewer", "reviewer-1")  # fmt: skip
+        cli(
+            ws,
+            "screen",
+            "vote",
+            NEW_STUDY_DOI,
+            "--stage",
+            stage,
+            "--decision",
+            "include",
+            "--reviewer",
+            "reviewer-1",
+        )
     cli(ws, "screen", "link", NEW_STUDY_DOI, "--study", "Morgan-2020")
 
 
@@ -286,12 +314,27 @@ def test_studies_included_in_the_round_are_traced_and_their_new_works_imported(
     review, server, tmp_path
 ):
     graph: Graph = server.graph  # type: ignore[attr-defined]
-    graph.add("W100", doi=NEW_STUDY_DOI, title="Community mental health clinicians", year=2020,
-              refs=["W101"])  # fmt: skip
-    graph.add("W101", doi="10.5555/illus.2015.0101", year=2015, refs=[],
-              title="Therapeutic pessimism among community mental health staff")  # fmt: skip
-    graph.add("W103", doi="10.5555/illus.2022.0103", year=2022, refs=["W100"],
-              title="Burnout in services for people with complex emotional needs")  # fmt: skip
+    graph.add(
+        "W100",
+        doi=NEW_STUDY_DOI,
+        title="Community mental health clinicians",
+        year=2020,
+        refs=["W101"],
+    )
+    graph.add(
+        "W101",
+        doi="10.5555/illus.2015.0101",
+        year=2015,
+        refs=[],
+        title="Therapeutic pessimism among community mental health staff",
+    )
+    graph.add(
+        "W103",
+        doi="10.5555/illus.2022.0103",
+        year=2022,
+        refs=["W100"],
+        title="Burnout in services for people with complex emotional needs",
+    )
     start_update(review, name="2021")
     first = _run(review, server, tmp_path)
     assert first.traced.seeds == 0 and not first.traced.imported  # nothing included yet
