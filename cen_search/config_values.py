@@ -101,8 +101,8 @@ date_to = {date_to}
 {url_lines}
 
 [trace]
-# The included studies `cen-search trace` starts from when no seed option is given, until
-# screening records them: a file in any format cen-search reads (RIS, BibTeX, CSV ...).
+# The included studies `cen-search trace` starts from when no seed option is given and the
+# screening logs include nothing yet: a file in any format cen-search reads (RIS, BibTeX ...).
 # seeds = "included.ris"
 """
 

@@ -18,7 +18,8 @@ TRACE_HELP = """Trace the references (backward) and citing works (forward) of se
 through open citation indexes, and keep only the works the review does not hold yet.
 
 Seeds: --seeds FILE (any format the readers take), --doi, --pmid (each may repeat); inside a
-review with none of them, the included studies named in cen-search.toml ([trace] seeds).
+review with none of them, the review's included studies: the reports included in its
+screening logs, else the file named in cen-search.toml ([trace] seeds).
 Sources (--sources, comma-separated): openalex, semanticscholar, opencitations, europepmc,
 crossref; default: [trace] sources, else openalex, opencitations, europepmc and crossref
 (plus semanticscholar when its API key is set). The works found are merged across sources,

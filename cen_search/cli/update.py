@@ -285,6 +285,14 @@ def status_cmd(
         from cen_search.workspace.rounds import rounds
 
         ws = Workspace.find()
+        names = [r.name for r in rounds(ws)]
+        if len(names) == 1:
+            if as_json:
+                _output.emit_json({"rounds": names, "round": None})
+            else:
+                _output.echo(f"rounds: {names[0]}")
+            _output.say("no update round started yet: cen-search update start --name NAME")
+            return
         report = round_report(ws)
         waiting = waiting_for_people(report)
         if as_json:

@@ -69,8 +69,6 @@ def _checked_since(value: str) -> _dt.date:
         text = check_date(value)
     except ValueError as exc:
         raise UsageError(f"--since {value!r}: {exc}", hint="give YYYY-MM-DD, or last") from None
-    if len(text) != 10:
-        raise UsageError(f"--since {value!r} is not a day", hint="give YYYY-MM-DD, or last")
     return _dt.date.fromisoformat(text)
 
 
