@@ -381,3 +381,25 @@ def test_the_updated_review_prisma_shows_previous_new_and_total(review, server, 
     assert (dbr["identified"], dbr["duplicates_earlier"], dbr["screened"]) == (6, 1, 5)
     assert (dbr["excluded"], dbr["assessed"], dbr["included"]) == (4, 1, 1)
     assert flow["identities_ok"], flow["identities"]
+
+
+def test_a_run_killed_after_its_import_but_before_its_run_record_is_made_again(
+    review, server, tmp_path
+):
+    start_update(review, name="2021")
+    first = _run(review, server, tmp_path)
+    imports = review.imports()
+    # as if killed after the import, before the run record and the update log line
+    run_file = review.root / first.report.sources[4].runs[0]
+    run_file.with_suffix(".ids.txt").unlink()
+    run_file.unlink()
+    log = store.log_path(review)
+    log.write_text("".join(x for x in log.read_text().splitlines(True) if "strategy-run" not in x))
+    assert (
+        next(s for s in round_report(review).sources if s.source.database == "MEDLINE").status
+        == "to-run"
+    )
+    again = _run(review, server, tmp_path)
+    assert again.ran == ("strategies/medline-ovid.txt",)
+    assert review.imports() == imports  # the same records: imported once
+    assert len(list((review.root / "runs" / "medline-ovid").glob("*.json"))) == 1

@@ -12,8 +12,10 @@ a fraction of the reference duration, and:
   uninterrupted run did: the same imports, raw copies, decisions, clusters and one log event
   per import (any difference is ``lost``: a record or decision lost or doubled).
 
-Operations are a registry (:data:`OPERATIONS`): later stages (screening, tracing, updates) add
-theirs beside these.
+Operations are a registry (:data:`OPERATIONS`): later stages add theirs beside these
+(:mod:`._update_ops`: ``update run`` against a local PubMed and OpenAlex, with and without
+tracing, and ``screen import``), each with the environment its commands run in and what must
+be the same afterwards.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +46,16 @@ def _cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cen_search"]
 
 
-def _run(args: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], cwd: Path, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*_cli(), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+        [*_cli(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )
 
 
@@ -85,6 +95,16 @@ class Operation:
     """(review folder, scratch folder for inputs, quick) -> None: the review before the run."""
     command: Callable[[Path], list[str]]
     """scratch folder -> the command's arguments (run inside the review)."""
+    environment: Callable[[Path, bool], AbstractContextManager[dict[str, str]]] | None = None
+    """(scratch, quick) -> a context giving environment variables for every run of the
+    command (a local server it talks to); None: the environment as it is."""
+    state: Callable[[Path], dict[str, Any]] | None = None
+    """What must be the same after an interrupted run was run again (default: :func:`snapshot`)."""
+
+
+@contextmanager
+def _no_environment(scratch: Path, quick: bool) -> Iterator[dict[str, str]]:
+    yield {}
 
 
 def _prepare_import(review: Path, scratch: Path, quick: bool) -> None:
@@ -122,6 +142,33 @@ def _prepare_decisions(review: Path, scratch: Path, quick: bool) -> None:
             writer.writerows(rows)
 
 
+def _later_stages() -> list[Operation]:
+    from benchmarks.reliability import _update_ops as ops
+
+    return [
+        Operation(
+            "update run",
+            ops.prepare_update(_run),
+            lambda scratch: ["update", "run", "--yes", "--no-cache"],
+            environment=ops.services,
+            state=ops.snapshot_update,
+        ),
+        Operation(
+            "update run (tracing)",
+            ops.prepare_update_trace(_run),
+            lambda scratch: ["update", "run", "--yes", "--no-cache"],
+            environment=ops.services,
+            state=ops.snapshot_update,
+        ),
+        Operation(
+            "screen import",
+            ops.prepare_screen_import(_run),
+            lambda scratch: ["screen", "import", str(scratch / "sheet.csv")],
+            state=ops.snapshot_screening,
+        ),
+    ]
+
+
 OPERATIONS: list[Operation] = [
     Operation(
         "import",
@@ -134,6 +181,7 @@ OPERATIONS: list[Operation] = [
         _prepare_decisions,
         lambda scratch: ["dedupe", "--decisions", str(scratch / "pairs.csv")],
     ),
+    *_later_stages(),
 ]
 
 
@@ -195,9 +243,16 @@ class Tally:
 
 
 def _one(
-    op: Operation, base: Path, scratch: Path, expected: dict[str, Any], signum: int, delay: float
+    op: Operation,
+    base: Path,
+    scratch: Path,
+    expected: dict[str, Any],
+    signum: int,
+    delay: float,
+    env: dict[str, str],
 ) -> Tally:
     tally = Tally(tried=1)
+    state = op.state or snapshot
     with tempfile.TemporaryDirectory(prefix="kill-") as tmp:
         review = Path(tmp) / "review"
         shutil.copytree(base, review, symlinks=True)
@@ -207,6 +262,7 @@ def _one(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, **env} if env else None,
         )
         time.sleep(delay)
         if proc.poll() is None:
@@ -215,7 +271,7 @@ def _one(
         if "Traceback" in err:
             tally.tracebacks += 1
             tally.notes.append(f"{op.name} {signum} {delay:.2f}s: {err[-300:]}")
-        status = _run(["status", "--json"], cwd=review)
+        status = _run(["status", "--json"], cwd=review, env=env)
         if status.returncode != 0:
             tally.failures += 1
             tally.notes.append(f"{op.name}: status after the kill failed: {status.stderr[-300:]}")
@@ -225,57 +281,70 @@ def _one(
             if unreported:
                 tally.failures += 1
                 tally.notes.append(f"{op.name}: temporary files not reported: {unreported}")
-        again = _run(op.command(scratch), cwd=review)
+        again = _run(op.command(scratch), cwd=review, env=env)
         if again.returncode not in (0, 4):
             tally.failures += 1
             tally.notes.append(f"{op.name}: the re-run failed: {again.stderr[-300:]}")
             return tally
         if "Traceback" in again.stderr:
             tally.tracebacks += 1
-        if snapshot(review) != expected:
+        if state(review) != expected:
             tally.lost += 1
             tally.notes.append(f"{op.name} {signum} {delay:.2f}s: state differs after re-run")
     return tally
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
-    """One row per operation and signal."""
-    rows = []
+def run(quick: bool, only: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """One row per operation and signal (``only``: the operations of these names)."""
     points = 4 if quick else 10
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="kills-") as tmp:
         root = Path(tmp)
         for op in OPERATIONS:
-            scratch = root / f"scratch-{op.name.replace(' ', '_')}"
+            if only and op.name not in only:
+                continue
+            name = "".join(c if c.isalnum() else "_" for c in op.name)
+            scratch = root / f"scratch-{name}"
             scratch.mkdir()
-            base = root / f"base-{op.name.replace(' ', '_')}"
+            base = root / f"base-{name}"
             op.prepare(base, scratch, quick)
-            reference = root / f"reference-{op.name.replace(' ', '_')}"
+            reference = root / f"reference-{name}"
             shutil.copytree(base, reference, symlinks=True)
-            start = time.perf_counter()
-            done = _run(op.command(scratch), cwd=reference)
-            duration = time.perf_counter() - start
-            assert done.returncode in (0, 4), done.stderr
-            expected = snapshot(reference)
-            for signame, signum in SIGNALS.items():
-                total = Tally()
-                for k in range(points):
-                    delay = duration * (k + 0.5) / points
-                    one = _one(op, base, scratch, expected, signum, delay)
-                    total.tried += one.tried
-                    total.failures += one.failures
-                    total.tracebacks += one.tracebacks
-                    total.lost += one.lost
-                    total.notes += one.notes
-                for note in total.notes:
-                    print(f"  {note}", file=sys.stderr)
-                rows.append(
-                    {
-                        "class": f"{signame} during {op.name} ({duration:.1f} s run)",
-                        "tried": total.tried,
-                        "failures": total.failures,
-                        "tracebacks": total.tracebacks,
-                        "lost": total.lost,
-                        "secrets": 0,
-                    }
-                )
+            environment = op.environment or _no_environment
+            with environment(scratch, quick) as env:
+                rows += _kill_rows(op, base, scratch, reference, env, points)
+    return rows
+
+
+def _kill_rows(
+    op: Operation, base: Path, scratch: Path, reference: Path, env: dict[str, str], points: int
+) -> list[dict[str, Any]]:
+    rows = []
+    start = time.perf_counter()
+    done = _run(op.command(scratch), cwd=reference, env=env)
+    duration = time.perf_counter() - start
+    assert done.returncode in (0, 4), done.stderr
+    expected = (op.state or snapshot)(reference)
+    for signame, signum in SIGNALS.items():
+        total = Tally()
+        for k in range(points):
+            delay = duration * (k + 0.5) / points
+            one = _one(op, base, scratch, expected, signum, delay, env)
+            total.tried += one.tried
+            total.failures += one.failures
+            total.tracebacks += one.tracebacks
+            total.lost += one.lost
+            total.notes += one.notes
+        for note in total.notes:
+            print(f"  {note}", file=sys.stderr)
+        rows.append(
+            {
+                "class": f"{signame} during {op.name} ({duration:.1f} s run)",
+                "tried": total.tried,
+                "failures": total.failures,
+                "tracebacks": total.tracebacks,
+                "lost": total.lost,
+                "secrets": 0,
+            }
+        )
     return rows

@@ -9,7 +9,8 @@ websites, calls for evidence) are not: tracing is part of ``update run``, the re
 the team.
 
 In the current round a source is ``ran`` (its strategy ran on its API for the round),
-``imported`` (an import of the round is its: the same strategy, or the same database),
+``imported`` (an import of the round is its: the same strategy, or the same database; an
+import its API run made does not count without the run's record),
 ``skipped`` (a person said so: ``cen-search update skip``), ``to-run`` (it has an API and has
 not run yet) or ``awaited`` (its export is to be made by hand). The round is complete when no
 source is ``to-run`` or ``awaited``.
@@ -172,6 +173,16 @@ def review_sources(
     return out
 
 
+def _from_api(entry: ImportEntry, source: Source) -> bool:
+    """True when ``entry`` is what a run of the source's strategy on its API imported."""
+    from cen_search.apis.registry import get
+
+    if not source.target or entry.strategy != source.strategy:
+        return False
+    service = get(source.target)
+    return (entry.database, entry.platform) == (service.database, service.platform)
+
+
 def source_states(
     ws: Workspace, sources: Sequence[Source], *, round_name: str, window: Window
 ) -> tuple[list[SourceState], list[str]]:
@@ -199,6 +210,9 @@ def source_states(
     for source in sources:
         mine = by_key.get(source.key, [])
         my_runs = [r for r in runs if r.source == source.key]
+        # an import its own API run made, without the run's record (a run killed between
+        # the two), does not count as the source searched: the run is made again
+        by_hand = [e for e in mine if not _from_api(e, source)]
         base = SourceState(
             source=source,
             status="awaited",
@@ -210,7 +224,7 @@ def source_states(
             opened = [o for r in my_runs for o in r.opened]
             note = ("opened for the update: " + "; ".join(opened)) if opened else ""
             states.append(replace(base, status="ran", note=note))
-        elif mine:
+        elif by_hand or (mine and not source.target):
             states.append(replace(base, status="imported"))
         elif source.key in skipped:
             states.append(replace(base, status="skipped", note=skipped[source.key]))
