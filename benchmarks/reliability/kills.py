@@ -156,7 +156,7 @@ def _later_stages() -> list[Operation]:
         Operation(
             "update run (tracing)",
             ops.prepare_update_trace(_run),
-            lambda scratch: ["update", "run", "--yes", "--no-cache"],
+            lambda scratch: ["update", "run", "--yes", "--no-cache", "--trace-sources", "openalex"],
             environment=ops.services,
             state=ops.snapshot_update,
         ),
