@@ -72,7 +72,7 @@ def test_a_provisional_outcome_of_the_last_round_stands() -> None:
     assert state.ft is FtOutcome.ONGOING and reopened is None
     # and in a review with one round nothing is ever reopened
     state, reopened = state_after(
-        events[:1] + [ev("vote", stage="ft", decision="awaiting")], ("base",)
+        [*events[:1], ev("vote", stage="ft", decision="awaiting")], ("base",)
     )
     assert state.ft is FtOutcome.AWAITING and reopened is None
 
