@@ -178,6 +178,12 @@ class Pair:
         """The judgement; by default a veto, a policy or a soft veto is a contradiction."""
         if contradiction is None:
             contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
+        if self.a.notes or self.b.notes:
+            reasons = (
+                *reasons,
+                *(f"record A: {note}" for note in self.a.notes),
+                *(f"record B: {note}" for note in self.b.notes),
+            )
         return Judgement(verdict, rule, self.score, tuple(reasons), contradiction)
 
     def veto(self, kind: str, reason: str) -> Judgement:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cen_search.dedupe import normalise as n
-from cen_search.dedupe.journals import journal_key
+from cen_search.dedupe.journals import journal_key, journal_names
+from cen_search.dedupe.numbering import issue_key, volume_key
 from cen_search.dedupe.titles import clean_title, numbers_in, title_flags, title_words
 from cen_search.fields import clean_doi, expand_end_page
 from cen_search.models import Author, Record, RecordType
@@ -34,7 +35,6 @@ _CONFERENCE = re.compile(
     r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b"
 )
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
-_VENUE_SHORT = re.compile(r"\s*(?::|\s-\s|\.\s*Conference\b)")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 _PREPRINT = RecordType.PREPRINT
 _ARTICLE = RecordType.ARTICLE
@@ -69,7 +69,12 @@ class Keys:
     journal: tuple[tuple[str, ...], ...]
     """Normalised container name(s): full and abbreviated when both are known."""
     volume: str
+    """The volume number ("" when missing or not plausible: see
+    :mod:`cen_search.dedupe.numbering`)."""
     issue: str
+    """The issue number ("" when missing or not plausible)."""
+    supplement: str
+    """The supplement named in the issue (or volume) field, ``"s"`` when unnumbered, else ""."""
     page_start: str
     page_end: str
     page_starts: frozenset[str]
@@ -87,6 +92,9 @@ class Keys:
     preprint: bool
     issn: frozenset[str]
     isbn: frozenset[str]
+    notes: tuple[str, ...] = ()
+    """Values set aside as implausible, for ``explain`` (``volume '1)' is not a plausible
+    volume: treated as missing``)."""
 
     @property
     def first_author(self) -> str:
@@ -202,12 +210,13 @@ def record_keys(record: Record) -> Keys:
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
-            # the whole name, and its part before a subtitle ("Proc. X: 12th Conference ...")
-            for part in (value, *_VENUE_SHORT.split(value, maxsplit=1)[:1]):
+            for part in journal_names(value):
                 key = journal_key(part)
                 if key and key not in journals:
                     journals.append(key)
     start, end, starts, article = _pages(record)
+    volume, issue = volume_key(record.volume), issue_key(record.issue)
+    notes = tuple(note for note in (volume.note, issue.note) if note)
     doi = _doi(record)
     cochrane = _COCHRANE.search(doi) if doi else None
     venue = " ".join(" ".join(j) for j in journals)
@@ -231,8 +240,9 @@ def record_keys(record: Record) -> Keys:
         groups=groups,
         year=record.year,
         journal=tuple(journals),
-        volume=n.clean_volume(record.volume),
-        issue=n.clean_issue(record.issue),
+        volume=volume.number,
+        issue=issue.number,
+        supplement=issue.supplement or volume.supplement,
         page_start=start,
         page_end=end,
         page_starts=starts,
@@ -247,4 +257,5 @@ def record_keys(record: Record) -> Keys:
         preprint=preprint,
         issn=frozenset(record.issn),
         isbn=frozenset(record.isbn),
+        notes=notes,
     )

@@ -170,7 +170,9 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         if (
             s.journal is not None
             and s.journal < 0.5
-            and not (s.pages and s.volume)
+            # (the same full page range: one article, its journal named two ways, even when a
+            # garbled volume cannot be compared)
+            and not (s.pages and (s.volume or (s.page_range_equal and multi_page(a))))
             and not a.conference
             and not b.conference
         ):
@@ -293,10 +295,16 @@ def _duplicate(p: Pair) -> Judgement | None:
         and (s.page_range_equal or s.issue is True)
         and s.volume is True
         and (s.issue is not False or s.title >= 0.8)
-        # different titles on one shared page are two abstracts or letters, not a translation
+        # different titles on one shared page are two abstracts or letters, not a translation;
+        # and different titles need every number both records state to agree
         and (
             s.title >= 0.8
-            or (s.page_range_equal and multi_page(a) and not (a.conference or b.conference))
+            or (
+                s.page_range_equal
+                and multi_page(a)
+                and not (a.conference or b.conference)
+                and (s.issue is True or not (_states_issue(a) and _states_issue(b)))
+            )
         )
         and s.year_gap == 0
         and s.journal is not None
@@ -342,6 +350,12 @@ def _duplicate(p: Pair) -> Judgement | None:
             "same title, authors and year; no field contradicts",
         )
     return None
+
+
+def _states_issue(k: Keys) -> bool:
+    """The record names a supplement or an issue number small enough to be one (larger
+    numbers in issue fields are often accession numbers)."""
+    return bool(k.supplement) or 0 < len(k.issue) <= 2
 
 
 def _grey_band(p: Pair) -> Judgement:
