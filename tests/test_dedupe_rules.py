@@ -346,13 +346,15 @@ def test_preprint_and_journal_version_follow_the_policy() -> None:
     assert merged.verdict == Verdict.DUPLICATE
 
 
-def test_shared_doi_with_unrelated_titles_goes_to_review() -> None:
+def test_doi_shared_by_clearly_different_records_is_no_evidence_and_no_review() -> None:
     # Two unrelated real records of digital_work; the second is given the first one's DOI,
-    # as happens when a database attaches the wrong DOI.
+    # as happens when a database attaches a supplement's DOI (or a wrong one) to a record.
     a = record("dw:3006598")
     b = replace(record("dw:1006665"), doi=a.doi)
     verdict = explain(a, b)
-    assert (verdict.verdict, verdict.rule) == (Verdict.UNCERTAIN, "review:doi-collision")
+    assert verdict.verdict == Verdict.DISTINCT
+    assert "doi" not in verdict.scores
+    assert any("clearly different titles" in reason for reason in verdict.reasons)
 
 
 def test_explain_reports_scores_also_when_not_merged() -> None:

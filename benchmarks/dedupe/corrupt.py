@@ -11,8 +11,9 @@ duplicates meet in different forms; the form of the damage cycles with the index
   appended to the issue (``10 SUPPL. 1``), the supplement alone (``Supplement_1``,
   ``S3``), the volume in the issue field (alone or as ``30 SUPPL. 3``), an article number in
   capitals (``E2048``);
-* :func:`supplement_dois` -- one DOI for every record of a journal issue (the DOI of a
-  supplement or abstract book);
+* :func:`supplement_dois` -- one DOI for the records of a journal issue that have none of
+  their own (the DOI of a supplement or abstract book, as one database copies it onto every
+  abstract in it);
 * :func:`conference_in_journal` -- the conference appended to the journal name
   (``Journal. Conference: ... Annual Meeting ...``) and the record typed as a conference
   abstract, as Embase gives abstracts printed in a journal supplement;
@@ -62,10 +63,14 @@ def garble_numbering(index: int, record: Record) -> Record:
 
 
 def supplement_dois(records: list[Record]) -> list[Record]:
-    """Every record of a journal issue (same journal, year, volume and issue; two or more
-    records) given the one DOI of that issue, in place of its own."""
+    """The records of one journal issue (same journal, year, volume and issue) that have no
+    DOI of their own given the one DOI of that issue: every second record (the copies from
+    the database that copies a supplement's DOI onto its abstracts; the other copies keep
+    theirs, none), in issues where two or more records get it."""
     groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, record in enumerate(records):
+        if not i % 2 or record.doi:
+            continue
         volume, issue = clean_volume(record.volume), clean_issue(record.issue)
         journal = journal_key(record.container or record.container_abbrev)
         if journal and volume and issue and record.year:

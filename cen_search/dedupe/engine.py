@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from cen_search.dedupe.block import candidate_pairs
 from cen_search.dedupe.cluster import Clustering, build_clusters
-from cen_search.dedupe.keys import Keys, record_keys
+from cen_search.dedupe.dois import set_aside_collection_dois
+from cen_search.dedupe.keys import Keys, record_doi, record_keys
 from cen_search.dedupe.merge import choose_kept
 from cen_search.dedupe.model import (
     Cluster,
@@ -99,7 +100,7 @@ def deduplicate(
     rep = reporter or NULL_REPORTER
     everything = [*records, *previous]
     ids = [str(r.id) for r in everything]
-    keys = _all_keys(everything, rep)
+    keys = set_aside_collection_dois(_all_keys(everything, rep))
     ctx = build_context(place_of(k) for k in keys)
 
     rep.start("Blocking", total=None)
@@ -344,6 +345,10 @@ def explain(
     titles recur across different items, exactly as in :func:`deduplicate`.
     """
     ka, kb = record_keys(a), record_keys(b)
+    if ka.doi or kb.doi:
+        # whether the DOIs are collection DOIs depends on the records of the run carrying them
+        sharing = [record_keys(r) for r in context if record_doi(r) in (ka.doi, kb.doi)]
+        ka, kb = set_aside_collection_dois([ka, kb, *sharing])[:2]
     ctx = build_context([place_of(ka), place_of(kb), *(_context_place(r) for r in context)])
     scores = compare(ka, kb)
     return _verdict(0, 1, judge(ka, kb, scores, options=options, ctx=ctx), scores)

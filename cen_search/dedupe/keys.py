@@ -181,7 +181,7 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
     return start, end, frozenset(starts), article
 
 
-def _doi(record: Record) -> str:
+def record_doi(record: Record) -> str:
     """The record's DOI, else one found in its URLs or in a raw DOI field."""
     if record.doi:
         return record.doi
@@ -217,7 +217,7 @@ def record_keys(record: Record) -> Keys:
     start, end, starts, article = _pages(record)
     volume, issue = volume_key(record.volume), issue_key(record.issue)
     notes = tuple(note for note in (volume.note, issue.note) if note)
-    doi = _doi(record)
+    doi = record_doi(record)
     cochrane = _COCHRANE.search(doi) if doi else None
     venue = " ".join(" ".join(j) for j in journals)
     preprint = (

@@ -16,6 +16,7 @@ Every outcome names its rule and carries the facts that decided it.
 
 from __future__ import annotations
 
+from cen_search.dedupe.dois import last_digit_siblings
 from cen_search.dedupe.evidence import (
     KIND_FLAGS,
     REVIEWABLE,
@@ -105,6 +106,13 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     if s.pmid is False and not p.doi_same:
         return p.out(Verdict.DISTINCT, "veto:pmid", f"PubMed ids differ: {a.pmid} vs {b.pmid}")
     if s.doi is False:
+        if last_digit_siblings(a.doi, b.doi) and _siblings_agree(p):
+            return p.out(
+                Verdict.UNCERTAIN,
+                "review:doi-conflict",
+                f"DOIs differ only in their last digit ({a.doi} vs {b.doi}) and everything "
+                "else agrees to the page: one paper with two DOIs, or two items of one issue?",
+            )
         if (
             s.title >= 0.97
             and p.authors_strong
@@ -185,6 +193,23 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     return None
 
 
+def _siblings_agree(p: Pair) -> bool:
+    """Everything but the DOI agrees, to the page, and nothing contradicts (missing fields
+    tolerated: records taken from PDFs have no year): for :func:`last_digit_siblings` DOIs,
+    which may be one paper's two DOIs and are offered for review, never merged."""
+    s = p.s
+    return (
+        s.title >= 0.97
+        and not p.generic
+        and (p.authors_strong or s.authors is None)
+        and s.pages is True
+        and s.volume is not False
+        and s.issue is not False
+        and (s.year_gap or 0) == 0
+        and (s.journal is None or s.journal >= 0.9)
+    )
+
+
 def _page_slip(p: Pair) -> bool:
     """Two full articles that agree on everything but their page ranges.
 
@@ -214,12 +239,18 @@ def _duplicate(p: Pair) -> Judgement | None:
     if p.id_same:
         name, value = ("doi", a.doi) if p.doi_same else ("pmid", a.pmid)
         label = "DOI" if p.doi_same else "PubMed id"
-        if s.title >= 0.7 or s.title_contained or (p.authors_strong and (s.year_gap or 0) <= 1):
+        # (two records of one DOI written by other people are not the same record, unless
+        # the titles leave no doubt: the DOI is wrong on one, or it names a collection)
+        other_people = s.first_author is False and (s.authors or 0.0) < 0.5
+        if (
+            s.title >= 0.7 or s.title_contained or (p.authors_strong and (s.year_gap or 0) <= 1)
+        ) and not (other_people and s.title < 0.97 and not s.title_contained):
             return p.out(Verdict.DUPLICATE, name, f"same {label} {value}")
         return p.out(
             Verdict.UNCERTAIN,
             f"review:{name}-collision",
-            f"same {label} {value} but titles differ ({s.title:.2f})",
+            f"same {label} {value} but titles differ ({s.title:.2f})"
+            + (" and so do the authors" if other_people else ""),
         )
 
     corroboration = [
@@ -261,7 +292,7 @@ def _duplicate(p: Pair) -> Judgement | None:
         and (p.authors_strong or authors_same_set)
         and year_ok
         and corroboration
-        and (not p.generic or s.pages is True or (s.volume is True and s.issue is True))
+        and (not p.generic or _generic_placed(s))
     ):
         return p.out(
             Verdict.DUPLICATE,
@@ -326,7 +357,7 @@ def _duplicate(p: Pair) -> Judgement | None:
         and s.authors is None
         and s.year_gap == 0
         and len(corroboration) >= 2
-        and (not p.generic or s.pages is True)
+        and (not p.generic or (s.pages is True and s.issue is not False))
     ):
         return p.out(
             Verdict.DUPLICATE,
@@ -350,6 +381,13 @@ def _duplicate(p: Pair) -> Judgement | None:
             "same title, authors and year; no field contradicts",
         )
     return None
+
+
+def _generic_placed(s: Scores) -> bool:
+    """A title too generic to identify an item ("Editorial introduction") identifies it with
+    its place: the same first page in the same issue (a journal paginated by issue prints an
+    editorial on page 3 of every issue), or the same volume and issue."""
+    return (s.pages is True and s.issue is not False) or (s.volume is True and s.issue is True)
 
 
 def _states_issue(k: Keys) -> bool:

@@ -154,7 +154,7 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:erratum|errata|corrigendum|corrigenda|correction|corrections|"
         r"publisher'?s? (?:note|correction)|author'?s?'? correction|notice of correction)\b"
         r"|\(vol\.? \d+,? (?:pg|p)\.? ?\d+|\berratum\b(?! appears)|\bcorrigendum\b"
-        r"|^\s*correction to\b",
+        r"|^\s*correction to\b|[:\"”]\s*correction to\b",
         re.IGNORECASE,
     ),
     "retraction": re.compile(
