@@ -150,10 +150,8 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         if (
             a.conference != b.conference
             and (a.journal_article or b.journal_article)
-            and not (s.journal is not None and s.journal >= 0.9 and s.year_gap == 0)
+            and not _same_printed_item(p)
         ):
-            # (one abstract typed "conference" by one database and "article" by another, in
-            # the same journal and year, is not a different item)
             return p.out(
                 Verdict.DISTINCT, "veto:venue-type", "a conference paper and a journal article"
             )
@@ -210,13 +208,32 @@ def _siblings_agree(p: Pair) -> bool:
     )
 
 
+def _same_printed_item(p: Pair) -> bool:
+    """A record typed "conference" by one database and "article" by another that is one
+    printed item: in the same journal (its name may carry the conference appended: ``Acta
+    Cytologica. Conference: 2010 Annual Meeting ...``) and year, or the same journal (or
+    proceedings volume, however named) with the same volume and pages. Embase types the
+    abstracts of a journal's supplement as conference abstracts; the proceedings volumes of
+    some series are journal volumes. A conference paper and its later journal version differ
+    in venue, volume or pages."""
+    s = p.s
+    same_place = s.volume is True and s.pages is True
+    if s.journal is not None and s.journal >= 0.9:
+        # (neither has pages: a meeting abstract in a journal supplement, dated by the
+        # meeting in one database and by the issue in the other)
+        unpaged = s.volume is True and not (p.a.has_pages or p.b.has_pages)
+        return s.year_gap == 0 or same_place or (unpaged and (s.year_gap or 0) <= 1)
+    return same_place and s.page_range_equal
+
+
 def _page_slip(p: Pair) -> bool:
     """Two full articles that agree on everything but their page ranges.
 
     Same title, the same authors, journal, year and volume, and both a multi-page range:
     one database has the pages wrong (real pairs: "125-128" vs "2-8" in one volume of J Med
-    Microbiol). A one-page record (erratum, meeting abstract) or a conference record never
-    qualifies, and neither does a title too generic to identify an item.
+    Microbiol). A one-page record (erratum, meeting abstract) never qualifies, nor does a
+    conference record without a journal named on both sides, nor a title too generic to
+    identify an item.
     """
     a, b, s = p.a, p.b, p.s
     return (
@@ -226,8 +243,10 @@ def _page_slip(p: Pair) -> bool:
         and (s.authors or 0.0) >= 0.8
         and s.year_gap == 0
         and s.volume is True
-        and (s.journal is None or s.journal >= 0.9)
-        and not (a.conference or b.conference)
+        and (
+            (s.journal is not None and s.journal >= 0.9)
+            or (s.journal is None and not (a.conference or b.conference))
+        )
         and multi_page(a)
         and multi_page(b)
     )
@@ -333,7 +352,6 @@ def _duplicate(p: Pair) -> Judgement | None:
             or (
                 s.page_range_equal
                 and multi_page(a)
-                and not (a.conference or b.conference)
                 and (s.issue is True or not (_states_issue(a) and _states_issue(b)))
             )
         )
