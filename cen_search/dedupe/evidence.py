@@ -59,7 +59,10 @@ def build_context(places: Iterable[Place]) -> Context:
 
     A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
     trials") when records carrying it sit in issues that cannot be one item: years two or
-    more apart, or two different complete (year, volume, issue) places.
+    more apart, or two different complete (year, volume, issue) places. A short title (three
+    to eight words) that opens titles of such different issues is recurring too: columns are
+    often dated or numbered in the title ("Gateways to clinical trials: April 2004") and bare
+    elsewhere, or in records that lost their year.
     """
     years: dict[str, set[int]] = defaultdict(set)
     complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
@@ -68,8 +71,21 @@ def build_context(places: Iterable[Place]) -> Context:
             years[title].add(year)
             if volume and issue and len(issue) <= 2:
                 complete[title].add((year, volume, issue))
+        elif title and title not in years:
+            years[title] = set()
     generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
     generic.update(t for t, ps in complete.items() if len(ps) > 1)
+    short = {t for t in years if 3 <= t.count(" ") + 1 <= 8}
+    opened: dict[str, set[int]] = defaultdict(set)
+    for title, ys in years.items():
+        if not ys:
+            continue
+        words = title.split(" ")
+        for k in range(3, min(8, len(words) - 1) + 1):
+            prefix = " ".join(words[:k])
+            if prefix in short:
+                opened[prefix].update(ys)
+    generic.update(t for t, ys in opened.items() if len(ys) > 1 and max(ys) - min(ys) >= 2)
     return Context(generic_titles=frozenset(generic))
 
 

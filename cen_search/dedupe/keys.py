@@ -9,7 +9,13 @@ from functools import lru_cache
 from cen_search.dedupe import normalise as n
 from cen_search.dedupe.journals import journal_key, journal_names
 from cen_search.dedupe.numbering import issue_key, volume_key
-from cen_search.dedupe.titles import clean_title, numbers_in, title_flags, title_words
+from cen_search.dedupe.titles import (
+    clean_title,
+    footnote_marker,
+    numbers_in,
+    title_flags,
+    title_words,
+)
 from cen_search.fields import clean_doi, expand_end_page
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
@@ -56,6 +62,10 @@ class Keys:
     """Alternative (translated) title given in brackets or after a separator, or ""."""
     numbers: tuple[str, ...]
     """Numbers stated in the title (``Part II`` -> ``("2",)``)."""
+    footnote: str
+    """A lone digit ending the title that may be a PDF's footnote marker
+    (:func:`~cen_search.dedupe.titles.footnote_marker`), else "". (In a title in capitals it is
+    taken off the title key instead.)"""
     flags: frozenset[str]
     """Item kinds the title announces: erratum, retraction, comment, reply, protocol ..."""
     families: tuple[str, ...]
@@ -107,12 +117,26 @@ class Keys:
         return bool(self.page_start or self.article_number)
 
 
+def _title_word_as_author(author: Author, title_words: frozenset[str]) -> bool:
+    """A one-word "author" without given names or initials that is a word of the record's
+    own title: metadata taken from a PDF read a word of the title as an author."""
+    raw = author.raw.strip().strip(".,;:")
+    return (
+        not author.organisation
+        and not author.given
+        and not author.initials
+        and " " not in raw
+        and n.family_key(raw) in title_words
+    )
+
+
 def _authors(
-    record: Record,
+    record: Record, title_words: frozenset[str] = frozenset()
 ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]:
     """(family keys, name words, first initials) of the personal authors and the group
-    authors' names, in order (see :class:`Keys`)."""
-    authors = list(record.authors)
+    authors' names, in order (see :class:`Keys`); "authors" that are words of the title
+    (:func:`_title_word_as_author`) left out."""
+    authors = [a for a in record.authors if not _title_word_as_author(a, title_words)]
     raws = [a.raw for a in authors]
     repaired = n.repair_author_strings(raws)
     if len(repaired) != len(raws):
@@ -196,6 +220,12 @@ def record_doi(record: Record) -> str:
     return ""
 
 
+def _all_capitals(text: str) -> bool:
+    """Every letter of ``text`` (three or more) is a capital."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
 def record_keys(record: Record) -> Keys:
     """Compute the matching keys of one record."""
     main, alt = clean_title(record.title)
@@ -205,8 +235,13 @@ def record_keys(record: Record) -> Keys:
                 alt = clean_title(value)[0]
                 break
     main_words = title_words(main)
+    if _all_capitals(main) and footnote_marker(main_words, capitals=True):
+        # a title in capitals ending in a lone digit is a PDF's title with its footnote marker
+        main_words, footnote = main_words[:-1], ""
+    else:
+        footnote = footnote_marker(main_words)
     alt_words = title_words(alt) if alt else ()
-    families, author_words, initials, groups = _authors(record)
+    families, author_words, initials, groups = _authors(record, frozenset(main_words))
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
@@ -233,6 +268,7 @@ def record_keys(record: Record) -> Keys:
         title=" ".join(main_words),
         title_alt=" ".join(alt_words),
         numbers=numbers_in(main_words),
+        footnote=footnote,
         flags=title_flags(record.title) | title_flags(main),
         families=families,
         author_words=author_words,

@@ -133,6 +133,7 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         a.numbers
         and b.numbers
         and a.numbers != b.numbers
+        and not _footnote_only(a, b)
         and not p.id_same
         and not s.title_alt_used
         and not (s.pages and s.volume)
@@ -191,6 +192,18 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     return None
 
 
+def _footnote_only(a: Keys, b: Keys) -> bool:
+    """The titles' numbers differ only by a trailing digit one of them ends with, which may
+    be a PDF's footnote marker (``... APPROACH 1``): that is no different number."""
+    for x, y in ((a, b), (b, a)):
+        if x.footnote:
+            rest = list(x.numbers)
+            rest.remove(x.footnote)
+            if tuple(rest) == y.numbers:
+                return True
+    return False
+
+
 def _siblings_agree(p: Pair) -> bool:
     """Everything but the DOI agrees, to the page, and nothing contradicts (missing fields
     tolerated: records taken from PDFs have no year): for :func:`last_digit_siblings` DOIs,
@@ -222,7 +235,9 @@ def _same_printed_item(p: Pair) -> bool:
         # (neither has pages: a meeting abstract in a journal supplement, dated by the
         # meeting in one database and by the issue in the other)
         unpaged = s.volume is True and not (p.a.has_pages or p.b.has_pages)
-        return s.year_gap == 0 or same_place or (unpaged and (s.year_gap or 0) <= 1)
+        # (a record without a year -- metadata from a PDF -- in the same volume)
+        undated = s.year_gap is None and s.volume is True and s.pages is not False
+        return s.year_gap == 0 or same_place or undated or (unpaged and (s.year_gap or 0) <= 1)
     return same_place and s.page_range_equal
 
 
@@ -398,7 +413,44 @@ def _duplicate(p: Pair) -> Judgement | None:
             "title+authors+year",
             "same title, authors and year; no field contradicts",
         )
+    if _sparse_match(p):
+        return p.out(
+            Verdict.DUPLICATE,
+            "title+volume",
+            "same title in the same volume of the same journal; nothing contradicts (one "
+            "record without year or pages, as metadata taken from a PDF)",
+        )
     return None
+
+
+def _sparse_match(p: Pair) -> bool:
+    """A sparse record -- no year or no pages, as reference managers and GROBID take
+    metadata from a PDF, often with the first author lost or a word of the title read as an
+    author -- and a record of the same title (0.97 or more, not a generic one) in the same
+    volume of the same journal, with nothing contradicting. For such records the fields they
+    have must count for more: a near-identical specific title in one volume of one journal is
+    one item (errata, comments and replies, part numbers and recurring columns are told apart
+    before this rule). Most of the author names must be shared (a letter printed under the
+    article's title has other authors); with no authors on a side, the issue or the page must
+    agree too, or the title be long enough (five words or more) to name one item."""
+    a, b, s = p.a, p.b, p.s
+    sparse = not (a.has_pages and b.has_pages) or not (a.year and b.year)
+    if s.authors is None:
+        authors_ok = s.issue is True or s.pages is True or min(_words(a), _words(b)) >= 5
+    else:
+        authors_ok = s.authors >= 0.5
+    return (
+        sparse
+        and s.title >= 0.97
+        and not p.generic
+        and s.volume is True
+        and s.journal is not None
+        and s.journal >= 0.9
+        and s.issue is not False
+        and s.pages is not False
+        and (s.year_gap or 0) <= 1
+        and authors_ok
+    )
 
 
 def _generic_placed(s: Scores) -> bool:
@@ -406,6 +458,11 @@ def _generic_placed(s: Scores) -> bool:
     its place: the same first page in the same issue (a journal paginated by issue prints an
     editorial on page 3 of every issue), or the same volume and issue."""
     return (s.pages is True and s.issue is not False) or (s.volume is True and s.issue is True)
+
+
+def _words(k: Keys) -> int:
+    """How many words the title key has."""
+    return k.title.count(" ") + 1 if k.title else 0
 
 
 def _states_issue(k: Keys) -> bool:
