@@ -14,9 +14,11 @@ from cen_search.dedupe.block import candidate_pairs
 from cen_search.dedupe.cluster import Clustering, build_clusters
 from cen_search.dedupe.dois import set_aside_collection_dois
 from cen_search.dedupe.keys import Keys, record_doi, record_keys
+from cen_search.dedupe.links import link_of, one_per_cluster_pair, trial_links
 from cen_search.dedupe.merge import choose_kept
 from cen_search.dedupe.model import (
     Cluster,
+    Link,
     DedupeOptions,
     DedupeResult,
     PairDecision,
@@ -44,6 +46,7 @@ def _verdict(i: int, j: int, judgement: Judgement, scores: Scores) -> PairVerdic
         score=judgement.score,
         scores=scores.as_dict(),
         reasons=judgement.reasons,
+        link=link_of(i, j, judgement) if judgement.verdict is Verdict.DISTINCT else None,
     )
 
 
@@ -108,7 +111,7 @@ def deduplicate(
     rep.finish()
 
     forced, forbidden = _human_links(decisions, ids)
-    links, uncertain, incompatible = _compare_pairs(
+    links, uncertain, incompatible, related = _compare_pairs(
         pairs, keys, forbidden=forbidden, options=options, ctx=ctx, reporter=rep
     )
     checked: dict[Pair, bool] = {}
@@ -145,6 +148,9 @@ def deduplicate(
         name_of=lambda i: everything[i].key or ids[i],
         order=order,
     )
+    reports = one_per_cluster_pair(
+        [*related, *trial_links(keys, ids.__getitem__)], cluster_of, ids.__getitem__
+    )
     left_out = 0
     if options.review_limit is not None:
         limit = int(len(everything) * options.review_limit)
@@ -157,6 +163,7 @@ def deduplicate(
         cluster_of=cluster_of,
         n_input=len(records),
         uncertain_left_out=left_out,
+        links=reports,
     )
 
 
@@ -216,18 +223,31 @@ def _compare_pairs(
     options: DedupeOptions,
     ctx: Context,
     reporter: Reporter,
-) -> tuple[list[PairVerdict], list[PairVerdict], set[Pair]]:
+) -> tuple[list[PairVerdict], list[PairVerdict], set[Pair], list[Link]]:
     """Judge every candidate pair: (duplicate links, uncertain pairs, pairs that must not
-    share a cluster). Pairs people decided are "different" are neither linked nor queued."""
+    share a cluster, related reports). Pairs people decided are "different" are neither
+    linked nor queued (but still related when they belong together)."""
     reporter.start("Comparing candidate pairs", total=len(pairs))
     incompatible: set[Pair] = set()
     links: list[PairVerdict] = []
     uncertain: list[PairVerdict] = []
+    related: list[Link] = []
     step = 0
     for i, j in sorted(pairs):
         judgement, scores = _evaluate(keys[i], keys[j], options, ctx)
         if _incompatible(judgement, scores):
             incompatible.add((i, j))
+        if judgement.relation is not None and (
+            judgement.verdict is Verdict.DISTINCT or (i, j) in forbidden
+        ):
+            related.append(
+                Link(
+                    *_subject_first(i, j, judgement),
+                    judgement.relation,
+                    judgement.relation_evidence,
+                    judgement.rule,
+                )
+            )
         if scores is not None and (i, j) not in forbidden:
             if judgement.verdict == Verdict.DUPLICATE:
                 links.append(_verdict(i, j, judgement, scores))
@@ -238,7 +258,12 @@ def _compare_pairs(
             reporter.advance(5000)
     reporter.advance(step % 5000)
     reporter.finish()
-    return links, uncertain, incompatible
+    return links, uncertain, incompatible, related
+
+
+def _subject_first(i: int, j: int, judgement: Judgement) -> tuple[int, int]:
+    """The pair's records with the one the relation is about first."""
+    return (i, j) if judgement.subject_is_a else (j, i)
 
 
 def _clusters(

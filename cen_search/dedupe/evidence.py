@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cen_search.dedupe.keys import Keys
-from cen_search.dedupe.model import Verdict
+from cen_search.dedupe.model import Relation, Verdict
 from cen_search.dedupe.score import Scores
 
 KIND_FLAGS = ("erratum", "retraction", "comment", "reply")
@@ -35,6 +35,12 @@ class Judgement:
     contradiction: bool = False
     """A veto fired (even when the pair was sent to review): the two records must not end
     up in one cluster through other records."""
+    relation: Relation | None = None
+    """How the records belong together when they are not duplicates
+    (:mod:`cen_search.dedupe.links`)."""
+    subject_is_a: bool = True
+    """The relation is about the pair's first record (the erratum, the abstract ...)."""
+    relation_evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,9 @@ class Context:
 
     generic_titles: frozenset[str] = frozenset()
     """Titles used by several different items (recurring columns, "Editorial")."""
+    columns: frozenset[str] = frozenset()
+    """Generic titles of eight words or fewer seen in three places or more (or dated): columns,
+    not a paper and its erratum or its reprint (for links, :mod:`cen_search.dedupe.links`)."""
 
 
 Place = tuple[str, int | None, str, str]
@@ -66,7 +75,10 @@ def build_context(places: Iterable[Place]) -> Context:
     """
     years: dict[str, set[int]] = defaultdict(set)
     complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+    seen: dict[str, set[tuple[int | None, str, str]]] = defaultdict(set)
     for title, year, volume, issue in places:
+        if title:
+            seen[title].add((year, volume, issue))
         if title and year:
             years[title].add(year)
             if volume and issue and len(issue) <= 2:
@@ -86,7 +98,10 @@ def build_context(places: Iterable[Place]) -> Context:
             if prefix in short:
                 opened[prefix].update(ys)
     generic.update(t for t, ys in opened.items() if len(ys) > 1 and max(ys) - min(ys) >= 2)
-    return Context(generic_titles=frozenset(generic))
+    columns = {
+        t for t in generic if t.count(" ") < 8 and (len(seen.get(t, ())) >= 3 or t in opened)
+    }
+    return Context(generic_titles=frozenset(generic), columns=frozenset(columns))
 
 
 def likelihood(s: Scores) -> float:
@@ -158,6 +173,8 @@ class Pair:
     """The same DOI or PubMed id."""
     generic: bool
     """A title too short or too common to identify an item (:func:`is_generic`)."""
+    column: bool
+    """A title too short to name one item, or a column's seen in three places or more."""
     strong_otherwise: bool
     """Title, authors, journal and year all agree: a contradiction elsewhere goes to review."""
 
@@ -179,6 +196,9 @@ class Pair:
             doi_same=s.doi is True,
             id_same=s.doi is True or s.pmid is True,
             generic=generic,
+            column=min(a.title.count(" "), b.title.count(" ")) < 3
+            or a.title in ctx.columns
+            or b.title in ctx.columns,
             strong_otherwise=(
                 s.title >= 0.95
                 and not generic

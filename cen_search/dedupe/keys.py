@@ -16,6 +16,7 @@ from cen_search.dedupe.titles import (
     title_flags,
     title_words,
 )
+from cen_search.dedupe.trials import trial_numbers
 from cen_search.fields import clean_doi, expand_end_page
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
@@ -36,11 +37,14 @@ _PREPRINT_VENUE = re.compile(
     r"preprints?|osf preprints|authorea|chemrxiv|eartharxiv)\b"
 )
 _COCHRANE = re.compile(r"10\.1002/14651858\.(cd\d{6})(?:\.(pub\d+))?", re.IGNORECASE)
+_COCHRANE_ID = re.compile(r"\s*(CD\d{6})(?:\.(pub\d+))?\s*$", re.IGNORECASE)
 _CONFERENCE = re.compile(
     r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
     r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b"
 )
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
+_ABSTRACTS_VENUE = re.compile(r"\b(?:dissertation|meeting|congress|conference) abstracts\b")
+_DEGREE = re.compile(r"\s*(?:ph\.?\s?d|m\.?\s?d|m\.?\s?sc|m\.?\s?a|d\.?\s?phil)\.?\s*$", re.I)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 _PREPRINT = RecordType.PREPRINT
 _ARTICLE = RecordType.ARTICLE
@@ -102,6 +106,13 @@ class Keys:
     preprint: bool
     issn: frozenset[str]
     isbn: frozenset[str]
+    report: str = ""
+    """What kind of report the record is, where it matters for links: ``"abstract"`` (typed
+    a conference abstract, or in an abstracts journal such as *Dissertation Abstracts*),
+    ``"thesis"`` (typed a thesis, or a degree such as ``Ph.D.`` given as its volume), else
+    ""."""
+    trials: frozenset[str] = frozenset()
+    """Trial registration numbers the record names (:mod:`cen_search.dedupe.trials`)."""
     notes: tuple[str, ...] = ()
     """Values set aside as implausible, for ``explain`` (``volume '1)' is not a plausible
     volume: treated as missing``)."""
@@ -177,6 +188,7 @@ def _author_key(author: Author) -> tuple[str, str, tuple[str, ...], str]:
     return "person", family, name_words, initial
 
 
+_PAGE_COUNT = re.compile(r"^\s*\d+\s*(?:p|pp|pages?)\.?\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
@@ -187,6 +199,9 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
     pages = record.pages
     if (pages.raw or pages.start) and _DATE_LIKE.search(f"{pages.raw} {pages.start}"):
         # "01-Jun": a page range a spreadsheet turned into a date
+        return "", "", frozenset(), ""
+    if _PAGE_COUNT.match(pages.raw):
+        # "215 p": how many pages a thesis or book has, not where it starts
         return "", "", frozenset(), ""
     start = n.page_number(pages.start)
     end = expand_end_page(start, n.page_number(pages.end))
@@ -254,6 +269,12 @@ def record_keys(record: Record) -> Keys:
     notes = tuple(note for note in (volume.note, issue.note) if note)
     doi = record_doi(record)
     cochrane = _COCHRANE.search(doi) if doi else None
+    version = (cochrane.group(2) or "pub1").lower() if cochrane else ""
+    if cochrane is None:
+        # Cochrane reviews listed without a DOI carry the review number as their pages (the
+        # version is then unknown unless written: "CD006828.pub2")
+        cochrane = _COCHRANE_ID.match(record.pages.raw or record.pages.article_number)
+        version = (cochrane.group(2) or "").lower() if cochrane else ""
     venue = " ".join(" ".join(j) for j in journals)
     preprint = (
         record.type is _PREPRINT
@@ -264,6 +285,12 @@ def record_keys(record: Record) -> Keys:
         record.type is not _ARTICLE and bool(_CONFERENCE.search(venue))
     )
     abstract = " ".join(n.words(n.fold(record.abstract[:800])))[:600] if record.abstract else ""
+    if record.type is RecordType.CONFERENCE_ABSTRACT or _ABSTRACTS_VENUE.search(venue):
+        report = "abstract"
+    elif record.type is RecordType.THESIS or _DEGREE.match(record.volume):
+        report = "thesis"
+    else:
+        report = ""
     return Keys(
         title=" ".join(main_words),
         title_alt=" ".join(alt_words),
@@ -286,12 +313,14 @@ def record_keys(record: Record) -> Keys:
         doi=doi,
         pmid=record.pmid.strip(),
         cochrane=cochrane.group(1).lower() if cochrane else "",
-        cochrane_version=(cochrane.group(2) or "pub1").lower() if cochrane else "",
+        cochrane_version=version,
         abstract=abstract,
         conference=conference,
         journal_article=record.type in _ARTICLE_TYPES,
         preprint=preprint,
         issn=frozenset(record.issn),
         isbn=frozenset(record.isbn),
+        report=report,
+        trials=trial_numbers(record),
         notes=notes,
     )

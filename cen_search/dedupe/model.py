@@ -53,29 +53,6 @@ class DedupeOptions:
     listed (on the labelled sets the queue stays under one pair per 50 records anyway)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PairVerdict:
-    """The engine's judgement on one candidate pair, with everything needed to explain it."""
-
-    a: int
-    """Index of the first record in the run's input (``a < b``)."""
-    b: int
-    verdict: Verdict
-    rule: str
-    """Name of the rule that decided: a duplicate rule (``"doi"``, ``"title+authors"``,
-    ``"bibliographic"`` ...), a veto (``"veto:erratum"``, ``"veto:doi"``), a review reason
-    (``"review:pages"``, ``"review:chain-conflict"``), ``"no-match"``, or a person's decision
-    (``"human:same"``). The rule table is in :mod:`cen_search.dedupe.rules`."""
-    score: float
-    """How likely the pair is a duplicate, 0-1 (ranks the review queue)."""
-    scores: Mapping[str, float] = field(default_factory=dict)
-    """Per-field evidence, fields that cannot be told left out: similarities 0-1 (``title``,
-    ``authors``, ``journal``, ``abstract``), agreements 1/0 (``first_author``, ``volume``,
-    ``issue``, ``pages``, ``doi``, ``pmid``, ``title_contained``) and ``year_gap`` in years."""
-    reasons: tuple[str, ...] = ()
-    """Human-readable facts behind the verdict ("DOIs differ: 10.1/a vs 10.1/b")."""
-
-
 class Relation(StrEnum):
     """How two records that are not duplicates belong together (a :class:`Link`)."""
 
@@ -116,6 +93,32 @@ class Link:
     rule: str
     """The engine's verdict on the pair that kept them apart (``veto:erratum``,
     ``veto:journal`` ...), or ``trial-id`` for links found through trial numbers."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairVerdict:
+    """The engine's judgement on one candidate pair, with everything needed to explain it."""
+
+    a: int
+    """Index of the first record in the run's input (``a < b``)."""
+    b: int
+    verdict: Verdict
+    rule: str
+    """Name of the rule that decided: a duplicate rule (``"doi"``, ``"title+authors"``,
+    ``"bibliographic"`` ...), a veto (``"veto:erratum"``, ``"veto:doi"``), a review reason
+    (``"review:pages"``, ``"review:chain-conflict"``), ``"no-match"``, or a person's decision
+    (``"human:same"``). The rule table is in :mod:`cen_search.dedupe.rules`."""
+    score: float
+    """How likely the pair is a duplicate, 0-1 (ranks the review queue)."""
+    scores: Mapping[str, float] = field(default_factory=dict)
+    """Per-field evidence, fields that cannot be told left out: similarities 0-1 (``title``,
+    ``authors``, ``journal``, ``abstract``), agreements 1/0 (``first_author``, ``volume``,
+    ``issue``, ``pages``, ``doi``, ``pmid``, ``title_contained``) and ``year_gap`` in years."""
+    reasons: tuple[str, ...] = ()
+    """Human-readable facts behind the verdict ("DOIs differ: 10.1/a vs 10.1/b")."""
+    link: Link | None = None
+    """How the two records belong together although they are not duplicates (an erratum
+    and its article ...); set on distinct pairs only (see :mod:`cen_search.dedupe.links`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from cen_search.dedupe.evidence import (
     place_of,
 )
 from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.links import attach
 from cen_search.dedupe.model import DedupeOptions, PreprintPolicy, Verdict
 from cen_search.dedupe.score import Scores
 
@@ -51,14 +52,23 @@ __all__ = [
 def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) -> Judgement:
     """The verdict on one pair (see the module docstring for the order of rules)."""
     p = Pair.of(a, b, s, ctx)
-    return _vetoes(p, options) or _duplicate(p) or _grey_band(p)
+    judgement = _vetoes(p, options) or _duplicate(p) or _grey_band(p)
+    if judgement.verdict is Verdict.DUPLICATE:
+        return judgement
+    return attach(p, judgement)
 
 
 def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     """The known traps: a contradiction that keeps the records apart (or sends them to
     review), or ``None`` when there is none."""
     a, b, s = p.a, p.b, p.s
-    if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
+    if (
+        a.cochrane
+        and a.cochrane == b.cochrane
+        and a.cochrane_version
+        and b.cochrane_version
+        and a.cochrane_version != b.cochrane_version
+    ):
         return p.out(
             Verdict.DISTINCT,
             "veto:cochrane-version",
