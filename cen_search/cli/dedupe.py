@@ -80,7 +80,7 @@ dedupe_app = typer.Typer(
         "keeps the decisions made earlier.\n\n"
         "Examples:\n\n"
         "  cen-search dedupe medline.txt embase.ris cinahl.ris -o unique.ris "
-        "--clusters clusters.csv --review pairs.csv\n\n"
+        "--clusters clusters.csv --review pairs.csv --links links.csv\n\n"
         "  cen-search dedupe new/*.ris --against library.ris -o new-unique.ris\n\n"
         "  cen-search dedupe review\n\n"
         "  cen-search dedupe explain medline:12 embase:40"
@@ -128,6 +128,14 @@ def dedupe_files(
         metavar="CSV",
         help="Write the uncertain pairs, most likely duplicates first, fields side by side, "
         "with an empty decision column.",
+    ),
+    links: Path | None = typer.Option(
+        None,
+        "--links",
+        metavar="CSV",
+        help="Write the linked reports: records kept apart that belong together (erratum-of, "
+        "comment-on, reply-to, abstract-of, same-abstract, version-of, republished, "
+        "same-trial), one row per link.",
     ),
     decisions: Path | None = typer.Option(
         None,
@@ -179,6 +187,7 @@ def dedupe_files(
         output=output,
         clusters=clusters,
         review=review,
+        links=links,
         decisions=decisions,
         against=list(against or []),
         databases=list(database or []),

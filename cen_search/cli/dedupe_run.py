@@ -214,6 +214,7 @@ def run_dedupe(
     review: Path | None,
     decisions: Path | None,
     against: list[Path],
+    links: Path | None = None,
     databases: list[str],
     format: str | None = None,
     encoding: str | None = None,
@@ -281,6 +282,12 @@ def run_dedupe(
         _output.say(
             f"wrote {count(len(pairs), 'pair')} to {review} ({summary.undecided_pairs} undecided)"
         )
+    if links:
+        from cen_search.dedupe.link_report import link_rows, write_links_csv
+
+        write_links_csv(links, link_rows(records, result))
+        written["links"] = str(links)
+        _output.say(f"wrote {count(len(result.links), 'link')} to {links}")
     render_summary(summary)
     if json_out:
         _output.emit_json(

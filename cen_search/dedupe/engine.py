@@ -18,9 +18,9 @@ from cen_search.dedupe.links import link_of, one_per_cluster_pair, trial_links
 from cen_search.dedupe.merge import choose_kept
 from cen_search.dedupe.model import (
     Cluster,
-    Link,
     DedupeOptions,
     DedupeResult,
+    Link,
     PairDecision,
     PairVerdict,
     Verdict,

@@ -183,12 +183,11 @@ def _older_version(a: Keys, b: Keys) -> bool:
 def _kind_link(p: Pair, kind_a: str, kind_b: str) -> Related | None:
     """An erratum, reply or comment and the record it is about (or a reply and the comment it
     answers)."""
-    a, b, s = p.a, p.b, p.s
+    s = p.s
     order = list(_KINDS)
-    if kind_a and kind_b:  # a reply to a comment: the reply is the subject
-        subject_is_a = order.index(kind_a) < order.index(kind_b)
-    else:
-        subject_is_a = bool(kind_a)
+    # (a reply to a comment: the reply is the subject)
+    both = bool(kind_a and kind_b)
+    subject_is_a = order.index(kind_a) < order.index(kind_b) if both else bool(kind_a)
     kind = kind_a if subject_is_a else kind_b
     relation = _KINDS[kind]
     if s.year_gap is not None and s.year_gap > 2:

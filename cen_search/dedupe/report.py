@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cen_search.dedupe.decisions import PairKey, pair_key
+from cen_search.dedupe.link_report import related_of_clusters
 from cen_search.dedupe.model import Cluster, DedupeResult, PairDecision, PairVerdict
 from cen_search.errors import InputError
 from cen_search.fsutil import atomic_open
@@ -36,8 +37,11 @@ CLUSTER_COLUMNS = (
     "first_author",
     "title",
     "doi",
+    "related",
 )
-"""Columns of the clusters CSV, in order (``set`` is added after ``database`` with --against)."""
+"""Columns of the clusters CSV, in order (``set`` is added after ``database`` with --against).
+``related`` lists the cluster's links to other clusters (see
+:mod:`cen_search.dedupe.link_report`)."""
 
 
 def database_labels(records: Sequence[Record]) -> list[str]:
@@ -250,7 +254,8 @@ def cluster_rows(
     """One row per input record, grouped by cluster (kept record first); every input record
     appears exactly once."""
     rows: list[dict[str, str]] = []
-    for cluster in result.clusters:
+    related = related_of_clusters(result)
+    for position, cluster in enumerate(result.clusters):
         links = member_links(cluster)
         order = [cluster.kept, *(i for i in cluster.members if i != cluster.kept)]
         for index in order:
@@ -270,6 +275,7 @@ def cluster_rows(
                 "first_author": _first_author(record),
                 "title": " ".join(record.title.split()),
                 "doi": record.doi,
+                "related": related.get(position, ""),
             }
             if previous is not None:
                 row["set"] = "previous" if previous[index] else "new"
