@@ -149,6 +149,18 @@ def is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
     return False
 
 
+def footnote_only(a: Keys, b: Keys) -> bool:
+    """The titles' numbers differ only by a trailing digit one of them ends with, which may
+    be a PDF's footnote marker (``... APPROACH 1``): that is no different number."""
+    for x, y in ((a, b), (b, a)):
+        if x.footnote:
+            rest = list(x.numbers)
+            rest.remove(x.footnote)
+            if tuple(rest) == y.numbers:
+                return True
+    return False
+
+
 def multi_page(keys: Keys) -> bool:
     """A full page range of two or more pages (not a one-page notice, abstract or erratum)."""
     start, end = keys.page_start, keys.page_end

@@ -44,6 +44,13 @@ _CONFERENCE = re.compile(
 )
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
 _ABSTRACTS_VENUE = re.compile(r"\b(?:dissertation|meeting|congress|conference) abstracts\b")
+_MEETING_IN_JOURNAL = re.compile(r"\.\s*Conference\s*:", re.IGNORECASE)
+"""``Pediatric Nephrology. Conference: 44th Annual Meeting ...``: Embase's form for a meeting
+abstract printed in a journal (its supplement)."""
+_SUPPLEMENT_PAGE = re.compile(r"\s*(?:S\d|\d+[A-Z]\b)")
+"""``S123``, ``102A``: a page of a supplement (abstract pages are numbered so)."""
+_ABSTRACT_NOTE = re.compile(r"\[\s*abstract\s*\]", re.IGNORECASE)
+"""``Title [abstract]``: databases mark meeting abstracts so."""
 _DEGREE = re.compile(r"\s*(?:ph\.?\s?d|m\.?\s?d|m\.?\s?sc|m\.?\s?a|d\.?\s?phil)\.?\s*$", re.I)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 _PREPRINT = RecordType.PREPRINT
@@ -108,9 +115,9 @@ class Keys:
     isbn: frozenset[str]
     report: str = ""
     """What kind of report the record is, where it matters for links: ``"abstract"`` (typed
-    a conference abstract, or in an abstracts journal such as *Dissertation Abstracts*),
-    ``"thesis"`` (typed a thesis, or a degree such as ``Ph.D.`` given as its volume), else
-    ""."""
+    a conference abstract, in an abstracts journal such as *Dissertation Abstracts*, or in a
+    journal named with its conference), ``"thesis"`` (typed a thesis, or a degree such as
+    ``Ph.D.`` given as its volume), ``"conference-paper"`` (typed so), else ""."""
     trials: frozenset[str] = frozenset()
     """Trial registration numbers the record names (:mod:`cen_search.dedupe.trials`)."""
     notes: tuple[str, ...] = ()
@@ -285,10 +292,17 @@ def record_keys(record: Record) -> Keys:
         record.type is not _ARTICLE and bool(_CONFERENCE.search(venue))
     )
     abstract = " ".join(n.words(n.fold(record.abstract[:800])))[:600] if record.abstract else ""
-    if record.type is RecordType.CONFERENCE_ABSTRACT or _ABSTRACTS_VENUE.search(venue):
+    if (
+        record.type is RecordType.CONFERENCE_ABSTRACT
+        or _ABSTRACTS_VENUE.search(venue)
+        or _MEETING_IN_JOURNAL.search(record.container)
+        or _ABSTRACT_NOTE.search(record.title)
+    ):
         report = "abstract"
     elif record.type is RecordType.THESIS or _DEGREE.match(record.volume):
         report = "thesis"
+    elif record.type is RecordType.CONFERENCE_PAPER:
+        report = "conference-paper"
     else:
         report = ""
     return Keys(
@@ -305,7 +319,9 @@ def record_keys(record: Record) -> Keys:
         journal=tuple(journals),
         volume=volume.number,
         issue=issue.number,
-        supplement=issue.supplement or volume.supplement,
+        supplement=issue.supplement
+        or volume.supplement
+        or ("s" if _SUPPLEMENT_PAGE.match(record.pages.raw or record.pages.start) else ""),
         page_start=start,
         page_end=end,
         page_starts=starts,

@@ -39,12 +39,13 @@ between clusters that share one, whatever their titles.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
-from cen_search.dedupe.evidence import Judgement, Pair, multi_page
+from cen_search.dedupe.evidence import Judgement, Pair, footnote_only, multi_page
 from cen_search.dedupe.keys import Keys
 from cen_search.dedupe.model import Link, Relation, Verdict
 
@@ -98,18 +99,55 @@ def _kind(k: Keys) -> str:
 
 
 def _short(k: Keys) -> bool:
-    """A short report: an abstract (by type or venue), a single page, or at most two pages of
-    a supplement."""
-    if k.report == "abstract" or (k.conference and not multi_page(k)):
+    """A short report: an abstract (by type or venue), a single page or an abstract number
+    (``811a``, ``A20``), or at most two pages of a supplement."""
+    if k.report == "abstract":
+        return True
+    if k.report == "conference-paper" or _cochrane(k):
+        return False
+    if k.conference and not multi_page(k):
         return True
     if k.supplement and k.page_start.isdigit() and k.page_end.isdigit():
         return int(k.page_end) - int(k.page_start) <= 1
-    return bool(k.page_start) and not k.page_end and not k.article_number
+    if k.article_number:
+        return not _E_ARTICLE.match(k.article_number)
+    return bool(k.page_start) and not k.page_end
 
 
 def _full(k: Keys) -> bool:
-    """A full report: a range of pages, an electronic article number, or a thesis."""
-    return multi_page(k) or bool(k.article_number) or k.report == "thesis"
+    """A full report: a range of pages, an electronic article number, a thesis, a conference
+    paper or a Cochrane review, and not a short report."""
+    if _short(k):
+        return False
+    return (
+        multi_page(k)
+        or bool(k.article_number)
+        or k.report in ("thesis", "conference-paper")
+        or _cochrane(k)
+    )
+
+
+_E_ARTICLE = re.compile(r"^e?\d{4,}$", re.IGNORECASE)
+"""An electronic article number (``e43268``, ``0267787``); shorter numbers with letters
+(``811a``, ``A20``) number meeting abstracts."""
+
+
+def _pages(k: Keys) -> int:
+    """How many pages a record's range spans (0 when not a numeric range)."""
+    if multi_page(k):
+        return int(k.page_end) - int(k.page_start) + 1
+    return 0
+
+
+def _cochrane(k: Keys) -> bool:
+    """A Cochrane review (by its number, or published in the Cochrane Database): a full
+    report, though it has no pages."""
+    return bool(k.cochrane) or any("cochrane" in words for words in k.journal)
+
+
+def _abstract(k: Keys) -> bool:
+    """Said to be an abstract: by type or venue, a conference record, or a supplement."""
+    return k.report == "abstract" or k.conference or bool(k.supplement)
 
 
 def _later(x: Keys, y: Keys) -> bool:
@@ -126,12 +164,18 @@ def related(p: Pair) -> Related | None:
     """How the two records of a pair that is not a duplicate belong together, or ``None``
     (see the module docstring)."""
     a, b, s = p.a, p.b, p.s
-    if p.column:
+    if p.column or _EDITORIAL.match(a.title) or _EDITORIAL.match(b.title):
+        return None
+    if _numbered_apart(a, b):
         return None
     if not (s.title >= 0.9 or s.title_contained):
         return _retitled(p)
+    if s.title < 0.9 and (s.year_gap or 0) >= 2:
+        return None  # "X" and years later "X revisited: ...": a new paper
     kind_a, kind_b = _kind(a), _kind(b)
     if kind_a != kind_b and "bundle" not in a.flags | b.flags:
+        if kind_a and kind_b and {kind_a, kind_b} != {"reply", "comment"}:
+            return None  # an erratum and a comment: both are about some third record
         return _kind_link(p, kind_a, kind_b)
     people = p.authors_strong or (
         s.authors is not None and s.authors >= 0.8 and s.first_author is not False
@@ -150,6 +194,25 @@ def related(p: Pair) -> Related | None:
     if a.preprint != b.preprint:
         return Related(Relation.VERSION_OF, a.preprint, "a preprint and its published version")
     return _report_link(p)
+
+
+_EDITORIAL = re.compile(
+    r"(?:special (?:section|issue|topic)|introduction to the|guest editorial|editorial|"
+    r"editor s (?:comments|introduction|note)|from the editors?|preface|foreword|"
+    r"in this issue|call for papers)\b"
+)
+"""Editors' pieces, which recur under one title in issue after issue."""
+
+
+def _numbered_apart(a: Keys, b: Keys) -> bool:
+    """Titles that tell items of a series apart: different numbers (``Volume 1`` /
+    ``Volume 2``, ``2010-11`` / ``2011-2012``) or one letter (``Case A`` / ``Case B``)."""
+    if a.numbers and b.numbers and a.numbers != b.numbers and not footnote_only(a, b):
+        return True
+    wa, wb = a.title.split(), b.title.split()
+    if len(wa) != len(wb) or wa == wb:
+        return False
+    return all(len(x) == 1 and len(y) == 1 for x, y in zip(wa, wb, strict=True) if x != y)
 
 
 def _retitled(p: Pair) -> Related | None:
@@ -228,22 +291,44 @@ def _report_link(p: Pair) -> Related | None:
                 + " abstract of the full report",
             )
     if short_a and short_b:
-        return Related(Relation.SAME_ABSTRACT, True, "the same abstract printed twice")
+        if not same_journal or _abstract(a) or _abstract(b):
+            return Related(Relation.SAME_ABSTRACT, True, "the same abstract printed twice")
+        return None  # two one-page items of one journal: notices of some third record?
     if full_a and full_b:
-        if a.conference != b.conference:
+        for x, y, x_is_a in ((a, b, True), (b, a, False)):
+            if _cochrane(y) and not _cochrane(x) and _pages(x) <= 2:
+                return Related(
+                    Relation.ABSTRACT_OF,
+                    x_is_a,
+                    "same title and authors: a short summary of the Cochrane review",
+                )
+        if (a.report == "conference-paper") != (b.report == "conference-paper"):
             return Related(
-                Relation.VERSION_OF, a.conference, "a conference paper and its journal version"
+                Relation.VERSION_OF,
+                a.report == "conference-paper",
+                "a conference paper and its journal version",
             )
         return Related(Relation.REPUBLISHED, True, "the same paper printed twice")
     # one or both without pages: a meeting abstract in another journal, or a republication
     if not (a.has_pages and b.has_pages) and s.journal is not None and s.journal < 0.5:
-        for x, x_is_a in ((a, True), (b, False)):
-            if not x.has_pages and (b if x_is_a else a).has_pages:
+        for x, y, x_is_a in ((a, b, True), (b, a, False)):
+            if x.has_pages or not y.has_pages:
+                continue
+            if _short(y):
+                return Related(Relation.SAME_ABSTRACT, True, "the same abstract in two venues")
+            if _cochrane(x):  # a Cochrane review has no pages: a short other is its abstract
+                if multi_page(y) and int(y.page_end) - int(y.page_start) > 1:
+                    return None
                 return Related(
                     Relation.ABSTRACT_OF,
-                    x_is_a,
-                    "same title and authors in another journal, without pages: a meeting abstract?",
+                    not x_is_a,
+                    "same title and authors: an abstract of the Cochrane review",
                 )
+            return Related(
+                Relation.ABSTRACT_OF,
+                x_is_a,
+                "same title and authors in another journal, without pages: a meeting abstract?",
+            )
         if a.conference or b.conference:
             return Related(Relation.SAME_ABSTRACT, True, "the same abstract in two venues")
     if s.doi is False or (s.year_gap or 0) >= 2 or (s.journal is not None and s.journal < 0.5):

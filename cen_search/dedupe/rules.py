@@ -26,6 +26,7 @@ from cen_search.dedupe.evidence import (
     Pair,
     Place,
     build_context,
+    footnote_only,
     likelihood,
     multi_page,
     place_of,
@@ -143,7 +144,7 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         a.numbers
         and b.numbers
         and a.numbers != b.numbers
-        and not _footnote_only(a, b)
+        and not footnote_only(a, b)
         and not p.id_same
         and not s.title_alt_used
         and not (s.pages and s.volume)
@@ -200,18 +201,6 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
                 + " / ".join(" ".join(k.journal[0]) for k in (a, b)),
             )
     return None
-
-
-def _footnote_only(a: Keys, b: Keys) -> bool:
-    """The titles' numbers differ only by a trailing digit one of them ends with, which may
-    be a PDF's footnote marker (``... APPROACH 1``): that is no different number."""
-    for x, y in ((a, b), (b, a)):
-        if x.footnote:
-            rest = list(x.numbers)
-            rest.remove(x.footnote)
-            if tuple(rest) == y.numbers:
-                return True
-    return False
 
 
 def _siblings_agree(p: Pair) -> bool:

@@ -171,8 +171,9 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:re|reply|response|in reply|author(?:s|'s|s')? reply|authors?'? response|"
         r"reply from the authors?|response from the authors?)\b"
         r"|\b(?:reply to|author reply|authors'? reply|the authors reply|reply from)\b"
-        r"|\bresponse to (?:the )?(?:comments?|letters?|commentary|editorial|critique|"
-        r"criticisms?|discussion|correspondence)\b|[:.\-]\s*(?:reply|response)\s*$",
+        r"|\bresponse to (?:the |a )?(?:comments?|letters?|commentary|editorial|critique|"
+        r"criticisms?|discussion|correspondence|response|reply)\b"
+        r"|[:.\-]\s*(?:reply|response)\s*$",
         re.IGNORECASE,
     ),
     "protocol": re.compile(
