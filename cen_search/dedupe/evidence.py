@@ -73,35 +73,40 @@ def build_context(places: Iterable[Place]) -> Context:
     often dated or numbered in the title ("Gateways to clinical trials: April 2004") and bare
     elsewhere, or in records that lost their year.
     """
+    places = list(places)
     years: dict[str, set[int]] = defaultdict(set)
     complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
-    seen: dict[str, set[tuple[int | None, str, str]]] = defaultdict(set)
     for title, year, volume, issue in places:
-        if title:
-            seen[title].add((year, volume, issue))
         if title and year:
             years[title].add(year)
             if volume and issue and len(issue) <= 2:
                 complete[title].add((year, volume, issue))
-        elif title and title not in years:
-            years[title] = set()
     generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
     generic.update(t for t, ps in complete.items() if len(ps) > 1)
-    short = {t for t in years if 3 <= t.count(" ") + 1 <= 8}
+    opened = _opened(places, years)
+    generic.update(t for t, ys in opened.items() if len(ys) > 1 and max(ys) - min(ys) >= 2)
+    seen: dict[str, set[tuple[int | None, str, str]]] = defaultdict(set)
+    for title, year, volume, issue in places:
+        if title in generic:
+            seen[title].add((year, volume, issue))
+    columns = {t for t in generic if t.count(" ") < 8 and (len(seen[t]) >= 3 or t in opened)}
+    return Context(generic_titles=frozenset(generic), columns=frozenset(columns))
+
+
+def _opened(places: list[Place], years: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Short titles (three to eight words) -> the years of the longer titles they open."""
+    short = {p[0] for p in places if p[0] and 2 <= p[0].count(" ") <= 7}
+    openings = {" ".join(t.split(" ")[:3]) for t in short}
     opened: dict[str, set[int]] = defaultdict(set)
     for title, ys in years.items():
-        if not ys:
-            continue
         words = title.split(" ")
+        if len(words) < 4 or " ".join(words[:3]) not in openings:
+            continue
         for k in range(3, min(8, len(words) - 1) + 1):
             prefix = " ".join(words[:k])
             if prefix in short:
                 opened[prefix].update(ys)
-    generic.update(t for t, ys in opened.items() if len(ys) > 1 and max(ys) - min(ys) >= 2)
-    columns = {
-        t for t in generic if t.count(" ") < 8 and (len(seen.get(t, ())) >= 3 or t in opened)
-    }
-    return Context(generic_titles=frozenset(generic), columns=frozenset(columns))
+    return opened
 
 
 def likelihood(s: Scores) -> float:

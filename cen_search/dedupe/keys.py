@@ -135,21 +135,17 @@ class Keys:
         return bool(self.page_start or self.article_number)
 
 
-def _title_word_as_author(author: Author, title_words: frozenset[str]) -> bool:
+def _title_word_as_author(author: Author, title_words: tuple[str, ...]) -> bool:
     """A one-word "author" without given names or initials that is a word of the record's
     own title: metadata taken from a PDF read a word of the title as an author."""
+    if author.organisation or author.given or author.initials:
+        return False
     raw = author.raw.strip().strip(".,;:")
-    return (
-        not author.organisation
-        and not author.given
-        and not author.initials
-        and " " not in raw
-        and n.family_key(raw) in title_words
-    )
+    return " " not in raw and n.family_key(raw) in title_words
 
 
 def _authors(
-    record: Record, title_words: frozenset[str] = frozenset()
+    record: Record, title_words: tuple[str, ...] = ()
 ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]:
     """(family keys, name words, first initials) of the personal authors and the group
     authors' names, in order (see :class:`Keys`); "authors" that are words of the title
@@ -243,9 +239,8 @@ def record_doi(record: Record) -> str:
 
 
 def _all_capitals(text: str) -> bool:
-    """Every letter of ``text`` (three or more) is a capital."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    """Every letter of ``text`` is a capital (and it has letters)."""
+    return text.isupper()
 
 
 def record_keys(record: Record) -> Keys:
@@ -263,7 +258,7 @@ def record_keys(record: Record) -> Keys:
     else:
         footnote = footnote_marker(main_words)
     alt_words = title_words(alt) if alt else ()
-    families, author_words, initials, groups = _authors(record, frozenset(main_words))
+    families, author_words, initials, groups = _authors(record, main_words)
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
