@@ -38,7 +38,7 @@ _SUPPLEMENT = re.compile(
 """``Suppl 1``, ``SUPPL. 1``, ``Supplement_1``, ``Supp 2``, ``suppl``, ``S3`` (``S`` alone,
 a section letter, is not read as a supplement)."""
 _DESIGNATIONS = re.compile(
-    r"\b(?:vol(?:ume)?|no|nr|num(?:ber)?|iss(?:ue)?|n|v|pt|part|spec(?:ial)?|sp|"
+    r"\b(?:vol(?:ume)?|no|nr|num(?:ber)?|iss(?:ue)?|n|v|pt|part|spec(?:ial)?|sp|si|"
     r"pages?|pp|p|ed(?:ition)?|e|t|tome|bd|jg|h|heft|fasc|cah)\b\.?",
     re.IGNORECASE,
 )
