@@ -6,12 +6,17 @@ Order of judgement (the first that applies decides):
    and also forbids chaining them into one cluster; a *review* outcome (``review:...``) sends
    the pair to the ranked queue of uncertain pairs.
 2. **Duplicate rules** (``doi``, ``title+authors``, ``bibliographic``, ``title+source``,
-   ``title+authors+year``): each needs strong agreement on two or three fields and no
-   contradiction on the others.
+   ``title+authors+year``, ``title+volume`` for sparse records): each needs strong agreement
+   on two or three fields and no contradiction on the others.
 3. Otherwise the pair is ``uncertain`` when the evidence is in the grey band, else
    ``distinct`` (``no-match``).
+4. A pair that is not a duplicate gets its relation when the two records belong together
+   (:mod:`cen_search.dedupe.links`): an erratum and its article, an abstract and the full
+   report ... A relation that settles a review question (an erratum is a different record by
+   definition) makes the pair ``distinct`` and linked instead of queued.
 
-Every outcome names its rule and carries the facts that decided it.
+Every outcome names its rule and carries the facts that decided it. The conditions several
+rules test are in :mod:`cen_search.dedupe.conditions`, each with its reason.
 """
 
 from __future__ import annotations
