@@ -117,7 +117,8 @@ class Keys:
     """What kind of report the record is, where it matters for links: ``"abstract"`` (typed
     a conference abstract, in an abstracts journal such as *Dissertation Abstracts*, or in a
     journal named with its conference), ``"thesis"`` (typed a thesis, or a degree such as
-    ``Ph.D.`` given as its volume), ``"conference-paper"`` (typed so), else ""."""
+    ``Ph.D.`` given as its volume), ``"conference-paper"``, ``"editorial"`` (typed so),
+    else ""."""
     trials: frozenset[str] = frozenset()
     """Trial registration numbers the record names (:mod:`cen_search.dedupe.trials`)."""
     notes: tuple[str, ...] = ()
@@ -298,6 +299,8 @@ def record_keys(record: Record) -> Keys:
         report = "thesis"
     elif record.type is RecordType.CONFERENCE_PAPER:
         report = "conference-paper"
+    elif record.type is RecordType.EDITORIAL:
+        report = "editorial"
     else:
         report = ""
     return Keys(

@@ -164,7 +164,7 @@ def related(p: Pair) -> Related | None:
     """How the two records of a pair that is not a duplicate belong together, or ``None``
     (see the module docstring)."""
     a, b, s = p.a, p.b, p.s
-    if p.column or _EDITORIAL.match(a.title) or _EDITORIAL.match(b.title):
+    if p.column or _editorial(a) or _editorial(b):
         return None
     if _numbered_apart(a, b):
         return None
@@ -202,6 +202,11 @@ _EDITORIAL = re.compile(
     r"in this issue|call for papers)\b"
 )
 """Editors' pieces, which recur under one title in issue after issue."""
+
+
+def _editorial(k: Keys) -> bool:
+    """An editor's piece (by type or title): such pieces recur under one title."""
+    return k.report == "editorial" or bool(_EDITORIAL.match(k.title))
 
 
 def _numbered_apart(a: Keys, b: Keys) -> bool:
@@ -302,6 +307,8 @@ def _report_link(p: Pair) -> Related | None:
                     x_is_a,
                     "same title and authors: a short summary of the Cochrane review",
                 )
+        if same_journal and (s.year_gap or 0) >= 2:
+            return None  # one journal, years apart: a recurring piece, not a reprint
         if (a.report == "conference-paper") != (b.report == "conference-paper"):
             return Related(
                 Relation.VERSION_OF,
@@ -331,6 +338,8 @@ def _report_link(p: Pair) -> Related | None:
             )
         if a.conference or b.conference:
             return Related(Relation.SAME_ABSTRACT, True, "the same abstract in two venues")
+    if s.journal is not None and s.journal >= 0.9 and (s.year_gap or 0) >= 2:
+        return None  # one journal, years apart: a recurring piece, not a reprint
     if s.doi is False or (s.year_gap or 0) >= 2 or (s.journal is not None and s.journal < 0.5):
         return Related(Relation.REPUBLISHED, True, "the same paper printed twice")
     return None
