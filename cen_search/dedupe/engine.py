@@ -7,8 +7,10 @@ the full evidence and the deciding rule for any two records.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from cen_search.dedupe.block import candidate_pairs
 from cen_search.dedupe.cluster import Clustering, build_clusters
@@ -85,6 +87,23 @@ def cluster_id(ids: Iterable[str]) -> str:
     return "c" + hashlib.sha1(min(ids).encode()).hexdigest()[:10]
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the engine runs.
+
+    The engine builds hundreds of thousands of small objects (keys, pairs, verdicts) and no
+    reference cycles, so the collector's repeated passes over them free nothing and cost a
+    fifth of the run time on 50k records; reference counting still frees everything. The
+    collector's previous state is restored afterwards, also on errors and interrupts."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def deduplicate(
     records: Sequence[Record],
     *,
@@ -100,6 +119,21 @@ def deduplicate(
     ``records`` (see :mod:`cen_search.dedupe.model`). The same input gives the same result;
     cluster ids and the review order do not depend on the input order.
     """
+    with _cyclic_gc_paused():
+        return _deduplicate(
+            records, options=options, decisions=decisions, previous=previous, reporter=reporter
+        )
+
+
+def _deduplicate(
+    records: Sequence[Record],
+    *,
+    options: DedupeOptions,
+    decisions: Iterable[PairDecision],
+    previous: Sequence[Record],
+    reporter: Reporter | None,
+) -> DedupeResult:
+    """:func:`deduplicate`, with the cyclic garbage collector paused by the caller."""
     rep = reporter or NULL_REPORTER
     everything = [*records, *previous]
     ids = [str(r.id) for r in everything]

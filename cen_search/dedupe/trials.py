@@ -42,13 +42,15 @@ _REGISTRY = re.compile(
     r"|KCT\d{7}"
     r"|TCTR\d{11}"
     r"|20\d{2}-\d{6}-\d{2}"
-    r")\b",
-    re.IGNORECASE,
+    r")\b"
 )
-_TRIGGER = re.compile(
-    r"NCT|ISRCTN|ACTRN|ChiCTR|DRKS|CTRI|UMIN|JPRN|jRCT|IRCT|PACTR|NTR|KCT|TCTR|-\d{6}-"
-)
-"""A cheap first look: text without any of these names no registration number."""
+_PREFIXES = (
+    "NCT", "ISRCTN", "ACTRN", "ChiCTR", "DRKS", "CTRI/", "UMIN", "JPRN-", "jRCT", "IRCT",
+    "PACTR", "NTR", "KCT", "TCTR", "EudraCT", "EUDRACT", "eudract",
+)  # fmt: skip
+"""A cheap first look (substring tests): text naming none of these names no registration
+number. Registries write their prefixes in capitals (``jRCT`` excepted); a EudraCT number is
+taken only from text that says "EudraCT"."""
 
 
 def _normalise(number: str) -> str:
@@ -58,9 +60,14 @@ def _normalise(number: str) -> str:
 
 def numbers_in(text: str) -> set[str]:
     """The registration numbers named in ``text``."""
-    if not text or not _TRIGGER.search(text):
+    if not text or not any(prefix in text for prefix in _PREFIXES):
         return set()
-    return {_normalise(m.group(0)) for m in _REGISTRY.finditer(text)}
+    eudract = "udraCT" in text or "UDRACT" in text or "eudract" in text
+    return {
+        _normalise(m.group(0))
+        for m in _REGISTRY.finditer(text)
+        if eudract or not m.group(0)[:1].isdigit()
+    }
 
 
 def trial_numbers(record: Record) -> frozenset[str]:
