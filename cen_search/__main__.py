@@ -1,4 +1,4 @@
-from cen_search.cli.app import main
+from cen_search.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -74,6 +74,14 @@ def _plain(value: str) -> str:
     return value.strip()
 
 
+def _check_url(value: str) -> str:
+    """An http(s) URL ending in ``/`` (so that endpoint paths are appended to it)."""
+    value = value.strip()
+    if not value.lower().startswith(("http://", "https://")) or value[-3:] == "://":
+        raise ValueError(f"{value!r} is not an http:// or https:// URL")
+    return value if value.endswith("/") else value + "/"
+
+
 def default_reviewer() -> str:
     """The login name, or "" where there is none (containers, some CI runners)."""
     try:
@@ -122,6 +130,29 @@ class Key:
         return self.default() if callable(self.default) else self.default
 
 
+def _service_keys() -> tuple[Key, ...]:
+    """For every registered service (:mod:`cen_search.apis.registry`): its API key or token,
+    when it has one, and its base URL (``[apis] <name>_url``, ``CEN_SEARCH_<NAME>_URL``)."""
+    from cen_search.apis.registry import services
+
+    keys: list[Key] = []
+    for service in services():
+        if service.key_setting:
+            keys.append(Key(service.key_setting, service.key_help, table="apis", secret=True))
+    for service in services():
+        keys.append(
+            Key(
+                service.url_setting,
+                f"{service.label} API endpoint (a mirror, an institutional proxy, a replay "
+                "server).",
+                table="apis",
+                default=service.base_url,
+                check=_check_url,
+            )
+        )
+    return tuple(keys)
+
+
 KEYS: tuple[Key, ...] = (
     Key("title", "Title of the review."),
     Key(
@@ -140,13 +171,7 @@ KEYS: tuple[Key, ...] = (
         "Latest publication date searched (YYYY, YYYY-MM or YYYY-MM-DD).",
         check=_check_limit,
     ),
-    Key(
-        "ncbi_api_key",
-        "NCBI E-utilities API key (raises PubMed's rate limit).",
-        table="apis",
-        secret=True,
-    ),
-    Key("openalex_api_key", "OpenAlex API key.", table="apis", secret=True),
+    *_service_keys(),
     Key(
         "reviewer",
         "Your name or initials, kept with every decision you record (default: login name).",

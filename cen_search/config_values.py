@@ -93,9 +93,17 @@ date_to = {date_to}
 
 [apis]
 # API keys are secrets: this file is shared with the review, so keep them in your user config
-# file or in the environment (CEN_SEARCH_NCBI_API_KEY, CEN_SEARCH_OPENALEX_API_KEY).
-# ncbi_api_key = ""
-# openalex_api_key = ""
+# file or in the environment variable named beside each.
+{key_lines}
+#
+# Endpoints, if not the public ones (a mirror, an institutional proxy, a replay server);
+# environment: CEN_SEARCH_<SERVICE>_URL.
+{url_lines}
+
+[trace]
+# The included studies `cen-search trace` starts from when no seed option is given, until
+# screening records them: a file in any format cen-search reads (RIS, BibTeX, CSV ...).
+# seeds = "included.ris"
 """
 
 
@@ -103,7 +111,12 @@ def render_review_toml(
     *, title: str, contact_email: str = "", date_from: str = "", date_to: str = ""
 ) -> str:
     """The commented ``cen-search.toml`` written by ``cen-search init``."""
+    from cen_search.apis.registry import services
+
+    keyed = [s for s in services() if s.key_setting]
     return REVIEW_TEMPLATE.format(
+        key_lines="\n".join(f'# {s.key_setting} = ""    ({s.key_env})' for s in keyed),
+        url_lines="\n".join(f"# {s.url_setting} = {toml_string(s.base_url)}" for s in services()),
         title=toml_string(title),
         contact_email=toml_string(contact_email),
         date_from=toml_string(date_from),

@@ -30,6 +30,8 @@ class CenSearchError(Exception):
     """Base of every expected failure."""
 
     exit_code: int = EXIT_INPUT
+    code: str = "error"
+    """Stable kebab-case name of the failure, for scripts reading ``--json`` errors."""
 
     def __init__(self, message: str, *, hint: str = "") -> None:
         super().__init__(message)
@@ -43,9 +45,13 @@ class CenSearchError(Exception):
 class InputError(CenSearchError):
     """A file or value given by the user cannot be used."""
 
+    code = "input"
+
 
 class FileFormatError(InputError):
     """A file cannot be read as the format it claims or was detected as."""
+
+    code = "file-format"
 
     def __init__(self, message: str, *, path: str, line: int | None = None, hint: str = "") -> None:
         where = f"{path}:{line}" if line else path
@@ -57,21 +63,38 @@ class FileFormatError(InputError):
 class EncodingError(FileFormatError):
     """The bytes of a file cannot be decoded with the detected or given encoding."""
 
+    code = "encoding"
+
 
 class UnknownFormatError(FileFormatError):
     """The format of a file cannot be recognised from its content or extension."""
+
+    code = "unknown-format"
 
 
 class WorkspaceError(CenSearchError):
     """The review workspace is missing, inconsistent or locked."""
 
+    code = "workspace"
+
+
+class DamagedLogError(WorkspaceError):
+    """An append-only log of the review is damaged (a torn last line): work that depends on
+    the whole log stops until ``cen-search repair`` sets the damage aside."""
+
+    code = "log-damaged"
+
 
 class ConfigError(CenSearchError):
     """A configuration value is missing or invalid."""
 
+    code = "config"
+
 
 class UsageError(CenSearchError):
     """Options or arguments that cannot work together."""
+
+    code = "usage"
 
     exit_code = EXIT_USAGE
 
@@ -79,9 +102,13 @@ class UsageError(CenSearchError):
 class StrategyError(InputError):
     """A saved search strategy cannot be parsed or used."""
 
+    code = "strategy"
+
 
 class RemoteServiceError(CenSearchError):
     """A remote API failed after retries, returned an unusable body, or its quota ran out."""
+
+    code = "remote-service"
 
     exit_code = EXIT_REMOTE
 
@@ -89,4 +116,12 @@ class RemoteServiceError(CenSearchError):
 class NeedsHumanError(CenSearchError):
     """Work is waiting for a person (uncertain duplicate pairs, screening conflicts)."""
 
+    code = "needs-human"
+
     exit_code = EXIT_NEEDS_HUMAN
+
+
+class RenderError(CenSearchError):
+    """A diagram could not be drawn: no Graphviz renderer, or it failed."""
+
+    code = "render"

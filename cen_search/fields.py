@@ -290,3 +290,90 @@ def squash(value: str) -> str:
         if "  " not in flat and flat.isprintable() and flat[0] != " " and flat[-1] != " ":
             return flat
     return " ".join(value.split())
+
+
+# Markup that publishers' metadata carries inside titles and abstracts: JATS (Crossref's
+# ``<jats:p>``, ``<jats:italic>``), MathML (``<mml:mi>``), any other namespaced XML element,
+# and the HTML elements of formatted text. Only these are removed: text such as "p<0.05" or
+# "<5 years" is not a tag (a tag's name follows "<" or "</" directly and is one of these).
+_HTML_NAMES = (
+    "p|br|hr|div|span|b|i|u|s|em|strong|small|big|tt|code|sup|sub|sc|font|a|abbr|cite|q|"
+    "li|ul|ol|dl|dt|dd|h[1-6]|title|sec|italic|bold|underline|list|list-item|inline-formula|"
+    "disp-formula|math|mi|mo|mn|mrow|msub|msup|mfrac|msqrt|mtext|label|caption|table|tr|td|th|"
+    "blockquote|pre|center"
+)
+_MARKUP = re.compile(
+    r"</?(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_MARKUP_NAMES = re.compile(rf"(?:{_HTML_NAMES})", re.IGNORECASE)
+# Elements that separate text (a paragraph, a heading, a line break): replaced by a space;
+# the others (italic, superscript, a link) by nothing, so "x<sup>2</sup>" is "x2".
+_BLOCKS = frozenset(
+    [
+        "p",
+        "br",
+        "hr",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "title",
+        "sec",
+        "list",
+        "list-item",
+        "label",
+        "caption",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "pre",
+        "center",
+        "disp-formula",
+        "abstract",
+    ]
+)
+
+
+def _tag(match: re.Match[str]) -> str:
+    whole, name = match.group(0), match.group(1)
+    namespaced = ":" in whole.split(None, 1)[0]
+    if not namespaced and not _MARKUP_NAMES.fullmatch(name):
+        return whole  # not markup: "<5 years", "<b >" of some other meaning is kept
+    return " " if name.lower() in _BLOCKS else ""
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without JATS, MathML or HTML tags and with HTML entities (``&amp;``,
+    ``&#8211;``) decoded, whitespace squashed; text without any is returned as it is.
+
+    Publishers' metadata (Crossref, PubMed Central, Europe PMC, Lens) sends titles and
+    abstracts as ``<jats:p>Background ...</jats:p>`` or with ``<i>in vivo</i>``; the tags
+    are not part of the text, so mapped fields drop them (``raw`` keeps them verbatim).
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    cleaned = text
+    if "<" in cleaned and ">" in cleaned:
+        cleaned = _MARKUP.sub(_tag, cleaned)
+    if "&" in cleaned:
+        import html
+
+        cleaned = _ENTITY.sub(lambda m: html.unescape(m.group(0)), cleaned)
+    if cleaned == text:
+        return text
+    return " ".join(cleaned.split())

@@ -225,6 +225,10 @@ class ReadIssue:
     """1-based record index, when the problem belongs to a record."""
     skipped: bool = False
     """True when the record (or block) could not be read and is not in the result."""
+    lost: int | None = None
+    """Records this problem cost when it cut the file short: records its structure shows
+    (``<record>`` start tags after a fault in XML, rows swallowed by an unclosed quote in
+    CSV) that could not be read. ``None`` for a problem that costs at most its own record."""
 
     def location(self) -> str:
         """``file:line`` or ``file`` for messages."""
@@ -254,3 +258,15 @@ class ReadResult:
     def ok(self) -> bool:
         """True when nothing was skipped."""
         return not self.skipped
+
+    @property
+    def incomplete(self) -> bool:
+        """True when the read is short of what the file's structure implies (a truncated XML,
+        an unclosed quote that swallowed rows): records are missing that no single skip
+        accounts for. ``import`` refuses such a file; ``convert`` and ``info`` say so."""
+        return any(issue.lost is not None for issue in (*self.skipped, *self.warnings))
+
+    @property
+    def lost(self) -> int:
+        """Records known to be lost to problems that cut the file short (see :attr:`incomplete`)."""
+        return sum(issue.lost or 0 for issue in (*self.skipped, *self.warnings))

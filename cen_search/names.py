@@ -93,8 +93,28 @@ def _without_suffixes(given: str) -> str:
     return " ".join(w for w in words if w.lower() not in _SUFFIXES)
 
 
+_EMAIL = re.compile(
+    r"\s*[(\[<{]?\s*(?:e-?mail(?:\s+address)?\s*[:=]?\s*)?"
+    r"[\w.!#$%&'*+/=?^`|~-]+@[\w-]+(?:\.[\w-]+)+\s*[)\]>}]?",
+    re.IGNORECASE,
+)
+
+
+def without_email(name: str) -> str:
+    """``name`` without an e-mail address some exports put inside author names
+    (``"Smith, John (john.smith@uni.edu)"``, ``"Smith J, Email: js@x.org"``): an address is
+    never part of a name. The record's raw fields keep the name as the source wrote it."""
+    if "@" not in name:
+        return name
+    cleaned = _EMAIL.sub(" ", name)
+    return " ".join(cleaned.split()).strip(" ,;:")
+
+
 def parse_author(raw: str) -> Author:
-    """Parse one author string into family name, given names and initials (raw kept)."""
+    """Parse one author string into family name, given names and initials (raw kept, less
+    any e-mail address: see :func:`without_email`)."""
+    if "@" in raw:
+        raw = without_email(raw)
     # Fast path for the form most exports use, "Family, Given" with plain spacing and one
     # comma ("Smith, John A.", "van der Berg, J. A.", "Shi,Yu"): the general parser below
     # would only confirm that there is nothing to clean (no runs of blanks, tabs, newlines or

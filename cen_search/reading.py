@@ -9,11 +9,13 @@ are present how often.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 from collections import Counter
 from pathlib import Path
 
 from cen_search.errors import CenSearchError, FileFormatError, InputError
+from cen_search.fsutil import read_regular_file
 from cen_search.models import ReadIssue, ReadResult, Record, RecordType
 
 MAPPED_FIELDS = tuple(
@@ -23,9 +25,34 @@ MAPPED_FIELDS = tuple(
 model's order."""
 
 
+_BOMS = (
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+
+def _blank(data: bytes) -> bool:
+    """True for a file with nothing but blanks, after any byte-order mark (a BOM-only file
+    is empty, not "an unknown format")."""
+    for bom in _BOMS:
+        if data.startswith(bom):
+            codec = {3: "utf-8", 4: "utf-32"}.get(len(bom), "utf-16")
+            if len(data) > 4096:
+                return False
+            try:
+                return not data.decode(codec if codec != "utf-8" else "utf-8-sig").strip()
+            except UnicodeDecodeError:
+                return False
+    return not data or data.isspace()  # (not data.strip(): that copies the whole file)
+
+
 def check_input_file(path: Path) -> bytes:
-    """The bytes of an export the user named; a clear :class:`InputError` when unusable."""
-    if not path.exists():
+    """The bytes of an export the user named; a clear :class:`InputError` when unusable
+    (missing, a folder, a device or pipe, unreadable, empty)."""
+    if not path.exists() and not path.is_symlink():
         raise InputError(
             f"{path}: no such file",
             hint="check the path (put quotes around names with spaces)",
@@ -35,15 +62,23 @@ def check_input_file(path: Path) -> bytes:
             f"{path}: is a folder, not a file",
             hint=f"name the export files inside it, e.g. {path}/*.ris",
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"{path}: cannot be read ({exc.strerror})", hint="check the file's permissions"
-        ) from None
-    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
+    data = read_regular_file(path)
+    if _blank(data):
         raise InputError(f"{path}: is empty", hint="export the records from the database again")
     return data
+
+
+def incomplete_error(path: Path | str, result: ReadResult) -> FileFormatError:
+    """The refusal for a file read short of what its structure implies (``import``)."""
+    where = next(
+        (i.location() for i in (*result.skipped, *result.warnings) if i.lost is not None), ""
+    )
+    return FileFormatError(
+        f"read short: {result.lost} record(s) the file holds could not be read "
+        f"({where}); {len(result.records)} were",
+        path=str(path),
+        hint=f"repair the file or export it again; cen-search info {path} shows the problem",
+    )
 
 
 def no_records_error(path: Path | str, result: ReadResult, *, shown: int = 5) -> FileFormatError:
@@ -110,6 +145,8 @@ class FileSummary:
     records: int
     skipped: tuple[ReadIssue, ...]
     warnings: tuple[ReadIssue, ...]
+    lost: int
+    """Records known to be lost to problems that cut the file short (``0`` when none)."""
     fields: tuple[tuple[str, int], ...]
     """Mapped fields with the number of records that have a value, in :data:`MAPPED_FIELDS`
     order (fields no record has are left out)."""
@@ -161,6 +198,7 @@ def summarise(result: ReadResult) -> FileSummary:
         records=len(result.records),
         skipped=result.skipped,
         warnings=result.warnings,
+        lost=result.lost,
         fields=tuple((name, fields[name]) for name in MAPPED_FIELDS if fields[name]),
         raw_tags=tuple(tags.items()),
         databases=tuple(databases.most_common()),

@@ -8,6 +8,7 @@ parameters, headers) so tests can check what was sent.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,12 @@ class Reply:
     content_type: str = "application/json"
     close: bool = False
     """Drop the connection without answering (a broken response)."""
+    delay: float = 0.0
+    """Seconds to wait before answering (a slow service, a timeout)."""
+    declared_length: int | None = None
+    """``Content-Length`` to announce instead of the real one (a body cut short)."""
+    drip: float = 0.0
+    """Seconds between chunks of the body (an answer that trickles in)."""
 
 
 @dataclass
@@ -38,6 +45,8 @@ class Seen:
     query: dict[str, list[str]]
     form: dict[str, list[str]]
     headers: dict[str, str]
+    body: str = ""
+    """The raw request body (a JSON body is not a form)."""
 
     def param(self, name: str) -> str:
         values = self.form.get(name) or self.query.get(name) or [""]
@@ -57,6 +66,7 @@ class ApiServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply] | Handler] = {}
+        self.prefixes: dict[str, Handler] = {}
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         server = self
@@ -75,8 +85,11 @@ class ApiServer:
                     query=parse_qs(split.query, keep_blank_values=True),
                     form=parse_qs(body, keep_blank_values=True),
                     headers=dict(self.headers.items()),
+                    body=body,
                 )
                 reply = server._reply(seen)
+                if reply.delay:
+                    time.sleep(reply.delay)
                 if reply.close:
                     self.close_connection = True
                     self.wfile.flush()
@@ -85,11 +98,23 @@ class ApiServer:
                 payload = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(payload)))
+                length = reply.declared_length if reply.declared_length else len(payload)
+                self.send_header("Content-Length", str(length))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    if reply.drip:
+                        for start in range(0, len(payload), 16):
+                            self.wfile.write(payload[start : start + 16])
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    else:
+                        self.wfile.write(payload)
+                except OSError:  # the client gave up first
+                    return
+                if reply.declared_length:
+                    self.close_connection = True
 
             do_GET = _serve
             do_POST = _serve
@@ -109,10 +134,18 @@ class ApiServer:
         else:
             self.routes[path] = [r for r in replies if isinstance(r, Reply)]
 
+    def route_prefix(self, prefix: str, handler: Handler) -> None:
+        """Serve every path starting with ``prefix`` (and not routed exactly) by ``handler``."""
+        self.prefixes[prefix] = handler
+
     def _reply(self, seen: Seen) -> Reply:
         with self._lock:
             self.seen.append(seen)
             route = self.routes.get(seen.path)
+            if route is None:
+                matches = [p for p in self.prefixes if seen.path.startswith(p)]
+                if matches:
+                    route = self.prefixes[max(matches, key=len)]
             if route is None:
                 return Reply(
                     b"<html><title>404 Not Found</title></html>", 404, content_type="text/html"

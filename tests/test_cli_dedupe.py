@@ -34,7 +34,7 @@ def test_help_of_the_group_shows_the_file_form_options_and_subcommands(
     run = run_cli(capsys, "dedupe", "--help")
     assert run.code == 0
     for text in (
-        "cen-search dedupe [FILES]...",
+        "cen-search dedupe [OPTIONS] [FILE]...",
         "dedupe review",
         "dedupe explain",
         "--clusters",
@@ -187,15 +187,16 @@ def test_review_file_with_decisions_is_not_overwritten_by_a_run_that_ignores_the
 ) -> None:
     review = tmp_path / "pairs.csv"
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
-    # a run over an undecided review file simply rewrites it
-    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
+    # a run over an undecided review file rewrites it when asked to (--yes)
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 2
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review, "--yes").code == 0
     lines = review.read_text(encoding="utf-8").splitlines()
     position = next(i for i, line in enumerate(lines) if "novak2017" in line)
     lines[position] = lines[position].replace(",,", ",same,", 1)
     review.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = review.read_bytes()
 
-    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review, "--yes")
     assert run.code == 1
     assert str(review) in run.err and "1 decision" in run.err and "--decisions" in run.err
     assert review.read_bytes() == before
@@ -274,7 +275,7 @@ def test_output_never_overwrites_an_input_file(
     shutil.copy(ALPHA, copy)
     before = copy.read_bytes()
     run = run_cli(capsys, "dedupe", copy, BETA, "-o", copy)
-    assert run.code == 2 and "input files" in run.err
+    assert run.code == 2 and "is the input file" in run.err
     assert copy.read_bytes() == before
 
 
@@ -409,7 +410,7 @@ def test_workspace_interactive_review_appends_decisions_as_they_are_made(
     assert after["decisions_applied"] == 1
 
 
-def test_decisions_about_records_not_in_the_run_are_reported(
+def test_decisions_survive_the_export_being_saved_again_with_other_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     review = tmp_path / "pairs.csv"
@@ -417,12 +418,32 @@ def test_decisions_about_records_not_in_the_run_are_reported(
     lines = review.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",,", ",same,", 1)
     review.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    edited = tmp_path / "alpha.ris"  # the same export, changed by hand: new checksum
-    edited.write_text(ALPHA.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    run = run_cli(capsys, "dedupe", edited, BETA, "--decisions", review, "--json")
+    resaved = tmp_path / "alpha.ris"  # the same export saved again: CRLF, new checksum
+    resaved.write_bytes(ALPHA.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    run = run_cli(
+        capsys, "dedupe", resaved, BETA, "--decisions", review, "--review", review, "--json"
+    )
+    assert run.code == 0, run.err
+    assert "not applied" not in run.err
+    assert json.loads(run.out)["decisions_applied"] == 1
+    assert sum(1 for p in read_review_csv(review) if p.same is not None) == 1
+
+
+def test_decisions_about_records_not_in_the_run_are_reported_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = review.read_bytes()
+    run = run_cli(capsys, "dedupe", BETA, "--decisions", review, "--json")
     assert run.code == 0
-    assert "1 decision of 1 name records that are not in this run" in run.err
-    assert json.loads(run.out)["decisions_applied"] == 0
+    assert "decision not applied (no record matches" in run.err and "it is kept" in run.err
+    data = json.loads(run.out)
+    assert data["decisions_applied"] == 0 and data["orphaned_decisions"] == 1
+    assert review.read_bytes() == before
 
 
 def test_unknown_preprint_policy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

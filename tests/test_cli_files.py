@@ -53,6 +53,10 @@ def test_info_describes_format_encoding_records_and_fields() -> None:
 
 
 def test_info_reads_each_file_once(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cen_search.formats
+    import cen_search.reading
+    from cen_search.fsutil import read_regular_file
+
     real_read_bytes = Path.read_bytes
     reads: list[Path] = []
 
@@ -60,7 +64,13 @@ def test_info_reads_each_file_once(isolated: Path, monkeypatch: pytest.MonkeyPat
         reads.append(self)
         return real_read_bytes(self)
 
+    def counting_read_regular(path: str | Path) -> bytes:
+        reads.append(Path(path))
+        return read_regular_file(path)
+
     monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    monkeypatch.setattr(cen_search.reading, "read_regular_file", counting_read_regular)
+    monkeypatch.setattr(cen_search.formats, "read_regular_file", counting_read_regular)
     assert run("info", "medline-two.ris").exit_code == 0
     assert reads == [Path("medline-two.ris")]
 
@@ -159,7 +169,7 @@ def test_convert_to_stdout_needs_to_and_writes_only_records_there() -> None:
     result = run("convert", "embase-one.ris", "--to", "ris", "-o", "-")
     assert result.exit_code == 0
     assert "Service user perspectives" in result.stdout
-    assert "wrote" not in result.stdout and "wrote 1 records" in result.stderr
+    assert "wrote" not in result.stdout and "wrote 1 record from 1 file" in result.stderr
     Path("back.ris").write_text(result.stdout, encoding="utf-8")
     assert read_file("back.ris").records[0].doi == "10.1111/papt.12345"
 

@@ -73,7 +73,7 @@ def test_new_refuses_to_overwrite_without_yes(isolated: Path) -> None:
     assert (isolated / "strategies" / "m.txt").read_bytes().endswith(CD012661.read_bytes())
 
 
-def test_new_reads_standard_input_and_uses_the_review_window(
+def test_new_reads_standard_input_and_states_no_limit_the_strategy_did_not_apply(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cen_search.workspace import Workspace
@@ -95,12 +95,64 @@ def test_new_reads_standard_input_and_uses_the_review_window(
     assert result.exit_code == 0, result.output
     text = (isolated / "review" / "strategies" / "cinahl.txt").read_text()
     assert "platform: EBSCOhost" in text and "syntax: ebsco" in text
-    assert "date_from: 2003" in text and "date_to: 2019" in text
+    # The review's window (2003-2019) is not a limit of this strategy: its lines apply none.
+    assert "\ndate_from:  #" in text and "\ndate_to:\n" in text
+    check = run("strategy", "check", "strategies/cinahl.txt", "--json")
+    codes = {f["code"] for f in json.loads(check.stdout)["files"][0]["findings"]}
+    assert "CS-M02" not in codes  # no header/lines disagreement is created
 
 
-def test_new_with_unknown_platform_is_an_input_error() -> None:
-    result = run("strategy", "new", "x", "-d", "MEDLINE", "-p", "dialog")
-    assert result.exit_code == 1 and "ovid, ebsco, proquest or pubmed" in result.output
+def test_new_states_the_date_limit_the_user_gives(isolated: Path) -> None:
+    result = run(
+        "strategy", "new", "m", "-d", "MEDLINE", "-p", "ovid", "--date-from", "2003",
+        "--date-to", "2019-12-31", "--searched", "2020-01-15",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (isolated / "strategies" / "m.txt").read_text()
+    assert "date_from: 2003  #" in text and "date_to: 2019-12-31" in text
+    assert "searched_on: 2020-01-15  #" in text  # --searched: the older name, still accepted
+
+
+def test_new_searched_on_and_its_old_name_must_agree() -> None:
+    result = run(
+        "strategy", "new", "m", "-d", "MEDLINE", "-p", "ovid", "--searched-on", "2020-01-15",
+        "--searched", "2020-01-16",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "disagree" in result.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("Web of Science", "Web of Science"),
+        ("wos", "Web of Science"),
+        ("scopus", "Scopus"),
+        ("Embase.com", "Embase.com"),
+        ("Cochrane Library", "Cochrane Library"),
+        ("Dialog", "Dialog"),
+    ],
+)
+def test_new_saves_a_platform_without_a_parser_verbatim_as_not_parsed(
+    isolated: Path, typed: str, label: str
+) -> None:
+    paste = "#1\tTS=(borderline NEAR/3 personalit*)\t1,204\n#2\t#1 AND PY=(2003-2019)\t980\n"
+    result = run("strategy", "new", "x", "-d", "Web of Science Core Collection", "-p", typed,
+                 "-f", "-", stdin=paste)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "not parsed" in result.output
+    text = (isolated / "strategies" / "x.txt").read_text()
+    assert f"platform: {label}  #" in text and "syntax: none  #" in text
+    assert text.endswith(paste)
+    listed = run("strategy", "list")
+    assert "not parsed" in listed.stdout
+    shown = run("strategy", "show", "x")
+    assert shown.exit_code == 0 and "TS=(borderline NEAR/3 personalit*)" in shown.stdout
+    assert "not parsed:" in shown.stdout
+    check = run("strategy", "check", "strategies/x.txt")
+    assert check.exit_code == 0  # nothing to check is not a failure
+    assert "CS-R02" in check.stdout and "1 not parsed" in check.output
+    translated = run("strategy", "translate", "strategies/x.txt", "--to", "pubmed")
+    assert translated.exit_code == 1 and "not parsed" in translated.output
 
 
 def test_list_shows_each_strategy_with_its_check_status(isolated: Path) -> None:
@@ -138,7 +190,7 @@ def test_show_prints_each_line_with_its_meaning() -> None:
     assert result.exit_code == 0, result.output
     assert "database: MEDLINE" in result.stdout
     assert "heading 'Personality Disorders' (MeSH, exploded)" in result.stdout
-    assert "limit line 27 to publication year 2003 to 2019" in result.stdout
+    assert "limit set 27 to publication year 2003 to 2019" in result.stdout
 
 
 def test_show_json_is_the_syntax_tree(isolated: Path) -> None:
@@ -191,3 +243,23 @@ def test_the_review_strategies_pass_check() -> None:
 def test_check_of_a_missing_file_is_an_input_error() -> None:
     result = run("strategy", "check", "nowhere.txt")
     assert result.exit_code == 1 and "strategy list" in result.output
+
+
+def test_status_counts_each_strategys_lines_and_errors_and_names_those_not_parsed(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(isolated / "review")
+    (ws.strategies_dir / "cochrane.txt").write_text(
+        "---\ndatabase: MEDLINE\nplatform: Ovid\nsearched_on: 2020-01-01\n---\n"
+        "41. (a adj5 b).ti,ab\n",
+        encoding="utf-8",
+    )
+    (ws.strategies_dir / "wos.txt").write_text(
+        "---\ndatabase: Web of Science\nplatform: Web of Science\n---\nTS=(x)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(ws.root)
+    result = run("status")
+    assert "strategies/cochrane.txt: 1 line, 1 error, 0 warnings" in result.stdout
+    assert "strategies/wos.txt: kept verbatim, not parsed" in result.stdout

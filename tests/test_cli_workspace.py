@@ -248,7 +248,7 @@ def test_directory_option_runs_the_command_in_the_review(review: Path, isolated:
 def test_ctrl_c_during_import_exits_130_and_leaves_the_review_as_it_was(
     review: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import cen_search.workspace as workspace_module
+    import cen_search.workspace.core as workspace_module
     from cen_search.cli.app import Interrupted, main
 
     def ctrl_c(*args: object, **kwargs: object) -> None:

@@ -1,4 +1,5 @@
-"""People's decisions on duplicate pairs: an append-only log where the later line wins."""
+"""People's decisions on duplicate pairs: an append-only log where the later line wins, kept
+against record identities that survive re-saving and re-exporting the exports."""
 
 from __future__ import annotations
 
@@ -10,20 +11,49 @@ import pytest
 from cen_search.dedupe.decisions import (
     append_decisions,
     append_undo,
+    apply_to,
     changes,
     current_decisions,
     make_decision,
     pair_key,
 )
-from cen_search.errors import WorkspaceError
+from cen_search.errors import DamagedLogError, WorkspaceError
+from cen_search.formats import read_file
+from cen_search.identity import RecordRef, ref_of
 
-A = "aaaaaaaaaaaa:1"
-B = "bbbbbbbbbbbb:2"
-C = "cccccccccccc:3"
+A = RecordRef(database="MEDLINE", pmid="111", title="Alpha trial", year="2019")
+B = RecordRef(database="Embase", accession=("L222",), title="Alpha trial", year="2019")
+C = RecordRef(database="CINAHL", fingerprint="f1-0123456789abcdef", title="Gamma", year="2018")
+RIS = """TY  - JOUR
+TI  - Structured clinical management for complex emotional needs
+AU  - Smith, Jane
+PY  - 2019
+JO  - Illustrative Journal
+VL  - 12
+SP  - 101
+EP  - 110
+ER  -
+
+TY  - JOUR
+TI  - Structured clinical management for complex emotional needs: a trial
+AU  - Smith, J.
+PY  - 2019
+JO  - Illustrative J
+VL  - 12
+SP  - 101
+ER  -
+
+TY  - JOUR
+TI  - Clinician perspectives on community services
+AU  - Jones, Peter
+PY  - 2017
+JO  - Other Journal
+ER  -
+"""
 
 
 def test_pair_key_is_the_same_whatever_the_order() -> None:
-    assert pair_key(B, A) == pair_key(A, B) == (A, B)
+    assert pair_key(B.uid, A.uid) == pair_key(A.uid, B.uid)
 
 
 def test_later_decision_on_the_same_pair_wins(tmp_path: Path) -> None:
@@ -31,9 +61,9 @@ def test_later_decision_on_the_same_pair_wins(tmp_path: Path) -> None:
     append_decisions(log, [make_decision(A, B, same=True, by="jt")])
     append_decisions(log, [make_decision(B, A, same=False, by="blt")])
     state = current_decisions(log)
-    assert list(state) == [(A, B)]
-    assert state[(A, B)].same is False
-    assert state[(A, B)].by == "blt"
+    assert list(state) == [pair_key(A.uid, B.uid)]
+    decision = state[pair_key(A.uid, B.uid)]
+    assert decision.same is False and decision.by == "blt"
 
 
 def test_undo_withdraws_the_decision_without_rewriting_the_log(tmp_path: Path) -> None:
@@ -45,22 +75,25 @@ def test_undo_withdraws_the_decision_without_rewriting_the_log(tmp_path: Path) -
     assert after.startswith(before)  # append-only: earlier lines untouched
     assert json.loads(after.splitlines()[-1])["decision"] == "undone"
     state = current_decisions(log)
-    assert (A, B) not in state
-    assert state[(A, C)].same is False
+    assert pair_key(A.uid, B.uid) not in state
+    assert state[pair_key(A.uid, C.uid)].same is False
 
 
-def test_decision_lines_name_pair_decision_reviewer_time_and_source(tmp_path: Path) -> None:
+def test_decision_lines_name_both_records_by_every_handle_with_reviewer_time_and_source(
+    tmp_path: Path,
+) -> None:
     log = tmp_path / "decisions.jsonl"
     append_decisions(
         log, [make_decision(B, A, same=True, by="jt", note="same trial")], source="review"
     )
     entry = json.loads(log.read_text(encoding="utf-8"))
-    assert entry["a"] == A and entry["b"] == B
+    assert {entry["a"], entry["b"]} == {"medline/pmid:111", "embase/an:L222"}
+    assert entry["a_ref"]["uid"] == entry["a"] and entry["b_ref"]["uid"] == entry["b"]
+    assert entry["a_ref"]["title"] == "Alpha trial"
     assert entry["decision"] == "same"
-    assert entry["by"] == "jt"
-    assert entry["source"] == "review"
-    assert entry["note"] == "same trial"
+    assert entry["by"] == "jt" and entry["source"] == "review" and entry["note"] == "same trial"
     assert entry["at"].endswith("+00:00")
+    assert len(entry["id"]) == 24
 
 
 def test_missing_log_means_no_decisions(tmp_path: Path) -> None:
@@ -73,12 +106,12 @@ def test_changes_leaves_out_decisions_already_in_force(tmp_path: Path) -> None:
     state = current_decisions(log)
     incoming = [make_decision(B, A, same=True), make_decision(A, C, same=False)]
     new = changes(state, incoming)
-    assert [(d.a, d.b, d.same) for d in new] == [(A, C, False)]
+    assert [(d.key, d.same) for d in new] == [(pair_key(A.uid, C.uid), False)]
 
 
-def test_changes_keeps_a_reversed_decision(tmp_path: Path) -> None:
-    state = {(A, B): make_decision(A, B, same=True)}
-    new = changes(state, [make_decision(A, B, same=False)])
+def test_changes_keeps_a_reversed_decision() -> None:
+    decision = make_decision(A, B, same=True)
+    new = changes({decision.key: decision}, [make_decision(A, B, same=False)])
     assert len(new) == 1 and new[0].same is False
 
 
@@ -93,3 +126,105 @@ def test_an_entry_that_is_not_a_decision_is_an_error_naming_the_file_and_entry(
         current_decisions(log)
     assert "entry 2" in info.value.message
     assert str(log) in info.value.message
+
+
+def test_log_lines_of_the_earlier_version_still_read_and_apply_by_record_id(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x.ris"
+    path.write_text(RIS, encoding="utf-8")
+    records = read_file(path).records
+    log = tmp_path / "decisions.jsonl"
+    log.write_text(
+        json.dumps({"a": records[0].id, "b": records[1].id, "decision": "same", "by": "jt"}) + "\n",
+        encoding="utf-8",
+    )
+    applied = apply_to(current_decisions(log), records)
+    assert applied.decision_for(0, 1) is not None and not applied.orphans
+
+
+def test_a_cut_decision_log_stops_work_instead_of_losing_a_decision(tmp_path: Path) -> None:
+    log = tmp_path / "decisions.jsonl"
+    append_decisions(log, [make_decision(A, B, same=True), make_decision(A, C, same=False)])
+    data = log.read_bytes()
+    log.write_bytes(data[:-40])  # the "different" decision is cut short
+    with pytest.raises(DamagedLogError) as info:
+        current_decisions(log)
+    assert "cen-search repair" in info.value.hint
+    with pytest.raises(DamagedLogError):  # nor is anything appended after the damage
+        append_decisions(log, [make_decision(B, C, same=True)])
+
+
+# -- identity: decisions survive re-saving, re-ordering and re-exporting -----------------
+
+
+def _records(tmp_path: Path, name: str, text: str, *, newline: str = "\n") -> list:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    return list(read_file(path, database="Embase").records)
+
+
+def test_decision_still_applies_after_the_export_is_saved_with_crlf(tmp_path: Path) -> None:
+    before = _records(tmp_path, "embase.ris", RIS)
+    decision = make_decision(ref_of(before[0]), ref_of(before[1]), same=False, by="jt")
+    after = _records(tmp_path, "embase-crlf.ris", RIS, newline="\r\n")
+    assert before[0].id != after[0].id  # the file's checksum changed
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans
+    assert applied.decision_for(0, 1) is decision
+
+
+def test_decision_still_applies_after_the_records_are_reordered(tmp_path: Path) -> None:
+    before = _records(tmp_path, "embase.ris", RIS)
+    decision = make_decision(ref_of(before[0]), ref_of(before[2]), same=True)
+    blocks = RIS.split("\n\n")
+    after = _records(tmp_path, "reordered.ris", "\n\n".join(reversed(blocks)).strip() + "\n")
+    applied = apply_to({decision.key: decision}, after)
+    assert applied.decision_for(0, 2) is decision  # records 1 and 3 swapped places
+
+
+def test_decision_still_applies_after_the_export_is_converted_to_bibtex(tmp_path: Path) -> None:
+    from cen_search.formats import write_records
+
+    before = _records(tmp_path, "embase.ris", RIS)
+    decision = make_decision(ref_of(before[0]), ref_of(before[1]), same=False)
+    converted = tmp_path / "embase.bib"
+    with converted.open("w", encoding="utf-8") as fh:
+        write_records(before, fh, format="bibtex")
+    after = list(read_file(converted, database="Embase").records)
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans and applied.decision_for(0, 1) is decision
+
+
+def test_decision_about_a_record_no_longer_there_is_reported_with_what_it_was_about(
+    tmp_path: Path,
+) -> None:
+    before = _records(tmp_path, "embase.ris", RIS)
+    decision = make_decision(ref_of(before[0]), ref_of(before[2]), same=True)
+    after = _records(tmp_path, "short.ris", RIS.split("\n\n")[0] + "\n")
+    applied = apply_to({decision.key: decision}, after)
+    assert applied.engine == ()
+    (orphan,) = applied.orphans
+    assert "Clinician perspectives" in orphan.reason
+
+
+def test_contradictory_decisions_are_reported_and_the_same_links_not_applied(
+    tmp_path: Path,
+) -> None:
+    records = _records(tmp_path, "embase.ris", RIS)
+    a, b, c = (ref_of(r) for r in records)
+    state = {
+        d.key: d
+        for d in (
+            make_decision(a, c, same=True, by="jt"),
+            make_decision(b, c, same=True, by="jt"),
+            make_decision(a, b, same=False, by="blt"),
+        )
+    }
+    applied = apply_to(state, records)
+    (contradiction,) = applied.contradictions
+    assert contradiction.pair == (0, 1)
+    assert len(contradiction.chain) == 2
+    assert [d.same for d in applied.engine] == [False]
+    assert applied.contested == {(0, 1)}
+    assert "contradicts" in contradiction.describe()

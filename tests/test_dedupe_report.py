@@ -32,6 +32,7 @@ from cen_search.dedupe.review_sheet import (
     write_review_csv,
 )
 from cen_search.errors import InputError
+from cen_search.identity import ref_of
 from cen_search.models import Author, Pages, Provenance, Record
 
 
@@ -128,6 +129,8 @@ def test_summary_json_has_stable_snake_case_keys() -> None:
         "uncertain_pairs",
         "undecided_pairs",
         "decisions_applied",
+        "orphaned_decisions",
+        "contradictions",
         "databases",
         "against",
     }
@@ -259,7 +262,8 @@ def test_filled_review_csv_reads_back_as_decisions(tmp_path: Path) -> None:
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     decisions = read_decisions(path, by="jt")
     assert len(decisions) == 1  # the blank row is undecided
-    assert (decisions[0].a, decisions[0].b) == pair_key(RECORDS[3].id, RECORDS[7].id)
+    assert decisions[0].key == pair_key(ref_of(RECORDS[3]).uid, ref_of(RECORDS[7]).uid)
+    assert decisions[0].a.title == RECORDS[3].title
     assert decisions[0].same is False and decisions[0].by == "jt"
 
 
@@ -316,7 +320,7 @@ def test_a_csv_without_the_record_id_columns_is_refused_with_a_hint(tmp_path: Pa
 def test_update_review_csv_writes_decisions_and_keeps_everything_else(tmp_path: Path) -> None:
     path = _write_review(tmp_path)
     before = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
-    key = pair_key(RECORDS[0].id, RECORDS[7].id)
+    key = pair_key(ref_of(RECORDS[0]).uid, ref_of(RECORDS[7]).uid)
     assert update_review_csv(path, {key: True}) == 1
     after = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     assert after[1]["decision"] == "same"
@@ -332,7 +336,7 @@ def test_decisions_jsonl_copied_from_a_workspace_is_accepted(tmp_path: Path) -> 
     from cen_search.dedupe.decisions import append_decisions
 
     log = tmp_path / "decisions.jsonl"
-    append_decisions(log, [make_decision(RECORDS[0].id, RECORDS[7].id, same=False)])
+    append_decisions(log, [make_decision(ref_of(RECORDS[0]), ref_of(RECORDS[7]), same=False)])
     assert [d.same for d in read_decisions(log)] == [False]
 
 
@@ -355,3 +359,19 @@ def test_find_record_says_which_files_were_searched_for_an_unknown_key() -> None
     with pytest.raises(InputError) as info:
         find_record(RECORDS, "nope", labels=LABELS, searched=["medline.txt", "embase.ris"])
     assert "medline.txt, embase.ris" in info.value.message
+
+
+def test_overlap_heatmap_is_valid_svg_with_every_count_as_text(tmp_path: Path) -> None:
+    import defusedxml.ElementTree as ElementTree
+
+    from cen_search.dedupe.overlap_svg import write_overlap_svg
+
+    summary = summarise(RESULT, labels=LABELS)
+    path = tmp_path / "overlap.svg"
+    write_overlap_svg(path, summary, title="Test <review>")
+    root = ElementTree.parse(path).getroot()
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    for row in summary.databases:
+        assert row.database in texts and str(row.distinct) in texts
+        assert all(str(n) in texts for n in row.overlap.values())
+    assert "Test <review>" in texts

@@ -18,6 +18,7 @@ from cen_search.dedupe.decisions import (
     make_decision,
 )
 from cen_search.dedupe.review_sheet import FieldPair, ReviewPair, Side, read_review_csv
+from cen_search.identity import RecordRef
 from cen_search.models import RecordId
 from tests._dedupe_cli import CLI_DATA, run_cli
 
@@ -25,8 +26,20 @@ from tests._dedupe_cli import CLI_DATA, run_cli
 def pair(rank: int, title_b: str = "Same title") -> ReviewPair:
     return ReviewPair(
         rank=rank,
-        a=Side(RecordId(f"aaaaaaaaaaaa:{rank}"), "medline.txt", str(rank), "MEDLINE"),
-        b=Side(RecordId(f"bbbbbbbbbbbb:{rank}"), "embase.ris", str(rank), "Embase"),
+        a=Side(
+            RecordId(f"aaaaaaaaaaaa:{rank}"),
+            "medline.txt",
+            str(rank),
+            "MEDLINE",
+            RecordRef(database="MEDLINE", pmid=str(rank)),
+        ),
+        b=Side(
+            RecordId(f"bbbbbbbbbbbb:{rank}"),
+            "embase.ris",
+            str(rank),
+            "Embase",
+            RecordRef(database="Embase", accession=(f"L{rank}",)),
+        ),
         score=1 - rank / 10,
         rule="review:partial",
         reasons=("titles agree but corroboration is thin",),
@@ -50,11 +63,9 @@ class Log:
 
     def decide(self, item: ReviewPair, same: bool | None) -> None:
         if same is None:
-            append_undo(self.path, item.a.record_id, item.b.record_id)
+            append_undo(self.path, item.a.ref, item.b.ref)
         else:
-            append_decisions(
-                self.path, [make_decision(item.a.record_id, item.b.record_id, same=same)]
-            )
+            append_decisions(self.path, [make_decision(item.a.ref, item.b.ref, same=same)])
 
     def pairs(self, base: list[ReviewPair]) -> list[ReviewPair]:
         """The queue as a new session would see it: decisions from the log applied."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,10 +20,18 @@ from cen_search.dedupe.model import DedupeResult
 from cen_search.formats import read_file
 from cen_search.models import Record
 from tests._dedupe_cli import run_cli
+from tests._ris_readers import check_ris
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "cen-review"
-FILES = ["MEDLINE.txt", "Embase.ris", "CINAHL.ris", "PsycINFO.ris"]
+EXAMPLE = REPO / "examples" / "cen-review" / "imports"
+DATABASES = ["MEDLINE.txt", "Embase.ris", "CINAHL.ris", "HMIC.ris", "SPP.ris", "ASSIA.ris"]
+OTHER = [
+    "other/citation-tracing.ris",
+    "other/reference-lists.ris",
+    "other/call-for-evidence.ris",
+    "other/web-searches.ris",
+]
+FILES = DATABASES + OTHER
 EXPECTED = REPO / "tests" / "data" / "cen-review" / "expected.csv"
 
 
@@ -43,19 +52,23 @@ def records() -> list[Record]:
     return out
 
 
+def _name(record: Record) -> str:
+    return Path(record.provenance.file).relative_to(EXAMPLE).as_posix()
+
+
 @pytest.fixture(scope="module")
 def result(records: list[Record]) -> DedupeResult:
     return deduplicate(records)
 
 
 def study_of(record: Record, expected: dict[tuple[str, str], tuple[str, bool]]) -> str:
-    return expected[(Path(record.provenance.file).name, record.key)][0]
+    return expected[(_name(record), record.key)][0]
 
 
 def test_every_example_record_is_read_and_has_a_true_study(records: list[Record]) -> None:
     expected = truth()
-    assert len(records) == len(expected) == 112
-    assert {(Path(r.provenance.file).name, r.key) for r in records} == set(expected)
+    assert len(records) == len(expected) == 145
+    assert {(_name(r), r.key) for r in records} == set(expected)
     included = {study for study, inc in expected.values() if inc}
     assert len(included) == 29
 
@@ -109,7 +122,7 @@ def test_after_the_uncertain_pairs_are_decided_the_clusters_are_the_true_groupin
     decided = deduplicate(records, decisions=decisions)
     clusters_of = _clusters_by_study(records, decided)
     assert {s: len(ids) for s, ids in clusters_of.items() if len(ids) > 1} == {}
-    assert len(decided.clusters) == len({study for study, _ in expected.values()}) == 43
+    assert len(decided.clusters) == len({study for study, _ in expected.values()}) == 58
     for cluster in decided.clusters:
         assert len({study_of(records[m], expected) for m in cluster.members}) == 1
 
@@ -132,82 +145,97 @@ def test_the_traps_stay_apart(records: list[Record], result: DedupeResult) -> No
 
 
 def test_uncertain_pairs_in_the_example_are_few(result: DedupeResult) -> None:
-    assert len(result.uncertain) <= 112 // 50
+    assert len(result.uncertain) <= 145 // 50
 
 
-def test_readme_command_reports_the_overlap_table(
+def _example_copy(tmp_path: Path) -> Path:
+    """The example review copied (so running in it changes nothing in the repository)."""
+    copy = tmp_path / "cen-review"
+    shutil.copytree(EXAMPLE.parent, copy, ignore=shutil.ignore_patterns(".cen-search"))
+    return copy
+
+
+SOURCES = {
+    "MEDLINE": 24,
+    "Embase": 37,
+    "HMIC": 25,
+    "Social Policy and Practice": 12,
+    "CINAHL": 22,
+    "ASSIA": 9,
+    "Web searches": 3,
+    "Reference lists of systematic reviews": 3,
+    "Call for evidence": 3,
+    "Citation tracing": 7,
+}
+
+
+def test_readme_command_dedupes_the_example_review(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "unique.ris"
-    databases = [arg for name in FILES for arg in ("--database", Path(name).stem)]
-    run = run_cli(
-        capsys,
-        "dedupe",
-        *(EXAMPLE / name for name in FILES),
-        *databases,
-        "-o",
-        out,
-        "--clusters",
-        tmp_path / "clusters.csv",
-        "--review",
-        tmp_path / "pairs.csv",
-        "--json",
-    )
+    review = _example_copy(tmp_path)
+    run = run_cli(capsys, "-C", review, "dedupe", "--json")
     assert run.code == 0, run.err
     data = json.loads(run.out)
-    assert data["records_in"] == 112
-    assert 43 <= data["clusters"] <= 43 + data["uncertain_pairs"]
-    assert data["duplicates_removed"] == 112 - data["clusters"]
-    rows = {row["database"]: row for row in data["databases"]}
-    assert {name: row["records"] for name, row in rows.items()} == {
-        "MEDLINE": 24,
-        "Embase": 37,
-        "CINAHL": 24,
-        "PsycINFO": 27,
-    }
-    assert out.read_text(encoding="utf-8").count("TY  - ") == data["clusters"]
-    with (tmp_path / "clusters.csv").open(encoding="utf-8", newline="") as fh:
-        assert len(list(csv.DictReader(fh))) == 112
+    assert data["records_in"] == 145
+    assert 58 <= data["clusters"] <= 58 + data["uncertain_pairs"]
+    assert data["duplicates_removed"] == 145 - data["clusters"]
+    rows = {row["database"]: row["records"] for row in data["databases"]}
+    assert rows == SOURCES
+    library = (review / "dedupe" / "unique.ris").read_text(encoding="utf-8")
+    assert library.count("TY  - ") == data["clusters"]
+    # the library goes on to EndNote/Zotero/Rayyan: two independent RIS readers agree on it
+    check_ris({"dedupe/unique.ris": library}, tmp_path)
+    with (review / "dedupe" / "clusters.csv").open(encoding="utf-8", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 145
     header = next(line for line in run.err.splitlines() if line.startswith("database"))
-    assert header.split() == [
-        "database",
-        "records",
-        "distinct",
-        "unique",
-        "∩",
-        "MEDLINE",
-        "∩",
-        "Embase",
-        "∩",
-        "CINAHL",
-        "∩",
-        "PsycINFO",
-    ]
+    assert header.split()[:6] == ["database", "records", "distinct", "unique", "∩", "MEDLINE"]
 
 
-def test_example_imports_into_a_workspace_and_dedupes_the_same(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_example_is_a_workspace_whose_manifest_names_every_export() -> None:
     from cen_search.workspace import Workspace
 
-    ws = Workspace.init(tmp_path / "review", title="CEN clinician perspectives")
-    for name in FILES:
-        ws.import_file(EXAMPLE / name, database=Path(name).stem)
-    monkeypatch.chdir(ws.root)
-    run = run_cli(capsys, "dedupe", "--json")
-    assert run.code == 0, run.err
-    data = json.loads(run.out)
-    files = json.loads(run_cli(capsys, "dedupe", *(EXAMPLE / n for n in FILES), "--json").out)
-    assert data["records_in"] == 112
-    assert (data["clusters"], data["uncertain_pairs"]) == (
-        files["clusters"],
-        files["uncertain_pairs"],
-    )
-    assert {row["database"] for row in data["databases"]} == {
-        "MEDLINE",
-        "Embase",
-        "CINAHL",
-        "PsycINFO",
+    ws = Workspace(EXAMPLE.parent)
+    entries = {Path(e.file).relative_to("imports").as_posix(): e for e in ws.imports()}
+    assert set(entries) == set(FILES)
+    assert {e.database: e.records for e in entries.values()} == SOURCES
+    assert {e.method for e in entries.values()} == {
+        "database",
+        "citation",
+        "website",
+        "call-for-evidence",
     }
+    assert all(e.searched for e in entries.values())
+    platforms = {e.database: e.platform for e in entries.values() if e.method == "database"}
+    assert platforms["ASSIA"] == "ProQuest" and platforms["CINAHL"] == "EBSCOhost"
+    assert ws.status().problems == ()
+
+
+def test_example_strategies_are_the_reconstructed_ones() -> None:
+    for path in (EXAMPLE.parent / "strategies").glob("*.txt"):
+        assert path.read_bytes() == (REPO / "strategies" / path.name).read_bytes(), path.name
+    assert len(list((EXAMPLE.parent / "strategies").glob("*.txt"))) == 6
+
+
+def test_example_draws_the_full_prisma_flow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    review = _example_copy(tmp_path)
+    run = run_cli(capsys, "-C", review, "prisma", "--check", "--json", "-o", "prisma.svg")
+    data = json.loads(run.out)
+    dbr, other = data["lanes"]["dbr"], data["lanes"]["other"]
+    assert (dbr["identified"], dbr["duplicates"], dbr["screened"]) == (129, 82, 47)
+    assert other["identified"] == 11 and other["duplicates_cross_lane"] == 4
+    assert data["identities_ok"]
+    assert (review / "prisma.svg").read_bytes().startswith(b"<?xml")
+    if importlib.util.find_spec("cen_search.screening.flow") is None:
+        assert run.code == 4  # screening decisions cannot be read without the screening stage
+        pytest.skip("the screening stage (cen_search.screening.flow) is not installed")
+    assert run.code == 0, run.err
+    assert (data["included"]["studies"], data["included"]["reports"]) == (27, 29)
+    assert dbr["excluded"] == 12
+    assert (dbr["sought"], dbr["not_retrieved"], dbr["assessed"]) == (35, 1, 34)
+    assert (other["sought"], other["not_retrieved"], other["assessed"]) == (11, 1, 10)
+    assert (dbr["included"], other["included"]) == (27, 2)
+    assert data["final"]

@@ -266,7 +266,7 @@ def _record(**fields: object) -> Record:
     return Record(provenance=prov, **fields)  # type: ignore[arg-type]
 
 
-def test_csv_writer_writes_a_stable_generic_header_and_one_row_per_record():
+def test_csv_writer_writes_rayyans_column_names_after_a_byte_order_mark_for_excel():
     out = io.StringIO()
     record = _record(
         title="T",
@@ -284,11 +284,15 @@ def test_csv_writer_writes_a_stable_generic_header_and_one_row_per_record():
         database="MEDLINE",
     )
     assert csv.write([record], out) == 1
-    rows = list(stdcsv.reader(io.StringIO(out.getvalue())))
+    text = out.getvalue()
+    assert text.startswith("\ufeffkey,title,year,journal,issn,volume,issue,pages,authors,url,")
+    rows = list(stdcsv.reader(io.StringIO(text[1:])))
     assert tuple(rows[0]) == csv.WRITE_COLUMNS
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["key"] == "ID-3" and row["type"] == "review" and row["authors"] == "Smith, J; {WHO}"
-    assert row["keywords"] == "a; b" and row["urls"] == "http://x http://y"
+    assert row["key"] == "ID-3" and row["type"] == "review"
+    assert row["authors"] == "Smith, J and {WHO}"  # as Rayyan writes authors
+    assert row["keywords"] == "a; b" and row["url"] == "http://x http://y"
+    assert row["database"] == "MEDLINE" and row["year"] == "2019" and row["date"] == "2019 Mar"
     assert (row["source_file"], row["source_format"], row["record_index"]) == ("in.ris", "ris", "3")
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import rispy
 
+from cen_search.fields import squash
 from cen_search.formats import read_file, ris
 from cen_search.formats._build import type_table
+from cen_search.formats._ris_write import databases_of
 from cen_search.formats.base import Source
 from cen_search.models import Author, Pages, Provenance, Record, RecordType
 
@@ -86,10 +88,6 @@ ROUND_TRIP_FIELDS = (
     "urls",
     "accession_numbers",
     "publisher",
-    "database",
-    "platform",
-    "notes",
-    "key",
 )
 
 
@@ -547,9 +545,18 @@ def test_ris_round_trip_gives_back_the_mapped_fields(imports_dir: Path, name: st
     records = list(read(imports_dir / "ris" / name).records)
     again = _round_trip(records)
     assert len(again) == len(records)
+    # ID is the record's key, made unique within the file (a key seen before gets "-2" ...)
+    assert len({r.key for r in again}) == len(again)
+    seen: set[str] = set()
     for before, after in zip(records, again, strict=True):
+        assert after.key == before.key or (before.key in seen and after.key.startswith(before.key))
+        seen.add(before.key)
         for field in ROUND_TRIP_FIELDS:
             assert getattr(after, field) == getattr(before, field), (before.key, field)
+        # DB names the database declared or detected for the file too; values are one line
+        assert after.database.split("; ") == databases_of(before) or not databases_of(before)
+        assert [squash(n) for n in after.notes] == [squash(n) for n in before.notes]
+        assert after.platform == (before.platform or before.provenance.platform)
         assert [a.raw for a in after.authors] == [a.raw.strip() for a in before.authors]
         assert [a.family for a in after.authors] == [a.family for a in before.authors]
         assert (after.pages.start, after.pages.end, after.pages.article_number) == (
@@ -586,7 +593,7 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
         "AU  - Smith JA",
         "AU  - Jones, B.",
         "PY  - 2020",
-        "DA  - 2020 Mar",
+        "DA  - 2020/03//",  # RIS date layout
         "T2  - Journal of Things",
         "VL  - 3",
         "IS  - 2",
@@ -623,11 +630,14 @@ def test_ris_writer_keeps_unknown_tags_of_records_read_from_ris(ris_dir: Path) -
     assert "CY  - US" in text and "AD  - Author-One, Matthias: Department" in text
 
 
-def test_ris_writer_indents_continuation_lines_that_look_like_tags() -> None:
+def test_ris_writer_writes_each_value_on_one_line_so_no_line_looks_like_a_tag() -> None:
     record = read_text("TY  - JOUR\nN1  - first\n   AB  - looks like a tag\nER  - \n").records[0]
     assert record.notes == ("first\nAB  - looks like a tag",)
+    buffer = io.StringIO()
+    ris.write([record], buffer)
+    assert "N1  - first AB - looks like a tag\n" in buffer.getvalue()
     again = _round_trip([record])[0]
-    assert again.notes == record.notes
+    assert again.notes == ("first AB - looks like a tag",)
     assert again.abstract == ""
 
 

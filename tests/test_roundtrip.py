@@ -25,11 +25,13 @@ import pytest
 from cen_search.errors import UnknownFormatError
 from cen_search.fields import squash
 from cen_search.formats import Source, all_formats, get_format, read_file, read_text
+from cen_search.formats._ris_write import databases_of
 from cen_search.models import Record
 from tests.conftest import TEST_DATA
 
 KINDS = ("bibtex", "csv", "ris", "nbib", "other")
 WRITERS = [f.name for f in all_formats() if f.writable]
+_ALL_DATABASES = ("ris", "endnote-xml", "csv")
 OUT = Source(file="written", sha256="0" * 64, encoding="utf-8")
 
 
@@ -81,7 +83,8 @@ def _projection(record: Record, writer: str) -> dict[str, object]:
         "urls": record.urls,
         "accession_numbers": record.accession_numbers,
         "publisher": record.publisher,
-        "database": record.database,
+        # RIS, EndNote XML and CSV name the database declared or detected for the file too
+        "database": databases_of(record) if writer in _ALL_DATABASES else record.database,
         "notes": squash(" ".join(record.notes)),
     }
 
@@ -109,6 +112,8 @@ def _same_list(before: tuple[str, ...], after: tuple[str, ...], record: Record) 
 
 def _differences(before: Record, after: Record, writer: str) -> dict[str, tuple[object, object]]:
     a, b = _projection(before, writer), _projection(after, writer)
+    if writer in _ALL_DATABASES:
+        b["database"] = [d for d in after.database.split("; ") if d]
     diff = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
     if not _same_pages(before, after):
         diff["pages"] = (before.pages, after.pages)

@@ -252,7 +252,7 @@ def test_ct03_duplicated_and_redundant_terms() -> None:
     redundant = check(ovid("(nurse or nurses or nurse*).tw."))
     assert {f.severity for f in found(redundant, "CS-T03")} == {"info"}
     repeated = check(ovid("exp aged/", "exp aged/"))
-    assert any("repeats line 1" in f.message for f in found(repeated, "CS-T03"))
+    assert any("repeats set 1" in f.message for f in found(repeated, "CS-T03"))
 
 
 def test_ct04_spelling_variants() -> None:
@@ -355,8 +355,9 @@ def test_cn01_recorded_counts_that_cannot_be_right() -> None:
     )
     messages = [f.message for f in found(check(text), "CS-N01")]
     assert len(messages) == 4
-    assert any("NOT line" in m for m in messages) and any("limit line" in m for m in messages)
-    assert any("OR line" in m for m in messages) and any("AND line" in m for m in messages)
+    assert any("NOT set" in m for m in messages) and any("limit set" in m for m in messages)
+    assert any("OR set has 1000 hits" in m for m in messages)
+    assert any("AND set has 2000 hits" in m for m in messages)
 
 
 def test_cn01_real_counts_are_consistent(shared: Path) -> None:

@@ -134,10 +134,26 @@ def test_strategy_names_are_file_safe(tmp_path: Path) -> None:
         create(tmp_path, "../x", "")
 
 
-def test_unknown_platform_is_refused_with_the_choices() -> None:
-    with pytest.raises(StrategyError) as caught:
-        render_new(name="x", database="MEDLINE", platform="dialog")
-    assert "ovid, ebsco, proquest or pubmed" in caught.value.hint
+def test_a_platform_without_a_parser_is_kept_verbatim_not_parsed() -> None:
+    text = render_new(name="x", database="Scopus", platform="scopus", paste="TITLE-ABS-KEY(x)\n")
+    strategy = parse_strategy_text(text)
+    assert not strategy.parsed and strategy.lines == () and strategy.platform is None
+    assert "Scopus" in strategy.not_parsed
+    assert strategy.body == "TITLE-ABS-KEY(x)\n"
+    # A header naming a platform without a parser, without syntax:, is not parsed either.
+    bare = parse_strategy_text("---\nplatform: Web of Science\n---\nTS=(x)\n")
+    assert not bare.parsed and "Web of Science" in bare.not_parsed
+    # ...unless the user says which parser reads it.
+    said = parse_strategy_text("---\nplatform: Ovid SP\nsyntax: ovid\n---\n1 x.ti.\n")
+    assert said.parsed and said.platform == "ovid"
+    assert parse_strategy_text("---\nplatform: OvidSP\n---\n1 x.ti.\n").platform == "ovid"
+    forced = parse_strategy_text(text, platform="ovid")
+    assert forced.parsed
+
+
+def test_an_empty_platform_is_refused() -> None:
+    with pytest.raises(StrategyError, match="no platform"):
+        render_new(name="x", database="MEDLINE", platform="  ")
 
 
 def test_header_platform_chooses_the_parser() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
 
+from cen_search.prisma.search_table import search_table, to_markdown, write_csv, write_report
 from cen_search.strategies import runlog
-from cen_search.strategies.report import search_table, to_markdown, write_csv, write_report
 from cen_search.workspace import Workspace
 
 MEDLINE = """---
@@ -156,3 +157,119 @@ def test_records_come_from_a_run_only_on_the_same_database(review):
     cinahl = rows[("strategies/cinahl.txt", "database")]
     assert (cinahl.records, cinahl.records_source) == (2, "imports")
     assert rows[("strategies/cinahl.txt", "api run")].records == 99
+
+
+WOS = """---
+cen_search: 1
+id: wos
+database: Web of Science Core Collection
+platform: Web of Science
+syntax: none
+searched_on: 2020-01-17
+---
+#1\tTS=(borderline NEAR/3 personalit*)\t1,204
+#2\t#1 AND PY=(2003-2019)\t980
+"""
+
+
+def _import(ws: Workspace, tmp_path: Path, name: str, database: str, platform: str) -> None:
+    export = tmp_path / name
+    export.write_text(RIS.replace("One", name), encoding="utf-8")
+    ws.import_file(export, database=database, platform=platform, searched="2020-01-18")
+
+
+def test_limits_are_what_the_lines_apply_and_what_the_header_states(tmp_path):
+    ws = Workspace.init(tmp_path / "review", date_from="2003", date_to="2019")
+    text = (
+        "---\ndatabase: MEDLINE\nplatform: Ovid\n---\n1 exp Personality Disorders/\n"
+        '2 limit 1 to yr="2010 -Current"\n3 limit 2 to english language\n'
+    )
+    (ws.strategies_dir / "m.txt").write_text(text, encoding="utf-8")
+    (ws.strategies_dir / "plain.txt").write_text(
+        "---\ndatabase: Embase\nplatform: Ovid\n---\n1 exp borderline state/\n", encoding="utf-8"
+    )
+    rows = {row.strategy_file: row for row in search_table(ws)}
+    limits = rows["strategies/m.txt"].limits
+    assert limits == "set 2: publication year 2010 to current; set 3: language english"
+    # The review's window (2003-2019) is not reported as a limit of a strategy without one.
+    assert rows["strategies/plain.txt"].limits == ""
+    assert "| none stated |" in to_markdown([rows["strategies/plain.txt"]])
+
+
+def test_a_strategy_without_a_parser_is_reported_verbatim_as_not_parsed(review, tmp_path):
+    (review.strategies_dir / "wos.txt").write_text(WOS, encoding="utf-8")
+    rows = {row.strategy_file: row for row in search_table(review)}
+    wos = rows["strategies/wos.txt"]
+    assert (wos.database, wos.platform, wos.date_searched) == (
+        "Web of Science Core Collection",
+        "Web of Science",
+        "2020-01-17",
+    )
+    assert wos.status.startswith("not parsed") and wos.kind == "database"
+    assert wos.strategy == WOS.split("---\n")[2].strip("\n")
+    markdown = to_markdown(list(rows.values()))
+    assert (
+        "(not parsed)" in markdown and "#1\tTS=(borderline NEAR/3 personalit*)\t1,204" in markdown
+    )
+    buffer = io.StringIO()
+    write_csv([wos], buffer)
+    (row,) = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert row["status"].startswith("not parsed") and row["strategy"].startswith("#1\tTS=")
+
+
+def test_every_imported_database_without_a_saved_strategy_gets_a_row(review, tmp_path):
+    _import(review, tmp_path, "scopus.ris", "Scopus", "Elsevier")
+    _import(review, tmp_path, "wos.ris", "Web of Science Core Collection", "Clarivate")
+    _import(review, tmp_path, "medline.ris", "Ovid MEDLINE(R) ALL", "Ovid")  # has a strategy
+    (review.strategies_dir / "wos.txt").write_text(WOS, encoding="utf-8")
+    missing = [row for row in search_table(review) if row.kind == "no saved strategy"]
+    assert [(row.database, row.platform, row.records) for row in missing] == [
+        ("Scopus", "Elsevier", 2)
+    ]
+    assert missing[0].records_source == "imports" and missing[0].date_searched == "2020-01-18"
+    markdown = to_markdown(missing)
+    assert "no saved strategy" in markdown and "```" not in markdown
+
+
+def test_report_command_names_the_imported_databases_without_a_strategy(
+    review, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from cen_search.cli.app import app
+
+    _import(review, tmp_path, "scopus.ris", "Scopus", "Elsevier")
+    monkeypatch.chdir(review.root)
+    result = CliRunner().invoke(app, ["strategy", "report", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "no saved strategy for 1 imported database: Scopus" in result.stderr
+    assert any(row["kind"] == "no saved strategy" for row in json.loads(result.stdout)["searches"])
+
+
+def test_database_names_match_across_editions_but_not_across_databases():
+    from cen_search.prisma.search_table import same_database
+
+    assert same_database("Ovid MEDLINE(R) ALL", "MEDLINE")
+    assert same_database("Web of Science", "Web of Science Core Collection")
+    assert not same_database("MEDLINE", "Embase")
+    assert not same_database("Scopus", "Web of Science")
+    assert not same_database("PubMed", "MEDLINE")
+
+
+def test_records_found_by_citation_searching_or_a_call_for_evidence_need_no_strategy(
+    review, tmp_path
+):
+    _import(review, tmp_path, "scopus.ris", "Scopus", "Elsevier")
+    source = tmp_path / "scopus.ris"
+    for name, method in (
+        ("Citation tracing", "citation"),
+        ("Call for evidence", "call-for-evidence"),
+    ):
+        copy = tmp_path / f"{method}.ris"
+        copy.write_bytes(source.read_bytes() + b"\n")
+        review.import_file(copy, database=name, method=method)
+    copy = tmp_path / "web.ris"
+    copy.write_bytes(source.read_bytes() + b"\n\n")
+    review.import_file(copy, database="Google", method="website")
+    missing = [row.database for row in search_table(review) if row.kind == "no saved strategy"]
+    assert missing == ["Scopus", "Google"]

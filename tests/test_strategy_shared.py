@@ -11,9 +11,9 @@ import pytest
 
 import cen_search.strategies.ast as ast_module
 import cen_search.strategies.nodes as nodes_module
+from cen_search.apis.client import cursor_pages
 from cen_search.errors import StrategyError
 from cen_search.strategies import parse_strategy_text
-from cen_search.strategies.apis.client import cursor_pages
 from cen_search.strategies.ast import ParseIssue
 from cen_search.strategies.lexer import Dialect, Token, normalise_view, scan
 from cen_search.strategies.run_targets import LineOutcome, count_lines, fetch_pages
@@ -218,10 +218,10 @@ def test_fetch_pages_advances_by_the_records_of_each_page() -> None:
 
 
 def test_api_clients_keep_keys_and_contact_out_of_their_repr() -> None:
-    from cen_search.http import make_session
-    from cen_search.strategies.apis.europepmc import EuropePmcClient
-    from cen_search.strategies.apis.openalex import OpenAlexClient
-    from cen_search.strategies.apis.pubmed import PubMedClient
+    from cen_search.apis.europepmc import EuropePmcClient
+    from cen_search.apis.http import make_session
+    from cen_search.apis.openalex import OpenAlexClient
+    from cen_search.apis.pubmed import PubMedClient
 
     session = make_session(use_cache=False)
     clients = [
@@ -231,4 +231,5 @@ def test_api_clients_keep_keys_and_contact_out_of_their_repr() -> None:
     ]
     for client in clients:
         assert "KEY-123" not in repr(client) and "me@example.org" not in repr(client)
-    assert session.throttle.min_interval == {"pubmed": 0.1, "europepmc": 0.2, "openalex": 0.05}
+    intervals = {name: session.min_interval[name] for name in ("pubmed", "europepmc", "openalex")}
+    assert intervals == {"pubmed": 0.1, "europepmc": 0.2, "openalex": 0.05}

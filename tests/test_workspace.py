@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import cen_search.workspace as workspace_module
+import cen_search.workspace.core as workspace_module
 from cen_search.errors import FileFormatError, InputError, UsageError, WorkspaceError
 from cen_search.workspace import ImportEntry, Workspace
 
@@ -396,17 +396,25 @@ def test_read_imports_gives_records_with_provenance_from_the_manifest(
 
 
 def _count_opens(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Count the times each file is opened (``open()`` and ``Path`` reads), by resolved path."""
+    """Count the times each file is opened (``open()``, ``Path`` reads and ``os.open``, which
+    ``fsutil.read_regular_file`` uses), by resolved path."""
     opened: Counter[str] = Counter()
     real_open = io.open
+    real_os_open = os.open
 
     def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(file, (str, os.PathLike)):
             opened[str(Path(file).resolve())] += 1
         return real_open(file, *args, **kwargs)
 
+    def counting_os_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, os.PathLike)):
+            opened[str(Path(file).resolve())] += 1
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(io, "open", counting_open)
     monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(os, "open", counting_os_open)
     return opened
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import typer
 
 from cen_search import __version__
-from cen_search.cli import _output
+from cen_search.cli import _help, _output
 from cen_search.errors import EXIT_INTERRUPTED
 
-app = typer.Typer(
+app = _help.Typer(
     name="cen-search",
     help=(
         "Search, import, deduplicate, trace and report the searches behind systematic and "
@@ -63,9 +63,18 @@ def _global(
 
 def _register_all() -> None:
     """Add every command group; each module imports its heavy dependencies lazily."""
-    from cen_search.cli import config_cmd, dedupe, files, strategy, workspace_cmds
+    from cen_search.cli import (
+        config_cmd,
+        dedupe,
+        files,
+        prisma,
+        screen,
+        strategy,
+        trace,
+        workspace_cmds,
+    )
 
-    for module in (files, workspace_cmds, dedupe, strategy, config_cmd):
+    for module in (files, workspace_cmds, dedupe, screen, strategy, trace, prisma, config_cmd):
         module.register(app)
 
 
@@ -73,12 +82,26 @@ _register_all()
 
 
 class Interrupted(BaseException):
-    """Raised by the SIGINT handler; a BaseException so no ``except Exception`` swallows it."""
+    """Raised by the SIGINT and SIGTERM handlers; a BaseException so no ``except Exception``
+    swallows it, and every ``finally`` on the way (removing temporary files, releasing the
+    lock) still runs."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPTED
 
 
-def _on_sigint(signum: int, frame: object) -> None:
-    """SIGINT handler: unwind to :func:`main` however deep the command is."""
-    raise Interrupted()
+EXIT_TERMINATED = 143
+"""Exit status after SIGTERM (128 + 15), as shells report it."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGINT/SIGTERM handler: unwind to :func:`main` however deep the command is."""
+    raise Interrupted(signum)
 
 
 _ANYWHERE = frozenset({"-q", "--quiet", "-v", "--verbose"})
@@ -100,12 +123,22 @@ def hoist_global_flags(args: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m cen_search``."""
     args = hoist_global_flags(sys.argv[1:] if argv is None else list(argv))
-    previous = signal.signal(signal.SIGINT, _on_sigint)
+    previous = {
+        signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         with _output.boundary():
             app(args=args, prog_name="cen-search")
-    except Interrupted:
+    except Interrupted as stop:
         _output.render_interrupted()
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(stop.exit_code)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        # A signal arriving while the handlers are put back must not raise Interrupted here,
+        # outside the handling above: hold signals until the previous handlers are in place.
+        signals = set(previous)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+        try:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cen_search.cli import _output
+from cen_search.cli import _help, _output
 
 CONFIG_HELP = """Show the configuration and where each value comes from.
 
@@ -55,7 +55,7 @@ def show(as_json: bool = typer.Option(False, "--json", help="Write JSON to stdou
 
 def register(app: typer.Typer) -> None:
     """Add the ``config`` group (``config show``) to ``app``."""
-    group = typer.Typer(
+    group = _help.Typer(
         help=CONFIG_HELP,
         short_help=CONFIG_HELP.splitlines()[0],
         no_args_is_help=True,

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
+from cen_search.cli import _help
 from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP
 
 DEFAULT_COMMAND = "_default"
@@ -32,7 +33,7 @@ class _DefaultContext(typer.Context):
         return self.parent.command_path if self.parent is not None else super().command_path
 
 
-class _DefaultCommand(TyperCommand):
+class _DefaultCommand(_help.Command):
     context_class = _DefaultContext
 
 
@@ -48,29 +49,17 @@ class _DedupeGroup(TyperGroup):
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         path = ctx.command_path
-        formatter.write_usage(path, "[FILES]... [OPTIONS]")
+        formatter.write_usage(path, "[OPTIONS] [FILE]...")
         formatter.write_usage(path, "review [OPTIONS]", prefix="       ")
-        formatter.write_usage(path, "explain KEY_A KEY_B [FILES]... [OPTIONS]", prefix="       ")
+        formatter.write_usage(path, "explain [OPTIONS] KEY_A KEY_B [FILE]...", prefix="       ")
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         default = self.commands[DEFAULT_COMMAND]
-        args: list[tuple[str, str]] = []
-        opts: list[tuple[str, str]] = []
-        for param in default.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is None:
-                continue
-            (args if param.param_type_name == "argument" else opts).append(record)
-        if args:
-            with formatter.section("Arguments"):
-                formatter.write_dl(args)
-        if opts:
-            with formatter.section("Options"):
-                formatter.write_dl(opts)
+        _help.format_parameters(default, ctx, formatter, default.get_params(ctx))
         self.format_commands(ctx, formatter)
 
 
-dedupe_app = typer.Typer(
+dedupe_app = _help.Typer(
     cls=_DedupeGroup,
     name="dedupe",
     help=(
@@ -79,8 +68,9 @@ dedupe_app = typer.Typer(
         "Without FILE arguments, inside a review workspace, it deduplicates every import and "
         "keeps the decisions made earlier.\n\n"
         "Examples:\n\n"
-        "  cen-search dedupe medline.txt embase.ris cinahl.ris -o unique.ris "
-        "--clusters clusters.csv --review pairs.csv --links links.csv\n\n"
+        "\b\n"
+        "  cen-search dedupe medline.txt embase.ris cinahl.ris -o unique.ris \\\n"
+        "      --clusters clusters.csv --review pairs.csv --links links.csv\n\n"
         "  cen-search dedupe new/*.ris --against library.ris -o new-unique.ris\n\n"
         "  cen-search dedupe review\n\n"
         "  cen-search dedupe explain medline:12 embase:40"
@@ -102,7 +92,7 @@ dedupe_app = typer.Typer(
 def dedupe_files(
     files: list[Path] = typer.Argument(
         None,
-        metavar="FILES",
+        metavar="FILE",
         show_default=False,
         help="Export files in any supported format (RIS, MEDLINE, BibTeX, CSV, EndNote ...); "
         "formats and databases may be mixed. None: every import of the review workspace.",
@@ -144,6 +134,13 @@ def dedupe_files(
         help="Apply decisions: a review CSV with its decision column filled in "
         "(same/different), or a decisions.jsonl. In a workspace they are kept.",
     ),
+    overlap: Path | None = typer.Option(
+        None,
+        "--overlap",
+        metavar="FILE",
+        help="Write the per-database overlap: a table (.csv) or a heatmap picture (.svg). In a "
+        "workspace both are always written to dedupe/overlap.csv and dedupe/overlap.svg.",
+    ),
     against: list[Path] = typer.Option(
         None,
         "--against",
@@ -175,6 +172,12 @@ def dedupe_files(
         metavar="NAME",
         help="Who made the --decisions (default: the reviewer setting, else your login name).",
     ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="Replace output files that already exist (never an input or decisions file).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     check: bool = typer.Option(
         False, "--check", help="Exit with status 4 when uncertain pairs are still undecided."
@@ -183,6 +186,8 @@ def dedupe_files(
     from cen_search.cli import dedupe_run
 
     dedupe_run.run_dedupe(
+        overlap=overlap,
+        yes=yes,
         files=list(files or []),
         output=output,
         clusters=clusters,
@@ -257,7 +262,7 @@ def dedupe_explain_cmd(
     key_b: str = typer.Argument(..., metavar="KEY_B", help="The second record."),
     files: list[Path] = typer.Argument(
         None,
-        metavar="FILES",
+        metavar="FILE",
         show_default=False,
         help="Files to look in (default: the imports of the review workspace).",
     ),

@@ -9,19 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from cen_search.cli import _output
-from cen_search.cli.dedupe_inputs import load_inputs
-from cen_search.cli.dedupe_run import options_from, run_engine
-from cen_search.dedupe.decisions import (
-    DECISIONS_PATH,
-    PairKey,
-    current_decisions,
-    decisions_within,
-    pair_key,
-)
+from cen_search.cli.dedupe_run import report_issues
+from cen_search.dedupe.decisions import DECISIONS_PATH, Decision, PairKey, current_decisions
+from cen_search.dedupe.inputs import load_inputs
 from cen_search.dedupe.link_report import linked_clusters
-from cen_search.dedupe.model import PairDecision
 from cen_search.dedupe.report import database_labels, find_record
 from cen_search.dedupe.review_sheet import compare_fields
+from cen_search.dedupe.workspace_run import options_from, run
 from cen_search.errors import UsageError
 from cen_search.models import Record
 
@@ -38,7 +32,8 @@ def run_explain(
     """``cen-search dedupe explain``: see the command's help."""
     from cen_search import dedupe as engine
 
-    inputs = load_inputs(files, databases)
+    inputs = load_inputs(files, databases, reporter=_output.RichReporter())
+    report_issues(inputs)
     records = inputs.everything
     labels = database_labels(records)
     a = find_record(records, first, labels=labels, searched=inputs.searched)
@@ -50,15 +45,17 @@ def run_explain(
         )
     a, b = min(a, b), max(a, b)
     options = options_from(preprints, inputs.workspace)
-    state: dict[PairKey, PairDecision] = {}
+    state: dict[PairKey, Decision] = {}
     if inputs.workspace is not None:
         state = current_decisions(inputs.workspace.root / DECISIONS_PATH)
     verdict = engine.explain(records[a], records[b], options=options, context=records)
-    result = run_engine(inputs, options=options, decisions=decisions_within(state, records))
+    outcome = run(inputs, options=options, decisions=state, reporter=_output.RichReporter())
+    result = outcome.result
     cluster_a = result.clusters[result.cluster_of[a]]
     together = b in cluster_a.members
     link = linked_clusters(result, a, b)
-    decision = state.get(pair_key(records[a].id, records[b].id))
+    decision = outcome.applied.decision_for(a, b)
+    contested = [c for c in outcome.applied.contradictions if c.pair == (a, b)]
     fields = compare_fields(records[a], records[b])
     if json_out:
         _output.emit_json(
@@ -73,6 +70,7 @@ def run_explain(
                 "decision": None
                 if decision is None
                 else ("same" if decision.same else "different"),
+                "contradicted_by": [c.describe() for c in contested],
                 "same_cluster": together,
                 "cluster_id": cluster_a.id if together else None,
                 "link": None
@@ -106,6 +104,11 @@ def run_explain(
         out.print(
             f"decided by a person: {'same' if decision.same else 'different'}"
             + (f" ({decision.by}, {decision.at})" if decision.by else ""),
+            markup=False,
+        )
+    for contradiction in contested:
+        out.print(
+            f"not applied, contradicted by other decisions: {contradiction.describe()}",
             markup=False,
         )
     if together:

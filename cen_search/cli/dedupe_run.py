@@ -1,7 +1,9 @@
-"""What the ``dedupe`` commands do: read the inputs, call the engine, write and render results.
+"""What the ``dedupe`` commands do: parse options, call the library, render the results.
 
-Kept apart from :mod:`cen_search.cli.dedupe` (the option declarations) so that ``--help``
-imports nothing heavy.
+The run itself (reading the inputs, applying people's decisions, the engine, the workspace's
+outputs and log) is :mod:`cen_search.dedupe.workspace_run`; this module only checks the
+command's options and renders. Kept apart from :mod:`cen_search.cli.dedupe` (the option
+declarations) so that ``--help`` imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -12,92 +14,65 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
-from cen_search.cli.dedupe_inputs import Inputs, load_inputs
+from cen_search.cli._output import count
 from cen_search.dedupe.decisions import (
     DECISIONS_PATH,
-    PairKey,
     append_decisions,
     append_undo,
-    changes,
-    current_decisions,
-    decisions_within,
     make_decision,
-    pair_key,
 )
-from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairDecision, PreprintPolicy
-from cen_search.dedupe.report import (
-    DedupeSummary,
-    cluster_rows,
-    count_undecided,
-    database_labels,
-    summarise,
-    write_clusters_csv,
-)
+from cen_search.dedupe.inputs import Inputs, load_inputs
+from cen_search.dedupe.report import DedupeSummary
 from cen_search.dedupe.review_sheet import (
     ReviewPair,
     check_replaceable,
     read_decisions,
     read_review_csv,
-    review_pairs,
     update_review_csv,
-    verdicts_to_review,
     write_review_csv,
 )
+from cen_search.dedupe.workspace_run import (
+    DedupeRun,
+    options_from,
+    run,
+    run_in_workspace,
+    write_merged,
+    write_overlap,
+)
 from cen_search.errors import NeedsHumanError, UsageError
-from cen_search.models import Record
+from cen_search.models import ReadResult
 
 if TYPE_CHECKING:
     from cen_search.cli.dedupe_review import KeySource
-    from cen_search.workspace import Workspace
 
-# -- the engine ----------------------------------------------------------------------------
-
-
-def options_from(preprints: str, workspace: Workspace | None = None) -> DedupeOptions:
-    """Engine options from ``--preprints`` (else ``[dedupe] preprints`` in the review)."""
-    value = preprints.strip().lower()
-    if not value and workspace is not None:
-        value = str(workspace.settings.table("dedupe").get("preprints", "")).strip().lower()
-    if not value:
-        return DedupeOptions()
-    try:
-        return DedupeOptions(preprint_policy=PreprintPolicy(value))
-    except ValueError:
-        raise UsageError(
-            f"--preprints {preprints!r} is not a policy", hint="use separate or merge"
-        ) from None
+_MAX_ISSUES_SHOWN = 5
 
 
-def run_engine(
-    inputs: Inputs, *, options: DedupeOptions, decisions: Sequence[PairDecision]
-) -> DedupeResult:
-    """Run the engine on the inputs with people's decisions and a progress bar on stderr."""
-    from cen_search import dedupe as engine
-
-    return engine.deduplicate(
-        inputs.records,
-        options=options,
-        decisions=decisions,
-        previous=inputs.previous_records,
-        reporter=_output.RichReporter(),
-    )
+def report_issues(inputs: Inputs) -> None:
+    """Warn about skipped records (the first few per file), empty files, and notes."""
+    for note in inputs.notes:
+        _output.warn(note)
+    for result in inputs.results:
+        _report_result(result)
 
 
-def pairs_for_review(
-    inputs: Inputs, result: DedupeResult, state: dict[PairKey, PairDecision], options: DedupeOptions
-) -> list[ReviewPair]:
-    """The pairs a review file or session shows: uncertain and decided ones, with decisions."""
-    records = inputs.everything
-    verdicts = verdicts_to_review(records, result, state, options=options)
-    return review_pairs(records, verdicts, labels=database_labels(records), decisions=state)
+def _report_result(result: ReadResult) -> None:
+    for issue in result.skipped[:_MAX_ISSUES_SHOWN]:
+        _output.warn(f"{issue.location()}: {issue.message} (record skipped)")
+    if len(result.skipped) > _MAX_ISSUES_SHOWN:
+        _output.warn(
+            f"{result.file}: {len(result.skipped) - _MAX_ISSUES_SHOWN} more records skipped"
+        )
+    for issue in result.warnings[:_MAX_ISSUES_SHOWN]:
+        _output.detail(f"{issue.location()}: {issue.message}")
+    for issue in result.warnings:
+        if issue.lost is not None:  # a read cut short is never only a detail
+            _output.warn(f"{issue.location()}: read short: {issue.message}")
+    if not result.records:
+        _output.warn(f"{result.file}: no records found")
 
 
 # -- rendering -----------------------------------------------------------------------------
-
-
-def count(n: int, singular: str, plural: str = "") -> str:
-    """``count(1, "pair") == "1 pair"``; ``count(2, "pair") == "2 pairs"``."""
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def render_summary(summary: DedupeSummary) -> None:
@@ -158,35 +133,20 @@ def overlap_table(summary: DedupeSummary) -> list[str]:
     return [render(header), *(render(cells) for cells in body)]
 
 
-def _check_output(path: Path, inputs: Sequence[str]) -> str:
+def _output_format(path: Path) -> str:
     from cen_search.formats import get_format
 
     if not path.suffix:
         raise UsageError(
             f"{path}: no extension to tell the output format from",
-            hint="name it .ris, .bib, .csv or .jsonl",
+            hint="name it .ris, .bib, .csv, .xml or .jsonl",
         )
     fmt = get_format(path.suffix)
     if not fmt.writable:
-        raise UsageError(f"{path}: cannot write {fmt.label}", hint="use .ris, .bib, .csv or .jsonl")
-    resolved = path.resolve()
-    if any(Path(name).resolve() == resolved for name in inputs):
         raise UsageError(
-            f"{path}: is one of the input files; it would be overwritten",
-            hint="write the deduplicated records to a new file",
+            f"{path}: cannot write {fmt.label}", hint="use .ris, .bib, .csv, .xml or .jsonl"
         )
     return fmt.name
-
-
-def write_merged(path: Path, fmt: str, inputs: Inputs, result: DedupeResult) -> int:
-    """One merged record per cluster (with --against: per cluster of new records only)."""
-    from cen_search.dedupe.merge import merged_records
-    from cen_search.formats import write_records
-    from cen_search.fsutil import atomic_open
-
-    merged = merged_records(inputs.everything, result, new_only=inputs.against)
-    with atomic_open(path, newline="") as fh:
-        return write_records(merged, fh, format=fmt)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -213,6 +173,7 @@ def run_dedupe(
     clusters: Path | None,
     review: Path | None,
     decisions: Path | None,
+    overlap: Path | None = None,
     against: list[Path],
     links: Path | None = None,
     databases: list[str],
@@ -220,74 +181,72 @@ def run_dedupe(
     encoding: str | None = None,
     preprints: str,
     by: str,
+    yes: bool = False,
     json_out: bool,
     check: bool,
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
+    from cen_search.outputs import check_outputs
+
     reviewer = _reviewer(by)
-    inputs = load_inputs(files, databases, against, format=format, encoding=encoding)
-    options = options_from(preprints, inputs.workspace)
-    out_format = _check_output(output, inputs.searched) if output else ""
     if review:
         check_replaceable(review, decisions_from=decisions)
+    check_outputs(
+        {
+            "-o": output,
+            "--clusters": clusters,
+            "--review": review,
+            "--overlap": overlap,
+            "--links": links,
+        },
+        protected=[
+            *(("input file", p) for p in files),
+            *(("--against file", p) for p in against),
+            *((("decisions file", decisions),) if decisions else ()),
+        ],
+        may_replace=yes,
+        in_place={"--review": decisions},
+    )
+    out_format = _output_format(output) if output else ""
     incoming = read_decisions(decisions, by=reviewer) if decisions else ()
+    reporter = _output.RichReporter()
+    inputs = load_inputs(
+        files, databases, against, format=format, encoding=encoding, reporter=reporter
+    )
+    report_issues(inputs)
+    options = options_from(preprints, inputs.workspace)
     ws = inputs.workspace
-    records = inputs.everything
-    labels = database_labels(records)
-    if incoming:
-        _warn_unmatched(incoming, records, str(decisions))
     if ws is not None:
-        with ws.lock():
-            log_path = ws.root / DECISIONS_PATH
-            state = current_decisions(log_path)
-            new = changes(state, incoming)
-            if new:
-                source = f"file:{decisions.name}" if decisions else "file"
-                append_decisions(log_path, new, source=source)
-                state = current_decisions(log_path)
-            result, summary = _run(inputs, options, state)
-            target = ws.dedupe_dir / "clusters.csv"
-            write_clusters_csv(
-                target, cluster_rows(records, result, labels=labels, previous=inputs.previous)
-            )
-            ws.log(
-                "dedupe",
-                records_in=summary.records_in,
-                clusters=summary.clusters,
-                duplicates_removed=summary.duplicates_removed,
-                uncertain_pairs=summary.uncertain_pairs,
-                undecided_pairs=summary.undecided_pairs,
-                decisions_applied=summary.decisions_applied,
-                decisions_added=len(new),
-            )
-            _output.say(f"wrote {ws.relative(target)}")
+        result = run_in_workspace(
+            ws,
+            options=options,
+            incoming=incoming,
+            source=f"file:{decisions.name}" if decisions else "file",
+            reviewer=reviewer,
+            reporter=reporter,
+        )
+        for rel in result.written.values():
+            _output.say(f"wrote {rel}")
     else:
-        state = {pair_key(d.a, d.b): d for d in incoming}
-        result, summary = _run(inputs, options, state)
-    written: dict[str, str] = {}
-    if output:
-        written_records = write_merged(output, out_format, inputs, result)
-        written["output"] = str(output)
-        _output.say(f"wrote {count(written_records, 'record')} to {output}")
-    if clusters:
-        write_clusters_csv(
-            clusters, cluster_rows(records, result, labels=labels, previous=inputs.previous)
+        result = run(
+            inputs, options=options, decisions={d.key: d for d in incoming}, reporter=reporter
         )
-        written["clusters"] = str(clusters)
-        _output.say(f"wrote {clusters}")
-    if review:
-        pairs = pairs_for_review(inputs, result, state, options)
-        write_review_csv(review, pairs)
-        written["review"] = str(review)
-        _output.say(
-            f"wrote {count(len(pairs), 'pair')} to {review} ({summary.undecided_pairs} undecided)"
-        )
+    _report_decision_problems(result, str(decisions) if decisions else "")
+    written = _write_outputs(
+        result,
+        output=output,
+        out_format=out_format,
+        clusters=clusters,
+        review=review,
+        overlap=overlap,
+    )
     if links:
         from cen_search.dedupe.link_report import link_rows, write_links_csv
 
-        write_links_csv(links, link_rows(records, result))
+        write_links_csv(links, link_rows(result.inputs.everything, result.result))
         written["links"] = str(links)
-        _output.say(f"wrote {count(len(result.links), 'link')} to {links}")
+        _output.say(f"wrote {count(len(result.result.links), 'link')} to {links}")
+    summary = result.summary
     render_summary(summary)
     if json_out:
         _output.emit_json(
@@ -302,10 +261,18 @@ def run_dedupe(
                     }
                     for r in inputs.results
                 ],
-                "outputs": written,
+                "outputs": {**written, **result.written},
                 "workspace": str(ws.root) if ws is not None else None,
             }
         )
+    if summary.undecided_pairs:
+        if ws is not None:
+            step = "cen-search dedupe review"
+        elif review:
+            step = f"cen-search dedupe review --review-file {review}"
+        else:
+            step = "--review pairs.csv, then cen-search dedupe review --review-file pairs.csv"
+        _output.say(f"next: decide the undecided pairs with {step}")
     if check and summary.undecided_pairs:
         raise NeedsHumanError(
             f"{count(summary.undecided_pairs, 'uncertain pair')} undecided",
@@ -314,33 +281,61 @@ def run_dedupe(
         )
 
 
-def _warn_unmatched(
-    decisions: Sequence[PairDecision], records: Sequence[Record], where: str
-) -> None:
-    """Decisions name records by file checksum and position: say when some match nothing."""
-    ids = {record.id for record in records}
-    unmatched = sum(1 for d in decisions if d.a not in ids or d.b not in ids)
-    if unmatched:
-        _output.warn(
-            f"{where}: {count(unmatched, 'decision')} of {len(decisions)} name records that are "
-            "not in this run (were the exports changed or exported again?); they are ignored"
+def _write_outputs(
+    result: DedupeRun,
+    *,
+    output: Path | None,
+    out_format: str,
+    clusters: Path | None,
+    review: Path | None,
+    overlap: Path | None,
+) -> dict[str, str]:
+    """The files the user asked for with -o, --clusters, --review and --overlap."""
+    from cen_search.dedupe.report import write_clusters_csv
+
+    written: dict[str, str] = {}
+    if output:
+        written_records = write_merged(output, result, format=out_format)
+        written["output"] = str(output)
+        _output.say(f"wrote {count(written_records, 'record')} to {output}")
+    if clusters:
+        write_clusters_csv(clusters, result.cluster_rows())
+        written["clusters"] = str(clusters)
+        _output.say(f"wrote {clusters}")
+    if review:
+        pairs = result.review_pairs()
+        write_review_csv(review, pairs)
+        written["review"] = str(review)
+        _output.say(
+            f"wrote {count(len(pairs), 'pair')} to {review} "
+            f"({result.summary.undecided_pairs} undecided)"
         )
+    if overlap:
+        write_overlap(overlap, result.summary)
+        written["overlap"] = str(overlap)
+        _output.say(f"wrote {overlap}")
+    return written
 
 
-def _run(
-    inputs: Inputs, options: DedupeOptions, state: dict[PairKey, PairDecision]
-) -> tuple[DedupeResult, DedupeSummary]:
-    records = inputs.everything
-    applied = decisions_within(state, records)
-    result = run_engine(inputs, options=options, decisions=applied)
-    summary = summarise(
-        result,
-        labels=database_labels(records),
-        undecided_pairs=count_undecided(result, records, state),
-        decisions_applied=len(applied),
-        previous=inputs.previous,
-    )
-    return result, summary
+def _report_decision_problems(result: DedupeRun, where: str) -> None:
+    """Say which decisions could not be applied, and which contradict each other."""
+    applied = result.applied
+    prefix = f"{where}: " if where else ""
+    for orphan in applied.orphans[:_MAX_ISSUES_SHOWN]:
+        _output.warn(
+            f"{prefix}decision not applied ({orphan.reason}): {orphan.decision.describe()}; "
+            "it is kept"
+        )
+    if len(applied.orphans) > _MAX_ISSUES_SHOWN:
+        _output.warn(
+            f"{prefix}{len(applied.orphans) - _MAX_ISSUES_SHOWN} more decisions name records "
+            "that are not in this run; they are kept"
+        )
+    for contradiction in applied.contradictions:
+        _output.warn(
+            f"{prefix}decisions contradict each other: {contradiction.describe()}; the records "
+            "are kept apart and the pair is back in the review queue"
+        )
 
 
 def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
@@ -365,22 +360,22 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
         )
         where = str(review_file)
     else:
-        inputs = load_inputs([], [])
-        ws = inputs.workspace
-        assert ws is not None  # without FILEs load_inputs reads the workspace or refuses
+        from cen_search.workspace import Workspace
+
+        ws = Workspace.find()
         log_path = ws.root / DECISIONS_PATH
+        result = run_in_workspace(ws, reporter=_output.RichReporter(), write=False)
+        pairs = result.review_pairs()
+        if not _has_work(pairs, all_pairs, ws.relative(log_path)):
+            return
         with ws.lock():
-            pairs = workspace_pairs(inputs, log_path)
-            if not _has_work(pairs, all_pairs, ws.relative(log_path)):
-                return
 
             def decide_ws(pair: ReviewPair, same: bool | None) -> None:
                 if same is None:
-                    append_undo(log_path, pair.a.record_id, pair.b.record_id, by=reviewer)
+                    append_undo(log_path, pair.a.ref, pair.b.ref, by=reviewer)
                 else:
                     append_decisions(
-                        log_path,
-                        [make_decision(pair.a.record_id, pair.b.record_id, same=same, by=reviewer)],
+                        log_path, [make_decision(pair.a.ref, pair.b.ref, same=same, by=reviewer)]
                     )
 
             outcome = session(
@@ -413,16 +408,6 @@ def _has_work(pairs: Sequence[ReviewPair], all_pairs: bool, where: str) -> bool:
     decided = sum(1 for pair in pairs if pair.same is not None)
     _output.say(f"no undecided pairs ({count(decided, 'decision')} in {where}): nothing to review")
     return False
-
-
-def workspace_pairs(inputs: Inputs, log_path: Path) -> list[ReviewPair]:
-    """The workspace's review queue: uncertain pairs and decided ones, with decisions."""
-    state = current_decisions(log_path)
-    options = options_from("", inputs.workspace)
-    result = run_engine(
-        inputs, options=options, decisions=decisions_within(state, inputs.everything)
-    )
-    return pairs_for_review(inputs, result, state, options)
 
 
 def _terminal_keys() -> KeySource:

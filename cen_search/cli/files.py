@@ -39,10 +39,12 @@ Examples:
   cen-search info exports/*.txt --json
 """
 
-CONVERT_HELP = """Convert export files to RIS, BibTeX, CSV or JSON Lines.
+CONVERT_HELP = """Convert export files to RIS, EndNote XML, BibTeX, CSV or JSON Lines.
 
 Records of every FILE are written, in order, to OUT. The output format comes from OUT's
-extension (.ris, .bib, .csv, .jsonl) or from --to; "-o -" writes to stdout. An existing OUT
+extension (.ris, .xml, .bib, .csv, .jsonl) or from --to; "-o -" writes to stdout. EndNote XML
+is what EndNote and Covidence import; CSV is written as UTF-8 with a byte-order mark, so
+that Excel opens it with accents intact, with Rayyan's column names. An existing OUT
 is replaced only with --yes. Nothing is written unless every FILE can be read.
 
 Examples:
@@ -50,6 +52,7 @@ Examples:
 \b
   cen-search convert medline.nbib embase.ris -o all.ris
   cen-search convert scopus.csv --to jsonl -o -
+  cen-search convert unique.ris -o for-covidence.xml
 """
 
 
@@ -83,7 +86,9 @@ def render_summary(summary: FileSummary) -> list[str]:
     """Human-readable lines for one :class:`cen_search.reading.FileSummary`."""
     counts = f"{summary.records} read, {len(summary.skipped)} skipped"
     if summary.warnings:
-        counts += f", {len(summary.warnings)} warnings"
+        counts += f", {_output.count(len(summary.warnings), 'warning')}"
+    if summary.lost:
+        counts += f"; read short: at least {summary.lost} more in the file could not be read"
     lines = [
         summary.file,
         f"  format:    {summary.format_label} ({summary.format})",
@@ -200,7 +205,10 @@ def convert(
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Export files to convert."),
     output: str = typer.Option(..., "--output", "-o", help="Output file, or - for stdout."),
     to: str | None = typer.Option(
-        None, "--to", "-t", help="Output format: ris, bibtex, csv or jsonl (default: from OUT)."
+        None,
+        "--to",
+        "-t",
+        help="Output format: ris, endnote-xml, bibtex, csv or jsonl (default: from OUT).",
     ),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
@@ -218,10 +226,18 @@ def convert(
             result = read_export(path, format=format, encoding=encoding)
             if result.skipped:
                 _output.warn(
-                    f"{path}: {len(result.skipped)} record(s) could not be read and are not "
-                    "in the output"
+                    f"{path}: {_output.count(len(result.skipped), 'record')} could not be read "
+                    "(left out of the output)"
                 )
                 for line in render_issues(result.skipped, label="skipped")[1:]:
+                    _output.say(line)
+            if result.incomplete:
+                short = [i for i in result.warnings if i.lost is not None]
+                _output.warn(
+                    f"{path}: read short: at least {result.lost} record(s) in the file could "
+                    "not be read and are not in the output"
+                )
+                for line in render_issues(tuple(short), label="short")[1:]:
                     _output.say(line)
             results.append(result)
         records = [record for result in results for record in result.records]
@@ -235,7 +251,8 @@ def convert(
         note = f" ({skipped} skipped)" if skipped else ""
         where = "stdout" if output == "-" else output
         _output.say(
-            f"wrote {count} records from {len(files)} file(s) to {where} as {fmt.label}{note}"
+            f"wrote {_output.count(count, 'record')} from {_output.count(len(files), 'file')} "
+            f"to {where} as {fmt.label}{note}"
         )
 
 

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from cen_search.cli import _output
+from cen_search.cli import _help, _output
 
 if TYPE_CHECKING:
     from cen_search.strategies.ast import Platform
     from cen_search.workspace import Workspace
 
-strategy_app = typer.Typer(
+strategy_app = _help.Typer(
     name="strategy",
     help=(
         "Saved search strategies: store them as pasted, check them (PRESS), show them.\n\n"
@@ -31,6 +31,10 @@ strategy_app = typer.Typer(
 )
 
 _PLATFORMS = "ovid, ebsco, proquest or pubmed"
+_ANY_PLATFORM = (
+    "Interface searched: ovid, ebsco, proquest or pubmed are parsed; any other (Web of Science, "
+    "Scopus, Embase.com, Cochrane Library...) is saved verbatim, not parsed."
+)
 _run_registered = False
 
 
@@ -49,27 +53,26 @@ def _strategies_dir(folder: Path | None) -> Path:
     return review.strategies_dir if review is not None else Path("strategies")
 
 
-def _review_dates() -> tuple[str, str]:
-    """The review's ``date_from``/``date_to`` (empty outside a review)."""
-    review = _review()
-    if review is None:
-        return "", ""
-    settings = review.settings
-    return settings.date_from, settings.date_to
-
-
 @strategy_app.command("new")
 def new_cmd(
     name: str = typer.Argument(..., help="File name in strategies/ (e.g. medline-ovid)."),
     database: str = typer.Option(
         ..., "--database", "-d", help="Database searched (MEDLINE, Embase, CINAHL, ASSIA...)."
     ),
-    platform: str = typer.Option(..., "--platform", "-p", help=f"Interface: {_PLATFORMS}."),
+    platform: str = typer.Option(..., "--platform", "-p", help=_ANY_PLATFORM),
     from_file: str | None = typer.Option(
         None, "--from-file", "-f", help="File holding the pasted strategy ('-' = standard input)."
     ),
     coverage: str = typer.Option("", "--coverage", help="Coverage as the platform shows it."),
-    searched_on: str = typer.Option("", "--searched-on", help="Date searched, YYYY-MM-DD."),
+    searched_on: str = typer.Option("", "--searched-on", help=_output.SEARCHED_ON_HELP),
+    searched_alias: str = typer.Option("", "--searched", hidden=True),
+    date_from: str = typer.Option(
+        "",
+        "--date-from",
+        help="Start of the date limit the strategy applied (YYYY or YYYY-MM-DD); only if it "
+        "applied one: the review's window is not a limit of the strategy.",
+    ),
+    date_to: str = typer.Option("", "--date-to", help="End of that date limit."),
     folder: Path | None = typer.Option(
         None, "--dir", help="Folder instead of the review's strategies/."
     ),
@@ -78,7 +81,9 @@ def new_cmd(
     """Create strategies/NAME.txt: a metadata header template followed by the paste.
 
     The paste is stored exactly as given (curly quotes, Unicode dashes and all) and never
-    rewritten.
+    rewritten. Ovid, EBSCOhost, ProQuest and PubMed strategies are parsed and checked; any
+    other platform is saved verbatim and reported, marked "not parsed". The header states
+    limits only when given (--date-from/--date-to) or written in the strategy's own lines.
 
     Examples:
 
@@ -90,12 +95,14 @@ def new_cmd(
     from cen_search.strategies.checks import check_strategy
 
     with _output.boundary():
+        searched_on = _output.renamed_option(
+            searched_on, searched_alias, name="--searched-on", old_name="--searched"
+        )
         stem = store.check_name(name)
         if from_file == "-":
             paste = sys.stdin.read()
         else:
             paste = store.read_paste(from_file) if from_file else ""
-        date_from, date_to = _review_dates()
         text = store.render_new(
             name=stem,
             database=database,
@@ -109,10 +116,14 @@ def new_cmd(
         strategy = parse_strategy_text(text)
         path = store.create(_strategies_dir(folder), stem, text, overwrite=yes)
         report = check_strategy(strategy)
-        _output.say(
-            f"wrote {path}: {len(strategy.lines)} lines parsed, {report.errors} errors, "
-            f"{report.warnings} warnings"
-        )
+        if strategy.parsed:
+            _output.say(
+                f"wrote {path}: {_output.count(len(strategy.lines), 'line')} parsed, "
+                f"{_output.count(report.errors, 'error')}, "
+                f"{_output.count(report.warnings, 'warning')}"
+            )
+        else:
+            _output.say(f"wrote {path}: kept verbatim, not parsed: {strategy.not_parsed}")
         if not paste:
             _output.say(f"paste the strategy below the closing '---' in {path}")
         _output.echo(str(path))
@@ -155,11 +166,14 @@ def list_cmd(
             hits = "" if row.final_hits is None else f"{row.final_hits:,}"
             status = (
                 row.status
-                if row.status in ("ok", "unreadable")
-                else (f"{row.errors} errors" if row.errors else f"{row.warnings} warnings")
+                if row.status in ("ok", "unreadable", "not parsed")
+                else _output.count(row.errors, "error")
+                if row.errors
+                else _output.count(row.warnings, "warning")
             )
+            lines = "" if row.status == "not parsed" else str(row.lines)
             table.add_row(
-                row.name, row.database, row.platform, row.searched_on, str(row.lines), hits, status
+                row.name, row.database, row.platform, row.searched_on, lines, hits, status
             )
         _output.out.print(table)
 
@@ -175,7 +189,8 @@ def show_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Write the syntax tree as JSON."),
 ) -> None:
-    """Show a strategy's header and each line with what it was parsed as.
+    """Show a strategy's header and each line with what it was parsed as (a strategy kept
+    verbatim, not parsed, is shown as pasted).
 
     Examples:
 
@@ -183,8 +198,6 @@ def show_cmd(
       cen-search strategy show medline
       cen-search strategy show strategies/medline.txt --json
     """
-    from rich.markup import escape
-
     from cen_search.strategies import load_strategy, store
     from cen_search.strategies.ast import to_dict
     from cen_search.strategies.describe import describe
@@ -210,22 +223,27 @@ def show_cmd(
                 else "",
             ),
             ("peer review", meta.peer_review),
+            ("not parsed", strategy.not_parsed),
         ):
             if value:
-                out.print(f"[bold]{label}:[/bold] {escape(value)}")
+                out.print(_output.styled((f"{label}:", "bold"), " ", value))
+        if not strategy.parsed:
+            out.print()
+            for text in strategy.body.splitlines():
+                out.print(text)
         for section in strategy.sections:
             if len(strategy.sections) > 1 or section.title:
+                out.print()
                 out.print(
-                    f"\n[bold]{escape(section.title or 'section')}[/bold] "
-                    f"({section.platform}, {section.layout})"
+                    _output.styled(
+                        (section.title or "section", "bold"),
+                        f" ({section.platform}, {section.layout})",
+                    )
                 )
             for line in strategy.section_lines(section.index):
                 hits = f" ({line.recorded_hits:,})" if line.recorded_hits is not None else ""
-                out.print(
-                    f"{escape(line.label or line.key):>6}  {escape(line.query)}{hits}",
-                    soft_wrap=True,
-                )
-                out.print(f"        [dim]{escape(describe(line.node))}[/dim]", soft_wrap=True)
+                out.print(f"{line.label or line.key:>6}  {line.query}{hits}")
+                out.print(_output.styled(("        " + describe(line.node), "dim")))
 
 
 def _platform(value: str | None) -> Platform | None:
@@ -234,12 +252,14 @@ def _platform(value: str | None) -> Platform | None:
         return None
     from cen_search.strategies import store
 
-    return cast("Platform", store.platform_of(value)[1])  # checked against PLATFORM_LABELS
+    return cast("Platform", store.parser_of(value))  # one of the parsers' names
 
 
 @strategy_app.command("check")
 def check_cmd(
-    files: list[Path] = typer.Argument(..., help="Strategy files (or names in strategies/)."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="FILE", help="Strategy files (or names in strategies/)."
+    ),
     platform: str | None = typer.Option(
         None, "--platform", "-p", help=f"Force the syntax: {_PLATFORMS}."
     ),
@@ -251,9 +271,12 @@ def check_cmd(
         None, "--dir", help="Folder for names instead of the review's strategies/."
     ),
 ) -> None:
-    """Review strategies against PRESS 2015: messages at file:line:column, exit 1 on errors.
+    """Review strategies against PRESS 2015: messages at FILE:LINE:COLUMN, exit 1 on errors.
 
-    Warnings alone exit 0 unless --strict. Codes and fixes: docs/strategies.md.
+    Warnings alone exit 0 unless --strict. Codes and fixes: docs/strategies.md. LINE counts
+    every line of the file, header included (as 'strategy translate' does); sets are named by
+    the strategy's own numbers (set 12). A strategy kept verbatim without a parser is not
+    checked (CS-R02) and does not fail.
 
     Examples:
 
@@ -261,8 +284,6 @@ def check_cmd(
       cen-search strategy check strategies/*.txt
       cen-search strategy check strategies/medline.txt --strict --json
     """
-    from rich.markup import escape
-
     from cen_search.strategies import load_strategy, store
     from cen_search.strategies.checks import check_strategy, find_date_window
 
@@ -302,20 +323,28 @@ def check_cmd(
             hidden = 0
             for report in reports:
                 for f in report.findings:
-                    if f.severity == "info" and not show_info:
+                    if f.severity == "info" and not show_info and f.code != "CS-R02":
                         hidden += 1
                         continue
                     _output.out.print(
-                        f"{escape(f.location)}: [{colours[f.severity]}]{f.severity}"
-                        f"[/{colours[f.severity]}] {f.code} {escape(f.message)}",
-                        soft_wrap=True,
+                        _output.styled(
+                            f"{f.location}: ",
+                            (f.severity, colours[f.severity]),
+                            f" {f.code} {f.message}",
+                        )
                     )
                     if _output.state.verbose:
-                        _output.out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+                        _output.out.print(f"    hint: {f.hint}")
             errors = sum(r.errors for r in reports)
             warnings = sum(r.warnings for r in reports)
-            more = f", {hidden} info (show with --info)" if hidden else ""
-            _output.say(f"{len(reports)} file(s): {errors} errors, {warnings} warnings{more}")
+            count = _output.count
+            unparsed = sum(1 for r in reports if not r.parsed)
+            more = f", {unparsed} not parsed" if unparsed else ""
+            more += f", {hidden} info (show with --info)" if hidden else ""
+            _output.say(
+                f"{count(len(reports), 'file')}: {count(errors, 'error')}, "
+                f"{count(warnings, 'warning')}{more}"
+            )
         if failed:
             raise typer.Exit(1)
 

@@ -6,6 +6,7 @@ Registered on the ``strategy`` group by :func:`register_run` (called from
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,34 +50,46 @@ def _load(path: Path) -> Strategy:
     return load_strategy(path)
 
 
-def _print_translation(translation: Translation, *, verbose: bool) -> None:
-    """One query per line on stdout; constructs not carried over exactly on stderr."""
+def _print_translation(translation: Translation, *, path: Path, verbose: bool) -> None:
+    """One query per set on stdout; constructs not carried over exactly on stderr, each at
+    FILE:LINE:COLUMN as ``strategy check`` prints them; then the summary."""
+    from cen_search.strategies.translate_summary import summarise
+
+    labels = {line.key: line.label.rstrip(".):") or line.key for line in translation.lines}
     for line in translation.lines:
-        label = line.label or line.key
         query = line.display_history() if translation.target == "pubmed" else line.query
         if not line.runnable:
             query = "(cannot run: see below)"
-        _output.out.print(f"{label:>6}  {query}", markup=False, highlight=False, soft_wrap=True)
+        _output.out.print(f"{labels[line.key]:>6}  {query}")
     kept = [f for f in translation.findings if verbose or f.lossiness.value != "exact"]
     if kept:
         _output.err.print("")
     for finding in kept:
-        where = f"line {finding.key}"
-        if finding.span:
+        where = f"{path}:{finding.file_line}" if finding.file_line else str(path)
+        if finding.file_line and finding.span:
             where += f":{finding.span[0] + 1}"
+        fate = finding.lossiness.value + (f" ({finding.direction})" if finding.direction else "")
         arrow = f" -> {finding.rendered}" if finding.rendered else ""
         _output.err.print(
-            f"{where}: {finding.lossiness.value}: {finding.construct} {finding.written}{arrow}: "
-            f"{finding.reason}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            f"{where}: set {labels.get(finding.key, finding.key)}: {fate}: {finding.construct} "
+            f"{finding.written}{arrow}: {finding.reason}"
         )
-    verdict = "nothing dropped" if translation.equivalent else "NOT equivalent: part dropped"
-    inexact = [f for f in translation.findings if f.lossiness.value != "exact"]
-    _output.say(
-        f"final line {translation.final_key}: {translation.lossiness.value} ({verdict}); "
-        f"{len(inexact)} construct(s) not carried over exactly"
+    _output.say(summarise(translation).sentence())
+
+
+def _warn_on_check_errors(strategy: Strategy, path: Path) -> None:
+    """A warning when ``strategy check`` finds errors: the translation follows the strategy
+    as parsed, which may not be what the searcher ran."""
+    from cen_search.strategies.checks import check_strategy, find_date_window
+
+    report = check_strategy(strategy, window=find_date_window(path))
+    if not report.errors:
+        return
+    first = next(f for f in report.findings if f.severity == "error")
+    _output.warn(
+        f"{path}: 'cen-search strategy check' finds {_output.count(report.errors, 'error')} "
+        f"(first: {first.location}: {first.code} {first.message}); the translation follows "
+        "the strategy as parsed, which may not be what was searched: fix the errors first"
     )
 
 
@@ -94,8 +107,11 @@ def translate_cmd(
     """Translate a strategy to PubMed, Europe PMC or OpenAlex, marking each construct exact,
     approximate or dropped, with the reason.
 
-    Prints one query per line (PubMed: with history keys #k), then every construct that was
-    not carried over exactly. The exit code is 0 even when something was dropped.
+    Prints one query per set (PubMed: with history keys #k), then every construct that was
+    not carried over exactly, and warns when 'strategy check' finds errors. The exit code is
+    0 even when something was dropped. Positions are FILE:LINE:COLUMN as 'strategy check'
+    prints them: LINE counts every line of the file, header included; sets are named by the
+    strategy's own numbers (set 12).
 
     Examples:
 
@@ -105,12 +121,21 @@ def translate_cmd(
     """
     with _output.boundary():
         from cen_search.strategies.translate import translate
+        from cen_search.strategies.translate_summary import summarise
 
-        translation = translate(_load(file), to.lower(), section=section)
+        strategy = _load(file)
+        translation = translate(strategy, to.lower(), section=section)
+        _warn_on_check_errors(strategy, file)
         if as_json:
-            _output.emit_json({"translation": translation.to_dict()})
+            summary = summarise(translation)
+            _output.emit_json(
+                {
+                    "translation": translation.to_dict(),
+                    "summary": {**asdict(summary), "sentence": summary.sentence()},
+                }
+            )
             return
-        _print_translation(translation, verbose=all_findings)
+        _print_translation(translation, path=file, verbose=all_findings)
 
 
 def run_cmd(
@@ -132,7 +157,10 @@ def run_cmd(
         None, "--email", help="Contact e-mail for the services (else CEN_SEARCH_CONTACT_EMAIL)."
     ),
     base_url: str | None = typer.Option(
-        None, "--base-url", help="Another endpoint (mirror, test server)."
+        None,
+        "--base-url",
+        help="Another endpoint (mirror, test server); else [apis] <service>_url or "
+        "CEN_SEARCH_<SERVICE>_URL.",
     ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds per request before retrying."),
     cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Folder for cached responses."),
@@ -153,10 +181,13 @@ def run_cmd(
       cen-search strategy run strategies/medline.txt --on openalex --dry-run
     """
     with _output.boundary():
+        from cen_search.apis.client import access, session_for
         from cen_search.strategies.run_targets import RunOptions
-        from cen_search.strategies.runner import run_strategy, service_access
+        from cen_search.strategies.runner import run_strategy
 
         target = on.lower()
+        strategy = _load(file)
+        _warn_on_check_errors(strategy, file)
         workspace = _workspace(file.parent, required=not dry_run)
         settings = _settings(
             workspace,
@@ -170,20 +201,22 @@ def run_cmd(
                 "no contact e-mail configured: set CEN_SEARCH_CONTACT_EMAIL or "
                 "contact_email in cen-search.toml (services ask for one)"
             )
-        access = service_access(
-            settings, target, base_url=base_url, timeout=timeout, use_cache=not no_cache
+        reporter = _output.RichReporter()
+        session = session_for(settings, use_cache=not no_cache, waiter=reporter.countdown)
+        reach = access(
+            settings, target, session=session, base_url=base_url, timeout=timeout, role="search"
         )
         result = run_strategy(
-            _load(file),
+            strategy,
             target,
-            access=access,
+            access=reach,
             date_from=date_from or None,
             date_to=date_to or None,
             workspace=workspace,
             dry_run=dry_run,
             section=section,
             only_final=final_only,
-            reporter=_output.RichReporter(),
+            reporter=reporter,
             options=RunOptions.from_table(settings.table("strategy_run")),
         )
         if dry_run:
@@ -220,7 +253,8 @@ def _print_run(result: RunResult, workspace: Workspace | None) -> None:
             "the translation dropped part of the strategy: the run is not equivalent "
             "(see `cen-search strategy translate`)"
         )
-    summary = f"{result.total:,} records on {result.target}"
+    total = result.total or 0
+    summary = f"{total:,} {_output.plural(total, 'record')} on {result.target}"
     if result.imported is not None:
         entry = result.imported.entry
         summary += f"; imported as {entry.file}" + (
@@ -244,7 +278,9 @@ def report_cmd(
     """Write the PRISMA-S search table of the review (database, platform, coverage, date
     searched, limits, records, strategy text) as Markdown and/or CSV.
 
-    Without -o or --csv the Markdown goes to standard output.
+    Without -o or --csv the Markdown goes to standard output. Strategies kept verbatim
+    without a parser are marked "not parsed"; every imported database without a saved
+    strategy gets a row "no saved strategy" and is named in a warning.
 
     Examples:
 
@@ -253,15 +289,20 @@ def report_cmd(
       cen-search strategy report > searches.md
     """
     with _output.boundary():
-        from dataclasses import asdict
-
-        from cen_search.strategies.report import to_markdown, write_report
+        from cen_search.prisma.search_table import NO_STRATEGY, to_markdown, write_report
         from cen_search.workspace import Workspace
 
         workspace = Workspace.find()
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )
+        missing = [row.database for row in rows if row.kind == NO_STRATEGY]
+        if missing:
+            _output.warn(
+                f"no saved strategy for {_output.count(len(missing), 'imported database')}: "
+                f"{', '.join(missing)}; PRISMA-S asks for every strategy: save each with "
+                "'cen-search strategy new NAME --database DB --platform P -f PASTE'"
+            )
         if as_json:
             _output.emit_json({"searches": [asdict(row) for row in rows]})
         elif output is None and csv_path is None:
@@ -273,7 +314,9 @@ def report_cmd(
             )
         else:
             written = [str(p) for p in (output, csv_path) if p is not None]
-            _output.say(f"{len(rows)} search(es) written to {', '.join(written)}")
+            _output.say(
+                f"{_output.count(len(rows), 'search', 'searches')} written to {', '.join(written)}"
+            )
 
 
 def register_run(strategy_app: typer.Typer) -> None:

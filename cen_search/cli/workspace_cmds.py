@@ -13,8 +13,8 @@ from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP, render_issues
 from cen_search.errors import CenSearchError, UsageError
 
 if TYPE_CHECKING:
-    from cen_search.review_status import Status
     from cen_search.workspace import ImportOutcome
+    from cen_search.workspace.status import Status
 
 INIT_HELP = """Create a review workspace in DIR (default: the current folder).
 
@@ -37,7 +37,7 @@ same file again changes nothing. Run it inside the review (or give -C DIR before
 Example:
 
 \b
-  cen-search import medline.ris --database MEDLINE --platform Ovid --searched 2024-03-01
+  cen-search import medline.ris --database MEDLINE --platform Ovid --searched-on 2024-03-01
 """
 
 STATUS_HELP = """Show what the review holds and what to do next.
@@ -78,7 +78,7 @@ def init(
         _output.say(f"created review {ws.settings.title!r} in {ws.root}")
         _output.say(f"settings: {ws.config_path}")
         _output.say("next: save your search strategies in strategies/, then import the exports:")
-        _output.say("  cen-search import FILE --database NAME --searched YYYY-MM-DD")
+        _output.say("  cen-search import FILE --database NAME --searched-on YYYY-MM-DD")
 
 
 def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
@@ -116,7 +116,8 @@ def _report(outcome: ImportOutcome) -> None:
     )
     skipped = f", {entry.skipped} skipped" if entry.skipped else ""
     _output.say(
-        f"imported {outcome.source} as {entry.file}: {entry.records} records{skipped} "
+        f"imported {outcome.source} as {entry.file}: {_output.count(entry.records, 'record')}"
+        f"{skipped} "
         f"({entry.format}, {entry.encoding}; {where})"
     )
     for note in outcome.notes:
@@ -129,7 +130,8 @@ def _report(outcome: ImportOutcome) -> None:
                 _output.detail(line)
             if not _output.state.verbose:
                 _output.say(
-                    f"  {len(outcome.result.warnings)} warnings (cen-search -v ... shows them)"
+                    f"  {_output.count(len(outcome.result.warnings), 'warning')} "
+                    "(cen-search -v ... shows them)"
                 )
 
 
@@ -141,16 +143,25 @@ def import_(
     platform: str = typer.Option(
         "", "--platform", "-p", help="Interface used (Ovid, EBSCOhost, ProQuest, PubMed...)."
     ),
-    searched: str = typer.Option("", "--searched", help="Date the search was run: YYYY-MM-DD."),
+    searched: str = typer.Option("", "--searched-on", help=_output.SEARCHED_ON_HELP),
+    searched_alias: str = typer.Option("", "--searched", hidden=True),
     strategy: str | None = typer.Option(
         None, "--strategy", help="Saved strategy behind the export (path or name in strategies/)."
+    ),
+    method: str = typer.Option(
+        "database",
+        "--method",
+        metavar="METHOD",
+        help="How the records were found, for the PRISMA diagram's lanes: database (default) or "
+        "register; or another method: citation, website, organisation, call-for-evidence, "
+        "other.",
     ),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
-    from cen_search.manifest import checked_import_values
     from cen_search.workspace import Workspace
+    from cen_search.workspace.manifest import checked_import_values, checked_method
 
     with _output.boundary():
         if database is None:
@@ -158,7 +169,11 @@ def import_(
                 "--database is required: name the database the export came from",
                 hint="e.g. --database MEDLINE (add --platform Ovid for the interface)",
             )
+        searched = _output.renamed_option(
+            searched, searched_alias, name="--searched-on", old_name="--searched"
+        )
         checked_import_values(database, searched)
+        method = checked_method(method)
         ws = Workspace.find()
         outcomes: list[dict[str, Any]] = []
         failed: list[CenSearchError] = []
@@ -172,6 +187,7 @@ def import_(
                     strategy=strategy,
                     format=format,
                     encoding=encoding,
+                    method=method,
                 )
             except CenSearchError as exc:
                 if isinstance(exc, UsageError):
@@ -186,16 +202,17 @@ def import_(
             _output.emit_json({"review": str(ws.root), "imports": outcomes})
         if failed:
             done = len(files) - len(failed)
-            _output.say(f"{len(failed)} of {len(files)} files not imported; {done} done")
+            _output.say(
+                f"{len(failed)} of {_output.count(len(files), 'file')} not imported; {done} done"
+            )
             raise SystemExit(failed[0].exit_code)
 
 
 def render_status(status: Status) -> list[str]:
-    """Human-readable lines for a :class:`cen_search.review_status.Status`."""
+    """Human-readable lines for a :class:`cen_search.workspace.status.Status`."""
     lines = [f"review:     {status.title}", f"folder:     {status.root}"]
-    files = "file" if status.imports == 1 else "files"
-    records = "record" if status.records == 1 else "records"
-    lines.append(f"imports:    {status.imports} {files}, {status.records} {records}")
+    imports = _output.count(status.imports, "file")
+    lines.append(f"imports:    {imports}, {_output.count(status.records, 'record')}")
     if status.databases:
         rows = [("database", "imports", "records", "skipped", "searched")]
         rows += [
@@ -211,6 +228,9 @@ def render_status(status: Status) -> list[str]:
         lines += ["", *_output.table_lines(rows), ""]
     lines.append(f"strategies: {len(status.strategies)}")
     lines += [f"  {name}" for name in status.strategies]
+    for section in status.sections:
+        lines.append(f"{section.title}:")
+        lines += [f"  {line}" for line in section.lines]
     if status.problems:
         lines.append("problems:")
         for problem in status.problems:
@@ -237,11 +257,60 @@ def status(
                 _output.echo(line)
 
 
+REPAIR_HELP = """Put the review right after a crash: set aside a log's cut-short last line.
+
+A command killed part-way can leave a log (imports/manifest.jsonl, log.jsonl,
+dedupe/decisions.jsonl, screening logs ...) with its last line cut short; commands that need
+the whole log stop until you run this. The damaged bytes are moved into <log>.torn beside the
+log (nothing is deleted), temporary files of interrupted writes are removed, and imports
+missing from log.jsonl are logged. Restore the lost line from version control if you can.
+
+Example:
+
+\b
+  cen-search repair
+  cen-search repair --yes        # in scripts: no question asked
+"""
+
+
+def repair(
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before setting lines aside."),
+) -> None:
+    from cen_search.workspace import Workspace
+    from cen_search.workspace.repair import damaged_logs
+    from cen_search.workspace.repair import repair as do_repair
+
+    with _output.boundary():
+        ws = Workspace.find()
+        damaged = damaged_logs(ws)
+        for rel, tail in damaged:
+            preview = tail[:80].decode("utf-8", "replace")
+            _output.say(f"{rel}: last line cut short ({len(tail)} bytes): {preview!r}")
+        if damaged and not yes:
+            if not _output.err.is_terminal:
+                raise UsageError(
+                    f"{_output.count(len(damaged), 'damaged log')}; nothing was changed",
+                    hint="run cen-search repair --yes to set the cut lines aside",
+                )
+            if not typer.confirm("Set these lines aside and carry on?", err=True):
+                raise SystemExit(1)
+        done = do_repair(ws)
+        for rel, moved in done.torn:
+            _output.say(f"{rel}: {moved} bytes set aside in {rel}.torn")
+        for rel in done.tidied.removed:
+            _output.say(f"removed {rel} (left by an interrupted command)")
+        for entry_id in done.tidied.logged_imports:
+            _output.say(f"logged import {entry_id} (the log missed it after a crash)")
+        if not (done.torn or done.tidied.removed or done.tidied.logged_imports):
+            _output.say("nothing to repair")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``init``, ``import`` and ``status`` to ``app``."""
+    """Add ``init``, ``import``, ``status`` and ``repair`` to ``app``."""
     for name, function, text in (
         ("init", init, INIT_HELP),
         ("import", import_, IMPORT_HELP),
         ("status", status, STATUS_HELP),
+        ("repair", repair, REPAIR_HELP),
     ):
         app.command(name, help=text, short_help=text.splitlines()[0])(function)

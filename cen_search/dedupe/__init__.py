@@ -7,7 +7,7 @@ Public API (the CLI and library users call only these):
 * ``result.links`` -- records kept apart that belong together (:class:`Link`, see
   :mod:`cen_search.dedupe.links`), written by :mod:`cen_search.dedupe.link_report`;
 * :func:`merge_cluster` -- one record per cluster, listing every member (see
-  :mod:`cen_search.dedupe.merge` for where members are kept: raw ``CEN-MEMBER`` fields);
+  :mod:`cen_search.dedupe.merge` for where members are kept: a note and raw fields);
 * values in :mod:`cen_search.dedupe.model`.
 """
 

@@ -5,22 +5,35 @@ kept member's) with:
 
 * every empty mapped field filled from the first other member that has it (members in order
   of completeness); tuple fields (ISSNs, ISBNs, URLs, accession numbers, keywords) are united;
-* one raw field ``("CEN-MEMBER", "<database>\\t<key>\\t<file>\\t<record id>")`` per member,
-  the kept one first, so nothing is lost (read them back with :func:`members_of`);
-* one note (``notes``) ``"cen-search: merged N records: MEDLINE 123; Embase 456"`` that
-  survives export to any format.
+  the author list is the longest any member has (one database cuts long lists short: a
+  merged record never has fewer authors than one of its members);
+* ``database`` naming every member's database (``"MEDLINE; Embase"``), so that a written
+  record carries them all (RIS ``DB``, EndNote ``remote-database-name``, the CSV column);
+* one note (``notes``) listing the members, in a form every writer carries and
+  :func:`members_of` reads back: ``"cen-search: merged 2 records: MEDLINE 123 [0123456789ab:4];
+  Embase L456 [ba9876543210:7]"`` (database, the record's own key, its stable id);
+* one raw field ``("cen-search:member", "<database>\\t<key>\\t<file>\\t<record id>")`` per
+  member, the kept one first (JSON Lines keeps them; writers of other formats do not write
+  raw fields cen-search added: see :data:`cen_search.formats.base.OWN_TAG_PREFIX`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cen_search.dedupe.model import DedupeResult
+from cen_search.formats.base import OWN_TAG_PREFIX
 from cen_search.models import Record
 
-MEMBER_TAG = "CEN-MEMBER"
+MEMBER_TAG = f"{OWN_TAG_PREFIX}member"
 """Raw tag carrying one member of a merged record (see module docstring)."""
+_OLD_MEMBER_TAG = "CEN-MEMBER"  # (written by versions before 0.2; still read)
+NOTE_PREFIX = "cen-search: merged "
+"""How the note listing the members of a merged record starts."""
+_NOTE = re.compile(r"^cen-search: merged \d+ records: (.*)$", re.DOTALL)
+_NOTE_MEMBER = re.compile(r"^(.*?) ?(\S+) \[([^\[\]]+)\]$")
 
 _SCALARS = (
     "title",
@@ -36,7 +49,6 @@ _SCALARS = (
     "abstract",
     "language",
     "publisher",
-    "database",
     "platform",
 )
 _TUPLES = ("issn", "isbn", "urls", "accession_numbers", "keywords")
@@ -97,10 +109,13 @@ def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Reco
                 if value:
                     changes[name] = value
                     break
-    if not base.authors:
+    longest = max((base, *others), key=lambda r: len(r.authors))  # (first of the longest)
+    if len(longest.authors) > len(base.authors):
+        changes["authors"] = longest.authors
+    if not base.notes:
         for other in others:
-            if other.authors:
-                changes["authors"] = other.authors
+            if other.notes:
+                changes["notes"] = other.notes
                 break
     if not base.pages:
         for other in others:
@@ -117,13 +132,27 @@ def merge_cluster(records: Sequence[Record], *, kept: int | None = None) -> Reco
         if united != getattr(base, name):
             changes[name] = united
     ordered = [base, *others]
+    databases = [d.strip() for r in ordered for d in (r.source_database or "").split(";")]
+    named = "; ".join(dict.fromkeys(d for d in databases if d))
+    if named:
+        changes["database"] = named
     member_fields = tuple((MEMBER_TAG, _member_value(r)) for r in ordered)
-    summary = "; ".join(
-        f"{r.source_database or 'unknown database'} {r.key or r.id}" for r in ordered
+    summary = "; ".join(_note_member(r) for r in ordered)
+    notes: tuple[str, ...] = changes.get("notes", base.notes)  # type: ignore[assignment]
+    own_raw = tuple(f for f in base.raw if f[0] not in (MEMBER_TAG, _OLD_MEMBER_TAG))
+    changes["raw"] = own_raw + member_fields
+    changes["notes"] = (
+        *(n for n in notes if not n.startswith(NOTE_PREFIX)),
+        f"{NOTE_PREFIX}{len(ordered)} records: {summary}",
     )
-    changes["raw"] = tuple(f for f in base.raw if f[0] != MEMBER_TAG) + member_fields
-    changes["notes"] = (*base.notes, f"cen-search: merged {len(ordered)} records: {summary}")
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _note_member(record: Record) -> str:
+    """One member in the note: ``database key [record id]`` (blanks in the parts squashed)."""
+    database = " ".join((record.source_database or "unknown database").split())
+    key = "".join(record.key.split()) or "-"
+    return f"{database} {key} [{record.id}]"
 
 
 def merged_records(
@@ -151,9 +180,26 @@ def _member_value(record: Record) -> str:
 
 
 def members_of(record: Record) -> list[Member]:
-    """The members listed in a merged record (empty for a record that was not merged)."""
+    """The members listed in a merged record (empty for a record that was not merged).
+
+    From the raw member fields when the record has them (JSON Lines), else from the note
+    (a merged record written as RIS, EndNote XML, BibTeX or CSV and read back: the file
+    names are not in the note, so ``file`` is empty).
+    """
     out = []
-    for value in record.raw_values(MEMBER_TAG):
-        parts = [*value.split("\t"), "", "", ""][:4]
-        out.append(Member(*parts))
+    for tag, value in record.raw:
+        if tag in (MEMBER_TAG, _OLD_MEMBER_TAG):
+            parts = [*value.split("\t"), "", "", ""][:4]
+            out.append(Member(*parts))
+    if out:
+        return out
+    for note in reversed(record.notes):
+        match = _NOTE.match(note.strip())
+        if match:
+            for part in match.group(1).split("; "):
+                found = _NOTE_MEMBER.match(part.strip())
+                if found:
+                    database, key, record_id = found.groups()
+                    out.append(Member(database, "" if key == "-" else key, "", record_id))
+            return out
     return out

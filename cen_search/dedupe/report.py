@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cen_search.dedupe.decisions import PairKey, pair_key
 from cen_search.dedupe.link_report import related_of_clusters
-from cen_search.dedupe.model import Cluster, DedupeResult, PairDecision, PairVerdict
+from cen_search.dedupe.model import Cluster, DedupeResult, PairVerdict
 from cen_search.errors import InputError
 from cen_search.fsutil import atomic_open
 from cen_search.models import Record
@@ -103,6 +102,10 @@ class DedupeSummary:
     """People's decisions that were in force for this run."""
     databases: tuple[DatabaseSummary, ...] = ()
     against: AgainstSummary | None = None
+    orphaned_decisions: int = 0
+    """Decisions whose records are not in this run (kept in the log, reported, not applied)."""
+    contradictions: int = 0
+    """"Different" decisions contradicted by "same" decisions (sent back to a person)."""
 
     def as_json(self) -> dict[str, Any]:
         """Stable snake_case keys for ``--json``."""
@@ -113,6 +116,8 @@ class DedupeSummary:
             "uncertain_pairs": self.uncertain_pairs,
             "undecided_pairs": self.undecided_pairs,
             "decisions_applied": self.decisions_applied,
+            "orphaned_decisions": self.orphaned_decisions,
+            "contradictions": self.contradictions,
             "databases": [
                 {
                     "database": row.database,
@@ -190,6 +195,8 @@ def summarise(
     labels: Sequence[str],
     undecided_pairs: int | None = None,
     decisions_applied: int = 0,
+    orphaned_decisions: int = 0,
+    contradictions: int = 0,
     previous: Sequence[bool] | None = None,
 ) -> DedupeSummary:
     """Counts of one run. ``labels`` gives each input record's database (see
@@ -203,18 +210,10 @@ def summarise(
         uncertain_pairs=len(result.uncertain),
         undecided_pairs=len(result.uncertain) if undecided_pairs is None else undecided_pairs,
         decisions_applied=decisions_applied,
+        orphaned_decisions=orphaned_decisions,
+        contradictions=contradictions,
         databases=_database_rows(result, labels),
         against=None if previous is None else _against(result, previous),
-    )
-
-
-def count_undecided(
-    result: DedupeResult, records: Sequence[Record], decisions: Mapping[PairKey, PairDecision]
-) -> int:
-    """How many of the run's uncertain pairs no person has decided (``records``: the run's
-    index space)."""
-    return sum(
-        1 for v in result.uncertain if pair_key(records[v.a].id, records[v.b].id) not in decisions
     )
 
 

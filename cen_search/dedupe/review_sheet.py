@@ -13,16 +13,24 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from unidecode import unidecode
 
-from cen_search.dedupe.decisions import PairKey, current_decisions, make_decision, pair_key
-from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairDecision, PairVerdict
+from cen_search.dedupe.decisions import (
+    AppliedDecisions,
+    Decision,
+    PairKey,
+    current_decisions,
+    make_decision,
+    pair_key,
+)
+from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairVerdict
 from cen_search.errors import InputError
 from cen_search.formats.textio import decode
-from cen_search.fsutil import atomic_open
+from cen_search.fsutil import atomic_open, read_regular_file
+from cen_search.identity import RecordRef, fingerprint, first_author_family, year_of
 from cen_search.models import Record, RecordId
 
 COMPARED_FIELDS = (
@@ -46,6 +54,8 @@ REVIEW_COLUMNS = (
     "rule",
     "differs",
     "reasons",
+    "a_uid",
+    "b_uid",
     "a_record_id",
     "b_record_id",
     "a_file",
@@ -79,9 +89,16 @@ class Side:
     """Which record one side of a pair is."""
 
     record_id: RecordId
+    """The record's id in the run the pair was written from (checksum:position)."""
     file: str = ""
     key: str = ""
     database: str = ""
+    ref: RecordRef = field(default_factory=RecordRef)
+    """The record's durable identity (what a decision on the pair is kept against)."""
+
+    @property
+    def uid(self) -> str:
+        return self.ref.uid if self.ref.known else str(self.record_id)
 
     def label(self) -> str:
         """``database · file key`` for headers."""
@@ -106,7 +123,7 @@ class ReviewPair:
 
     @property
     def key(self) -> PairKey:
-        return pair_key(self.a.record_id, self.b.record_id)
+        return pair_key(self.a.uid, self.b.uid)
 
     @property
     def differs(self) -> tuple[str, ...]:
@@ -172,26 +189,40 @@ def _field_pairs(values_a: Mapping[str, str], values_b: Mapping[str, str]) -> tu
 def verdicts_to_review(
     records: Sequence[Record],
     result: DedupeResult,
-    decisions: Mapping[PairKey, PairDecision],
+    applied: AppliedDecisions,
     *,
     options: DedupeOptions,
 ) -> list[PairVerdict]:
     """The run's uncertain pairs plus the pairs people have decided (so a review file written
     from them keeps every decision), each with the engine's verdict (``records``: the run's
-    index space)."""
+    index space). Pairs whose decisions contradict others come back as uncertain."""
     from cen_search.dedupe.engine import explain
 
-    index = {str(record.id): i for i, record in enumerate(records)}
     verdicts = list(result.uncertain)
-    seen = {pair_key(records[v.a].id, records[v.b].id) for v in verdicts}
-    for key in decisions:
-        if key in seen or key[0] not in index or key[1] not in index:
+    seen = {(v.a, v.b) for v in verdicts}
+    for a, b in sorted(applied.by_pair):
+        if (a, b) in seen:
             continue
-        a, b = sorted((index[key[0]], index[key[1]]))
+        seen.add((a, b))
         # without the whole input as context: cheap, and only shown next to the decision
-        verdict = explain(records[a], records[b], options=options)
-        verdicts.append(replace(verdict, a=a, b=b))
+        verdict = replace(explain(records[a], records[b], options=options), a=a, b=b)
+        if (a, b) in applied.contested:
+            verdict = replace(verdict, rule="review:decision-conflict")
+        verdicts.append(verdict)
+    for contradiction in applied.contradictions:
+        for index, verdict in enumerate(verdicts):
+            if (verdict.a, verdict.b) == contradiction.pair:
+                verdicts[index] = replace(
+                    verdict,
+                    rule="review:decision-conflict",
+                    reasons=(*verdict.reasons, contradiction.describe()),
+                )
     return verdicts
+
+
+def side_of(record: Record, label: str, ref: RecordRef) -> Side:
+    """One side of a pair: where the record is, and its durable identity."""
+    return Side(record.id, record.provenance.file, record.key, label, ref)
 
 
 def review_pairs(
@@ -199,20 +230,26 @@ def review_pairs(
     uncertain: Iterable[PairVerdict],
     *,
     labels: Sequence[str],
-    decisions: Mapping[PairKey, PairDecision] | None = None,
+    applied: AppliedDecisions | None = None,
 ) -> list[ReviewPair]:
-    """The uncertain pairs ranked by score (highest first), each with its current decision."""
+    """The uncertain pairs ranked by score (highest first), each with its current decision
+    (none for a pair whose decision contradicts others: a person must look again)."""
+    from cen_search.identity import ref_of
+
     ranked = sorted(uncertain, key=lambda v: (-v.score, v.a, v.b))
+    refs = applied.index.refs if applied is not None else [ref_of(r) for r in records]
+    contested = applied.contested if applied is not None else set()
     pairs: list[ReviewPair] = []
     for rank, verdict in enumerate(ranked, start=1):
         ra, rb = records[verdict.a], records[verdict.b]
-        key = pair_key(ra.id, rb.id)
-        decision = (decisions or {}).get(key)
+        decision = None
+        if applied is not None and (verdict.a, verdict.b) not in contested:
+            decision = applied.decision_for(verdict.a, verdict.b)
         pairs.append(
             ReviewPair(
                 rank=rank,
-                a=Side(ra.id, ra.provenance.file, ra.key, labels[verdict.a]),
-                b=Side(rb.id, rb.provenance.file, rb.key, labels[verdict.b]),
+                a=side_of(ra, labels[verdict.a], refs[verdict.a]),
+                b=side_of(rb, labels[verdict.b], refs[verdict.b]),
                 score=verdict.score,
                 rule=verdict.rule,
                 reasons=tuple(verdict.reasons),
@@ -237,6 +274,8 @@ def _row(pair: ReviewPair) -> dict[str, str]:
         "rule": pair.rule,
         "differs": "; ".join(pair.differs),
         "reasons": "; ".join(pair.reasons),
+        "a_uid": pair.a.uid,
+        "b_uid": pair.b.uid,
         "a_record_id": pair.a.record_id,
         "b_record_id": pair.b.record_id,
         "a_file": pair.a.file,
@@ -285,10 +324,7 @@ class _Sheet:
 
 def _read_sheet(path: Path) -> _Sheet:
     """A review CSV as written (columns, rows, delimiter), refusing other files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_regular_file(path)  # (a device or FIFO is refused, not read)
     text = decode(data, path=str(path)).text
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
@@ -296,6 +332,8 @@ def _read_sheet(path: Path) -> _Sheet:
     columns = [name.strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = columns
     missing = [name for name in ("a_record_id", "b_record_id", "decision") if name not in columns]
+    if "a_uid" in columns and "b_uid" in columns:
+        missing = [name for name in missing if not name.endswith("record_id")]
     if missing:
         raise InputError(
             f"{path}: not a review file (no {', '.join(missing)} column)",
@@ -305,12 +343,45 @@ def _read_sheet(path: Path) -> _Sheet:
     return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
 
 
+def _ref_from_row(row: Mapping[str, str], side: str) -> RecordRef:
+    """The durable identity of one side of a review CSV row: its uid column, completed by the
+    fields shown beside it (so a reference is found again even if the uid is not)."""
+    uid = row.get(f"{side}_uid", "").strip()
+    if not uid:
+        return RecordRef()
+    handle = uid.partition("/")[2]
+    kind, _, value = handle.partition(":")
+    title = row.get(f"title_{side}", "")
+    year = year_of(row.get(f"year_{side}", ""))
+    first = first_author_family(row.get(f"authors_{side}", ""))
+    pages = row.get(f"pages_{side}", "")
+    computed = fingerprint(
+        title=title,
+        year=year,
+        first_author=first,
+        volume=row.get(f"volume_{side}", ""),
+        first_page=re.split(r"[-\u2013]", pages, maxsplit=1)[0].strip(),
+        container=row.get(f"journal_{side}", ""),
+    )
+    return RecordRef(
+        database=row.get(f"{side}_database", ""),
+        pmid=value if kind == "pmid" else row.get(f"pmid_{side}", "").strip(),
+        accession=(value,) if kind == "an" else (),
+        doi=row.get(f"doi_{side}", "").strip(),
+        key=value if kind == "key" else "",
+        fingerprint=value if kind == "fp" else computed,
+        title=" ".join(title.split()),
+        year=year,
+        first_author=first,
+    )
+
+
 def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
     """The pair one row of a review CSV describes (errors name ``where``)."""
     a_id, b_id = row["a_record_id"].strip(), row["b_record_id"].strip()
-    if not a_id or not b_id:
+    if not (a_id and b_id) and not (row.get("a_uid", "").strip() and row.get("b_uid", "").strip()):
         raise InputError(
-            f"{where}: a_record_id or b_record_id is empty",
+            f"{where}: the record id columns (a_uid, b_uid) are empty",
             hint="keep the record id columns as written by --review",
         )
     try:
@@ -322,14 +393,20 @@ def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
         {name: row.get(f"{name}_b", "") for name in COMPARED_FIELDS},
     )
     reasons = tuple(r.strip() for r in row.get("reasons", "").split(";") if r.strip())
+    sides = [
+        Side(
+            RecordId(row.get(f"{side}_record_id", "").strip()),
+            row.get(f"{side}_file", ""),
+            row.get(f"{side}_key", ""),
+            row.get(f"{side}_database", ""),
+            _ref_from_row(row, side),
+        )
+        for side in ("a", "b")
+    ]
     return ReviewPair(
         rank=int(row["rank"]) if row.get("rank", "").strip().isdigit() else 0,
-        a=Side(
-            RecordId(a_id), row.get("a_file", ""), row.get("a_key", ""), row.get("a_database", "")
-        ),
-        b=Side(
-            RecordId(b_id), row.get("b_file", ""), row.get("b_key", ""), row.get("b_database", "")
-        ),
+        a=sides[0],
+        b=sides[1],
         score=score,
         rule=row.get("rule", ""),
         reasons=reasons,
@@ -383,7 +460,7 @@ def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]
     sheet = _read_sheet(path)
     changed = 0
     for row in sheet.rows:
-        key = pair_key(row["a_record_id"].strip(), row["b_record_id"].strip())
+        key = _pair_from_row(row, where=str(path)).key
         if key in decisions:
             text = _decision_text(decisions[key])
             if row.get("decision", "") != text:
@@ -398,7 +475,7 @@ def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]
     return changed
 
 
-def read_decisions(path: str | Path, *, by: str = "") -> tuple[PairDecision, ...]:
+def read_decisions(path: str | Path, *, by: str = "") -> tuple[Decision, ...]:
     """Decisions from a file given with ``--decisions``: a filled-in review CSV (blank rows are
     skipped) or a ``decisions.jsonl`` log copied from another review."""
     path = Path(path)
@@ -408,14 +485,28 @@ def read_decisions(path: str | Path, *, by: str = "") -> tuple[PairDecision, ...
         return tuple(current_decisions(path).values())
     decisions = []
     for pair in read_review_csv(path):
-        if pair.same is not None:
+        if pair.same is None:
+            continue
+        if not (pair.a.ref.known and pair.b.ref.known):
             decisions.append(
-                make_decision(
-                    pair.a.record_id,
-                    pair.b.record_id,
+                Decision(
+                    a=RecordRef(),
+                    b=RecordRef(),
                     same=pair.same,
                     by=by,
                     note=f"from {path.name}",
+                    legacy=pair_key(pair.a.record_id, pair.b.record_id),
                 )
             )
+            continue
+        decisions.append(
+            make_decision(
+                pair.a.ref,
+                pair.b.ref,
+                same=pair.same,
+                by=by,
+                note=f"from {path.name}",
+                source=f"file:{path.name}",
+            )
+        )
     return tuple(decisions)

@@ -6,17 +6,20 @@ content) and :func:`write_records` to write records in a writable format.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from cen_search.errors import UnknownFormatError, UsageError
+from cen_search.errors import FileFormatError, UnknownFormatError, UsageError
 from cen_search.formats.base import Format, Parsed, Source
 from cen_search.formats.textio import Decoded, decode
-from cen_search.models import ReadResult, Record
+from cen_search.fsutil import read_regular_file
+from cen_search.models import ReadIssue, ReadResult, Record
 
 __all__ = [
     "Format",
@@ -37,6 +40,8 @@ _MODULES = (
     "enw",
     "ovid",
     "endnote_xml",
+    "ebsco_xml",
+    "proquest",
     "ris",
     "bibtex",
     "jsonl",
@@ -105,7 +110,7 @@ def detect_format(text: str, path: str = "") -> Format:
         raise UnknownFormatError(
             "cannot tell which export format this is",
             path=path or "<text>",
-            hint="give --format (ris, bibtex, medline, wos, csv, endnote-xml, jsonl)",
+            hint=f"give --format ({', '.join(_load())})",
         )
     return best[2]
 
@@ -145,10 +150,11 @@ def read_file(
     """
     path = Path(path)
     if data is None:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     shown = display_path if display_path is not None else str(path)
     sha256, decoded = _hash_and_decode(data, shown, encoding)
     del data  # not needed while parsing: free the bytes now rather than after
+    refuse_binary(decoded.text, shown)
     source = Source(
         file=shown,
         sha256=sha256,
@@ -157,7 +163,52 @@ def read_file(
         platform=platform,
         searched=searched,
     )
-    return read_text(decoded.text, source, format=format)
+    result = read_text(decoded.text, source, format=format)
+    if decoded.replaced_count:
+        result = dataclasses.replace(
+            result, warnings=(*_replaced_bytes(decoded, shown), *result.warnings)
+        )
+    return result
+
+
+def _replaced_bytes(decoded: Decoded, shown: str) -> list[ReadIssue]:
+    """One warning per byte that was not UTF-8 in a file read as UTF-8 (the first ones)."""
+    issues = [
+        ReadIssue(
+            shown,
+            f"byte 0x{byte:02x} is not UTF-8 (the rest of the file is): read as U+FFFD; "
+            "check this line, or give --encoding if the file is in another encoding",
+            line=line,
+        )
+        for line, byte in decoded.replaced
+    ]
+    if decoded.replaced_count > len(decoded.replaced):
+        issues.append(
+            ReadIssue(
+                shown,
+                f"{decoded.replaced_count - len(decoded.replaced)} more bytes "
+                "that are not UTF-8 were read as U+FFFD",
+            )
+        )
+    return issues
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def refuse_binary(text: str, shown: str) -> None:
+    """Refuse text decoded from a binary file (a PDF, a zip, a Word document, an image):
+    NUL characters, or more than one control character in a hundred, are not in any text
+    export, and reading one "as CSV" would invent records from noise."""
+    sample = text[:100_000]
+    controls = len(_CONTROL.findall(sample))
+    if "\x00" in sample or (controls > 8 and controls * 100 > len(sample)):
+        raise FileFormatError(
+            "is a binary file (NUL or control bytes), not a text export of records",
+            path=shown,
+            hint="export the records again as RIS, BibTeX, CSV, MEDLINE or XML; "
+            "a PDF or zip cannot be read",
+        )
 
 
 # Files at least this big are hashed on a second thread while they are decoded: hashlib

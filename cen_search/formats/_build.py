@@ -60,6 +60,7 @@ from cen_search.fields import (
     split_isbn,
     split_issn,
     squash,
+    strip_markup,
 )
 from cen_search.formats._tables import (
     CANONICAL_FIELDS,
@@ -80,8 +81,8 @@ from cen_search.formats._values import (
     unique,
     useful,
 )
-from cen_search.formats.base import Parsed, Source
-from cen_search.models import Pages, Provenance, RawField, ReadIssue, Record, RecordType
+from cen_search.formats.base import IssueLog, Source
+from cen_search.models import Pages, Provenance, RawField, Record, RecordType
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -129,6 +130,11 @@ def no_gc() -> Iterator[None]:
     for large files. Reference counting still frees everything; collection resumes after,
     with the new objects filed in the oldest generation, where long-lived objects end up.
     Readers decorate ``read`` with ``@no_gc()`` (a fresh pause for each call).
+
+    Objects filed away so are only collected by a full collection, which a long process
+    reading many files may rarely make: readers must not leave reference cycles behind (the
+    XML readers close their parser, which breaks its cycles; errors are raised outside
+    ``except`` blocks, so that no traceback keeps a parser's frames alive).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -143,35 +149,6 @@ def no_gc() -> Iterator[None]:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
-
-
-class IssueLog:
-    """Collects warnings and skips for one file, with positions."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.warnings: list[ReadIssue] = []
-        self.skipped: list[ReadIssue] = []
-        self._warned: set[str] = set()
-
-    def warn(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
-        self.warnings.append(ReadIssue(self.file, message, line=line, record_index=record))
-
-    def warn_once(
-        self, about: str, message: str, *, line: int | None = None, record: int | None = None
-    ) -> None:
-        """Warn with ``message`` only the first time the file gives ``about`` (a type name)."""
-        if about not in self._warned:
-            self._warned.add(about)
-            self.warn(message, line=line, record=record)
-
-    def skip(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
-        self.skipped.append(
-            ReadIssue(self.file, message, line=line, record_index=record, skipped=True)
-        )
-
-    def parsed(self, records: list[Record]) -> Parsed:
-        return Parsed(records=records, warnings=self.warnings, skipped=self.skipped)
 
 
 def collect(raw: Iterable[RawField]) -> dict[str, list[str]]:
@@ -361,11 +338,11 @@ class RecordBuilder:
             provenance,
             tuple(raw),
             rtype,
-            first_text(get("title")),
+            strip_markup(first_text(get("title"))),
             authors_of(got, fields, by_tag, extra),
             year,
             date,
-            first_text(get("container")),
+            strip_markup(first_text(get("container"))),
             first_text(get("container_abbrev")),
             first_text(get("volume")),
             first_text(get("issue")),
@@ -375,7 +352,7 @@ class RecordBuilder:
             pmcid,
             unique(issn),
             unique(isbn),
-            first_text(get("abstract")),
+            strip_markup(first_text(get("abstract"))),
             keywords_of(got),
             first_text(get("language")),
             unique(split_urls(got["url"])) if "url" in got else (),  # urls

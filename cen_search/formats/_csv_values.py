@@ -82,20 +82,29 @@ def organisation(name: str) -> Author:
     return Author(raw=name, family=name, organisation=True)
 
 
-def _split_semicolons(value: str) -> list[str]:
+def _split_semicolons(value: str, *, and_too: bool = False) -> list[str]:
+    """Split on ``;`` (and, with ``and_too``, on `` and ``) outside braces: a group author
+    written ``{Department of Health and Social Care}`` stays one name."""
     if value.count("{") != value.count("}"):
         return [p.strip() for p in value.split(";") if p.strip()]
     parts: list[str] = []
     depth = 0
     start = 0
-    for i, char in enumerate(value):
+    i = 0
+    while i < len(value):
+        char = value[i]
         if char == "{":
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
-        elif char == ";" and depth == 0:
+        elif depth == 0 and char == ";":
             parts.append(value[start:i])
             start = i + 1
+        elif depth == 0 and and_too and value.startswith(" and ", i):
+            parts.append(value[start:i])
+            start = i + 5
+            i += 4
+        i += 1
     parts.append(value[start:])
     return [p.strip() for p in parts if p.strip()]
 
@@ -107,7 +116,12 @@ def authors_list(value: str) -> list[Author]:
         text = value.strip()
         if _NO_AUTHOR.match(text):
             return []
-        items = _split_semicolons(text) if ";" in text else split_authors(squash(text))
+        if "{" in text and " and " in text and text.count("{") == text.count("}"):
+            items = _split_semicolons(squash(text), and_too=True)
+        elif ";" in text:
+            items = _split_semicolons(text)
+        else:
+            items = split_authors(squash(text))
     found = (author(item) for item in items)
     return [a for a in found if a is not None]
 

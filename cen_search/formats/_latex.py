@@ -161,7 +161,12 @@ class LatexError(ValueError):
     """pylatexenc could not decode a value (the value is then kept with braces removed)."""
 
 
-@lru_cache(maxsize=65536)
+_CACHED = 512
+"""Values up to this long are decoded once and remembered (names, journals and keywords
+repeat across records); longer ones (abstracts, which do not repeat) are not kept, so the
+caches hold at most a few tens of MB whatever the input."""
+
+
 def decode(value: str) -> str:
     """Plain Unicode text for a BibTeX value: accents, commands and braces decoded.
 
@@ -170,13 +175,28 @@ def decode(value: str) -> str:
     """
     if not value or not _ANY_MARKUP.search(value):
         return value
+    return _decode_short(value) if len(value) <= _CACHED else _decode(value)
+
+
+def _decode(value: str) -> str:
     value = _entities(value)
     fast = _fast(value)
     return fast if fast is not None else _parsed(value)
 
 
-@lru_cache(maxsize=32768)
+_decode_short = lru_cache(maxsize=65536)(_decode)
+
+
 def _parsed(value: str) -> str:
+    return _parsed_short(value) if len(value) <= _CACHED else _parse(value)
+
+
+@lru_cache(maxsize=32768)
+def _parsed_short(value: str) -> str:
+    return _parse(value)
+
+
+def _parse(value: str) -> str:
     prepared = _UNESCAPED.sub(r"\\\1", value)
     prepared = _ETH.sub(lambda m: "{\\" + ("dh" if m.group(1) == "d" else "DH") + "}", prepared)
     entry = Entry("misc", "", [Field("value", prepared)])

@@ -1,32 +1,97 @@
-"""Writing RIS through :class:`rispy.RisWriter` (used by :func:`cen_search.formats.ris.write`).
+"""Writing RIS (used by :func:`cen_search.formats.ris.write`): plain RIS that any reader reads.
 
-Mapped fields are written with standard tags; a record read from RIS also gets back its tags
-that have no mapped equivalent, so nothing it carried is lost on the way out.
+What every RIS reader agrees on is narrow, so the writer keeps to it:
+
+* only two-character tags (``[A-Z][A-Z0-9]``), each line ``TAG  - value``, ``ER  - `` after
+  each record and a blank line between records. Readers such as rispy and citation-js glue
+  a line that is not a two-character tag onto the field before it, so a longer tag would
+  corrupt its neighbour; a source tag of another shape (APA PsycNET's ``PMID``) is written as
+  an ``N1`` note ``"PMID: value"`` instead, and cen-search's own annotations (raw tags starting
+  :data:`~cen_search.formats.base.OWN_TAG_PREFIX`) are not written as tags at all;
+* one line per value: line breaks and runs of blanks inside a value become one space (readers
+  join continuation lines differently: with a space, a newline or not at all), which also
+  keeps ``"  - "`` out of values, where some readers would split the line;
+* ``ID`` unique within the file: the record's own key, with ``-2``, ``-3`` ... added when an
+  earlier record of the file has the same key (keys from different exports collide);
+* ``DB`` names every database the record came from: the one given at import
+  (``--database``), the ones named in the record, and for a merged record every member's.
+
+Mapped fields are written with standard tags (TY from the type, one AU per author ...); a
+record read from RIS also gets back its tags that have no mapped equivalent (``AD``, ``CY``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-import rispy
-from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING
-
-from cen_search.fields import parse_pages
+from cen_search.fields import parse_pages, squash
 from cen_search.formats._build import FieldMap, load_table, type_table
+from cen_search.formats.base import OWN_TAG_PREFIX
 from cen_search.models import Pages, Record, RecordType
 
-_TAG = re.compile(r"([A-Z][A-Z0-9]|[A-Z]{4})  -(.*)")
+_TWO = re.compile(r"[A-Z][A-Z0-9]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
+# Tags the writer computes: raw values of these are not written again.
+_COMPUTED = frozenset({"TY", "ER", "ID"})
 
-_LIST_TAGS = [*LIST_TYPE_TAGS, "AN", "SN", "DB", "C7"]
+_LABELS = {
+    RecordType.REVIEW: "Review",
+    RecordType.EDITORIAL: "Editorial",
+    RecordType.LETTER: "Letter",
+    RecordType.ERRATUM: "Erratum",
+}
 
 
-class _Writer(rispy.RisWriter):
-    """rispy's writer without the ``1.`` numbering lines it puts before each record."""
+def one_line(value: str) -> str:
+    """``value`` as one RIS line: control characters, line breaks and runs of blanks become
+    one space (as the readers squash a wrapped value: other spaces, such as no-break spaces
+    in a one-line value, are kept)."""
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(" ", value)
+    if "\n" in value or "\t" in value or "\r" in value or "  " in value:
+        return squash(value)
+    return value.strip()
 
-    def set_header(self, count: int) -> str:
-        return ""
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+    for name in (names,)
+}
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s+([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+
+
+def ris_date(date: str) -> str:
+    """``date`` in RIS's ``YYYY/MM/DD/`` layout when it is a plain calendar date
+    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``); other
+    dates as given. Readers (citation-js, Zotero) take ``DA`` to be in that layout and read
+    ``20151201`` as the year 20151201."""
+    text = date.strip()
+    day: str | None
+    if (match := _COMPACT.match(text)) or (match := _ISO.match(text)):
+        year, month, day = match.groups()
+    elif match := _YEAR_MONTH.match(text):
+        year, name, day = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _MONTH_DAY_YEAR.match(text):
+        name, day, year = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _DAY_MONTH_YEAR.match(text):
+        day, name, year = match.groups()
+        month = str(_MONTHS.get(name.lower(), ""))
+    else:
+        return date
+    if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
+        return date
+    return f"{year}/{int(month):02d}/{f'{int(day):02d}' if day else ''}/"
 
 
 def _type_codes() -> dict[RecordType, str]:
@@ -37,102 +102,107 @@ def _type_codes() -> dict[RecordType, str]:
     return codes
 
 
-_LABELS = {
-    RecordType.REVIEW: "Review",
-    RecordType.EDITORIAL: "Editorial",
-    RecordType.LETTER: "Letter",
-    RecordType.ERRATUM: "Erratum",
-}
+def databases_of(record: Record) -> list[str]:
+    """Every database a record came from: declared at import, then named in the record
+    (a merged record names all its members' databases), each once."""
+    names = [record.provenance.database, *record.database.split(";")]
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
-def _safe(value: str) -> str:
-    """Keep a multi-line value readable as one field: indent lines that look like tags."""
-    if "\n" not in value:
-        return value
-    lines = [line.strip() for line in value.split("\n") if line.strip()]
-    return (
-        "\n".join(
-            [lines[0], *(f"      {line}" if _TAG.match(line) else line for line in lines[1:])]
-        )
-        if lines
-        else ""
-    )
+class UniqueKeys:
+    """Unique record keys within one written file (RIS ``ID``, CSV ``key``)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def unique(self, key: str) -> str:
+        key = one_line(key) or "record"
+        candidate, n = key, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{key}-{n}"
+        self.used.add(candidate)
+        return candidate
 
 
-def _reference(record: Record, codes: dict[RecordType, str], mapped: frozenset[str]) -> dict:
-    ref: dict = {}
-
-    def put(tag: str, value: object) -> None:
-        if isinstance(value, list):
-            value = [_safe(v) for v in value if v]
-            if not value:
-                return
-        elif not value:
-            return
-        else:
-            value = _safe(str(value))
-        ref[TAG_KEY_MAPPING[tag]] = value
-
+def _pairs(
+    record: Record, codes: dict[RecordType, str], mapped: frozenset[str], ids: UniqueKeys
+) -> Iterator[tuple[str, str]]:
+    """The ``(tag, value)`` lines of one record, ``TY`` first, values not yet made one-line."""
+    types = type_table("ris_types")
     raw_ty = record.raw_values("TY") if record.provenance.format == "ris" else []
     code = raw_ty[0].strip().upper() if raw_ty else ""
-    if type_table("ris_types").get(code) != record.type:
+    if types.get(code) != record.type:
         fallback = codes[RecordType.ARTICLE] if record.type in _LABELS else codes[RecordType.OTHER]
         code = codes.get(record.type, fallback)
-    ref[TAG_KEY_MAPPING["TY"]] = code
-    put("ID", record.key)
-    put("TI", record.title)
-    put("AU", [a.raw.strip() or a.display() for a in record.authors])
-    put("PY", str(record.year) if record.year else "")
+    yield "TY", code
+    yield "ID", ids.unique(record.key or str(record.id))
+    yield "TI", record.title
+    for author in record.authors:
+        yield "AU", author.raw.strip() or author.display()
+    yield "PY", str(record.year) if record.year else ""
     if record.date and record.date != str(record.year):
-        put("DA", record.date)
-    put("T2", record.container)
-    put("J2", record.container_abbrev)
-    put("VL", record.volume)
-    put("IS", record.issue)
-    pages = record.pages
-    start, end = _start_and_end(pages)
-    put("SP", start)
-    put("EP", end)
-    put("C7", [pages.article_number] if pages.article_number else [])
-    put("DO", record.doi)
-    put("AN", [*record.accession_numbers, *([f"PMID:{record.pmid}"] if record.pmid else [])])
-    put("SN", [*record.issn, *record.isbn])
-    put("AB", record.abstract)
-    put("KW", list(record.keywords))
-    put("LA", record.language)
-    put("UR", list(record.urls))
-    put("PB", record.publisher)
-    put("DB", [d.strip() for d in record.database.split(";") if d.strip()])
-    put("DP", record.platform)
-    if record.type in _LABELS and type_table("ris_types").get(code) != record.type:
-        put("M3", _LABELS[record.type])
-    put("N1", list(record.notes))
-    unknown: dict[str, list[str]] = {}
+        yield "DA", ris_date(record.date)
+    yield "T2", record.container
+    yield "J2", record.container_abbrev
+    yield "VL", record.volume
+    yield "IS", record.issue
+    start, end = _start_and_end(record.pages)
+    yield "SP", start
+    yield "EP", end
+    yield "C7", record.pages.article_number
+    yield "DO", record.doi
+    for accession in record.accession_numbers:
+        yield "AN", accession
+    if record.pmid:
+        yield "AN", f"PMID:{record.pmid}"
     if record.pmcid:
-        unknown.setdefault("C2", []).append(record.pmcid)
+        yield "C2", record.pmcid
+    for number in (*record.issn, *record.isbn):
+        yield "SN", number
+    yield "AB", record.abstract
+    for keyword in record.keywords:
+        yield "KW", keyword
+    yield "LA", record.language
+    for url in record.urls:
+        yield "UR", url
+    yield "PB", record.publisher
+    for name in databases_of(record):
+        yield "DB", name
+    yield "DP", record.platform or record.provenance.platform
+    if record.type in _LABELS and types.get(code) != record.type:
+        yield "M3", _LABELS[record.type]
+    for note in record.notes:
+        yield "N1", note
     if record.provenance.format == "ris":
         for tag, value in record.raw:
-            if tag not in mapped and tag not in ("TY", "ER") and value.strip():
-                unknown.setdefault(tag, []).append(_safe(value))
-    if unknown:
-        ref[TAG_KEY_MAPPING["UK"]] = unknown
-    return ref
+            if tag in mapped or tag in _COMPUTED or tag.startswith(OWN_TAG_PREFIX):
+                continue
+            if _TWO.fullmatch(tag):
+                yield tag, value
+            else:  # not a tag other readers can read: kept as a note
+                yield "N1", f"{tag}: {value}"
 
 
 def write_ris(records: Iterable[Record], fh: TextIO) -> int:
-    """Write records as RIS; returns how many were written.
-
-    Mapped fields are written with standard tags (TY from the type, one AU per author ...);
-    a record read from RIS also gets back its tags that have no mapped equivalent.
-    """
-    writer = _Writer(list_tags=_LIST_TAGS)
+    """Write records as RIS; returns how many were written (see the module docstring)."""
     codes = _type_codes()
     mapped = FieldMap.load("ris_tags").tags
+    ids = UniqueKeys()
     count = 0
     for record in records:
+        lines: list[str] = []
+        seen: set[tuple[str, str]] = set()
+        for tag, value in _pairs(record, codes, mapped, ids):
+            text = one_line(value)
+            if not text or (tag != "AU" and (tag, text) in seen):
+                continue  # (two authors may have the same name; other repeats say nothing)
+            seen.add((tag, text))
+            lines.append(f"{tag}  - {text}\n")
         if count:
             fh.write("\n")
-        writer.format_lines(fh, [_reference(record, codes, mapped)])
+        fh.write("".join(lines))
+        fh.write("ER  - \n")
         count += 1
     return count
 

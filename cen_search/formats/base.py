@@ -17,11 +17,36 @@ Modules stay small and symmetric; mapping tables (tags, columns) live in ``forma
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from cen_search.models import ReadIssue, Record
+
+
+def release(exc: BaseException) -> None:
+    """Drop the tracebacks of ``exc`` and the exceptions chained to it, clearing their
+    frames' locals, once a reader has taken the message it needs. Parsers (the standard XML
+    parsers, bibtexparser) raise or keep exceptions whose tracebacks reach frames that hold
+    those same exceptions: a reference cycle, with all it refers to, each time a file breaks,
+    which only a full garbage collection would free (see ``_build.no_gc``)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+            current.__traceback__ = None
+        todo += [current.__context__, current.__cause__]
+
+
+OWN_TAG_PREFIX = "cen-search:"
+"""Raw fields whose tag starts with this were added by cen-search (the members of a merged
+record), not read from a file: writers never write them back as if they were source tags."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +91,46 @@ class Format:
     @property
     def writable(self) -> bool:
         return self.write is not None
+
+
+class IssueLog:
+    """Collects warnings and skips for one file, with positions."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.warnings: list[ReadIssue] = []
+        self.skipped: list[ReadIssue] = []
+        self._warned: set[str] = set()
+
+    def warn(self, message: str, *, line: int | None = None, record: int | None = None) -> None:
+        self.warnings.append(ReadIssue(self.file, message, line=line, record_index=record))
+
+    def warn_once(
+        self, about: str, message: str, *, line: int | None = None, record: int | None = None
+    ) -> None:
+        """Warn with ``message`` only the first time the file gives ``about`` (a type name)."""
+        if about not in self._warned:
+            self._warned.add(about)
+            self.warn(message, line=line, record=record)
+
+    def skip(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        record: int | None = None,
+        lost: int | None = None,
+    ) -> None:
+        """Report a record or block that could not be read; ``lost`` when the problem cut
+        the file short and cost that many records (see :attr:`ReadIssue.lost`)."""
+        self.skipped.append(
+            ReadIssue(self.file, message, line=line, record_index=record, skipped=True, lost=lost)
+        )
+
+    def short(self, message: str, *, lost: int, line: int | None = None) -> None:
+        """Report that the file is read short of what its structure implies (``lost`` records
+        or rows, at least) without a record being skipped (a row that swallowed others)."""
+        self.warnings.append(ReadIssue(self.file, message, line=line, lost=lost))
+
+    def parsed(self, records: list[Record]) -> Parsed:
+        return Parsed(records=records, warnings=self.warnings, skipped=self.skipped)

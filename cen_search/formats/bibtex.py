@@ -65,7 +65,7 @@ from cen_search.formats._build import (
 )
 from cen_search.formats._csv_values import organisation
 from cen_search.formats._latex import decode_lenient, decode_verbatim
-from cen_search.formats.base import Parsed, Source
+from cen_search.formats.base import Parsed, Source, release
 from cen_search.models import Author, RawField, Record, RecordType
 from cen_search.names import initials_of, parse_author
 
@@ -163,6 +163,8 @@ class _Reader:
         start = (block.start_line or 0) + 1
         end = start + (block.raw or "").count("\n")
         reason = getattr(block.error, "abort_reason", None) or str(block.error)
+        if isinstance(block.error, BaseException):
+            release(block.error)
         head = squash((block.raw or "").split("\n", 1)[0])[:60]
         self.log.skip(
             f"BibTeX block {head!r} could not be read (syntax error near line {end}: "

@@ -24,7 +24,6 @@ from typing import TextIO
 from cen_search.errors import FileFormatError
 from cen_search.fields import squash
 from cen_search.formats import _csv_values as values
-from cen_search.formats._bibtex_write import page_values
 from cen_search.formats._build import IssueLog, RecordBuilder, no_gc, type_table
 from cen_search.formats._csv_columns import (
     SPECIAL,
@@ -34,6 +33,7 @@ from cen_search.formats._csv_columns import (
     norm,
     priority,
 )
+from cen_search.formats._csv_write import BOM, WRITE_COLUMNS, write_csv  # noqa: F401 (public)
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Author, RawField, Record, RecordType
 
@@ -132,6 +132,8 @@ class _Reader:
         self.keys: dict[str, list[int]] = {}
         self.glued = 0
         self.widened = 0
+        self.text = text
+        self.lines: list[str] | None = None  # (split only when a row spans lines)
 
     def start(self, header: list[str]) -> None:
         self.header = [h.strip() for h in header]
@@ -157,10 +159,13 @@ class _Reader:
         if len(cells) > width:
             header, fields_of, ranks = self._widen(len(cells), line, index)
             width = len(header)
-        elif len(cells) < width and last > line:
+        elif last > line:
+            self._swallowed(cells, line, last, index, width)
+        elif len(cells) < width and any(self.delimiter in cell for cell in cells):
             self.log.warn(
-                f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
-                f"header ({width}): an unclosed quote?",
+                f"row has {len(cells)} cells but the header has {width}, and a cell holds the "
+                f"delimiter {self.delimiter!r}: a stray quote may have joined cells (kept "
+                "as read; check the row)",
                 line=line,
                 record=index,
             )
@@ -184,6 +189,35 @@ class _Reader:
             for name, cells in special.items()
         }
         self.records.append(self._build(raw, by_tag, ordered, index, line))
+
+    def _swallowed(self, cells: list[str], line: int, last: int, index: int, width: int) -> None:
+        """Report a row that spans lines when its lines are rows of their own: an unclosed
+        (or stray) quote joined them. Each line after the first that, read alone, has as many
+        cells as the header is a record the file's structure implies and that was not read
+        (a cell legitimately spread over lines holds text, rarely exactly a row's cells)."""
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        lost = 0
+        if width >= 3:
+            for part in self.lines[line:last]:  # (lines line+1 .. last, 1-based)
+                if part.count(self.delimiter) >= width - 1 and part[:1] not in (" ", "\t"):
+                    parsed = next(csv.reader([part], delimiter=self.delimiter), [])
+                    lost += len(parsed) == width and bool(parsed[0].strip())
+        if lost:
+            self.log.short(
+                f"an unclosed quote in the row at line {line} runs to line {last} and swallowed "
+                f"{lost} line(s) that are rows of their own, not read as records (close the "
+                "quote and read the file again)",
+                lost=lost,
+                line=line,
+            )
+        elif len(cells) < width:
+            self.log.warn(
+                f"row spans lines {line}-{last} and has fewer cells ({len(cells)}) than the "
+                f"header ({width}): an unclosed quote?",
+                line=line,
+                record=index,
+            )
 
     def _widen(
         self, cells: int, line: int, index: int
@@ -348,90 +382,7 @@ def read(text: str, source: Source) -> Parsed:
     return reader.finish()
 
 
-WRITE_COLUMNS = (
-    "id",
-    "key",
-    "type",
-    "title",
-    "authors",
-    "year",
-    "date",
-    "container",
-    "container_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "article_number",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "isbn",
-    "abstract",
-    "keywords",
-    "language",
-    "urls",
-    "accession_numbers",
-    "publisher",
-    "database",
-    "platform",
-    "notes",
-    "source_file",
-    "source_format",
-    "record_index",
-)
-"""The columns :func:`write` writes, in order (stable across versions: add at the end)."""
-
-
-def _author_cell(author: Author) -> str:
-    if author.organisation:
-        return "{" + (author.raw or author.family) + "}"
-    return author.display()
-
-
-def _row(record: Record) -> list[str]:
-    written_pages, article_number = page_values(record.pages)
-    prov = record.provenance
-    return [
-        record.id,
-        record.key,
-        record.type.value,
-        record.title,
-        "; ".join(_author_cell(a) for a in record.authors),
-        str(record.year) if record.year is not None else "",
-        record.date,
-        record.container,
-        record.container_abbrev,
-        record.volume,
-        record.issue,
-        written_pages,
-        article_number,
-        record.doi,
-        record.pmid,
-        record.pmcid,
-        "; ".join(record.issn),
-        "; ".join(record.isbn),
-        record.abstract,
-        "; ".join(record.keywords),
-        record.language,
-        " ".join(record.urls),
-        "; ".join(record.accession_numbers),
-        record.publisher,
-        record.database,
-        record.platform,
-        "\n\n".join(record.notes),
-        prov.file,
-        prov.format,
-        str(prov.index),
-    ]
-
-
 def write(records: Iterable[Record], fh: TextIO) -> int:
-    """Write one CSV row per record under :data:`WRITE_COLUMNS`; returns the row count."""
-    writer = csv.writer(fh)
-    writer.writerow(WRITE_COLUMNS)
-    count = 0
-    for record in records:
-        writer.writerow(_row(record))
-        count += 1
-    return count
+    """Write a byte-order mark, a header of :data:`WRITE_COLUMNS` and one CSV row per record
+    (see :mod:`._csv_write`); returns the row count."""
+    return write_csv(records, fh)

@@ -105,7 +105,17 @@ def _text(value: Any, name: str) -> str:
     raise _Invalid(f"{name!r} must be a string")
 
 
+# The type each field of the nested values must have (str unless listed).
+_NOT_TEXT: dict[tuple[type, str], type] = {
+    (Author, "organisation"): bool,
+    (Provenance, "index"): int,
+    (Provenance, "line"): int,
+}
+
+
 def _object(cls: type, value: Any, names: tuple[str, ...], name: str) -> Any:
+    """``cls`` built from a JSON object, every field checked to be of its type: a value of
+    another type is an error on this line, not a crash in a later stage."""
     if isinstance(value, str) and cls is Author:
         return parse_author(value)  # hand-written lines may give authors as strings
     if isinstance(value, str) and cls is Pages:
@@ -113,10 +123,34 @@ def _object(cls: type, value: Any, names: tuple[str, ...], name: str) -> Any:
     if not isinstance(value, dict):
         raise _Invalid(f"{name!r} must be an object")
     kwargs = {k: value[k] for k in names if k in value}
+    for key, item in kwargs.items():
+        wanted = _NOT_TEXT.get((cls, key), str)
+        if item is None and wanted is str:
+            kwargs[key] = ""
+        elif wanted is int and (not isinstance(item, int) or isinstance(item, bool)):
+            raise _Invalid(f"'{name}.{key}' must be an integer, not {_kind(item)}")
+        elif not isinstance(item, wanted):
+            raise _Invalid(f"'{name}.{key}' must be {_KINDS[wanted]}, not {_kind(item)}")
     try:
         return cls(**kwargs)
     except TypeError as exc:
         raise _Invalid(f"{name!r}: {exc}") from None
+
+
+_KINDS = {str: "a string", bool: "true or false", int: "an integer"}
+
+
+def _kind(value: Any) -> str:
+    """The JSON kind of ``value`` for messages ("an object", "a number")."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else "a string"
 
 
 def _provenance(value: Any, source: Source, index: int, line: int) -> Provenance:
@@ -152,6 +186,8 @@ def record_from_dict(obj: dict[str, Any], source: Source, *, index: int, line: i
             continue
         value = obj[name]
         if name == "type":
+            if value is not None and not isinstance(value, str):
+                raise _Invalid(f"'type' must be a string, not {_kind(value)}")
             try:
                 kwargs[name] = RecordType(value or "other")
             except ValueError:
@@ -202,6 +238,39 @@ def sniff(text: str) -> int:
     return 98 if "schema_version" in obj else 50
 
 
+_MAX_DEPTH = 64
+"""Deepest nesting a record line can have (a record is four levels deep): a line nested
+deeper is refused before it is parsed (json.loads would raise RecursionError)."""
+
+
+def _loads(line: str) -> Any:
+    """The JSON value of one line; nesting deeper than :data:`_MAX_DEPTH` is refused."""
+    if line.count("[") + line.count("{") > _MAX_DEPTH:
+        depth = deepest = 0
+        quoted = escaped = False
+        for char in line:
+            if quoted:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    quoted = False
+            elif char == '"':
+                quoted = True
+            elif char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > _MAX_DEPTH:
+                    raise _Invalid(f"nested more than {_MAX_DEPTH} levels deep")
+            elif char in "]}":
+                depth -= 1
+    try:
+        return json.loads(line)
+    except RecursionError:  # (a JSON decoder with a lower recursion limit than expected)
+        raise _Invalid("nested too deeply") from None
+
+
 def read(text: str, source: Source) -> Parsed:
     """Read JSON Lines; a line that is not a record is skipped with its line number."""
     log = IssueLog(source.file)
@@ -213,7 +282,7 @@ def read(text: str, source: Source) -> Parsed:
             continue
         index = len(records) + 1
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
             if not isinstance(obj, dict):
                 raise _Invalid("the line is not a JSON object")
             version = obj.get("schema_version", SCHEMA_VERSION)

@@ -1,4 +1,4 @@
-"""RIS (``TY  - JOUR`` ... ``ER  -``): reader and writer, built on rispy.
+"""RIS (``TY  - JOUR`` ... ``ER  -``): reader and writer.
 
 Reading follows rispy's grammar (a two-character tag, ``"  - "``, the value; ``TY`` starts a
 record, ``ER`` ends it; untagged lines continue the previous field) but keeps every field in
@@ -16,7 +16,8 @@ order with its line number, and handles the quirks of real exports:
 
 Mapping to :class:`~cen_search.models.Record` is driven by ``tables/ris_tags.csv`` and
 ``tables/ris_types.csv``; only identifiers whose meaning depends on the database (``AN``,
-``C2``, ``C5`` holding a PMID) are decided here. Writing goes through :class:`rispy.RisWriter`.
+``C2``, ``C5`` holding a PMID) are decided here. Writing (:mod:`._ris_write`) keeps to what
+every RIS reader reads the same way: two-character tags and one line per value.
 """
 
 from __future__ import annotations

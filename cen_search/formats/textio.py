@@ -38,6 +38,41 @@ class Decoded:
     encoding: str
     bom: bool = False
     """True when the file started with a byte-order mark."""
+    replaced: tuple[tuple[int, int], ...] = ()
+    """``(line, byte)`` of bytes that were not UTF-8 in a file read as UTF-8 (each read as
+    U+FFFD), at most :data:`REPLACED_SHOWN` of them."""
+    replaced_count: int = 0
+    """How many bytes were replaced in all."""
+
+
+REPLACED_SHOWN = 20
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """The text of ``data`` that is UTF-8 except for a few bytes, those bytes replaced by
+    U+FFFD and their lines recorded; ``None`` when the file is not mostly UTF-8.
+
+    A file is mostly UTF-8 when it has more well-formed multi-byte UTF-8 characters than
+    bytes that are not UTF-8: one stray byte must not turn 300 names into "JÃ¼rgen" by
+    switching the whole file to cp1252. A file with no UTF-8 character at all is legacy
+    throughout (cp1252, GBK ...), whatever it declares.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = _NOT_UTF8.findall(text)
+    if not bad or len(_NON_ASCII.findall(text)) <= len(bad):
+        return None
+    shown: list[tuple[int, int]] = []
+    line, position = 1, 0
+    for match in _NOT_UTF8.finditer(text):
+        if len(shown) >= REPLACED_SHOWN:
+            break
+        line += normalise_newlines(text[position : match.start()]).count("\n")
+        position = match.start()
+        shown.append((line, ord(match.group(0)) - 0xDC00))
+    repaired = _NOT_UTF8.sub("\ufffd", text)
+    return Decoded(normalise_newlines(repaired), "utf-8", False, tuple(shown), len(bad))
 
 
 def normalise_newlines(text: str) -> str:
@@ -115,9 +150,11 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
     """Decode the bytes of an export file.
 
     ``encoding`` forces a codec (``--encoding``); otherwise a BOM, strict UTF-8, UTF-16 without
-    BOM, an encoding declared in the file (``% Encoding: windows-1252``), then cp1252 and GBK
-    are tried in that order. A forced encoding that cannot decode the bytes, or that turns
-    UTF-16 into text full of NUL characters, raises :class:`EncodingError` naming the line.
+    BOM, UTF-8 with a few bytes that are not (see :func:`_mostly_utf8`: those bytes become
+    U+FFFD and are listed in :attr:`Decoded.replaced`), an encoding declared in the file
+    (``% Encoding: windows-1252``), then cp1252 and GBK are tried in that order. A forced
+    encoding that cannot decode the bytes, or that turns UTF-16 into text full of NUL
+    characters, raises :class:`EncodingError` naming the line.
     """
     if encoding:
         text = _strict(data, encoding, path)
@@ -140,6 +177,9 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
         return Decoded(normalise_newlines(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     declared = _DECLARED.search(data[:2000])
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()

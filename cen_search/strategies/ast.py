@@ -178,8 +178,9 @@ class Strategy:
 
     meta: Meta
     lines: tuple[Line, ...]
-    platform: Platform
-    """Dialect of the (first) section."""
+    platform: Platform | None
+    """Dialect of the (first) section; ``None`` when the body was not parsed
+    (:attr:`not_parsed`)."""
     body: str
     """The strategy text after the header, exactly as in the file."""
     sections: tuple[Section, ...] = ()
@@ -190,6 +191,15 @@ class Strategy:
     ``(file_line, text)``."""
     issues: tuple[ParseIssue, ...] = ()
     """Document-level observations (e.g. ``unnumbered_lines``, ``reverse_order``)."""
+    not_parsed: str = ""
+    """Why the body is kept verbatim without being parsed (the platform has no parser, e.g.
+    Web of Science or Scopus), else empty. Such a strategy has no lines or sections; it is
+    stored, listed and reported, but not checked, translated or run."""
+
+    @property
+    def parsed(self) -> bool:
+        """True when the body was parsed into lines (see :attr:`not_parsed`)."""
+        return not self.not_parsed
 
     def section_lines(self, section: int) -> tuple[Line, ...]:
         """The lines of one section, in sequence order."""

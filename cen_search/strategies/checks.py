@@ -104,6 +104,8 @@ class CheckReport:
     path: str
     findings: tuple[Finding, ...]
     lines: int
+    parsed: bool = True
+    """False for a strategy kept verbatim without a parser (its lines were not checked)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -117,7 +119,10 @@ class CheckReport:
         return self.count("warning")
 
     def status(self) -> str:
-        """``errors``, ``warnings`` or ``ok`` (info findings do not count)."""
+        """``not parsed`` (no parser for the platform: nothing was checked), else ``errors``,
+        ``warnings`` or ``ok`` (info findings do not count)."""
+        if not self.parsed:
+            return "not parsed"
         return "errors" if self.errors else "warnings" if self.warnings else "ok"
 
     def failed(self, *, strict: bool = False) -> bool:
@@ -228,12 +233,30 @@ def check_strategy(
 ) -> CheckReport:
     """Run every rule on ``strategy``; ``window`` is the review's date window if known."""
     emit = Emitter(strategy, window)
-    for check in _all_checks():
-        check(emit)
+    if strategy.parsed:
+        for check in _all_checks():
+            check(emit)
+    else:
+        from cen_search.strategies.checks_limits import reporting
+
+        emit.at(
+            "CS-R02",
+            None,
+            None,
+            f"not parsed: {strategy.not_parsed}; the strategy is kept verbatim and reported, "
+            "but its lines are not checked",
+            file_line=1,
+        )
+        reporting(emit)
     skip = set(disabled)
     found = [f for f in emit.findings if f.code not in skip]
     found.sort(key=lambda f: (f.file_line, f.column, f.code))
-    return CheckReport(path=strategy.path, findings=tuple(found), lines=len(strategy.lines))
+    return CheckReport(
+        path=strategy.path,
+        findings=tuple(found),
+        lines=len(strategy.lines),
+        parsed=strategy.parsed,
+    )
 
 
 def find_date_window(start: str | Path) -> DateWindow | None:

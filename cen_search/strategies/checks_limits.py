@@ -23,6 +23,7 @@ from cen_search.strategies.ast import (
 )
 from cen_search.strategies.checks import CheckFn, Emitter, line_name
 from cen_search.strategies.limits import date_range_of
+from cen_search.wording import count
 
 _PUBLICATION = ("publication_year", "publication_date")
 
@@ -188,7 +189,7 @@ def limit_position(emit: Emitter) -> None:
                 "CS-M04",
                 line,
                 limit.span,
-                f"this limit is combined again in line {line_name(later[0])}: "
+                f"this limit is combined again in set {line_name(later[0])}: "
                 "limits usually go on the final set",
             )
 
@@ -224,7 +225,7 @@ def limits_agree(emit: Emitter) -> None:
                         "CS-M06",
                         line,
                         limit.span,
-                        f"limits differ from line {line_name(other)}'s "
+                        f"limits differ from those of set {line_name(other)} "
                         f"({other_limit.raw_clause!r})",
                     )
                     break
@@ -280,7 +281,7 @@ def hit_counts(emit: Emitter) -> None:
         if h is None:
             continue
         if h == 0:
-            emit.at("CS-N02", line, line.hits_span, f"line {line_name(line)} found no records")
+            emit.at("CS-N02", line, line.hits_span, f"set {line_name(line)} found no records")
         node = line.node
         span = line.hits_span or line.query_span
         message = ""
@@ -290,18 +291,22 @@ def hit_counts(emit: Emitter) -> None:
             if node.op == "OR":
                 below = next(((name, n) for name, n in known if h < n), None)
                 if below:
-                    message = f"OR line has {h} hits, fewer than {below[0]} ({below[1]})"
+                    message = (
+                        f"OR set has {count(h, 'hit')}, fewer than set {below[0]} ({below[1]})"
+                    )
             elif node.op == "AND":
                 above = next(((name, n) for name, n in known if h > n), None)
                 if above:
-                    message = f"AND line has {h} hits, more than {above[0]} ({above[1]})"
+                    message = (
+                        f"AND set has {count(h, 'hit')}, more than set {above[0]} ({above[1]})"
+                    )
             elif node.op == "NOT" and parts and parts[0] is not None and h > parts[0][1]:
-                message = f"NOT line has {h} hits, more than its left side ({parts[0][1]})"
+                message = f"NOT set has {count(h, 'hit')}, more than its left side ({parts[0][1]})"
         elif isinstance(node, (Limit, Command)) and node.target is not None:
             target = _recorded(strategy, node.target, line.section)
             if target is not None and h > target[1]:
                 what = "limit" if isinstance(node, Limit) else "remove duplicates"
-                message = f"{what} line has {h} hits, more than its target ({target[1]})"
+                message = f"{what} set has {count(h, 'hit')}, more than its target ({target[1]})"
         if message:
             emit.at("CS-N01", line, span, message)
 

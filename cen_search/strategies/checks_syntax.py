@@ -16,6 +16,7 @@ from cen_search.strategies.ast import (
     line_refs,
 )
 from cen_search.strategies.checks import CheckFn, Emitter, line_name
+from cen_search.wording import plural
 
 _ISSUE_RULES: dict[str, tuple[str, Severity | None]] = {
     "unbalanced_paren": ("CS-P01", None),
@@ -104,16 +105,16 @@ def line_references(emit: Emitter) -> None:
                     "CS-L01",
                     line,
                     ref.span,
-                    f"line {line_name(line)} refers to {shown!r}, which is not in this strategy",
+                    f"set {line_name(line)} refers to {shown!r}, which is not in this strategy",
                 )
             elif target is line:
-                emit.at("CS-L02", line, ref.span, f"line {line_name(line)} refers to itself")
+                emit.at("CS-L02", line, ref.span, f"set {line_name(line)} refers to itself")
             elif order[(target.section, target.key)] > order[(line.section, line.key)]:
                 emit.at(
                     "CS-L02",
                     line,
                     ref.span,
-                    f"line {line_name(line)} refers to a later line ({shown})",
+                    f"set {line_name(line)} refers to a later set ({shown})",
                 )
     for section in {line.section for line in emit.strategy.lines}:
         lines = emit.strategy.section_lines(section)
@@ -124,14 +125,14 @@ def line_references(emit: Emitter) -> None:
                     "CS-L03",
                     line,
                     line.query_span,
-                    f"line {line_name(line)} is never combined into a later line",
+                    f"set {line_name(line)} is never combined into a later set",
                 )
     if emit.strategy.meta.final_line and emit.strategy.line(emit.strategy.meta.final_line) is None:
         emit.at(
             "CS-L06",
             None,
             None,
-            f"final_line: {emit.strategy.meta.final_line} is not a line of this strategy",
+            f"final_line: {emit.strategy.meta.final_line} is not a set of this strategy",
             file_line=1,
         )
 
@@ -153,7 +154,7 @@ def numbering(emit: Emitter) -> None:
                     "CS-L04",
                     line,
                     (0, len(line.raw) - len(line.raw.lstrip()) + 1),
-                    f"line number {line.label} is used {counts[line.key]} times",
+                    f"set number {line.label} is used {counts[line.key]} times",
                     severity="error",
                 )
                 counts[line.key] = 0
@@ -162,13 +163,11 @@ def numbering(emit: Emitter) -> None:
             if current - previous > 1:
                 line = next(x for x in lines if x.n == current)
                 missing = (
-                    f"{previous + 1}"
+                    f"set {previous + 1} is"
                     if current - previous == 2
-                    else f"{previous + 1}-{current - 1}"
+                    else f"sets {previous + 1}-{current - 1} are"
                 )
-                emit.at(
-                    "CS-L04", line, None, f"lines {missing} are missing before line {line.label}"
-                )
+                emit.at("CS-L04", line, None, f"{missing} missing before set {line.label}")
 
 
 def ranges(emit: Emitter) -> None:
@@ -195,8 +194,9 @@ def ranges(emit: Emitter) -> None:
                 "CS-L05",
                 line,
                 node.span,
-                f"{node.operator} range includes "
-                f"combination line(s) {', '.join(combos)}: their lines are counted twice",
+                f"{node.operator} range includes combination {plural(len(combos), 'set')} "
+                f"{', '.join(combos)}: the sets {'it' if len(combos) == 1 else 'they'} "
+                "combine are counted twice",
                 severity="info",
             )
 

@@ -63,7 +63,9 @@ _DEFAULT_FIELDS = {
 def _platform(emit: Emitter, line: Line) -> str:
     sections = emit.strategy.sections
     return (
-        sections[line.section].platform if line.section < len(sections) else emit.strategy.platform
+        sections[line.section].platform
+        if line.section < len(sections)
+        else emit.strategy.platform or ""
     )
 
 
@@ -292,7 +294,7 @@ def duplicates(emit: Emitter) -> None:
                 "CS-T03",
                 line,
                 line.query_span,
-                f"line {line_name(line)} repeats line {line_name(first)}",
+                f"set {line_name(line)} repeats set {line_name(first)}",
             )
         else:
             seen_lines[key2] = line

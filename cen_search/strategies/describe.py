@@ -1,4 +1,7 @@
-"""One-line, human-readable summaries of syntax-tree nodes (for ``strategy show``)."""
+"""One-line, human-readable summaries of syntax-tree nodes (for ``strategy show``).
+
+Search-history entries are named "sets" by their own numbers (``set 3``, ``sets 1-5``), as in
+every message of cen-search; "line" is kept for lines of the file."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from cen_search.strategies.ast import (
     UnknownRestriction,
     Unparsed,
 )
+from cen_search.wording import count, plural
 
 _VOCAB = {
     "mesh": "MeSH",
@@ -40,8 +44,8 @@ def _refs(refs: list[LineRef]) -> str:
         and len(numbers) > 2
         and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
     ):
-        return f"lines {numbers[0]}-{numbers[-1]}"
-    return "lines " + ", ".join(keys)
+        return f"sets {numbers[0]}-{numbers[-1]}"
+    return plural(len(keys), "set") + " " + ", ".join(keys)
 
 
 def restriction(r: Restriction) -> str:
@@ -76,9 +80,9 @@ def describe(node: Node, *, depth: int = 0) -> str:
         )
     if isinstance(node, Near):
         order = "in order" if node.ordered else "any order"
-        gap = "?" if node.max_between is None else str(node.max_between)
+        gap = "? words" if node.max_between is None else count(node.max_between, "word")
         inner = ", ".join(describe(c, depth=depth + 1) for c in node.children)
-        return f"within {gap} words ({order}, {node.operator}): {inner}"
+        return f"at most {gap} between ({order}, {node.operator}): {inner}"
     if isinstance(node, FieldScope):
         return f"[{','.join(node.codes)}] {describe(node.child, depth=depth)}"
     if isinstance(node, Heading):
@@ -98,14 +102,14 @@ def describe(node: Node, *, depth: int = 0) -> str:
         kind = "phrase" if node.phrase else "words" if len(node.words) > 1 else "word"
         return f"{kind} {node.text!r}" + (" (truncated)" if node.wildcards else "")
     if isinstance(node, LineRef):
-        return f"line {node.target}"
+        return f"set {node.target}"
     if isinstance(node, Limit):
         return f"limit {describe(node.target, depth=depth + 1)} to " + ", ".join(
             restriction(r) for r in node.restrictions
         )
     if isinstance(node, Command):
         return node.kind.replace("_", " ") + (
-            f" from line {node.target.target}" if node.target else ""
+            f" from set {node.target.target}" if node.target else ""
         )
     if isinstance(node, Unparsed):
         return f"not parsed: {node.reason}"

@@ -36,7 +36,7 @@ _DATABASES: tuple[tuple[str, str], ...] = (
     (r"\bcochrane\b|\bcentral\b", "cochrane"),
 )
 _PLATFORMS: tuple[tuple[str, str], ...] = (
-    (r"\bovid\b", "ovid"),
+    (r"\bovid(sp)?\b", "ovid"),
     (r"\bebsco(host)?\b", "ebsco"),
     (r"\bproquest\b", "proquest"),
     (r"\bpubmed\b", "pubmed"),
@@ -64,6 +64,16 @@ DATABASE_LABELS = {
     "cochrane": "Cochrane Library",
 }
 PLATFORM_LABELS = {"ovid": "Ovid", "ebsco": "EBSCOhost", "proquest": "ProQuest", "pubmed": "PubMed"}
+"""Platforms with a parser (key = the parser's name)."""
+_UNPARSED_PLATFORMS: tuple[tuple[str, str], ...] = (
+    (r"web of (science|knowledge)|\bwos\b", "Web of Science"),
+    (r"\bscopus\b", "Scopus"),
+    (r"embase\.com", "Embase.com"),
+    (r"cochrane library|\bwiley\b", "Cochrane Library"),
+    (r"google scholar", "Google Scholar"),
+)
+"""Platforms searched in reviews that cen-search has no parser for, with the label they are
+stored under (any other name is stored as typed): their strategies are kept verbatim."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +209,16 @@ def platform_key(name: str) -> str:
     return ""
 
 
+def unparsed_platform_label(name: str) -> str:
+    """The usual spelling of a platform without a parser (``wos`` -> ``Web of Science``), or
+    ``""`` when the name is not one of them."""
+    text = name.lower()
+    for pattern, label in _UNPARSED_PLATFORMS:
+        if re.search(pattern, text):
+            return label
+    return ""
+
+
 def vocabulary_for(database: str, platform: str = "") -> str:
     """The controlled vocabulary of a database (``mesh``, ``emtree``, ``cinahl``...)."""
     key = database_key(database) if database else ""
@@ -270,5 +290,6 @@ __all__ = [
     "proximity_rules",
     "read_table",
     "spelling_variants",
+    "unparsed_platform_label",
     "vocabulary_for",
 ]

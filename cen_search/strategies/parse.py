@@ -1,6 +1,11 @@
 """From a strategy file to a :class:`~cen_search.strategies.ast.Strategy`: find the lines
 (:mod:`.layout`), choose each section's dialect, and parse every query with that platform's
 parser. Parsing never fails on a query: what cannot be read becomes ``Unparsed``.
+
+A file whose header names a platform without a parser (``platform: Web of Science``, or
+``syntax: none``) is not parsed at all: reading Scopus or Web of Science syntax with the Ovid
+parser would invent meanings, so such a strategy keeps only its verbatim body
+(:attr:`Strategy.not_parsed` says why).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from cen_search.strategies.ast import (
     Limit,
     Line,
     LineRef,
+    Meta,
     Node,
     ParseIssue,
     Platform,
@@ -29,6 +35,8 @@ from cen_search.strategies.lexer import normalise_view
 from cen_search.strategies.limits import parse_clause
 
 PLATFORMS: tuple[Platform, ...] = ("ovid", "ebsco", "proquest", "pubmed")
+NOT_PARSED = "none"
+"""``syntax: none`` in a header: keep the strategy verbatim, do not parse it."""
 
 QueryParser = Callable[[str, str, int, int, Context], tuple[Node, list[ParseIssue]]]
 PARSERS: dict[str, QueryParser] = {
@@ -120,6 +128,28 @@ def _section_platform(
     return sniff_platform(texts)
 
 
+def not_parsed_reason(meta: Meta, *, forced: Platform | None = None) -> str:
+    """Why a strategy file is kept verbatim without parsing, or ``""`` to parse it.
+
+    Not parsed: ``syntax: none``, a ``syntax:`` that names no parser, or (without
+    ``syntax:``) a ``platform:`` that names none. A file without a header, or a header
+    without a platform, is parsed: its dialect is detected from the text. ``forced``
+    (``--platform``) always parses."""
+    if forced is not None:
+        return ""
+    parsers = f"the parsers are {', '.join(PLATFORMS[:-1])} and {PLATFORMS[-1]}"
+    syntax = meta.syntax.strip().lower()
+    if syntax:
+        if _as_platform(syntax) is not None:
+            return ""
+        if syntax == NOT_PARSED:
+            return f"no parser for {meta.platform or 'this platform'} (syntax: none)"
+        return f"no parser for the syntax {meta.syntax!r}; {parsers}"
+    if meta.platform and _as_platform(meta.platform) is None:
+        return f"no parser for the platform {meta.platform!r}; {parsers}"
+    return ""
+
+
 def parse_document(
     sfile: StrategyFile,
     *,
@@ -132,6 +162,16 @@ def parse_document(
     if platform is not None and platform not in PLATFORMS:
         raise StrategyError(
             f"unknown platform {platform!r}", hint=f"use one of: {', '.join(PLATFORMS)}"
+        )
+    reason = not_parsed_reason(sfile.meta, forced=platform)
+    if reason:
+        return Strategy(
+            meta=sfile.meta,
+            lines=(),
+            platform=None,
+            body=sfile.body,
+            path=sfile.path,
+            not_parsed=reason,
         )
     forced_layout = next((v for k, v in sfile.meta.extra if k == "layout"), None)
     if forced_layout is not None and forced_layout not in LAYOUTS:
@@ -240,4 +280,11 @@ def _parse_line(raw: RawLine, ctx: Context, all_lines: list[RawLine]) -> Line:
     )
 
 
-__all__ = ["PARSERS", "PLATFORMS", "parse_document", "sniff_platform"]
+__all__ = [
+    "NOT_PARSED",
+    "PARSERS",
+    "PLATFORMS",
+    "not_parsed_reason",
+    "parse_document",
+    "sniff_platform",
+]

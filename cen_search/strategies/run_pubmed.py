@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from cen_search.apis.pubmed import EFETCH_BATCH, PubMedClient
 from cen_search.errors import RemoteServiceError
 from cen_search.progress import Reporter
-from cen_search.strategies.apis.pubmed import EFETCH_BATCH, PubMedClient
 from cen_search.strategies.run_targets import (
     DateWindow,
     LineOutcome,

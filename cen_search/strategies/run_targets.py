@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from cen_search.apis.client import CursorPage
+from cen_search.apis.europepmc import EuropePmcClient
+from cen_search.apis.mapping import jsonl_lines
+from cen_search.apis.mapping.europepmc import europepmc_record
+from cen_search.apis.mapping.openalex import openalex_record
+from cen_search.apis.openalex import OpenAlexClient
+from cen_search.apis.pubmed import MAX_RETRIEVABLE
 from cen_search.errors import ConfigError, StrategyError
 from cen_search.progress import Reporter
-from cen_search.strategies.apis.client import CursorPage
-from cen_search.strategies.apis.europepmc import EuropePmcClient
-from cen_search.strategies.apis.openalex import OpenAlexClient
-from cen_search.strategies.apis.pubmed import MAX_RETRIEVABLE
-from cen_search.strategies.apis.records import europepmc_record, jsonl_lines, openalex_record
 from cen_search.strategies.translate import TranslatedLine, Translation
 
 

@@ -2,7 +2,7 @@
 
 A run record is written once and never changed: each run adds new files (a stamp that is
 already taken gets a ``-2``, ``-3`` suffix), so the history of a strategy's runs is the folder.
-Records hold no secrets (URLs are redacted by :mod:`cen_search.http`). :func:`runs` lists them
+Records hold no secrets (URLs are redacted by :mod:`cen_search.apis.http`). :func:`runs` lists them
 oldest first; :func:`new_since` compares a run with the previous run on the same target.
 """
 
@@ -31,7 +31,7 @@ def stamp(moment: _dt.datetime) -> str:
 
 def strategy_id_of(strategy: Strategy) -> str:
     """The id used for ``runs/<id>/``: the header's ``id``/name, else the file name."""
-    from cen_search.manifest import slug
+    from cen_search.workspace.manifest import slug
 
     name = strategy.meta.name or (Path(strategy.path).stem if strategy.path else "strategy")
     return slug(name) or "strategy"

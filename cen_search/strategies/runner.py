@@ -18,17 +18,16 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from cen_search import __version__
-from cen_search.errors import UsageError, WorkspaceError
+from cen_search.apis import SEARCH, get
+from cen_search.apis.client import Access
+from cen_search.apis.errors import RequestTooLongError
+from cen_search.apis.openalex import SEARCH_COST_USD
+from cen_search.errors import StrategyError, UsageError, WorkspaceError
 from cen_search.fsutil import atomic_write_bytes, sha256_file
-from cen_search.http import API_KEY_SETTINGS, DEFAULT_TIMEOUT, HTTP_CACHE_FOLDER, make_session
-from cen_search.manifest import is_within
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.strategies import runlog
 from cen_search.strategies.run_pubmed import run_pubmed
@@ -41,68 +40,73 @@ from cen_search.strategies.run_targets import (
     run_openalex,
 )
 from cen_search.strategies.runlog import strategy_id_of
-from cen_search.strategies.translate import TARGETS, Lossiness, Translation, translate
+from cen_search.strategies.translate import (
+    TARGETS,
+    Lossiness,
+    TranslatedLine,
+    Translation,
+    translate,
+)
+from cen_search.workspace.manifest import is_within
 
 if TYPE_CHECKING:
-    from cen_search.config import Settings
     from cen_search.strategies.ast import Strategy
     from cen_search.workspace import ImportOutcome, Workspace
 
 __all__ = [
-    "DATABASES",
+    "TARGET_RUNS",
     "Access",
     "RunResult",
+    "TargetRun",
     "parse_window",
     "run_strategy",
-    "service_access",
     "strategy_id_of",
 ]
 
-DATABASES = {
-    "pubmed": ("PubMed", "PubMed (NCBI E-utilities API)"),
-    "europepmc": ("Europe PMC", "Europe PMC (REST API)"),
-    "openalex": ("OpenAlex", "OpenAlex (API)"),
-}
-"""Database and platform recorded for the imported results of each target."""
-
 
 @dataclass(frozen=True, slots=True)
-class Access:
-    """How to reach a service: endpoint, session, timeout and credentials."""
+class TargetRun:
+    """How a strategy runs on one service (the service itself is registered in
+    :mod:`cen_search.apis`): the run function, the client options taken from
+    :class:`RunOptions`, the request a dry run shows for a line, and the cost of one count."""
 
-    session: requests.Session
-    base_url: str | None = None
-    """None = the service's public endpoint."""
-    timeout: float = DEFAULT_TIMEOUT
-    api_key: str = ""
-    email: str = ""
+    run: Callable[..., TargetOutcome]
+    client_options: Callable[[RunOptions], dict[str, Any]]
+    plan: Callable[[TranslatedLine], str]
+    count_cost_usd: float | None = None
+    """Estimated price of counting one line, for a dry run ([verify prices])."""
+    paged: bool = True
+    """``run`` takes a ``page_size`` (ids or records per request); OpenAlex pages are as long
+    as its client's ``per_page``."""
 
 
-def service_access(
-    settings: Settings,
-    target: str,
-    *,
-    base_url: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    use_cache: bool = True,
-) -> Access:
-    """How to reach ``target`` with the resolved ``settings``: a session whose User-Agent names
-    the contact e-mail, caching under ``<cache_dir>/http`` and redacting every API key; the
-    target's own API key (none for Europe PMC)."""
-    session = make_session(
-        contact_email=settings.contact_email,
-        secrets=[settings.ncbi_api_key, settings.openalex_api_key],
-        cache_dir=str(settings.cache_dir / HTTP_CACHE_FOLDER),
-        use_cache=use_cache,
-    )
-    key = API_KEY_SETTINGS.get(target)
-    return Access(
-        session=session,
-        base_url=base_url,
-        timeout=timeout,
-        api_key=settings[key] if key else "",
-        email=settings.contact_email,
-    )
+def _openalex_plan(line: TranslatedLine) -> str:
+    return f"GET works filter={','.join(openalex_filters(line))}"
+
+
+TARGET_RUNS: dict[str, TargetRun] = {
+    "pubmed": TargetRun(
+        run=run_pubmed,
+        client_options=lambda options: {},
+        plan=lambda line: f"POST esearch term={line.display_history() or line.query}",
+    ),
+    "europepmc": TargetRun(
+        run=run_europepmc,
+        client_options=lambda options: {"synonym": options.europepmc_synonym},
+        plan=lambda line: f"GET search query={line.query}",
+    ),
+    "openalex": TargetRun(
+        run=run_openalex,  # pages are as long as the client's per_page
+        client_options=lambda options: {
+            "per_page": options.openalex_per_page,
+            "max_url_chars": options.openalex_max_url_chars,
+        },
+        plan=_openalex_plan,
+        count_cost_usd=SEARCH_COST_USD,
+        paged=False,
+    ),
+}
+"""Every service a strategy can run on (each also registered with the ``search`` role)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,51 +160,22 @@ def parse_window(date_from: str | None, date_to: str | None) -> DateWindow:
     return window
 
 
-def _client(target: str, access: Access, options: RunOptions) -> Any:
-    """The API client of ``target``, set up from ``access`` and ``options``."""
-    kwargs: dict[str, Any] = {"session": access.session, "timeout": access.timeout}
-    if access.base_url:
-        kwargs["base_url"] = access.base_url
-    if target == "pubmed":
-        from cen_search.strategies.apis.pubmed import PubMedClient
-
-        return PubMedClient(api_key=access.api_key, email=access.email, **kwargs)
-    if target == "europepmc":
-        from cen_search.strategies.apis.europepmc import EuropePmcClient
-
-        return EuropePmcClient(email=access.email, synonym=options.europepmc_synonym, **kwargs)
-    from cen_search.strategies.apis.openalex import OpenAlexClient
-
-    return OpenAlexClient(
-        api_key=access.api_key,
-        email=access.email,
-        per_page=options.openalex_per_page,
-        max_url_chars=options.openalex_max_url_chars,
-        **kwargs,
-    )
-
-
-def _plan(translation: Translation, target: str, client: Any) -> tuple[list[str], float | None]:
-    """A dry run: the request each line would send, and OpenAlex's estimated cost."""
-    plan: list[str] = []
-    runnable = [line for line in translation.lines if line.runnable]
-    for line in translation.lines:
-        if not line.runnable:
-            plan.append(f"{line.key}: (not runnable)")
-        elif target == "pubmed":
-            plan.append(f"{line.key}: POST esearch term={line.display_history() or line.query}")
-        elif target == "europepmc":
-            plan.append(f"{line.key}: GET search query={line.query}")
-        else:
-            plan.append(f"{line.key}: GET works filter={','.join(openalex_filters(line))}")
+def _plan(
+    translation: Translation, target: TargetRun, client: Any
+) -> tuple[list[str], float | None]:
+    """A dry run: the request each line would send, and the estimated cost where it is known."""
+    plan = [
+        f"{line.key}: {target.plan(line)}" if line.runnable else f"{line.key}: (not runnable)"
+        for line in translation.lines
+    ]
     cost = None
-    if target == "openalex":
-        from cen_search.strategies.apis.openalex import SEARCH_COST_USD
-
-        cost = round(len(runnable) * SEARCH_COST_USD, 6)
+    if target.count_cost_usd is not None:
+        runnable = [line for line in translation.lines if line.runnable]
+        cost = round(len(runnable) * target.count_cost_usd, 6)
+        per_page = getattr(client, "per_page", 0)
         plan.append(
             f"estimated cost of the counts: ${cost} [verify prices], plus "
-            f"${SEARCH_COST_USD} per page of {client.per_page} records of the final set"
+            f"${target.count_cost_usd} per page of {per_page} records of the final set"
         )
     return plan, cost
 
@@ -227,16 +202,23 @@ def run_strategy(
     ``page_size`` (ids or records per request) exists for tests.
     """
     options = options or RunOptions()
-    if target not in TARGETS:
-        raise UsageError(f"cannot run on {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
+    if target not in TARGETS or target not in TARGET_RUNS:
+        known = ", ".join(t for t in TARGETS if t in TARGET_RUNS)
+        raise UsageError(f"cannot run on {target!r}", hint=f"use one of: {known}")
+    if access.service.name != get(target, SEARCH).name:
+        raise UsageError(
+            f"the access given is for {access.service.name}, not {target}",
+            hint="build it with cen_search.apis.client.access(settings, target, ...)",
+        )
+    how = TARGET_RUNS[target]
     reporter = reporter or NULL_REPORTER
     clock = now or _utc_now
     window = parse_window(date_from, date_to)
     translation = translate(strategy, target, section=section)
-    client = _client(target, access, options)
+    client = access.client(**how.client_options(options))
     strategy_id = strategy_id_of(strategy)
     if dry_run:
-        plan, cost = _plan(translation, target, client)
+        plan, cost = _plan(translation, how, client)
         return RunResult(
             strategy_id, target, translation, True, {}, plan=tuple(plan), estimated_cost_usd=cost
         )
@@ -247,20 +229,24 @@ def run_strategy(
         )
     started = clock()
     today = started.date()
-    runners: dict[str, Callable[..., TargetOutcome]] = {
-        "pubmed": partial(run_pubmed, page_size=page_size),
-        "europepmc": partial(run_europepmc, page_size=page_size),
-        "openalex": run_openalex,  # pages are as long as the client's per_page
-    }
-    outcome = runners[target](
-        translation,
-        client,
-        window,
-        today=today,
-        reporter=reporter,
-        options=options,
-        only_final=only_final,
-    )
+    extra = {"page_size": page_size} if how.paged else {}
+    try:
+        outcome = how.run(
+            translation,
+            client,
+            window,
+            today=today,
+            reporter=reporter,
+            options=options,
+            only_final=only_final,
+            **extra,
+        )
+    except RequestTooLongError as exc:
+        raise StrategyError(
+            exc.message,
+            hint=f"split the strategy into smaller blocks, or run it on another service "
+            f"({', '.join(t for t in TARGET_RUNS if t != target)})",
+        ) from None
     return _finish(strategy, strategy_id, translation, outcome, workspace, started)
 
 
@@ -273,7 +259,8 @@ def _finish(
     started: _dt.datetime,
 ) -> RunResult:
     """Import the records, compare with the previous run and write the run record."""
-    database, platform = DATABASES[translation.target]
+    service = get(translation.target)
+    database, platform = service.database, service.platform
     searched = started.date().isoformat()
     stamp = runlog.stamp(started)
     imported = None

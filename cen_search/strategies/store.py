@@ -6,15 +6,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cen_search.errors import StrategyError
-from cen_search.fsutil import atomic_write_text
+from cen_search.errors import InputError, StrategyError
+from cen_search.fsutil import atomic_write_text, read_regular_file
 from cen_search.strategies.fields import (
     DATABASE_LABELS,
     PLATFORM_LABELS,
     database_key,
     platform_key,
+    unparsed_platform_label,
 )
 from cen_search.strategies.fileformat import FORMAT_VERSION, decode_bytes, render_header
+from cen_search.strategies.parse import NOT_PARSED
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUFFIX = ".txt"
@@ -32,14 +34,32 @@ def check_name(name: str) -> str:
 
 
 def platform_of(value: str) -> tuple[str, str]:
-    """``(label, syntax)`` for a platform as typed (``ovid``, ``EBSCOhost``, ``ProQuest``)."""
+    """``(label, syntax)`` for a platform as typed: ``ovid`` -> ``("Ovid", "ovid")``. Every
+    platform can be saved: one without a parser (``wos``, ``Scopus``, ``Embase.com``) gets its
+    usual label, or the name as typed, and the syntax ``none`` (kept verbatim, not parsed)."""
     key = platform_key(value) or value.strip().lower()
-    if key not in PLATFORM_LABELS:
+    if key in PLATFORM_LABELS:
+        return PLATFORM_LABELS[key], key
+    label = unparsed_platform_label(value) or " ".join(value.split())
+    if not label:
         raise StrategyError(
-            f"unknown platform {value!r}",
-            hint="use ovid, ebsco, proquest or pubmed (the interface the search was run on)",
+            "no platform given",
+            hint="name the interface the search was run on: Ovid, EBSCOhost, ProQuest, PubMed, "
+            "Web of Science, Scopus...",
         )
-    return PLATFORM_LABELS[key], key
+    return label, NOT_PARSED
+
+
+def parser_of(value: str) -> str:
+    """The parser for a platform as typed (``Ovid`` -> ``ovid``), for forcing a syntax;
+    raises when cen-search has no parser for it."""
+    label, syntax = platform_of(value)
+    if syntax == NOT_PARSED:
+        raise StrategyError(
+            f"no parser for {label!r}",
+            hint="use ovid, ebsco, proquest or pubmed (the syntax the strategy is written in)",
+        )
+    return syntax
 
 
 def render_new(
@@ -64,7 +84,7 @@ def render_new(
             ("id", name),
             ("database # PRISMA-S 1", db),
             ("platform # PRISMA-S 1: the interface", label),
-            ("syntax # parser: ovid, ebsco, proquest or pubmed", syntax),
+            ("syntax # parser: ovid, ebsco, proquest, pubmed; none = kept verbatim", syntax),
             ("coverage # as the platform shows it, e.g. <1946 to December 31, 2019>", coverage),
             ("searched_on # YYYY-MM-DD (PRISMA-S 13)", searched_on),
             ("searched_by", searched_by),
@@ -85,10 +105,10 @@ def render_new(
 def read_paste(path: str | Path) -> str:
     """A paste file's text, exactly (newlines and characters kept)."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
+        data = read_regular_file(path)  # (a device or FIFO is refused, not read)
+    except InputError as exc:
         raise StrategyError(
-            f"{path}: cannot read the paste ({exc.strerror})",
+            f"cannot read the paste: {exc}",
             hint="give the path of a text file holding the strategy",
         ) from None
     text, _, _ = decode_bytes(data, path=str(path))
@@ -140,7 +160,8 @@ class Summary:
     lines: int
     final_hits: int | None
     status: str
-    """``ok``, ``warnings``, ``errors`` or ``unreadable``."""
+    """``ok``, ``warnings``, ``errors``, ``not parsed`` (kept verbatim: no parser for the
+    platform) or ``unreadable``."""
     errors: int = 0
     warnings: int = 0
     message: str = ""
@@ -164,13 +185,14 @@ def summarise(path: str | Path) -> Summary:
         path=str(path),
         database=strategy.meta.database
         or (DATABASE_LABELS.get(section.database, "") if section else ""),
-        platform=strategy.meta.platform or PLATFORM_LABELS.get(strategy.platform, ""),
+        platform=strategy.meta.platform or PLATFORM_LABELS.get(strategy.platform or "", ""),
         searched_on=strategy.meta.searched_on or (section.searched_on if section else ""),
         lines=len(strategy.lines),
         final_hits=final.recorded_hits if final else None,
         status=report.status(),
         errors=report.errors,
         warnings=report.warnings,
+        message=strategy.not_parsed,
     )
 
 
@@ -179,6 +201,7 @@ __all__ = [
     "check_name",
     "create",
     "files",
+    "parser_of",
     "platform_of",
     "read_paste",
     "render_new",

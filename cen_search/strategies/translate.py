@@ -13,6 +13,8 @@ also has a self-contained query.
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,7 +24,13 @@ from cen_search.errors import InputError, UsageError
 from cen_search.strategies.ast import FieldScope, Line, Span, Strategy
 from cen_search.strategies.translate_tables import field_classes
 
-TARGETS = ("pubmed", "europepmc", "openalex")
+COMPILERS: dict[str, str] = {
+    "pubmed": "cen_search.strategies.translate_pubmed:PubMedCompiler",
+    "europepmc": "cen_search.strategies.translate_europepmc:EuropePmcCompiler",
+    "openalex": "cen_search.strategies.translate_openalex:OpenAlexCompiler",
+}
+"""The compiler of each target syntax (imported when first used)."""
+TARGETS = tuple(COMPILERS)
 """Targets with an open API that :mod:`cen_search.strategies.runner` can run."""
 
 
@@ -63,6 +71,16 @@ class Finding:
     span: Span | None = None
     """Position in :attr:`Line.raw` (column = ``span[0] + 1``)."""
     file_line: int = 0
+    direction: str = ""
+    """For an approximate construct: ``broader`` (finds more), ``narrower`` (finds less) or
+    ``""`` (either, or not known)."""
+
+
+def direction_of(reason: str) -> str:
+    """``broader``/``narrower`` when a reason says which (and not both), else ``""``."""
+    broader = re.search(r"\bbroader\b", reason) is not None
+    narrower = re.search(r"\bnarrower\b", reason) is not None
+    return "broader" if broader and not narrower else "narrower" if narrower and not broader else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +182,8 @@ class Translation:
                             "rendered": f.rendered,
                             "lossiness": f.lossiness.value,
                             "reason": f.reason,
+                            "direction": f.direction,
+                            "file_line": f.file_line,
                             "column": f.span[0] + 1 if f.span else None,
                         }
                         for f in line.findings
@@ -212,8 +232,14 @@ class LineContext:
         reason: str,
         *,
         written: str | None = None,
+        direction: str | None = None,
     ) -> None:
-        """Record a finding (identical findings on one line are kept once)."""
+        """Record a finding (identical findings on one line are kept once). ``direction``
+        (``broader``/``narrower``) defaults to what the reason says."""
+        if lossiness is Lossiness.EXACT:
+            direction = ""
+        elif direction is None:
+            direction = direction_of(reason)
         finding = Finding(
             line=self.line.n,
             key=self.line.key,
@@ -224,6 +250,7 @@ class LineContext:
             reason=reason,
             span=span,
             file_line=self.line.file_line,
+            direction=direction,
         )
         same = (finding.construct, finding.written, finding.rendered, finding.lossiness)
         for other in self.findings:
@@ -268,9 +295,9 @@ class LineContext:
         if found is None:
             exists = self.strategy.line(key, section=self.line.section) is not None
             reason = (
-                "refers to a later line (or itself); a line can only combine earlier sets"
+                "refers to a later set (or itself); a set can only combine earlier sets"
                 if exists
-                else "refers to a line that does not exist in this strategy"
+                else "refers to a set that does not exist in this strategy"
             )
             self.drop("line reference", span, reason, written=written)
             return None
@@ -278,7 +305,7 @@ class LineContext:
             self.drop(
                 "line reference",
                 span,
-                f"line {key} could not be translated, so this reference cannot run",
+                f"set {key} could not be translated, so this reference cannot run",
                 written=written,
             )
             return None
@@ -292,19 +319,14 @@ class Compiler(Protocol):
 
 
 def _compiler(target: str, strategy: Strategy, options: dict[str, Any]) -> Compiler:
-    if target == "pubmed":
-        from cen_search.strategies.translate_pubmed import PubMedCompiler
-
-        return PubMedCompiler(strategy, **options)
-    if target == "europepmc":
-        from cen_search.strategies.translate_europepmc import EuropePmcCompiler
-
-        return EuropePmcCompiler(strategy, **options)
-    if target == "openalex":
-        from cen_search.strategies.translate_openalex import OpenAlexCompiler
-
-        return OpenAlexCompiler(strategy, **options)
-    raise UsageError(f"cannot translate to {target!r}", hint=f"use one of: {', '.join(TARGETS)}")
+    """The compiler registered for ``target`` in :data:`COMPILERS`."""
+    if target not in COMPILERS:
+        raise UsageError(
+            f"cannot translate to {target!r}", hint=f"use one of: {', '.join(TARGETS)}"
+        )
+    module, _, name = COMPILERS[target].partition(":")
+    factory: Callable[..., Compiler] = getattr(importlib.import_module(module), name)
+    return factory(strategy, **options)
 
 
 def section_database(strategy: Strategy, section: int) -> str:
@@ -319,7 +341,7 @@ def section_platform(strategy: Strategy, section: int) -> str:
     for item in strategy.sections:
         if item.index == section:
             return str(item.platform)
-    return str(strategy.platform)
+    return str(strategy.platform or "")
 
 
 def translate(
@@ -332,6 +354,14 @@ def translate(
 ) -> Translation:
     """Translate the lines of ``section`` to ``target`` (``pubmed``, ``europepmc``,
     ``openalex``), with a finding for every construct that is not carried over exactly."""
+    if not strategy.parsed:
+        where = strategy.path or strategy.meta.name or "the strategy"
+        raise InputError(
+            f"{where} is kept verbatim, not parsed, so it cannot be translated or run: "
+            f"{strategy.not_parsed}",
+            hint="translation reads Ovid, EBSCOhost, ProQuest and PubMed syntax; if the paste is "
+            "written in one of them, say so with 'syntax:' in the header",
+        )
     compiler = _compiler(target, strategy, dict(options or {}))
     lines = [ln for ln in strategy.section_lines(section) if line_filter is None or line_filter(ln)]
     if not lines:

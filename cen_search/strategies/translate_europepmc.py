@@ -52,7 +52,6 @@ from cen_search.strategies.translate_text import (
     at_end,
     is_mesh,
     join,
-    near_operands,
     wildcard_pieces,
 )
 
@@ -95,6 +94,15 @@ class EuropePmcCompiler(TextCompiler):
     """Ovid, EBSCO, ProQuest and PubMed lines to Europe PMC."""
 
     target = "europepmc"
+
+    def spellings(self, node: Term, ctx: LineContext) -> list[Term]:
+        """Europe PMC keeps ``?`` (one character) in a word, but has no optional character
+        and no wildcard inside a quoted phrase: those are written out as spellings."""
+        from cen_search.strategies.translate_variants import written_out
+
+        phrase = node.quoted or len(node.words) > 1
+        kinds = frozenset({"optional", "single"} if phrase else {"optional"})
+        return written_out(node, kinds, ctx) or [node]
 
     def _groups(self, classes: frozenset[str]) -> list[tuple[str, Lossiness, str]]:
         groups: list[tuple[str, Lossiness, str]] = []
@@ -227,7 +235,7 @@ class EuropePmcCompiler(TextCompiler):
         return Expr.atom(rendered)
 
     def near(self, node: Near, ctx: LineContext, fields: Fields) -> Expr | None:
-        operands = near_operands(node)
+        operands = self.near_terms(node, ctx)
         if node.max_between == 0 and node.ordered and operands is not None:
             combinations = 1
             for operand in operands:

@@ -123,7 +123,7 @@ class OpenAlexCompiler:
 
     def node(self, node: Node, ctx: LineContext, fields: frozenset[str] | None) -> OaQuery | None:
         if isinstance(node, Term):
-            return self.term(node, ctx, fields)
+            return self.spelled_term(node, ctx, fields)
         if isinstance(node, Heading):
             return self.heading(node, ctx)
         if isinstance(node, FieldScope):
@@ -148,9 +148,9 @@ class OpenAlexCompiler:
             ctx.note(
                 "line reference",
                 node.span,
-                f"line {node.target} inlined",
+                f"set {node.target} inlined",
                 Lossiness.EXACT,
-                "OpenAlex has no search history: the line is repeated",
+                "OpenAlex has no search history: the set's query is repeated",
                 written=node.written or node.target,
             )
             return found.value
@@ -206,6 +206,21 @@ class OpenAlexCompiler:
         value = f'"{text}"' if phrase else text
         return OaQuery(parts=((field, value, False),))
 
+    def spelled_term(
+        self, node: Term, ctx: LineContext, fields: frozenset[str] | None
+    ) -> OaQuery | None:
+        """A term, as an OR of its spellings when it has wildcards inside a word
+        (``ag?ing`` -> ``aging OR ageing``): OpenAlex has no wildcards at all."""
+        from cen_search.strategies.translate_variants import written_out
+
+        spellings = written_out(node, frozenset({"optional", "single"}), ctx) or [node]
+        parts = [q for s in spellings if (q := self.term(s, ctx, fields)) is not None]
+        if len(parts) <= 1:
+            return parts[0] if parts else None
+        field = parts[0].parts[0][0]
+        expr = " OR ".join(_wrap(q.field_expr(field), q.parts[0][2]) for q in parts)
+        return OaQuery(parts=((field, expr, True),))
+
     def term(self, node: Term, ctx: LineContext, fields: frozenset[str] | None) -> OaQuery | None:
         classes = fields if fields is not None else frozenset({DEFAULT})
         field, lossiness, reason = self._field(classes)
@@ -217,14 +232,17 @@ class OpenAlexCompiler:
         for wildcard in sorted(node.wildcards, key=lambda w: -w.pos):
             text = text[: wildcard.pos] + text[wildcard.pos + len(wildcard.symbol) :]
         if node.wildcards:
+            symbols = ", ".join(dict.fromkeys(w.symbol for w in node.wildcards))
             ctx.note(
                 "truncation",
                 node.span,
                 text,
                 Lossiness.APPROXIMATE,
-                "OpenAlex has no wildcards: the stem is searched as a word (OpenAlex stems "
-                "words, but words that only share the stem are missed)",
+                f"narrower: OpenAlex cannot truncate, so {symbols} is removed and {text!r} is "
+                "searched as a word; words that only share the stem are missed unless "
+                "OpenAlex's stemming joins them",
                 written=node.raw,
+                direction="narrower",
             )
         text, changed = _clean(text)
         if changed:

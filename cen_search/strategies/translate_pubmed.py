@@ -56,9 +56,9 @@ from cen_search.strategies.translate_text import (
     at_end,
     is_mesh,
     join,
-    near_operands,
     wildcard_pieces,
 )
+from cen_search.wording import count
 
 MAX_PROXIMITY_PAIRS = 25
 """Expand ``(a or b) adjN (c or d)`` into at most this many proximity phrases."""
@@ -302,7 +302,7 @@ class PubMedCompiler(TextCompiler):
 
     def near(self, node: Near, ctx: LineContext, fields: Fields) -> Expr | None:
         tag = _proximity_tag(fields)
-        operands = near_operands(node)
+        operands = self.near_terms(node, ctx)
         pairs = 1
         for operand in operands or []:
             pairs *= len(operand)
@@ -327,7 +327,7 @@ class PubMedCompiler(TextCompiler):
             phrases.append(Expr.atom(f'"{words[0]} {words[1]}"[{tag}:~{node.max_between}]'))
         expr = join("OR", phrases)
         lossiness = Lossiness.EXACT if not wildcard and not node.ordered else Lossiness.APPROXIMATE
-        reason = f"{node.operator}: at most {node.max_between} words between"
+        reason = f"{node.operator}: at most {count(node.max_between or 0, 'word')} between"
         if node.rule:
             reason += f" ({node.rule})"
         if wildcard:

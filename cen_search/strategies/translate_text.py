@@ -96,6 +96,8 @@ class TextCompiler:
     """Base of the PubMed and Europe PMC compilers."""
 
     target = ""
+    written_out_kinds: frozenset[str] = frozenset({"optional", "single"})
+    """Wildcards inside a word the target cannot search: written out as spellings."""
 
     def __init__(self, strategy: Strategy, **options: Any) -> None:
         self.strategy = strategy
@@ -111,7 +113,7 @@ class TextCompiler:
 
     def node(self, node: Node, ctx: LineContext, fields: Fields) -> Expr | None:
         if isinstance(node, Term):
-            return self.term(node, ctx, fields)
+            return self.spelled_term(node, ctx, fields)
         if isinstance(node, Heading):
             return self.heading(node, ctx, fields)
         if isinstance(node, Bool):
@@ -136,6 +138,28 @@ class TextCompiler:
             return None
         ctx.drop("unknown", None, f"unknown node {type(node).__name__}")
         return None
+
+    def spellings(self, node: Term, ctx: LineContext) -> list[Term]:
+        """``node`` as the spellings its inside-word wildcards stand for (``ag?ing`` ->
+        ``aging``, ``ageing``), or ``[node]`` when there is nothing to write out."""
+        from cen_search.strategies.translate_variants import written_out
+
+        return written_out(node, self.written_out_kinds, ctx) or [node]
+
+    def spelled_term(self, node: Term, ctx: LineContext, fields: Fields) -> Expr | None:
+        """A term, as an OR of its spellings when it has wildcards the target lacks."""
+        spellings = self.spellings(node, ctx)
+        if len(spellings) == 1:
+            return self.term(spellings[0], ctx, fields)
+        parts = [self.term(spelling, ctx, fields) for spelling in spellings]
+        return join("OR", [p for p in parts if p is not None])
+
+    def near_terms(self, node: Near, ctx: LineContext) -> list[list[Term]] | None:
+        """:func:`near_operands` with each term's spellings as further alternatives."""
+        operands = near_operands(node)
+        if operands is None:
+            return None
+        return [[s for term in operand for s in self.spellings(term, ctx)] for operand in operands]
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -164,9 +188,9 @@ class TextCompiler:
         ctx.note(
             "line reference",
             node.span,
-            f"line {node.target} inlined in parentheses",
+            f"set {node.target} inlined in parentheses",
             Lossiness.EXACT,
-            "the referenced line's query is repeated in place",
+            "the referenced set's query is repeated in place",
             written=written,
         )
 

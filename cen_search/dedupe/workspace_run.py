@@ -1,0 +1,304 @@
+"""A whole deduplication run, as ``cen-search dedupe`` does it, for the CLI, updates, tracing
+and library users alike.
+
+:func:`run` deduplicates :class:`~cen_search.dedupe.inputs.Inputs` with people's decisions;
+:func:`run_in_workspace` does it for a review workspace: it keeps new decisions in
+``dedupe/decisions.jsonl``, runs, writes the results beside it and logs the run::
+
+    dedupe/decisions.jsonl   people's decisions (append-only; see decisions.py)
+    dedupe/clusters.csv      one row per imported record: its cluster, rule and score
+    dedupe/unique.ris        the deduplicated library: one merged record per cluster
+    dedupe/review.csv        the pairs for a person, most likely duplicates first
+    dedupe/overlap.csv       the per-database overlap table (and overlap.svg, as a heatmap)
+    dedupe/summary.json      the run's counts, when it ran, and what it wrote
+
+Everything but the decisions is derived and rewritten on every run. ``review.csv`` is also a
+way in: decisions filled into it since it was written are taken into the log first, so a
+person's work in it is never overwritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cen_search.dedupe.decisions import (
+    DECISIONS_PATH,
+    AppliedDecisions,
+    Decision,
+    PairKey,
+    append_decisions,
+    apply_to,
+    changes,
+    current_decisions,
+)
+from cen_search.dedupe.inputs import Inputs, workspace_inputs
+from cen_search.dedupe.model import DedupeOptions, DedupeResult, PreprintPolicy
+from cen_search.dedupe.report import (
+    DedupeSummary,
+    cluster_rows,
+    database_labels,
+    summarise,
+    write_clusters_csv,
+)
+from cen_search.dedupe.review_sheet import (
+    ReviewPair,
+    read_decisions,
+    review_pairs,
+    verdicts_to_review,
+    write_review_csv,
+)
+from cen_search.errors import UsageError
+from cen_search.fsutil import atomic_open, atomic_write_text, sha256_file
+from cen_search.ledger import now_iso
+from cen_search.progress import NULL_REPORTER, Reporter
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
+
+DEDUPE_FOLDER = Path("dedupe")
+SUMMARY_PATH = DEDUPE_FOLDER / "summary.json"
+WORKSPACE_OUTPUTS = {
+    "clusters": DEDUPE_FOLDER / "clusters.csv",
+    "library": DEDUPE_FOLDER / "unique.ris",
+    "review": DEDUPE_FOLDER / "review.csv",
+    "overlap": DEDUPE_FOLDER / "overlap.csv",
+    "overlap_picture": DEDUPE_FOLDER / "overlap.svg",
+}
+"""What a workspace run writes, relative to the review folder (besides the summary)."""
+
+
+def options_from(preprints: str, workspace: Workspace | None = None) -> DedupeOptions:
+    """Engine options from ``--preprints`` (else ``[dedupe] preprints`` in the review)."""
+    value = preprints.strip().lower()
+    if not value and workspace is not None:
+        value = str(workspace.settings.table("dedupe").get("preprints", "")).strip().lower()
+    if not value:
+        return DedupeOptions()
+    try:
+        return DedupeOptions(preprint_policy=PreprintPolicy(value))
+    except ValueError:
+        raise UsageError(
+            f"--preprints {preprints!r} is not a policy", hint="use separate or merge"
+        ) from None
+
+
+@dataclass(frozen=True)
+class DedupeRun:
+    """One run: its inputs, the engine's result, the decisions as applied, and the counts."""
+
+    inputs: Inputs
+    options: DedupeOptions
+    result: DedupeResult
+    applied: AppliedDecisions
+    summary: DedupeSummary
+    decisions_added: int = 0
+    """Decisions this run added to the workspace's log."""
+    written: dict[str, str] = field(default_factory=dict)
+    """What the run wrote in the workspace: output name -> workspace-relative path."""
+
+    @property
+    def labels(self) -> list[str]:
+        return database_labels(self.inputs.everything)
+
+    def review_pairs(self) -> list[ReviewPair]:
+        """The pairs for a person: uncertain and decided ones, with their decisions."""
+        records = self.inputs.everything
+        verdicts = verdicts_to_review(records, self.result, self.applied, options=self.options)
+        return review_pairs(records, verdicts, labels=self.labels, applied=self.applied)
+
+    def cluster_rows(self) -> list[dict[str, str]]:
+        return cluster_rows(
+            self.inputs.everything, self.result, labels=self.labels, previous=self.inputs.previous
+        )
+
+
+def run(
+    inputs: Inputs,
+    *,
+    options: DedupeOptions,
+    decisions: Mapping[PairKey, Decision],
+    reporter: Reporter = NULL_REPORTER,
+) -> DedupeRun:
+    """Deduplicate ``inputs`` with the people's ``decisions`` that apply to them."""
+    from cen_search.dedupe.engine import deduplicate
+
+    records = inputs.everything
+    applied = apply_to(decisions, records)
+    result = deduplicate(
+        inputs.records,
+        options=options,
+        decisions=applied.engine,
+        previous=inputs.previous_records,
+        reporter=reporter,
+    )
+    decided = {pair for pair in applied.by_pair if pair not in applied.contested}
+    undecided = sum(1 for v in result.uncertain if (v.a, v.b) not in decided)
+    contested_elsewhere = len(applied.contested - {(v.a, v.b) for v in result.uncertain})
+    summary = summarise(
+        result,
+        labels=database_labels(records),
+        undecided_pairs=undecided + contested_elsewhere,
+        decisions_applied=len(applied.engine),
+        previous=inputs.previous,
+        orphaned_decisions=len(applied.orphans),
+        contradictions=len(applied.contradictions),
+    )
+    return DedupeRun(inputs, options, result, applied, summary)
+
+
+def write_merged(path: Path, dedupe_run: DedupeRun, *, format: str) -> int:
+    """One merged record per cluster (with ``--against``: per cluster of new records only)."""
+    from cen_search.dedupe.merge import merged_records
+    from cen_search.formats import write_records
+
+    merged = merged_records(
+        dedupe_run.inputs.everything, dedupe_run.result, new_only=dedupe_run.inputs.against
+    )
+    with atomic_open(path, newline="") as fh:
+        return write_records(merged, fh, format=format)
+
+
+def write_overlap(path: Path, summary: DedupeSummary, *, title: str = "") -> None:
+    """The overlap table as CSV, or as an SVG heatmap when ``path`` ends in ``.svg``."""
+    if path.suffix.lower() == ".svg":
+        from cen_search.dedupe.overlap_svg import write_overlap_svg
+
+        write_overlap_svg(path, summary, title=title)
+    else:
+        write_overlap_csv(path, summary)
+
+
+def write_overlap_csv(path: Path, summary: DedupeSummary) -> None:
+    """The per-database table as CSV: database, records, distinct, unique, then one column per
+    database holding the distinct records both found."""
+    names = [row.database for row in summary.databases]
+    with atomic_open(path, newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["database", "records", "distinct", "unique", *names])
+        for row in summary.databases:
+            writer.writerow(
+                [
+                    row.database,
+                    row.records,
+                    row.distinct,
+                    row.unique,
+                    *(
+                        "" if other == row.database else row.overlap.get(other, 0)
+                        for other in names
+                    ),
+                ]
+            )
+
+
+# -- in a review workspace -----------------------------------------------------------------
+
+
+def last_summary(ws: Workspace) -> dict[str, Any] | None:
+    """``dedupe/summary.json`` of the last workspace run, or None (never run, or unreadable)."""
+    path = ws.root / SUMMARY_PATH
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _edited_review_decisions(ws: Workspace, reviewer: str) -> tuple[Decision, ...]:
+    """Decisions a person filled into ``dedupe/review.csv`` since the last run wrote it."""
+    path = ws.root / WORKSPACE_OUTPUTS["review"]
+    if not path.is_file():
+        return ()
+    summary = last_summary(ws) or {}
+    if summary.get("review_sha256") == sha256_file(path):
+        return ()
+    return read_decisions(path, by=reviewer)
+
+
+def run_in_workspace(
+    ws: Workspace,
+    *,
+    options: DedupeOptions | None = None,
+    incoming: Iterable[Decision] = (),
+    source: str = "file",
+    reviewer: str = "",
+    reporter: Reporter = NULL_REPORTER,
+    write: bool = True,
+) -> DedupeRun:
+    """Deduplicate every import of ``ws``: take ``incoming`` decisions (and any filled into
+    ``dedupe/review.csv``) into the log, run with every decision in force, write the
+    workspace's outputs and log the run. Holds the review's lock throughout."""
+    options = options or options_from("", ws)
+    log_path = ws.root / DECISIONS_PATH
+    with ws.lock():
+        edited = _edited_review_decisions(ws, reviewer) if write else ()
+        state = current_decisions(log_path)
+        new = changes(state, [*edited, *incoming])
+        if new:
+            append_decisions(log_path, new, source=source)
+            state = current_decisions(log_path)
+        inputs = workspace_inputs(ws, reporter=reporter)
+        result = run(inputs, options=options, decisions=state, reporter=reporter)
+        written: dict[str, str] = {}
+        if write:
+            written = _write_workspace_outputs(ws, result, decisions_added=len(new))
+            ws.log(
+                "dedupe",
+                records_in=result.summary.records_in,
+                clusters=result.summary.clusters,
+                duplicates_removed=result.summary.duplicates_removed,
+                uncertain_pairs=result.summary.uncertain_pairs,
+                undecided_pairs=result.summary.undecided_pairs,
+                decisions_applied=result.summary.decisions_applied,
+                decisions_added=len(new),
+            )
+    return DedupeRun(
+        result.inputs,
+        result.options,
+        result.result,
+        result.applied,
+        result.summary,
+        decisions_added=len(new),
+        written=written,
+    )
+
+
+def _write_workspace_outputs(
+    ws: Workspace, dedupe_run: DedupeRun, *, decisions_added: int
+) -> dict[str, str]:
+    root = ws.root
+    paths = {name: root / rel for name, rel in WORKSPACE_OUTPUTS.items()}
+    write_clusters_csv(paths["clusters"], dedupe_run.cluster_rows())
+    library = write_merged(paths["library"], dedupe_run, format="ris")
+    pairs = dedupe_run.review_pairs()
+    write_review_csv(paths["review"], pairs)
+    write_overlap(paths["overlap"], dedupe_run.summary)
+    write_overlap(paths["overlap_picture"], dedupe_run.summary, title=ws.settings.title)
+    written = {name: rel.as_posix() for name, rel in WORKSPACE_OUTPUTS.items()}
+    document = {
+        **dedupe_run.summary.as_json(),
+        "at": now_iso(),
+        "library_records": library,
+        "review_pairs": len(pairs),
+        "decisions_added": decisions_added,
+        "orphaned_decisions": [
+            {"decision": o.decision.describe(), "reason": o.reason}
+            for o in dedupe_run.applied.orphans
+        ],
+        "contradictions": [c.describe() for c in dedupe_run.applied.contradictions],
+        "outputs": written,
+        "review_sha256": sha256_file(paths["review"]),
+    }
+    atomic_write_text(
+        root / SUMMARY_PATH, json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
+    return written
+
+
+def outputs_in(ws: Workspace) -> Sequence[Path]:
+    """The files a workspace run writes (absolute), for output checks."""
+    return [ws.root / rel for rel in (*WORKSPACE_OUTPUTS.values(), SUMMARY_PATH)]

@@ -1,0 +1,169 @@
+"""The methods sentences PRISMA 2020 items 6-8 ask for, written from what the review holds.
+
+- Item 6 (information sources): every database and register with its platform and the date
+  it was last searched (import manifest), the date limits (saved strategies, else the review's
+  ``date_from``/``date_to``), and every other method (citation searching, calls for evidence,
+  websites, organisations) with its dates, and the tracing rounds when ``cen-search trace``
+  logged any.
+- Item 7 (search strategy): which databases have a saved strategy.
+- Item 8 (selection process): how many reviewers screened titles/abstracts and full texts,
+  how many reports two reviewers screened independently, how disagreements were resolved, the
+  agreement, and whether automation tools excluded anything.
+
+Nothing is written that the review does not record: a missing date says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cen_search.prisma.model import METHOD_LABELS, PrismaFlow, SourceCount
+from cen_search.screening.model import Agreement, StageDesign
+
+STAGE_WORDS = {"ta": "titles and abstracts", "ft": "full texts"}
+
+
+@dataclass(frozen=True, slots=True)
+class TraceRound:
+    """A citation-tracing round as :mod:`cen_search.trace` logs it."""
+
+    date: str
+    direction: str
+    sources: tuple[str, ...]
+    seeds: int
+    new_records: int
+
+
+def _month(value: str) -> str:
+    """``2003-01-01`` -> ``January 2003``; ``2019-12`` -> ``December 2019``; ``2003`` kept."""
+    import calendar
+
+    parts = value.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    return value
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _source(source: SourceCount, window: tuple[str, str] | None) -> str:
+    text = source.name
+    details = []
+    if source.platform:
+        details.append(f"via {source.platform}")
+    if window and (window[0] or window[1]):
+        details.append(f"{_month(window[0]) or 'inception'} to {_month(window[1]) or 'date'}")
+    details.append(
+        f"last searched {source.searched[-1]}" if source.searched else "search date not recorded"
+    )
+    return f"{text} ({'; '.join(details)})"
+
+
+def sources_sentence(
+    flow: PrismaFlow,
+    *,
+    windows: dict[str, tuple[str, str]],
+    default_window: tuple[str, str] = ("", ""),
+    trace_rounds: Sequence[TraceRound] = (),
+) -> list[str]:
+    """PRISMA item 6: databases, registers and other sources, with dates."""
+    sentences = []
+    for method in ("database", "register"):
+        sources = flow.dbr.sources_of(method)
+        if sources:
+            listed = [_source(s, windows.get(s.name.casefold(), default_window)) for s in sources]
+            noun = "databases" if method == "database" else "registers"
+            if len(sources) == 1:
+                noun = noun[:-1]
+            sentences.append(f"We searched {len(sources)} {noun}: {_join(listed)}.")
+    other = [
+        f"{METHOD_LABELS[method].lower()} ("
+        + "; ".join(
+            f"{s.name}, " + (f"{s.searched[-1]}" if s.searched else "date not recorded")
+            for s in flow.other.sources_of(method)
+        )
+        + ")"
+        for method, _ in flow.other.by_method()
+    ]
+    if other:
+        sentences.append(f"Records were also identified by {_join(other)}.")
+    for rnd in trace_rounds:
+        sentences.append(
+            f"Citation tracing ({rnd.direction}, via {_join(list(rnd.sources))}) of "
+            f"{rnd.seeds} seed reports on {rnd.date} found {rnd.new_records} new records."
+        )
+    return sentences
+
+
+def strategy_sentence(flow: PrismaFlow, saved: Sequence[str]) -> list[str]:
+    """PRISMA item 7: which databases have their full strategy saved."""
+    names = [s.name for s in flow.dbr.sources]
+    have = [n for n in names if n.casefold() in {s.casefold() for s in saved}]
+    missing = [n for n in names if n not in have]
+    out = []
+    if have:
+        out.append(
+            f"The full search strategies for {_join(have)}, with their limits, are reported "
+            "in the PRISMA-S search table."
+        )
+    if missing:
+        out.append(f"No saved search strategy is recorded for {_join(missing)}.")
+    return out
+
+
+def selection_sentences(
+    flow: PrismaFlow, designs: Sequence[StageDesign], agreements: Sequence[Agreement]
+) -> list[str]:
+    """PRISMA item 8: reviewers per stage, independence, resolution, agreement, automation."""
+    if not designs:
+        return ["No screening decisions have been recorded yet."]
+    out = []
+    for design in designs:
+        words = STAGE_WORDS.get(design.stage, design.stage)
+        reviewers = len(design.reviewers)
+        sentence = (
+            f"{reviewers} reviewer{'s' if reviewers != 1 else ''} screened the {words} of "
+            f"{design.screened} report{'s' if design.screened != 1 else ''}"
+        )
+        if design.screened_by_two:
+            sentence += (
+                f"; {design.screened_by_two} "
+                f"{'was' if design.screened_by_two == 1 else 'were'} screened independently "
+                "by two reviewers"
+            )
+            if design.sample:
+                sentence += f" ({design.sample})"
+        else:
+            sentence += ", each by one reviewer"
+        sentence += "."
+        if design.conflicts:
+            how = ", ".join(f"{method} ({n})" for method, n in design.resolved_by.items())
+            sentence += (
+                f" {design.conflicts} disagreement{'s' if design.conflicts != 1 else ''} "
+                + (f"{'was' if design.conflicts == 1 else 'were'} resolved by {how}." if how else
+                   "remain unresolved.")
+            )  # fmt: skip
+        out.append(sentence)
+    for agreement in agreements:
+        words = STAGE_WORDS.get(agreement.stage, agreement.stage)
+        kappa = f", Cohen's kappa {agreement.kappa:.2f}" if agreement.kappa is not None else ""
+        out.append(
+            f"Agreement between {agreement.reviewers[0]} and {agreement.reviewers[1]} on "
+            f"{words} before resolution: {agreement.percent:.1f}% of {agreement.n}{kappa}."
+        )
+    automated = flow.dbr.excluded_automation + flow.other.excluded_automation
+    removed = flow.dbr.removed_automation + flow.other.removed_automation
+    if automated or removed:
+        out.append(
+            f"Automation tools excluded {automated} records at title/abstract and marked "
+            f"{removed} as ineligible before screening."
+        )
+    else:
+        out.append("No automation tools were used to exclude records.")
+    return out

@@ -1,0 +1,146 @@
+"""A review's PRISMA flow, from its workspace: the screening fold, the import manifest, the
+saved strategies and tracing rounds, and the ``[prisma]`` settings.
+
+``cen-search.toml``::
+
+    [prisma]
+    earlier_screened = "duplicates"   # or "other": updates count records already screened
+                                      # in an earlier round as removed for other reasons
+    earlier_screened_label = "Records screened in a previous version"
+    renderer = ""                     # a Graphviz dot or graphviz-pure to use
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from cen_search.errors import CenSearchError, ConfigError
+from cen_search.prisma.counts import compute_flow
+from cen_search.prisma.methods import (
+    TraceRound,
+    selection_sentences,
+    sources_sentence,
+    strategy_sentence,
+)
+from cen_search.prisma.model import EARLIER_SCREENED_LABEL, EarlierScreened, PrismaFlow, Template
+from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.screening.model import FlowState
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ReviewFlow:
+    """A review's flow and what it was computed from."""
+
+    flow: PrismaFlow
+    state: FlowState
+    methods: tuple[str, ...]
+    """The methods sentences (PRISMA items 6-8)."""
+
+
+def prisma_settings(ws: Workspace) -> dict[str, str]:
+    """The ``[prisma]`` table, checked."""
+    table = ws.settings.table("prisma")
+    earlier = str(table.get("earlier_screened", "duplicates")).strip().lower() or "duplicates"
+    if earlier not in ("duplicates", "other"):
+        raise ConfigError(
+            f"{ws.config_path}: [prisma] earlier_screened = {earlier!r} is not a choice",
+            hint='use "duplicates" (the default) or "other"',
+        )
+    return {
+        "earlier_screened": earlier,
+        "earlier_screened_label": str(
+            table.get("earlier_screened_label", EARLIER_SCREENED_LABEL)
+        ).strip()
+        or EARLIER_SCREENED_LABEL,
+        "renderer": str(table.get("renderer", "")).strip(),
+    }
+
+
+def review_flow(
+    ws: Workspace,
+    *,
+    template: Template | None = None,
+    round_name: str = "",
+    per_database: bool = True,
+    reporter: Reporter = NULL_REPORTER,
+) -> ReviewFlow:
+    """Count the review's PRISMA flow and write its methods sentences."""
+    from cen_search.prisma.source import load_state
+
+    settings = prisma_settings(ws)
+    state, screening = load_state(ws, reporter=reporter)
+    entries = ws.imports()
+    flow = compute_flow(
+        state,
+        entries=entries,
+        template=template,
+        round_name=round_name,
+        earlier_screened=cast(EarlierScreened, settings["earlier_screened"]),
+        earlier_screened_label=settings["earlier_screened_label"],
+        per_database=per_database,
+        screening=screening,
+    )
+    return ReviewFlow(flow, state, tuple(methods_of(ws, flow, state)))
+
+
+def _strategy_meta(ws: Workspace) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Each saved strategy's database -> (date_from, date_to), and the databases saved."""
+    windows: dict[str, tuple[str, str]] = {}
+    saved: list[str] = []
+    try:
+        from cen_search.strategies import load_strategy
+    except ImportError:  # pragma: no cover - the strategies stage is part of the package
+        return windows, saved
+    for relpath in ws.strategies():
+        if not relpath.endswith((".txt", ".yaml", ".yml")):
+            continue
+        try:
+            meta = load_strategy(ws.root / relpath).meta
+        except CenSearchError:
+            continue
+        if meta.database:
+            saved.append(meta.database)
+            windows[meta.database.casefold()] = (meta.date_from or "", meta.date_to or "")
+    return windows, saved
+
+
+def trace_rounds(ws: Workspace) -> list[TraceRound]:
+    """Tracing rounds logged by ``cen-search trace`` (none when tracing is not installed)."""
+    try:
+        store = importlib.import_module("cen_search.trace.store")
+    except ModuleNotFoundError:
+        return []
+    try:
+        counts = store.round_counts(ws)
+    except CenSearchError:
+        return []
+    return [
+        TraceRound(
+            date=str(getattr(c, "date", "")),
+            direction=str(getattr(c, "direction", "")),
+            sources=tuple(getattr(c, "sources", ())),
+            seeds=int(getattr(c, "seeds", 0)),
+            new_records=int(getattr(c, "new_records", 0)),
+        )
+        for c in counts
+    ]
+
+
+def methods_of(ws: Workspace, flow: PrismaFlow, state: FlowState) -> list[str]:
+    """The methods sentences for ``flow`` (PRISMA items 6, 7 and 8)."""
+    windows, saved = _strategy_meta(ws)
+    settings = ws.settings
+    sentences = sources_sentence(
+        flow,
+        windows=windows,
+        default_window=(settings.date_from, settings.date_to),
+        trace_rounds=trace_rounds(ws),
+    )
+    sentences += strategy_sentence(flow, saved)
+    sentences += selection_sentences(flow, state.designs, state.agreements)
+    return sentences

@@ -1,0 +1,159 @@
+"""Drawing the sample a second reviewer screens, recorded so that anyone can redraw it.
+
+The review behind cen-search double-screened "all included studies and 20% of those
+excluded". :func:`draw` takes the reports decided at a stage (by one reviewer's votes, or by
+the outcome in force), keeps every include when asked, draws a fraction of the rest with a
+seeded random generator over the report ids in sorted order, and returns an ``assign`` event
+that records the seed, the fraction, the population's size and a SHA-256 of its sorted ids:
+the same population and seed always give the same sample (Python's ``random.Random``, whose
+``sample`` is stable across versions for a given seed and population).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cen_search.errors import UsageError
+from cen_search.screening.actions import check_reviewer, check_stage
+from cen_search.screening.events import Event, new_event
+from cen_search.screening.flow import Screening
+from cen_search.screening.model import FtOutcome, TaOutcome
+from cen_search.screening.outcomes import ta_class
+from cen_search.screening.queue import eligible
+from cen_search.screening.reports import Report
+from cen_search.workspace.rounds import current_round
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """What :func:`draw` chose."""
+
+    event: Event
+    population: int
+    """Reports the sample was drawn from (includes and the rest)."""
+    includes: int
+    """Includes taken whole (with ``includes``)."""
+    drawn: int
+    """Reports drawn at random."""
+
+
+def _classify(screening: Screening, report: Report, stage: str, source: str) -> str | None:
+    """``in``/``out`` for a decided report, None while undecided."""
+    if source:
+        vote = screening.folded.report(report.report_id).stage(stage).votes.get(source)
+        if vote is None:
+            return None
+        if stage == "ta":
+            return ta_class(vote.decision)
+        return "in" if vote.decision == "include" else "out"
+    state = screening.state(report)
+    if stage == "ta":
+        return {TaOutcome.INCLUDE: "in", TaOutcome.EXCLUDE: "out"}.get(state.ta)
+    if state.ft in (FtOutcome.PENDING, FtOutcome.CONFLICT, FtOutcome.NOT_ASSESSED):
+        return None
+    return "in" if state.ft is FtOutcome.INCLUDE else "out"
+
+
+def _method(everything: bool, includes: bool, fraction: float) -> str:
+    if everything:
+        return "all reports"
+    parts = ["all includes"] if includes else []
+    if fraction:
+        rest = "excludes" if includes else "decided reports"
+        parts.append(f"a random {fraction * 100:g}% of {rest}")
+    return " and ".join(parts)
+
+
+def population_hash(report_ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(report_ids)).encode("utf-8")).hexdigest()
+
+
+def draw(
+    screening: Screening,
+    *,
+    ws: Workspace,
+    by: str,
+    stage: str,
+    reviewer: str,
+    includes: bool = False,
+    fraction: float = 0.0,
+    everything: bool = False,
+    seed: int | None = None,
+    source: str = "",
+) -> Draw:
+    """Assign ``reviewer`` a sample at ``stage``: every eligible report (``everything``), or
+    the includes (``includes``) plus a random ``fraction`` of the other decided reports
+    (decided by ``source``'s votes when given, else by the outcome in force). Reports already
+    assigned to ``reviewer`` at the stage are not drawn again."""
+    stage = check_stage(stage)
+    reviewer = check_reviewer(reviewer)
+    if not everything and not includes and not fraction:
+        raise UsageError(
+            "say what to assign: --all, --includes, --fraction F, or --includes --fraction F",
+            hint="e.g. cen-search screen assign --stage ft --reviewer B --includes --fraction 0.2",
+        )
+    if not 0 <= fraction <= 1:
+        raise UsageError(f"--fraction {fraction} is not between 0 and 1", hint="e.g. 0.2")
+    if source and source == reviewer:
+        raise UsageError("the second reviewer's sample cannot come from their own votes")
+    already = screening.folded.assigned.get((stage, reviewer), frozenset())
+    pool = [
+        r for r in screening.reports if eligible(screening, r, stage) and r.report_id not in already
+    ]
+    inside: list[Report] = []
+    rest: list[Report] = []
+    if everything:
+        inside = pool
+    else:
+        for report in pool:
+            group = _classify(screening, report, stage, source)
+            if group == "in" and includes:
+                inside.append(report)
+            elif group is not None:
+                rest.append(report)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    by_id = {r.report_id: r for r in rest}
+    ids = sorted(by_id)
+    k = 0 if everything else round(fraction * len(ids))
+    if fraction and ids and not k:
+        k = 1
+    chosen = [by_id[i] for i in random.Random(seed).sample(ids, k)]
+    selected = sorted([*inside, *chosen], key=lambda r: r.members[0])
+    if not selected:
+        raise UsageError(
+            f"nothing to assign at {stage}: no decided reports"
+            + (" left" if already else "")
+            + (f" among {source}'s votes" if source else ""),
+            hint="screen first (cen-search screen), or use --all to assign every report",
+        )
+    population = [r.report_id for r in (pool if everything else [*inside, *rest])]
+    sample = {
+        "method": _method(everything, includes, fraction),
+        "all": everything,
+        "includes": includes and not everything,
+        "fraction": fraction if not everything else 0,
+        "seed": seed,
+        "from": source,
+        "population": len(population),
+        "population_hash": population_hash(population),
+        "included": len(inside),
+        "drawn": len(chosen),
+    }
+    event = new_event(
+        "assign",
+        by=check_reviewer(by),
+        round=current_round(ws),
+        stage=stage,
+        reviewers=(reviewer,),
+        targets=tuple(r.uids for r in selected),
+        sample=sample,
+    )
+    return Draw(event, len(population), len(inside), len(chosen))

@@ -1,0 +1,266 @@
+"""Screening in a spreadsheet: a sheet per reviewer and stage, and reading it back.
+
+The sheet is CSV that Excel opens as it is (UTF-8 with a byte-order mark, CRLF line ends),
+one row per report with what a reviewer needs to decide (title, authors, year, journal,
+abstract, keywords, DOI, PubMed id) and three columns to fill: ``decision``, ``reasons``
+(several separated by ``;``, the primary one first) and ``note``. It is pre-filled with the
+reviewer's decisions in force, so a sheet can be exported, filled in part, imported, and
+exported again. ``report_id`` and ``members`` (the member records' uids) find the report
+again, also after a new dedupe run; ``stage`` and ``reviewer`` say whose decisions they are.
+
+Reading it back tolerates what spreadsheets do to CSV: another encoding (cp1252), ``;`` or tab
+as the separator, columns moved, extra columns, a decision typed ``Yes`` or ``x``. A sheet with
+a bad row is refused whole, with every bad row named; nothing is half-imported. A row whose
+decision equals the reviewer's vote in force adds nothing, so importing a sheet twice adds
+nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cen_search.errors import InputError, UsageError
+from cen_search.fsutil import atomic_open
+from cen_search.screening.actions import (
+    check_reviewer,
+    check_stage,
+    normalise_decision,
+    vote_event,
+)
+from cen_search.screening.events import Event
+from cen_search.screening.flow import Screening
+from cen_search.screening.queue import Queue
+from cen_search.screening.reports import Report
+from cen_search.screening.tools.base import record_keys
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
+
+COLUMNS = (
+    "report_id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "abstract",
+    "keywords",
+    "doi",
+    "pmid",
+    "decision",
+    "reasons",
+    "note",
+    "stage",
+    "reviewer",
+    "records",
+    "members",
+)
+"""The sheet's columns, in order."""
+IDENTITY = ("report_id", "members")
+"""Columns that find a row's report again (either will do)."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_REASON_SPLIT = re.compile(r"\s*[;|\n]\s*")
+
+
+def _cell(text: str) -> str:
+    """A cell value Excel shows as text: a leading ``=``/``+``/``-``/``@`` would start a
+    formula (and run it), so it gets an apostrophe, which Excel hides."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _uncell(text: str) -> str:
+    text = text.strip()
+    return text[1:] if text.startswith("'") and text[1:2] in _FORMULA_START else text
+
+
+def sheet_rows(screening: Screening, queue: Queue, *, todo_only: bool = False) -> list[list[str]]:
+    """The rows of ``queue``'s sheet (header first)."""
+    library = screening.library
+    rows: list[list[str]] = [list(COLUMNS)]
+    for report in queue.pending if todo_only else queue.reports:
+        record = library.records[report.kept]
+        vote = (
+            screening.folded.report(report.report_id).stage(queue.stage).votes.get(queue.reviewer)
+        )
+        records = []
+        for m in report.members:
+            member = library.records[m]
+            database = library.origins[m].database or member.source_database
+            keys = record_keys(member)
+            records.append(f"{database}:{keys[0] if keys else member.provenance.index}")
+        values = {
+            "report_id": report.report_id,
+            "title": " ".join(record.title.split()),
+            "authors": "; ".join(a.display() for a in record.authors),
+            "year": str(record.year or ""),
+            "journal": record.container or record.container_abbrev,
+            "abstract": " ".join(record.abstract.split()),
+            "keywords": "; ".join(record.keywords),
+            "doi": record.doi,
+            "pmid": record.pmid,
+            "decision": vote.decision if vote else "",
+            "reasons": "; ".join(vote.reasons) if vote else "",
+            "note": vote.note if vote else "",
+            "stage": queue.stage,
+            "reviewer": queue.reviewer,
+            "records": " | ".join(records),
+            "members": " ".join(report.uids),
+        }
+        rows.append([_cell(values[c]) for c in COLUMNS])
+    return rows
+
+
+def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
+    """Write ``rows`` as Excel-ready CSV (UTF-8 with BOM, CRLF), atomically."""
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerows(rows)
+
+
+# -- reading a filled sheet ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class SheetImport:
+    """What reading a sheet found."""
+
+    events: list[Event] = field(default_factory=list)
+    """New votes to append."""
+    unchanged: int = 0
+    """Rows whose decision is already in force."""
+    blank: int = 0
+    """Rows without a decision (not decided yet)."""
+    reviewers: set[str] = field(default_factory=set)
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def read_sheet_rows(path: Path) -> list[SheetRow]:
+    """Every row of a sheet as ``column -> value`` (columns matched without case)."""
+    from cen_search.formats.textio import decode
+
+    text = decode(path.read_bytes(), path=str(path)).text
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InputError(f"{path}: the sheet is empty") from None
+    if "decision" not in header or not any(column in header for column in IDENTITY):
+        raise InputError(
+            f"{path}: not a screening sheet (it needs a decision column and a report_id or "
+            "members column)",
+            hint="import a sheet written by cen-search screen export, or give --from for "
+            "another tool's export",
+        )
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        row = {h: _uncell(values[i]) if i < len(values) else "" for i, h in enumerate(header)}
+        rows.append(SheetRow(reader.line_num, row))
+    return rows
+
+
+def looks_like_sheet(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            first = fh.readline().lower()
+    except OSError:
+        return False
+    return "decision" in first and any(column in first for column in IDENTITY)
+
+
+def _find(screening: Screening, row: dict[str, str]) -> Report | None:
+    report = screening.library.by_id.get(row.get("report_id", "").strip())
+    if report is not None:
+        return report
+    uids = row.get("members", "").split()
+    found = screening.library.locate(uids, ())
+    if len(found) == 1:
+        return screening.library.by_id[found[0]]
+    return None
+
+
+def import_sheet(
+    screening: Screening,
+    path: Path,
+    *,
+    ws: Workspace,
+    reviewer: str = "",
+    stage: str = "",
+    default_reviewer: str = "",
+) -> SheetImport:
+    """The votes a filled sheet adds (``reviewer``/``stage`` override the sheet's columns;
+    ``default_reviewer`` is used for rows that name nobody). Every bad row is named in one
+    :class:`InputError`; then nothing is imported."""
+    outcome = SheetImport()
+    problems: list[str] = []
+    latest: dict[tuple[str, str, str], Event] = {}
+    for row in read_sheet_rows(path):
+        where = f"{path.name}:{row.line}"
+        decision = row.values.get("decision", "").strip()
+        if not decision:
+            outcome.blank += 1
+            continue
+        try:
+            row_stage = check_stage(stage or row.values.get("stage", "") or "ta")
+            by = check_reviewer(reviewer or row.values.get("reviewer", "") or default_reviewer)
+            report = _find(screening, row.values)
+            if report is None:
+                raise UsageError(
+                    f"report {row.values.get('report_id', '')!r} is not in the review (nor "
+                    "are its member records)"
+                )
+            normalised = normalise_decision(decision, row_stage)
+            given = row.values.get("reasons", "") or row.values.get("reason", "")
+            reasons = [r for r in _REASON_SPLIT.split(given) if r]
+            event = vote_event(
+                screening,
+                report,
+                ws=ws,
+                by=by,
+                stage=row_stage,
+                decision=normalised,
+                reasons=reasons,
+                note=row.values.get("note", ""),
+                source=f"sheet:{path.name}",
+            )
+        except UsageError as exc:
+            problems.append(f"{where}: {exc.message}")
+            continue
+        outcome.reviewers.add(by)
+        current = screening.folded.report(report.report_id).stage(row_stage).votes.get(by)
+        if current is not None and (current.decision, current.reasons, current.note) == (
+            event.decision,
+            event.reasons,
+            event.note,
+        ):
+            outcome.unchanged += 1
+            continue
+        latest[(report.report_id, row_stage, by)] = event
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(
+            f"{path}: {len(problems)} rows cannot be imported; nothing was imported:\n  "
+            f"{shown}{more}",
+            hint="correct those rows (decision: include / exclude / maybe; reasons from "
+            "[screening] reasons, by text or number) and import the sheet again",
+        )
+    outcome.events = list(latest.values())
+    return outcome

@@ -1,0 +1,303 @@
+"""The ``cen-search screen`` subcommands end to end: sheets, dual screening, conflicts,
+agreement, progress, retrieval, removals, studies; JSON output and ``--check`` exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cen_search.screening.flow import load_screening
+from cen_search.workspace import Workspace
+from tests._dedupe_cli import Run, run_cli
+from tests._screening import make_review
+
+MEDLINE_1 = "medline/pmid:26000001"  # also in Embase (two records, one report)
+DOIS = (
+    "10.1186/s12888-015-0001-1",
+    "10.1080/09638237.2017.0002",
+    "10.1016/s2215-0366(16)0003-3",
+    "10.1111/j.1365-2850.2012.0004.x",
+)
+
+
+@pytest.fixture()
+def review(tmp_path: Path) -> Workspace:
+    return make_review(tmp_path / "review")
+
+
+@pytest.fixture()
+def cli(review: Workspace, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def run(*args: str | Path) -> Run:
+        return run_cli(capsys, "-C", review.root, *args)
+
+    return run
+
+
+def _json(result: Run) -> dict[str, object]:
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["schema_version"] == 1
+    return data
+
+
+def _fill(path: Path, decisions: list[tuple[str, str]]) -> None:
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+    for row, (decision, reasons) in zip(rows, decisions, strict=False):
+        row.update(decision=decision, reasons=reasons)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+
+
+def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "ann.csv"
+    data = _json(cli("screen", "export", "--reviewer", "ann", "-o", sheet, "--json"))
+    assert (data["rows"], data["to_do"], data["stage"]) == (8, 8, "ta")
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 2  # exists: --yes
+    _fill(sheet, [("include", ""), ("exclude", "wrong setting"), ("maybe", "")])
+    first = _json(cli("screen", "import", sheet, "--json"))
+    assert (first["added"], first["unchanged"], first["blank"]) == (3, 0, 5)
+    again = cli("screen", "import", sheet)
+    assert again.code == 0 and "added 0 decisions; 3 already in the log" in again.err
+    todo = _json(
+        cli("screen", "export", "--reviewer", "ann", "-o", sheet, "--todo", "--yes", "--json")
+    )
+    assert todo["rows"] == 5
+
+
+def test_import_of_a_file_that_is_not_a_sheet_asks_for_the_tool(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests._screening import DATA
+
+    result = cli("screen", "import", DATA / "medline.ris")
+    assert result.code == 2 and "--from rayyan|covidence|asreview" in result.err
+
+
+def test_tool_import_reports_routes_and_unmatched_rows(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests._screening import DATA
+
+    path = DATA / "review_1234_excluded_csv_20240101.csv"
+    data = _json(cli("screen", "import", path, "--from", "covidence", "--json", "--dry-run"))
+    assert data["matched_by"] == {"doi": 1, "dedupe": 1} and data["added"] == 4
+    assert data["unmatched"][0]["where"].endswith(":4") and data["dry_run"] is True
+    result = cli("screen", "import", path, "--from", "covidence")
+    assert "not matched  review_1234_excluded_csv_20240101.csv:4: no record" in result.out
+    assert "reasons not in [screening] reasons" not in result.err  # Wrong setting is listed
+
+
+def _vote(cli, name: str, decision: str, reviewer: str, *extra: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("screen", "vote", name, "--decision", decision, "--reviewer", reviewer, *extra)
+    assert result.code == 0, result.err
+
+
+def test_dual_screening_conflicts_resolution_and_agreement(cli, review: Workspace) -> None:  # type: ignore[no-untyped-def]
+    for doi, a, b in zip(
+        DOIS,
+        ("include", "exclude", "include", "exclude"),
+        ("include", "exclude", "exclude", "exclude"),
+        strict=True,
+    ):
+        _vote(cli, doi, a, "ann")
+        _vote(cli, doi, b, "bob")
+    conflicts = _json(cli("screen", "conflicts", "--json"))["conflicts"]
+    assert len(conflicts) == 1 and conflicts[0]["kind"] == "decision"
+    assert {v["reviewer"]: v["decision"] for v in conflicts[0]["votes"]} == {
+        "ann": "include",
+        "bob": "exclude",
+    }
+    assert cli("screen", "conflicts", "--check").code == 4
+    resolved = cli(
+        "screen",
+        "resolve",
+        DOIS[2],
+        "--decision",
+        "exclude",
+        "--reason",
+        "wrong population",
+        "--by",
+        "cy",
+    )
+    assert resolved.code == 0 and "the 2 votes it settles are kept" in resolved.err
+    assert cli("screen", "conflicts", "--check").code == 0
+    agreement = _json(cli("screen", "agreement", "--json"))
+    (pair,) = agreement["agreements"]
+    assert pair["reviewers"] == ["ann", "bob"] and pair["n"] == 4 and pair["agreed"] == 3
+    assert pair["table"] == [[1, 1], [0, 2]] and pair["kappa"] == pytest.approx(0.5)
+    (design,) = agreement["designs"]
+    assert design["conflicts"] == 1 and design["resolved_by"] == {"discussion": 1}
+    text = cli("screen", "agreement")
+    assert "n = 4, agreement 75.0%, kappa 0.500" in text.out
+
+
+def test_full_text_reason_conflicts_are_listed(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    _vote(cli, DOIS[0], "exclude", "ann", "--stage", "ft", "--reason", "wrong setting")
+    _vote(cli, DOIS[0], "exclude", "bob", "--stage", "ft", "--reason", "not qualitative")
+    (conflict,) = _json(cli("screen", "conflicts", "--stage", "ft", "--json"))["conflicts"]
+    assert conflict["kind"] == "reason"
+
+
+def test_a_full_text_vote_before_title_abstract_inclusion_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("screen", "vote", DOIS[0], "--decision", "include", "--stage", "ft")
+    assert result.code == 2 and "not to be screened at ft" in result.err
+
+
+def test_assign_draws_a_reproducible_recorded_sample(
+    cli, review: Workspace, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    for i, doi in enumerate(DOIS):
+        _vote(cli, doi, "include" if i == 0 else "exclude", "ann")
+    copy = tmp_path / "copy"
+    shutil.copytree(review.root, copy)
+    data = _json(
+        cli(
+            "screen",
+            "assign",
+            "--reviewer",
+            "bob",
+            "--includes",
+            "--fraction",
+            "0.34",
+            "--seed",
+            "7",
+            "--json",
+        )
+    )
+    sample = data["sample"]
+    assert (sample["population"], sample["included"], sample["drawn"], sample["seed"]) == (
+        4,
+        1,
+        1,
+        7,
+    )
+    assert data["assigned"] == 2
+    again = run_cli_in(
+        copy,
+        "screen",
+        "assign",
+        "--reviewer",
+        "bob",
+        "--includes",
+        "--fraction",
+        "0.34",
+        "--seed",
+        "7",
+        "--json",
+    )
+    assert again["sample"]["population_hash"] == sample["population_hash"]
+    targets = [_assign_targets(review.root), _assign_targets(copy)]
+    assert targets[0] == targets[1] and len(targets[0]) == 2
+    # bob's queue is his sample; the sampled reports wait for his vote
+    screening = load_screening(Workspace(review.root))
+    assert sum(str(s.ta) == "pending" for s in screening.states.values()) == 4 + 2
+    progress = _json(cli("screen", "progress", "--json"))
+    assert progress["screening"]["stages"]["ta"]["pending"] == 6
+    assert cli("screen", "progress", "--check").code == 4
+
+
+def run_cli_in(root: Path, *args: str) -> dict[str, object]:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cen_search", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={"CEN_SEARCH_CONFIG": str(root / "none.toml"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _assign_targets(root: Path) -> list[list[str]]:
+    for path in (root / "screening").glob("*.jsonl"):
+        for line in path.read_text("utf-8").splitlines():
+            entry = json.loads(line)
+            if entry["event"] == "assign":
+                return entry["targets"]
+    return []
+
+
+def test_retrieval_removal_and_studies(cli, review: Workspace) -> None:  # type: ignore[no-untyped-def]
+    for doi in DOIS[:3]:
+        _vote(cli, doi, "include", "ann")
+    assert cli("screen", "retrieval", DOIS[2], "--not-retrieved", "no access").code == 0
+    for doi in DOIS[:2]:
+        _vote(cli, doi, "include", "ann", "--stage", "ft")
+    removed = cli(
+        "screen", "remove", DOIS[3], "--kind", "automation", "--reason", "classifier score < 0.1"
+    )
+    assert removed.code == 0
+    studies = _json(cli("screen", "studies", "--json"))
+    assert studies["studies"] == [] and len(studies["unlinked"]) == 2
+    assert cli("screen", "link", DOIS[0], DOIS[1], "--study", "S01").code == 0
+    flow = load_screening(Workspace(review.root)).flow()
+    assert flow.studies == ("S01",)
+    assert sum(s.included for s in flow.reports) == 2
+    assert [s.removed for s in flow.reports if s.removed] == ["automation"]
+    assert [s.not_retrieved_reason for s in flow.reports if s.not_retrieved_reason] == ["no access"]
+    assert cli("screen", "link", DOIS[1], "--undo").code == 0
+    assert cli("screen", "link", "--each").code == 0
+    studies = _json(cli("screen", "studies", "--json"))
+    assert [s["study"] for s in studies["studies"]] == ["S01", "S02"]
+    assert cli("screen", "remove", DOIS[3], "--undo").code == 0
+    assert not any(s.removed for s in load_screening(Workspace(review.root)).flow().reports)
+
+
+def test_dedupe_links_are_offered_as_suggested_study_links(cli, review: Workspace) -> None:  # type: ignore[no-untyped-def]
+    screening = load_screening(review)
+    records = {r.doi: str(r.id) for r in screening.library.records if r.doi}
+    (review.root / "dedupe" / "links.csv").write_text(
+        "a_record_id,b_record_id,relation,evidence\n"
+        f"{records[DOIS[0]]},{records[DOIS[1]]},abstract-of,same authors and topic\n",
+        encoding="utf-8",
+    )
+    _vote(cli, DOIS[0], "include", "ann")
+    _vote(cli, DOIS[0], "include", "ann", "--stage", "ft")
+    (suggestion,) = _json(cli("screen", "studies", "--json"))["suggestions"]
+    assert suggestion["relation"] == "abstract-of"
+    text = cli("screen", "studies")
+    assert "confirm: cen-search screen link" in text.out
+
+
+def test_status_shows_the_screening_section(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    _vote(cli, DOIS[0], "exclude", "bob")
+    status = cli("status")
+    assert "screening:" in status.out and "1 conflict" in status.out
+    assert "cen-search screen conflicts" in status.out + status.err
+
+
+def test_a_report_named_ambiguously_or_not_at_all_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    missing = cli("screen", "vote", "10.9999/none", "--decision", "include")
+    assert missing.code == 2 and "no record in the review is called" in missing.err
+    ok = cli("screen", "vote", "MEDLINE:26000001", "--decision", "include", "--reviewer", "ann")
+    assert ok.code == 0, ok.err
+    undo = cli("screen", "vote", MEDLINE_1, "--undo", "--reviewer", "ann")
+    assert undo.code == 0 and "1 vote withdrawn" in undo.err
+
+
+def test_a_sheet_without_a_reviewer_column_is_yours(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    sheet = tmp_path / "mine.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    for row in rows:
+        del row["reviewer"]
+    rows[0]["decision"] = "exclude"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    monkeypatch.setenv("CEN_SEARCH_REVIEWER", "zoe")
+    assert cli("screen", "import", sheet).code == 0
+    progress = _json(cli("screen", "progress", "--json"))
+    assert progress["screening"]["stages"]["ta"]["votes"] == {"zoe": 1}
