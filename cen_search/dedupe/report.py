@@ -287,7 +287,7 @@ def write_clusters_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> N
     columns = list(CLUSTER_COLUMNS)
     if rows and "set" in rows[0]:
         columns.insert(columns.index("database") + 1, "set")
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

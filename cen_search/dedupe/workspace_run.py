@@ -177,7 +177,7 @@ def write_overlap_csv(path: Path, summary: DedupeSummary) -> None:
     """The per-database table as CSV: database, records, distinct, unique, then one column per
     database holding the distinct records both found."""
     names = [row.database for row in summary.databases]
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["database", "records", "distinct", "unique", *names])
         for row in summary.databases:

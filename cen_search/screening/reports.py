@@ -250,7 +250,7 @@ def _clusters_csv_groups(
     groups: dict[str, tuple[list[int], list[int]]] = {}
     seen: set[int] = set()
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
                 i = position.get(row.get("record_id") or "")
                 if i is None or i in seen:
