@@ -144,7 +144,8 @@ def test_links_csv_and_related_column(tmp_path: Path) -> None:
     result = deduplicate(haem)
     path = tmp_path / "links.csv"
     write_links_csv(path, link_rows(haem, result))
-    with path.open(newline="", encoding="utf-8") as fh:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # as the other CSVs, for Excel
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == list(LINK_COLUMNS)
     assert len(rows) == len(result.links)
@@ -154,7 +155,7 @@ def test_links_csv_and_related_column(tmp_path: Path) -> None:
     clusters = tmp_path / "clusters.csv"
     labels = ["haematology"] * len(haem)
     write_clusters_csv(clusters, cluster_rows(haem, result, labels=labels))
-    with clusters.open(newline="", encoding="utf-8") as fh:
+    with clusters.open(newline="", encoding="utf-8-sig") as fh:
         cluster_table = list(csv.DictReader(fh))
     assert list(cluster_table[0]) == list(CLUSTER_COLUMNS)
     related = {r["key"]: r["related"] for r in cluster_table}

@@ -83,8 +83,9 @@ def link_rows(records: Sequence[Record], result: DedupeResult) -> list[dict[str,
 
 
 def write_links_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> None:
-    """Write the links CSV atomically (UTF-8, comma-separated, header first)."""
-    with atomic_open(path, newline="") as fh:
+    """Write the links CSV atomically (UTF-8 with a BOM so that spreadsheets read it as UTF-8,
+    comma-separated, header first), as the clusters and review CSVs are written."""
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(LINK_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
