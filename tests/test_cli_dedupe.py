@@ -356,6 +356,18 @@ def test_workspace_dedupe_reads_every_import_and_writes_clusters_and_log(
     assert all(r["file"].startswith("imports/") for r in table)
     events = [json.loads(line) for line in (review_dir / "log.jsonl").read_text().splitlines()]
     assert events[-1]["event"] == "dedupe" and events[-1]["clusters"] == data["clusters"]
+    written = {p.name for p in (review_dir / "dedupe").iterdir()}
+    assert written >= {
+        "clusters.csv",
+        "unique.ris",
+        "review.csv",
+        "overlap.csv",
+        "overlap.svg",
+        "links.csv",
+        "summary.json",
+    }
+    summary = json.loads((review_dir / "dedupe" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["clusters"] == data["clusters"] and summary["outputs"]["links"]
 
 
 def test_workspace_keeps_decisions_for_later_runs_and_adds_none_twice(
