@@ -14,7 +14,7 @@ from cen_search._slots import constructor
 from cen_search.models import Pages
 
 _DOI_CORE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-_DOI_TRAILING = ".,;:)]}>\"'"
+_DOI_TRAILING = ".,;:)]}>\"'/"
 _DOI_PREFIX = re.compile(
     r"^(?:doi\s*[:=]?\s*|(?:https?:)?//(?:dx\.|www\.)?doi\.org/|(?:dx\.)?doi\.org/)",
     re.IGNORECASE,

@@ -24,7 +24,7 @@ BETA = CLI_DATA / "beta.bib"
 
 
 def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -356,6 +356,18 @@ def test_workspace_dedupe_reads_every_import_and_writes_clusters_and_log(
     assert all(r["file"].startswith("imports/") for r in table)
     events = [json.loads(line) for line in (review_dir / "log.jsonl").read_text().splitlines()]
     assert events[-1]["event"] == "dedupe" and events[-1]["clusters"] == data["clusters"]
+    written = {p.name for p in (review_dir / "dedupe").iterdir()}
+    assert written >= {
+        "clusters.csv",
+        "unique.ris",
+        "review.csv",
+        "overlap.csv",
+        "overlap.svg",
+        "links.csv",
+        "summary.json",
+    }
+    summary = json.loads((review_dir / "dedupe" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["clusters"] == data["clusters"] and summary["outputs"]["links"]
 
 
 def test_workspace_keeps_decisions_for_later_runs_and_adds_none_twice(
@@ -504,3 +516,33 @@ def test_format_option_overrides_detection_for_every_file(
     assert run_cli(capsys, "dedupe", ALPHA, "--format", "ris", "--json").code == 0
     wrong = run_cli(capsys, "dedupe", ALPHA, "--format", "bibtex")
     assert wrong.code == 1 and "no BibTeX entries found" in wrong.err
+
+
+PAIRS = Path(__file__).resolve().parent / "data" / "dedupe" / "pairs.ris"
+
+
+def test_links_option_writes_one_row_per_linked_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    links, clusters = tmp_path / "links.csv", tmp_path / "clusters.csv"
+    run = run_cli(capsys, "dedupe", PAIRS, "--links", links, "--clusters", clusters, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["outputs"]["links"] == str(links)
+    table = rows(links)
+    assert list(table[0])[:6] == ["a_file", "a_key", "b_file", "b_key", "relation", "evidence"]
+    erratum = next(r for r in table if r["a_key"] == "sra_haematology/id_0000020")
+    assert erratum["relation"] == "erratum-of"
+    assert erratum["b_key"] in ("sra_haematology/id_0000018", "sra_haematology/id_0000019")
+    related = {r["key"]: r["related"] for r in rows(clusters)}
+    assert f"erratum-of {erratum['b_cluster_id']}" in related["sra_haematology/id_0000020"]
+    assert "links" in run.err
+
+
+def test_explain_names_the_link_between_two_records(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("dedupe", "explain", "sra_haematology/id_0000020", "sra_haematology/id_0000018")
+    run = run_cli(capsys, *args, PAIRS)
+    assert run.code == 0, run.err
+    assert "linked: pairs.ris:sra_haematology/id_0000020 erratum-of" in run.out
+    data = json.loads(run_cli(capsys, *args, PAIRS, "--json").out)
+    assert data["link"]["relation"] == "erratum-of"
+    assert data["link"]["a"]["key"] == "sra_haematology/id_0000020"

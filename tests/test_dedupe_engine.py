@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 from cen_search.dedupe import (
     MEMBER_TAG,
@@ -181,7 +182,8 @@ def test_multiple_letters_record_joins_a_letter_and_its_reply_but_nothing_else_d
     letter, reply = by_key("sra_haematology/id_0000009", "sra_haematology/id_0000039")
     alone = deduplicate([letter, reply])
     assert not together(alone, 0, 1)
-    assert [v.rule for v in alone.uncertain] == ["review:reply"]
+    assert not alone.uncertain  # different records by definition: linked, not queued
+    assert [(link.a, link.b, link.relation) for link in alone.links] == [(1, 0, "reply-to")]
     (bundle,) = by_key("sra_haematology/id_0000008")
     joined = deduplicate([letter, reply, bundle])
     assert together(joined, 0, 1) and together(joined, 0, 2)
@@ -213,9 +215,49 @@ def test_empty_input_and_empty_records_are_handled() -> None:
 def test_review_limit_keeps_the_most_likely_pairs_and_counts_the_rest() -> None:
     records = list(fixture_records())
     full = deduplicate(records)
-    assert len(full.uncertain) >= 3 and full.uncertain_left_out == 0
+    assert len(full.uncertain) >= 2 and full.uncertain_left_out == 0
     scores = [v.score for v in full.uncertain]
     assert scores == sorted(scores, reverse=True), "most likely duplicates first"
-    limited = deduplicate(records, options=DedupeOptions(review_limit=2 / len(records)))
-    assert limited.uncertain == full.uncertain[:2]
-    assert limited.uncertain_left_out == len(full.uncertain) - 2
+    limited = deduplicate(records, options=DedupeOptions(review_limit=1 / len(records)))
+    assert limited.uncertain == full.uncertain[:1]
+    assert limited.uncertain_left_out == len(full.uncertain) - 1
+
+
+def test_same_decision_on_an_erratum_joins_both_copies_and_adds_no_work(
+    imports_dir: Path, tmp_path: Path
+) -> None:
+    """A Zotero library exported twice (BibTeX and RIS) holds an article and its erratum
+    twice. Deciding one erratum/article pair "same" must join the two clusters (all four
+    records) and nothing else: no twin split apart, no chain-conflict pair added."""
+    from cen_search.dedupe.decisions import make_decision
+    from cen_search.formats import write_records
+
+    bib = read_file(imports_dir / "bibtex" / "zotero-bbt-export_bbt-fixture.bib").records
+    ris_path = tmp_path / "library.ris"
+    with ris_path.open("w", encoding="utf-8", newline="") as fh:
+        write_records(bib, fh, format="ris")
+    records = [*read_file(ris_path).records, *bib]
+    before = deduplicate(records)
+
+    def index(key: str, suffix: str) -> int:
+        return next(
+            i for i, r in enumerate(records) if r.key == key and r.provenance.file.endswith(suffix)
+        )
+
+    article, erratum = index("Wolz_apl_2011", ".ris"), index("Wolz_apl_2012", ".bib")
+    twins = [(article, index("Wolz_apl_2011", ".bib")), (erratum, index("Wolz_apl_2012", ".ris"))]
+    assert all(together(before, *pair) for pair in twins)
+    assert not together(before, article, erratum)
+
+    after = deduplicate(
+        records, decisions=[make_decision(records[article].id, records[erratum].id, same=True)]
+    )
+
+    assert all(together(after, *pair) for pair in twins)
+    assert together(after, article, erratum)
+    assert len(after.clusters) == len(before.clusters) - 1
+    assert len(after.uncertain) <= len(before.uncertain)
+    untouched = {before.cluster_of[i] for pair in twins for i in pair}
+    for cluster in before.clusters:
+        if before.clusters.index(cluster) not in untouched:
+            assert len({after.cluster_of[m] for m in cluster.members}) == 1

@@ -192,7 +192,7 @@ def test_journal_names_match_across_abbreviation_translation_and_noise(
 
 @pytest.mark.parametrize(
     ("raw", "issue"),
-    [("5", "5"), ("Suppl. 1", "1"), ("1943", "1943"), ("656 (accession 12345678)", ""), ("", "")],
+    [("5", "5"), ("Suppl. 1", ""), ("1943", "1943"), ("656 (accession 12345678)", ""), ("", "")],
 )
 def test_issue_keeps_numbers_and_drops_accession_junk(raw: str, issue: str) -> None:
     assert n.clean_issue(raw) == issue

@@ -181,7 +181,7 @@ def test_cluster_rows_give_each_member_the_rule_and_score_that_joined_it() -> No
 def test_clusters_csv_has_the_required_columns_and_one_row_per_record(tmp_path: Path) -> None:
     path = tmp_path / "clusters.csv"
     write_clusters_csv(path, cluster_rows(RECORDS, RESULT, labels=LABELS))
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == list(CLUSTER_COLUMNS)
     for column in ("cluster_id", "file", "key", "database", "kept", "rule", "score"):
@@ -246,7 +246,8 @@ def _write_review(tmp_path: Path) -> Path:
 
 def test_review_csv_has_fields_side_by_side_and_an_empty_decision_column(tmp_path: Path) -> None:
     path = _write_review(tmp_path)
-    with path.open(encoding="utf-8", newline="") as fh:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == list(REVIEW_COLUMNS)
     assert rows[0]["decision"] == ""

@@ -207,31 +207,31 @@ TRAPS = [
     (
         "haem:0000018",
         "haem:0000020",
-        Verdict.UNCERTAIN,
-        "review:erratum",
-        "'Erratum: <title>' in a later issue of the same volume: offered for review only",
+        Verdict.DISTINCT,
+        "veto:erratum",
+        "'Erratum: <title>' in a later issue of the same volume: linked (erratum-of)",
     ),
     (
         "haem:0000058",
         "haem:0000064",
-        Verdict.UNCERTAIN,
-        "review:erratum",
-        "Web of Science erratum form '<title> (vol 360, pg 542, 2009)'",
+        Verdict.DISTINCT,
+        "veto:erratum",
+        "Web of Science erratum form '<title> (vol 360, pg 542, 2009)': linked (erratum-of)",
     ),
     (
         "haem:0000057",
         "haem:0000063",
-        Verdict.UNCERTAIN,
-        "review:erratum",
-        "Embase erratum form '<title> (Journal (2009) 360 (542-544))'",
+        Verdict.DISTINCT,
+        "veto:erratum",
+        "Embase erratum form '<title> (Journal (2009) 360 (542-544))': linked (erratum-of)",
     ),
     ("cyt:0000326", "cyt:0001494", Verdict.DISTINCT, "veto:reply", "'Response' to an article"),
     (
         "haem:0000009",
         "haem:0000039",
-        Verdict.UNCERTAIN,
-        "review:reply",
-        "a letter and the authors' '- Reply' in the same issue",
+        Verdict.DISTINCT,
+        "veto:reply",
+        "a letter and the authors' '- Reply' in the same issue: linked (reply-to)",
     ),
     (
         "haem:0000500",
@@ -271,16 +271,17 @@ TRAPS = [
     (
         "haem:0001122",
         "haem:0001125",
-        Verdict.UNCERTAIN,
-        "review:pages",
-        "the article and its one-page erratum (same title, later issue): labelled distinct",
+        Verdict.DISTINCT,
+        "veto:pages",
+        "the article and its one-page erratum (same title, later issue): labelled distinct; "
+        "linked (erratum-of)",
     ),
     (
         "haem:0000052",
         "haem:0000807",
-        Verdict.UNCERTAIN,
-        "review:pages",
-        "same title as a one-page item in a later issue (erratum or abstract)",
+        Verdict.DISTINCT,
+        "veto:pages",
+        "same title as a one-page item in a later issue: linked (erratum-of)",
     ),
     (
         "cyt:0001200",
@@ -346,13 +347,15 @@ def test_preprint_and_journal_version_follow_the_policy() -> None:
     assert merged.verdict == Verdict.DUPLICATE
 
 
-def test_shared_doi_with_unrelated_titles_goes_to_review() -> None:
+def test_doi_shared_by_clearly_different_records_is_no_evidence_and_no_review() -> None:
     # Two unrelated real records of digital_work; the second is given the first one's DOI,
-    # as happens when a database attaches the wrong DOI.
+    # as happens when a database attaches a supplement's DOI (or a wrong one) to a record.
     a = record("dw:3006598")
     b = replace(record("dw:1006665"), doi=a.doi)
     verdict = explain(a, b)
-    assert (verdict.verdict, verdict.rule) == (Verdict.UNCERTAIN, "review:doi-collision")
+    assert verdict.verdict == Verdict.DISTINCT
+    assert "doi" not in verdict.scores
+    assert any("clearly different titles" in reason for reason in verdict.reasons)
 
 
 def test_explain_reports_scores_also_when_not_merged() -> None:

@@ -121,7 +121,7 @@ def test_latest_api_run_adds_a_row_and_fills_missing_counts(review):
 def test_csv_has_one_row_per_search_with_full_strategy_text(review, tmp_path):
     md, table = tmp_path / "searches.md", tmp_path / "searches.csv"
     rows = write_report(review, markdown=md, csv_path=table)
-    parsed = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines(keepends=True)))
+    parsed = list(csv.DictReader(table.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
     assert len(parsed) == len(rows) == 2
     medline = next(r for r in parsed if r["database"] == "MEDLINE")
     assert medline["records"] == "1234" and medline["strategy"].count("\n") == 3

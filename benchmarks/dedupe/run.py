@@ -21,7 +21,11 @@ What it does:
   virtual environment, git-ignored) on the same records (its CSV form) in the same run;
 * times cen-search on synthetic inputs of 10k, 50k, 100k and 200k records
   (:mod:`benchmarks.dedupe.synth`);
-* scores the stack again with fields taken away or damaged (:mod:`benchmarks.dedupe.robust`).
+* counts the labelled pairs left in different clusters, and how many of them are linked
+  (``result.links``) or in the review queue;
+* scores the stack again with fields taken away or damaged (:mod:`benchmarks.dedupe.robust`,
+  :mod:`benchmarks.dedupe.corrupt`), and deduplicates the same records exported by two tools
+  (:mod:`benchmarks.dedupe.parity`).
 
 Times are wall-clock seconds of the deduplication itself (reading files excluded, for both
 tools); memory is the peak resident set size of the process that ran it.
@@ -85,6 +89,7 @@ def _dedupe_payload(records: list[Any], ids: list[str]) -> dict[str, Any]:
         "seconds": seconds,
         "groups": [[ids[m] for m in c.members] for c in result.clusters if c.size > 1],
         "uncertain": [[ids[v.a], ids[v.b]] for v in result.uncertain],
+        "links": [[ids[k.a], ids[k.b], str(k.relation)] for k in result.links],
         "candidate_pairs": result.candidate_pairs,
     }
 
@@ -206,6 +211,36 @@ def _union(ids: list[str], groups: list[list[str]]) -> list[list[str]]:
     return [c for c in comps.values() if len(c) > 1]
 
 
+def apart_pairs(ids: list[str], truth: list[list[str]], payload: dict[str, Any]) -> dict[str, Any]:
+    """The labelled pairs the engine left in different clusters: how many, how many of them
+    are linked (a link between their clusters), in the review queue, or neither, and the
+    relations of the links."""
+    from collections import Counter
+    from itertools import combinations
+
+    cluster = {i: n for n, group in enumerate(payload["groups"]) for i in group}
+    linked: dict[frozenset[Any], str] = {}
+    for a, b, relation in payload.get("links", []):
+        linked.setdefault(frozenset((cluster.get(a, a), cluster.get(b, b))), relation)
+    queued = {frozenset((cluster.get(a, a), cluster.get(b, b))) for a, b in payload["uncertain"]}
+    counts: Counter[str] = Counter()
+    relations: Counter[str] = Counter()
+    for group in truth:
+        for x, y in combinations(group, 2):
+            pair = frozenset((cluster.get(x, x), cluster.get(y, y)))
+            if len(pair) == 1:
+                continue
+            counts["apart"] += 1
+            if pair in linked:
+                counts["linked"] += 1
+                relations[linked[pair]] += 1
+            elif pair in queued:
+                counts["queued"] += 1
+            else:
+                counts["neither"] += 1
+    return {**counts, "relations": dict(relations)}
+
+
 def score_run(
     scorer: ModuleType, ids: list[str], truth: list[list[str]], payload: dict[str, Any]
 ) -> dict[str, Any]:
@@ -224,6 +259,8 @@ def score_run(
         "false_merges": base["false_merges"],
         "review_recall": reviewed["pairwise"]["recall"],
         "review_false_merges": reviewed["false_merges"],
+        "links": len(payload.get("links", [])),
+        "apart": apart_pairs(ids, truth, payload),
     }
 
 
@@ -319,10 +356,11 @@ def main(argv: list[str] | None = None) -> int:
             "false_merges": score["false_merges"],
         }
     if not args.no_robustness:
-        from benchmarks.dedupe import robust
+        from benchmarks.dedupe import parity, robust
 
         s = labelled["stack"]
         results["robustness"] = robust.run(s.records, s.ids, s.truth, scorer, log)
+        results["parity"] = parity.run(_shared() / "data" / "imports", log)
     print(render(results, SHORT))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -348,6 +386,24 @@ def render(results: dict[str, Any], short: dict[str, str]) -> str:
             f"{_fmt(p.get('precision'))} | {_fmt(p.get('recall'))} | {_fmt(p.get('f1'))} | "
             f"{p.get('false_merges', '–')} | {_fmt(p.get('seconds'), '.1f')} |"
         )
+    lines += [
+        "",
+        "## Labelled pairs left apart, and linked (links never replace merges)",
+        "",
+        "| set | links | labelled pairs left apart | linked | in the review queue | neither | "
+        "share linked | share linked (outside the queue) | relations of the linked pairs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in results["sets"].items():
+        a = r["apart"]
+        apart, linked, queued = a.get("apart", 0), a.get("linked", 0), a.get("queued", 0)
+        share = f"{linked / apart:.2f}" if apart else "–"
+        outside = f"{linked / (apart - queued):.2f}" if apart - queued else "–"
+        relations = ", ".join(f"{k} {v}" for k, v in sorted(a.get("relations", {}).items()))
+        lines.append(
+            f"| {short.get(name, name)} | {r['links']} | {apart} | {linked} | {queued} | "
+            f"{a.get('neither', 0)} | {share} | {outside} | {relations} |"
+        )
     stack = results["sets"].get("stack", {})
     if stack.get("peer"):
         ratio = stack["peer"]["seconds"] / stack["seconds"]
@@ -372,9 +428,10 @@ def render(results: dict[str, Any], short: dict[str, str]) -> str:
                 f"{_fmt(r['precision'])} | {_fmt(r['recall'])} | {r['false_merges']} |"
             )
     if results.get("robustness"):
-        from benchmarks.dedupe import robust
+        from benchmarks.dedupe import parity, robust
 
         lines += robust.render(results["robustness"])
+        lines += parity.render(results.get("parity", []))
     sources = {r["source"] for r in results["sets"].values()}
     lines += [
         "",

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 _TYPE_WORDS = {
     "str": "TEXT",
@@ -107,3 +107,45 @@ class Typer(typer.Typer):
 
 
 __all__ = ["Command", "Typer", "argument_name", "format_parameters", "help_record", "usage_piece"]
+
+
+class DefaultCommandContext(typer.Context):
+    """Context of a group's default command: shown as the group itself (``cen-search
+    dedupe``) in usage lines and error messages, not under its internal name."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else super().command_path
+
+
+class DefaultCommand(Command):
+    """A group's default command (see :class:`DefaultCommandGroup`)."""
+
+    context_class = DefaultCommandContext
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group that runs its hidden default command unless the first word names a
+    subcommand: ``dedupe a.ris b.ris`` runs the default, ``dedupe review`` the subcommand.
+    Subclasses set :attr:`default_name` and the :attr:`usage_lines` shown by ``--help``;
+    the options shown are the default command's."""
+
+    default_name = "_default"
+    usage_lines: tuple[str, ...] = ("[OPTIONS]",)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        help_names = set(ctx.help_option_names)
+        if not args or (args[0] not in self.commands and args[0] not in help_names):
+            args = [self.default_name, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        for number, line in enumerate(self.usage_lines):
+            formatter.write_usage(
+                ctx.command_path, line, prefix="Usage: " if not number else "       "
+            )
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        default = self.commands[self.default_name]
+        format_parameters(default, ctx, formatter, default.get_params(ctx))
+        self.format_commands(ctx, formatter)

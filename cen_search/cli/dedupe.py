@@ -12,10 +12,8 @@ Forms (the first word after ``dedupe`` is a subcommand only when it is ``review`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from cen_search.cli import _help
 from cen_search.cli.files import ENCODING_HELP, FORMAT_HELP
@@ -24,39 +22,16 @@ DEFAULT_COMMAND = "_default"
 """Hidden subcommand that runs when the first word is not a subcommand name."""
 
 
-class _DefaultContext(typer.Context):
-    """Context of the default command: it is shown as ``cen-search dedupe`` itself (in usage
-    lines and error messages), not under its internal name."""
-
-    @property
-    def command_path(self) -> str:
-        return self.parent.command_path if self.parent is not None else super().command_path
-
-
-class _DefaultCommand(_help.Command):
-    context_class = _DefaultContext
-
-
-class _DedupeGroup(TyperGroup):
+class _DedupeGroup(_help.DefaultCommandGroup):
     """A group whose default action takes files: ``dedupe a.ris b.ris`` runs the default
     command; ``dedupe review`` and ``dedupe explain`` run theirs (subcommand names win)."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        help_names = set(ctx.help_option_names)
-        if not args or (args[0] not in self.commands and args[0] not in help_names):
-            args = [DEFAULT_COMMAND, *args]
-        return super().parse_args(ctx, args)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        path = ctx.command_path
-        formatter.write_usage(path, "[OPTIONS] [FILE]...")
-        formatter.write_usage(path, "review [OPTIONS]", prefix="       ")
-        formatter.write_usage(path, "explain [OPTIONS] KEY_A KEY_B [FILE]...", prefix="       ")
-
-    def format_options(self, ctx: Any, formatter: Any) -> None:
-        default = self.commands[DEFAULT_COMMAND]
-        _help.format_parameters(default, ctx, formatter, default.get_params(ctx))
-        self.format_commands(ctx, formatter)
+    default_name = DEFAULT_COMMAND
+    usage_lines = (
+        "[OPTIONS] [FILE]...",
+        "review [OPTIONS]",
+        "explain [OPTIONS] KEY_A KEY_B [FILE]...",
+    )
 
 
 dedupe_app = _help.Typer(
@@ -70,7 +45,7 @@ dedupe_app = _help.Typer(
         "Examples:\n\n"
         "\b\n"
         "  cen-search dedupe medline.txt embase.ris cinahl.ris -o unique.ris \\\n"
-        "      --clusters clusters.csv --review pairs.csv\n\n"
+        "      --clusters clusters.csv --review pairs.csv --links links.csv\n\n"
         "  cen-search dedupe new/*.ris --against library.ris -o new-unique.ris\n\n"
         "  cen-search dedupe review\n\n"
         "  cen-search dedupe explain medline:12 embase:40"
@@ -85,7 +60,7 @@ dedupe_app = _help.Typer(
 
 @dedupe_app.command(
     DEFAULT_COMMAND,
-    cls=_DefaultCommand,
+    cls=_help.DefaultCommand,
     hidden=True,
     help="Deduplicate FILEs (or every import of the review workspace).",
 )
@@ -118,6 +93,14 @@ def dedupe_files(
         metavar="CSV",
         help="Write the uncertain pairs, most likely duplicates first, fields side by side, "
         "with an empty decision column.",
+    ),
+    links: Path | None = typer.Option(
+        None,
+        "--links",
+        metavar="CSV",
+        help="Write the linked reports: records kept apart that belong together (erratum-of, "
+        "comment-on, reply-to, abstract-of, same-abstract, version-of, republished, "
+        "same-trial), one row per link.",
     ),
     decisions: Path | None = typer.Option(
         None,
@@ -184,6 +167,7 @@ def dedupe_files(
         output=output,
         clusters=clusters,
         review=review,
+        links=links,
         decisions=decisions,
         against=list(against or []),
         databases=list(database or []),

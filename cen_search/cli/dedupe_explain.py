@@ -12,6 +12,7 @@ from cen_search.cli import _output
 from cen_search.cli.dedupe_run import report_issues
 from cen_search.dedupe.decisions import DECISIONS_PATH, Decision, PairKey, current_decisions
 from cen_search.dedupe.inputs import load_inputs
+from cen_search.dedupe.link_report import linked_clusters
 from cen_search.dedupe.report import database_labels, find_record
 from cen_search.dedupe.review_sheet import compare_fields
 from cen_search.dedupe.workspace_run import options_from, run
@@ -52,6 +53,7 @@ def run_explain(
     result = outcome.result
     cluster_a = result.clusters[result.cluster_of[a]]
     together = b in cluster_a.members
+    link = linked_clusters(result, a, b)
     decision = outcome.applied.decision_for(a, b)
     contested = [c for c in outcome.applied.contradictions if c.pair == (a, b)]
     fields = compare_fields(records[a], records[b])
@@ -71,6 +73,15 @@ def run_explain(
                 "contradicted_by": [c.describe() for c in contested],
                 "same_cluster": together,
                 "cluster_id": cluster_a.id if together else None,
+                "link": None
+                if link is None
+                else {
+                    "relation": str(link.relation),
+                    "a": _side_json(records[link.a], labels[link.a]),
+                    "b": _side_json(records[link.b], labels[link.b]),
+                    "evidence": link.evidence,
+                    "rule": link.rule,
+                },
                 "differs": [f.name for f in fields if f.differs],
             }
         )
@@ -108,6 +119,12 @@ def run_explain(
         out.print("result: not merged (different clusters)", markup=False)
     if together and verdict.verdict != "duplicate":
         out.print("  joined through other members of the cluster, not directly", markup=False)
+    if link is not None:
+        out.print(
+            f"linked: {_short_side(records[link.a])} {link.relation} "
+            f"{_short_side(records[link.b])} ({link.evidence})",
+            markup=False,
+        )
     table = Table(show_lines=False, box=None)
     table.add_column("")
     table.add_column("field")
@@ -125,6 +142,11 @@ def _describe_side(record: Record, label: str) -> str:
         f"{record.provenance.file} key {record.key or record.provenance.index} "
         f"[{label}] record_id {record.id}"
     )
+
+
+def _short_side(record: Record) -> str:
+    """``file:key`` of a record, for the link line."""
+    return f"{Path(record.provenance.file).name}:{record.key or record.provenance.index}"
 
 
 def _side_json(record: Record, label: str) -> dict[str, Any]:

@@ -175,6 +175,7 @@ def run_dedupe(
     decisions: Path | None,
     overlap: Path | None = None,
     against: list[Path],
+    links: Path | None = None,
     databases: list[str],
     format: str | None = None,
     encoding: str | None = None,
@@ -191,7 +192,13 @@ def run_dedupe(
     if review:
         check_replaceable(review, decisions_from=decisions)
     check_outputs(
-        {"-o": output, "--clusters": clusters, "--review": review, "--overlap": overlap},
+        {
+            "-o": output,
+            "--clusters": clusters,
+            "--review": review,
+            "--overlap": overlap,
+            "--links": links,
+        },
         protected=[
             *(("input file", p) for p in files),
             *(("--against file", p) for p in against),
@@ -233,6 +240,12 @@ def run_dedupe(
         review=review,
         overlap=overlap,
     )
+    if links:
+        from cen_search.dedupe.link_report import link_rows, write_links_csv
+
+        write_links_csv(links, link_rows(result.inputs.everything, result.result))
+        written["links"] = str(links)
+        _output.say(f"wrote {count(len(result.result.links), 'link')} to {links}")
     summary = result.summary
     render_summary(summary)
     if json_out:

@@ -7,10 +7,8 @@ that name a subcommand (``export``, ``import``, ``assign`` ...) run that instead
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from cen_search.cli import _help
 
@@ -32,34 +30,12 @@ _REVIEWER = typer.Option(
 _JSON = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
-class _SessionContext(typer.Context):
-    @property
-    def command_path(self) -> str:
-        return self.parent.command_path if self.parent is not None else super().command_path
-
-
-class _SessionCommand(_help.Command):
-    context_class = _SessionContext
-
-
-class _ScreenGroup(TyperGroup):
+class _ScreenGroup(_help.DefaultCommandGroup):
     """``screen`` alone (or with options) runs the terminal session; ``screen export`` ...
     run the subcommands."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        help_names = set(ctx.help_option_names)
-        if not args or (args[0] not in self.commands and args[0] not in help_names):
-            args = [DEFAULT_COMMAND, *args]
-        return super().parse_args(ctx, args)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(ctx.command_path, "[--stage ta|ft] [--reviewer NAME] [OPTIONS]")
-        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
-
-    def format_options(self, ctx: Any, formatter: Any) -> None:
-        default = self.commands[DEFAULT_COMMAND]
-        _help.format_parameters(default, ctx, formatter, default.get_params(ctx))
-        self.format_commands(ctx, formatter)
+    default_name = DEFAULT_COMMAND
+    usage_lines = ("[--stage ta|ft] [--reviewer NAME] [OPTIONS]", "COMMAND [ARGS]...")
 
 
 screen_app = _help.Typer(
@@ -85,7 +61,7 @@ screen_app = _help.Typer(
 
 
 @screen_app.command(
-    DEFAULT_COMMAND, cls=_SessionCommand, hidden=True, help="Screen in the terminal."
+    DEFAULT_COMMAND, cls=_help.DefaultCommand, hidden=True, help="Screen in the terminal."
 )
 def session_cmd(
     stage: str = _STAGE,

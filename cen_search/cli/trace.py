@@ -273,7 +273,7 @@ def _write(
             if workspace is not None
             else [e.to_dict(at=_today()) for e in result.edges]
         )
-        with atomic_open(edges) as fh:
+        with atomic_open(edges, encoding="utf-8-sig") as fh:
             count = write_edges_csv(lines, fh)
         written[f"{count} {'edge' if count == 1 else 'edges'}"] = str(edges)
     return written

@@ -4,6 +4,8 @@ Public API (the CLI and library users call only these):
 
 * :func:`deduplicate` -- clusters of duplicate records, a ranked review queue, explanations;
 * :func:`explain` -- the evidence and deciding rule for any two records;
+* ``result.links`` -- records kept apart that belong together (:class:`Link`, see
+  :mod:`cen_search.dedupe.links`), written by :mod:`cen_search.dedupe.link_report`;
 * :func:`merge_cluster` -- one record per cluster, listing every member (see
   :mod:`cen_search.dedupe.merge` for where members are kept: a note and raw fields);
 * values in :mod:`cen_search.dedupe.model`.
@@ -17,9 +19,11 @@ from cen_search.dedupe.model import (
     Cluster,
     DedupeOptions,
     DedupeResult,
+    Link,
     PairDecision,
     PairVerdict,
     PreprintPolicy,
+    Relation,
     Verdict,
 )
 
@@ -28,10 +32,12 @@ __all__ = [
     "Cluster",
     "DedupeOptions",
     "DedupeResult",
+    "Link",
     "Member",
     "PairDecision",
     "PairVerdict",
     "PreprintPolicy",
+    "Relation",
     "Verdict",
     "deduplicate",
     "explain",

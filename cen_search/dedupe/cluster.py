@@ -6,6 +6,13 @@ compatible: no human "different" decision, no hard veto (different DOIs, errata,
 years, pages ...) between any two members, whether or not blocking ever compared them. So a
 chain of near-matches A~B~C cannot put two different papers A and C in one cluster; the refused
 link is reported so that it can go to the review queue.
+
+People's "same" decisions are applied last, to the clusters the engine built: each joins the
+two whole clusters its records are in (unless a person decided that two of their members are
+different). A decision thus joins the pair it names and what follows from it, the other copies
+of both records, and nothing else: it never splits a cluster or sends new pairs to review. (The
+veto a person overrode holds between the copies too -- an erratum and its article exported
+twice -- so checking the engine's contradictions again would split the copies apart.)
 """
 
 from __future__ import annotations
@@ -45,9 +52,10 @@ def build_clusters(
     compatible: Callable[[int, int], bool],
     sort_key: Callable[[PairVerdict], tuple[object, ...]],
 ) -> Clustering:
-    """Union the ``forced`` links (human "same" decisions), then ``links`` in ``sort_key``
-    order, refusing any union that would put a ``forbidden`` pair or an incompatible pair in
-    one cluster."""
+    """Union ``links`` in ``sort_key`` order, refusing any union that would put a ``forbidden``
+    pair or an incompatible pair in one cluster; then the ``forced`` links (people's "same"
+    decisions), each joining two whole clusters unless that puts a ``forbidden`` pair together
+    (see the module docstring)."""
     parent = list(range(n))
     comps: dict[int, _Component] = {}
 
@@ -85,11 +93,6 @@ def build_clusters(
         ca.links.append(link)
         del comps[rb]
 
-    for link in sorted(forced, key=sort_key):
-        ra, rb = find(link.a), find(link.b)
-        if ra != rb and conflict(component(ra), component(rb), human_only=True) is None:
-            union(ra, rb, link)
-
     refused: list[tuple[PairVerdict, int, int]] = []
     for link in sorted(links, key=sort_key):
         ra, rb = find(link.a), find(link.b)
@@ -100,6 +103,11 @@ def build_clusters(
             union(ra, rb, link)
         else:
             refused.append((link, clash[0], clash[1]))
+
+    for link in sorted(forced, key=sort_key):
+        ra, rb = find(link.a), find(link.b)
+        if ra != rb and conflict(component(ra), component(rb), human_only=True) is None:
+            union(ra, rb, link)
 
     components: list[tuple[int, ...]] = []
     joined: dict[int, tuple[PairVerdict, ...]] = {}

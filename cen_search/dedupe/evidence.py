@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cen_search.dedupe.keys import Keys
-from cen_search.dedupe.model import Verdict
+from cen_search.dedupe.model import Relation, Verdict
 from cen_search.dedupe.score import Scores
 
 KIND_FLAGS = ("erratum", "retraction", "comment", "reply")
@@ -35,6 +35,12 @@ class Judgement:
     contradiction: bool = False
     """A veto fired (even when the pair was sent to review): the two records must not end
     up in one cluster through other records."""
+    relation: Relation | None = None
+    """How the records belong together when they are not duplicates
+    (:mod:`cen_search.dedupe.links`)."""
+    subject_is_a: bool = True
+    """The relation is about the pair's first record (the erratum, the abstract ...)."""
+    relation_evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,9 @@ class Context:
 
     generic_titles: frozenset[str] = frozenset()
     """Titles used by several different items (recurring columns, "Editorial")."""
+    columns: frozenset[str] = frozenset()
+    """Generic titles of eight words or fewer seen in three places or more (or dated): columns,
+    not a paper and its erratum or its reprint (for links, :mod:`cen_search.dedupe.links`)."""
 
 
 Place = tuple[str, int | None, str, str]
@@ -59,8 +68,12 @@ def build_context(places: Iterable[Place]) -> Context:
 
     A title is *recurring* (a column such as "Editor's comments", "Gateways to clinical
     trials") when records carrying it sit in issues that cannot be one item: years two or
-    more apart, or two different complete (year, volume, issue) places.
+    more apart, or two different complete (year, volume, issue) places. A short title (three
+    to eight words) that opens titles of such different issues is recurring too: columns are
+    often dated or numbered in the title ("Gateways to clinical trials: April 2004") and bare
+    elsewhere, or in records that lost their year.
     """
+    places = list(places)
     years: dict[str, set[int]] = defaultdict(set)
     complete: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
     for title, year, volume, issue in places:
@@ -70,7 +83,30 @@ def build_context(places: Iterable[Place]) -> Context:
                 complete[title].add((year, volume, issue))
     generic = {t for t, ys in years.items() if len(ys) > 1 and max(ys) - min(ys) >= 2}
     generic.update(t for t, ps in complete.items() if len(ps) > 1)
-    return Context(generic_titles=frozenset(generic))
+    opened = _opened(places, years)
+    generic.update(t for t, ys in opened.items() if len(ys) > 1 and max(ys) - min(ys) >= 2)
+    seen: dict[str, set[tuple[int | None, str, str]]] = defaultdict(set)
+    for title, year, volume, issue in places:
+        if title in generic:
+            seen[title].add((year, volume, issue))
+    columns = {t for t in generic if t.count(" ") < 8 and (len(seen[t]) >= 3 or t in opened)}
+    return Context(generic_titles=frozenset(generic), columns=frozenset(columns))
+
+
+def _opened(places: list[Place], years: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Short titles (three to eight words) -> the years of the longer titles they open."""
+    short = {p[0] for p in places if p[0] and 2 <= p[0].count(" ") <= 7}
+    openings = {" ".join(t.split(" ")[:3]) for t in short}
+    opened: dict[str, set[int]] = defaultdict(set)
+    for title, ys in years.items():
+        words = title.split(" ")
+        if len(words) < 4 or " ".join(words[:3]) not in openings:
+            continue
+        for k in range(3, min(8, len(words) - 1) + 1):
+            prefix = " ".join(words[:k])
+            if prefix in short:
+                opened[prefix].update(ys)
+    return opened
 
 
 def likelihood(s: Scores) -> float:
@@ -118,6 +154,18 @@ def is_generic(a: Keys, b: Keys, ctx: Context) -> bool:
     return False
 
 
+def footnote_only(a: Keys, b: Keys) -> bool:
+    """The titles' numbers differ only by a trailing digit one of them ends with, which may
+    be a PDF's footnote marker (``... APPROACH 1``): that is no different number."""
+    for x, y in ((a, b), (b, a)):
+        if x.footnote:
+            rest = list(x.numbers)
+            rest.remove(x.footnote)
+            if tuple(rest) == y.numbers:
+                return True
+    return False
+
+
 def multi_page(keys: Keys) -> bool:
     """A full page range of two or more pages (not a one-page notice, abstract or erratum)."""
     start, end = keys.page_start, keys.page_end
@@ -142,6 +190,8 @@ class Pair:
     """The same DOI or PubMed id."""
     generic: bool
     """A title too short or too common to identify an item (:func:`is_generic`)."""
+    column: bool
+    """A title too short to name one item, or a column's seen in three places or more."""
     strong_otherwise: bool
     """Title, authors, journal and year all agree: a contradiction elsewhere goes to review."""
 
@@ -163,6 +213,9 @@ class Pair:
             doi_same=s.doi is True,
             id_same=s.doi is True or s.pmid is True,
             generic=generic,
+            column=min(a.title.count(" "), b.title.count(" ")) < 3
+            or a.title in ctx.columns
+            or b.title in ctx.columns,
             strong_otherwise=(
                 s.title >= 0.95
                 and not generic
@@ -178,6 +231,12 @@ class Pair:
         """The judgement; by default a veto, a policy or a soft veto is a contradiction."""
         if contradiction is None:
             contradiction = rule.startswith(("veto:", "policy:")) or rule in SOFT_VETOES
+        if self.a.notes or self.b.notes:
+            reasons = (
+                *reasons,
+                *(f"record A: {note}" for note in self.a.notes),
+                *(f"record B: {note}" for note in self.b.notes),
+            )
         return Judgement(verdict, rule, self.score, tuple(reasons), contradiction)
 
     def veto(self, kind: str, reason: str) -> Judgement:

@@ -35,7 +35,7 @@ JOURNAL_STOPWORDS = frozenset(
 
 def journal_words(text: str) -> tuple[str, ...]:
     """Folded words of a journal name without noise, stop words and parallel titles."""
-    text = strip_markup(text or "")
+    text = strip_markup(text or "").strip().strip("\"'").strip()
     text = _JOURNAL_NOISE.sub(" ", text)
     text = text.split(" = ")[0]
     text = _TRAILING_QUALIFIER.sub("", text)  # trailing place/year qualifiers
@@ -45,6 +45,30 @@ def journal_words(text: str) -> tuple[str, ...]:
         for w in words(fold(text))
         if w not in JOURNAL_STOPWORDS and not _ORDINAL.match(w)
     )
+
+
+_VENUE_SHORT = re.compile(r"\s*(?::|\s-\s|\.\s*Conference\b)")
+_BRACKETED = re.compile(r"\s*\[([^\[\]]{4,})\]\s*")
+
+
+@lru_cache(maxsize=65536)
+def journal_names(value: str) -> tuple[str, ...]:
+    """The names one container field gives for its journal, whole and in parts: the name
+    before a subtitle or an appended conference (``Pediatric Nephrology. Conference: 44th
+    Annual Meeting ...``, ``Proc. X: 12th Conference``), and a name given with its
+    translation in brackets (``Zhongguo zhen jiu [Chinese acupuncture & moxibustion]``)
+    without it and as the translation alone. Two records of one journal that name it
+    differently share one of these; different journals share none."""
+    names = [value]
+    head = _VENUE_SHORT.split(value, maxsplit=1)[0]
+    if head != value:
+        names.append(head)
+    for name in list(names):
+        inner = _BRACKETED.search(name)
+        if inner and "electronic" not in inner.group(1).lower():
+            names.append(_BRACKETED.sub(" ", name))
+            names.append(inner.group(1))
+    return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cen_search.dedupe import normalise as n
-from cen_search.dedupe.journals import journal_key
-from cen_search.dedupe.titles import clean_title, numbers_in, title_flags, title_words
+from cen_search.dedupe.journals import journal_key, journal_names
+from cen_search.dedupe.numbering import issue_key, volume_key
+from cen_search.dedupe.titles import (
+    clean_title,
+    footnote_marker,
+    numbers_in,
+    title_flags,
+    title_words,
+)
+from cen_search.dedupe.trials import trial_numbers
 from cen_search.fields import clean_doi, expand_end_page
 from cen_search.models import Author, Record, RecordType
 from cen_search.names import parse_author
@@ -29,12 +37,21 @@ _PREPRINT_VENUE = re.compile(
     r"preprints?|osf preprints|authorea|chemrxiv|eartharxiv)\b"
 )
 _COCHRANE = re.compile(r"10\.1002/14651858\.(cd\d{6})(?:\.(pub\d+))?", re.IGNORECASE)
+_COCHRANE_ID = re.compile(r"\s*(CD\d{6})(?:\.(pub\d+))?\s*$", re.IGNORECASE)
 _CONFERENCE = re.compile(
     r"\b(?:proceedings|conference|congress|symposium|workshop|meeting|"
     r"annual|convention|colloquium|summit|abstracts?)\b|\bproc\b|\bconf\b"
 )
 _RANGE = re.compile(r"([A-Za-z]?)(\d+)\s*(?:-+|–|—)\s*[A-Za-z]?(\d+)")
-_VENUE_SHORT = re.compile(r"\s*(?::|\s-\s|\.\s*Conference\b)")
+_ABSTRACTS_VENUE = re.compile(r"\b(?:dissertation|meeting|congress|conference) abstracts\b")
+_MEETING_IN_JOURNAL = re.compile(r"\.\s*Conference\s*:", re.IGNORECASE)
+"""``Pediatric Nephrology. Conference: 44th Annual Meeting ...``: Embase's form for a meeting
+abstract printed in a journal (its supplement)."""
+_SUPPLEMENT_PAGE = re.compile(r"\s*(?:S\d|\d+[A-Z]\b)")
+"""``S123``, ``102A``: a page of a supplement (abstract pages are numbered so)."""
+_ABSTRACT_NOTE = re.compile(r"\[\s*abstract\s*\]", re.IGNORECASE)
+"""``Title [abstract]``: databases mark meeting abstracts so."""
+_DEGREE = re.compile(r"\s*(?:ph\.?\s?d|m\.?\s?d|m\.?\s?sc|m\.?\s?a|d\.?\s?phil)\.?\s*$", re.I)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 _PREPRINT = RecordType.PREPRINT
 _ARTICLE = RecordType.ARTICLE
@@ -56,6 +73,10 @@ class Keys:
     """Alternative (translated) title given in brackets or after a separator, or ""."""
     numbers: tuple[str, ...]
     """Numbers stated in the title (``Part II`` -> ``("2",)``)."""
+    footnote: str
+    """A lone digit ending the title that may be a PDF's footnote marker
+    (:func:`~cen_search.dedupe.titles.footnote_marker`), else "". (In a title in capitals it is
+    taken off the title key instead.)"""
     flags: frozenset[str]
     """Item kinds the title announces: erratum, retraction, comment, reply, protocol ..."""
     families: tuple[str, ...]
@@ -69,7 +90,12 @@ class Keys:
     journal: tuple[tuple[str, ...], ...]
     """Normalised container name(s): full and abbreviated when both are known."""
     volume: str
+    """The volume number ("" when missing or not plausible: see
+    :mod:`cen_search.dedupe.numbering`)."""
     issue: str
+    """The issue number ("" when missing or not plausible)."""
+    supplement: str
+    """The supplement named in the issue (or volume) field, ``"s"`` when unnumbered, else ""."""
     page_start: str
     page_end: str
     page_starts: frozenset[str]
@@ -87,6 +113,17 @@ class Keys:
     preprint: bool
     issn: frozenset[str]
     isbn: frozenset[str]
+    report: str = ""
+    """What kind of report the record is, where it matters for links: ``"abstract"`` (typed
+    a conference abstract, in an abstracts journal such as *Dissertation Abstracts*, or in a
+    journal named with its conference), ``"thesis"`` (typed a thesis, or a degree such as
+    ``Ph.D.`` given as its volume), ``"conference-paper"``, ``"editorial"`` (typed so),
+    else ""."""
+    trials: frozenset[str] = frozenset()
+    """Trial registration numbers the record names (:mod:`cen_search.dedupe.trials`)."""
+    notes: tuple[str, ...] = ()
+    """Values set aside as implausible, for ``explain`` (``volume '1)' is not a plausible
+    volume: treated as missing``)."""
 
     @property
     def first_author(self) -> str:
@@ -99,12 +136,22 @@ class Keys:
         return bool(self.page_start or self.article_number)
 
 
+def _title_word_as_author(author: Author, title_words: tuple[str, ...]) -> bool:
+    """A one-word "author" without given names or initials that is a word of the record's
+    own title: metadata taken from a PDF read a word of the title as an author."""
+    if author.organisation or author.given or author.initials:
+        return False
+    raw = author.raw.strip().strip(".,;:")
+    return " " not in raw and n.family_key(raw) in title_words
+
+
 def _authors(
-    record: Record,
+    record: Record, title_words: tuple[str, ...] = ()
 ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]:
     """(family keys, name words, first initials) of the personal authors and the group
-    authors' names, in order (see :class:`Keys`)."""
-    authors = list(record.authors)
+    authors' names, in order (see :class:`Keys`); "authors" that are words of the title
+    (:func:`_title_word_as_author`) left out."""
+    authors = [a for a in record.authors if not _title_word_as_author(a, title_words)]
     raws = [a.raw for a in authors]
     repaired = n.repair_author_strings(raws)
     if len(repaired) != len(raws):
@@ -145,6 +192,7 @@ def _author_key(author: Author) -> tuple[str, str, tuple[str, ...], str]:
     return "person", family, name_words, initial
 
 
+_PAGE_COUNT = re.compile(r"^\s*\d+\s*(?:p|pp|pages?)\.?\s*$", re.IGNORECASE)
 _DATE_LIKE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
@@ -155,6 +203,9 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
     pages = record.pages
     if (pages.raw or pages.start) and _DATE_LIKE.search(f"{pages.raw} {pages.start}"):
         # "01-Jun": a page range a spreadsheet turned into a date
+        return "", "", frozenset(), ""
+    if _PAGE_COUNT.match(pages.raw):
+        # "215 p": how many pages a thesis or book has, not where it starts
         return "", "", frozenset(), ""
     start = n.page_number(pages.start)
     end = expand_end_page(start, n.page_number(pages.end))
@@ -173,7 +224,7 @@ def _pages(record: Record) -> tuple[str, str, frozenset[str], str]:
     return start, end, frozenset(starts), article
 
 
-def _doi(record: Record) -> str:
+def record_doi(record: Record) -> str:
     """The record's DOI, else one found in its URLs or in a raw DOI field."""
     if record.doi:
         return record.doi
@@ -188,6 +239,11 @@ def _doi(record: Record) -> str:
     return ""
 
 
+def _all_capitals(text: str) -> bool:
+    """Every letter of ``text`` is a capital (and it has letters)."""
+    return text.isupper()
+
+
 def record_keys(record: Record) -> Keys:
     """Compute the matching keys of one record."""
     main, alt = clean_title(record.title)
@@ -197,19 +253,31 @@ def record_keys(record: Record) -> Keys:
                 alt = clean_title(value)[0]
                 break
     main_words = title_words(main)
+    if _all_capitals(main) and footnote_marker(main_words, capitals=True):
+        # a title in capitals ending in a lone digit is a PDF's title with its footnote marker
+        main_words, footnote = main_words[:-1], ""
+    else:
+        footnote = footnote_marker(main_words)
     alt_words = title_words(alt) if alt else ()
-    families, author_words, initials, groups = _authors(record)
+    families, author_words, initials, groups = _authors(record, main_words)
     journals = []
     for value in (record.container, record.container_abbrev):
         if value:
-            # the whole name, and its part before a subtitle ("Proc. X: 12th Conference ...")
-            for part in (value, *_VENUE_SHORT.split(value, maxsplit=1)[:1]):
+            for part in journal_names(value):
                 key = journal_key(part)
                 if key and key not in journals:
                     journals.append(key)
     start, end, starts, article = _pages(record)
-    doi = _doi(record)
+    volume, issue = volume_key(record.volume), issue_key(record.issue)
+    notes = tuple(note for note in (volume.note, issue.note) if note)
+    doi = record_doi(record)
     cochrane = _COCHRANE.search(doi) if doi else None
+    version = (cochrane.group(2) or "pub1").lower() if cochrane else ""
+    if cochrane is None:
+        # Cochrane reviews listed without a DOI carry the review number as their pages (the
+        # version is then unknown unless written: "CD006828.pub2")
+        cochrane = _COCHRANE_ID.match(record.pages.raw or record.pages.article_number)
+        version = (cochrane.group(2) or "").lower() if cochrane else ""
     venue = " ".join(" ".join(j) for j in journals)
     preprint = (
         record.type is _PREPRINT
@@ -220,10 +288,26 @@ def record_keys(record: Record) -> Keys:
         record.type is not _ARTICLE and bool(_CONFERENCE.search(venue))
     )
     abstract = " ".join(n.words(n.fold(record.abstract[:800])))[:600] if record.abstract else ""
+    if (
+        record.type is RecordType.CONFERENCE_ABSTRACT
+        or _ABSTRACTS_VENUE.search(venue)
+        or _MEETING_IN_JOURNAL.search(record.container)
+        or _ABSTRACT_NOTE.search(record.title)
+    ):
+        report = "abstract"
+    elif record.type is RecordType.THESIS or _DEGREE.match(record.volume):
+        report = "thesis"
+    elif record.type is RecordType.CONFERENCE_PAPER:
+        report = "conference-paper"
+    elif record.type is RecordType.EDITORIAL:
+        report = "editorial"
+    else:
+        report = ""
     return Keys(
         title=" ".join(main_words),
         title_alt=" ".join(alt_words),
         numbers=numbers_in(main_words),
+        footnote=footnote,
         flags=title_flags(record.title) | title_flags(main),
         families=families,
         author_words=author_words,
@@ -231,8 +315,11 @@ def record_keys(record: Record) -> Keys:
         groups=groups,
         year=record.year,
         journal=tuple(journals),
-        volume=n.clean_volume(record.volume),
-        issue=n.clean_issue(record.issue),
+        volume=volume.number,
+        issue=issue.number,
+        supplement=issue.supplement
+        or volume.supplement
+        or ("s" if _SUPPLEMENT_PAGE.match(record.pages.raw or record.pages.start) else ""),
         page_start=start,
         page_end=end,
         page_starts=starts,
@@ -240,11 +327,14 @@ def record_keys(record: Record) -> Keys:
         doi=doi,
         pmid=record.pmid.strip(),
         cochrane=cochrane.group(1).lower() if cochrane else "",
-        cochrane_version=(cochrane.group(2) or "pub1").lower() if cochrane else "",
+        cochrane_version=version,
         abstract=abstract,
         conference=conference,
         journal_article=record.type in _ARTICLE_TYPES,
         preprint=preprint,
         issn=frozenset(record.issn),
         isbn=frozenset(record.isbn),
+        report=report,
+        trials=trial_numbers(record),
+        notes=notes,
     )

@@ -53,6 +53,48 @@ class DedupeOptions:
     listed (on the labelled sets the queue stays under one pair per 50 records anyway)."""
 
 
+class Relation(StrEnum):
+    """How two records that are not duplicates belong together (a :class:`Link`)."""
+
+    ERRATUM_OF = "erratum-of"
+    """``a`` is an erratum, correction or retraction notice of ``b``."""
+    COMMENT_ON = "comment-on"
+    """``a`` comments on ``b``."""
+    REPLY_TO = "reply-to"
+    """``a`` replies to ``b`` (the authors' reply to a comment, or to the article's critics)."""
+    ABSTRACT_OF = "abstract-of"
+    """``a`` is a conference (or dissertation) abstract of the full report ``b``."""
+    SAME_ABSTRACT = "same-abstract"
+    """The same abstract printed twice (two journals' supplements, two abstract books)."""
+    VERSION_OF = "version-of"
+    """``a`` is another version of ``b``: an earlier version of a Cochrane review, a preprint
+    (with ``--preprints separate``), a conference paper and its journal version."""
+    REPUBLISHED = "republished"
+    """The same paper printed twice (different DOIs, journals, volumes or years)."""
+    SAME_TRIAL = "same-trial"
+    """Registry entries and publications naming one trial registration number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two records of different clusters that belong together without being duplicates.
+
+    Links never replace merges: two records the rules can merge are merged, not linked.
+    """
+
+    a: int
+    """Input index of the record the relation is about (the erratum, the comment, the
+    abstract, the earlier version ...); for symmetric relations the smaller index."""
+    b: int
+    """Input index of the record it relates to."""
+    relation: Relation
+    evidence: str
+    """What ties them ("same title and authors; a one-page item in an earlier issue ...")."""
+    rule: str
+    """The engine's verdict on the pair that kept them apart (``veto:erratum``,
+    ``veto:journal`` ...), or ``trial-id`` for links found through trial numbers."""
+
+
 @dataclass(frozen=True, slots=True)
 class PairVerdict:
     """The engine's judgement on one candidate pair, with everything needed to explain it."""
@@ -74,6 +116,9 @@ class PairVerdict:
     ``issue``, ``pages``, ``doi``, ``pmid``, ``title_contained``) and ``year_gap`` in years."""
     reasons: tuple[str, ...] = ()
     """Human-readable facts behind the verdict ("DOIs differ: 10.1/a vs 10.1/b")."""
+    link: Link | None = None
+    """How the two records belong together although they are not duplicates (an erratum
+    and its article ...); set on distinct pairs only (see :mod:`cen_search.dedupe.links`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +178,10 @@ class DedupeResult:
     """How many records were given as ``records``; larger indices are ``previous`` records."""
     uncertain_left_out: int = 0
     """Uncertain pairs beyond :attr:`DedupeOptions.review_limit`, not in :attr:`uncertain`."""
+    links: tuple[Link, ...] = ()
+    """Records of different clusters that belong together (an erratum and its article, a
+    conference abstract and the full paper ...): one link per pair of clusters, see
+    :mod:`cen_search.dedupe.links`."""
 
     def is_previous(self, index: int) -> bool:
         """True when ``index`` refers to a record of the earlier library (``previous``)."""

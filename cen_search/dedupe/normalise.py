@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+from cen_search.dedupe.numbering import issue_key, volume_key
+
 # ---------------------------------------------------------------------------------------------
 # text basics
 
@@ -214,31 +216,20 @@ def is_placeholder_author(raw: str) -> bool:
 # numbers: volumes, issues, pages
 
 _DIGITS = re.compile(r"\d+")
-_LONG_NUMBER = re.compile(r"\d{5,}")
-_ISSUE = re.compile(r"^\D{0,12}?(\d{1,4})(?!\d)")
 
 
 def clean_volume(value: str) -> str:
-    """Digits of the volume (``"35 Suppl 1"`` -> ``"35"``); "" if none or a year (``"2016"``)."""
-    match = _DIGITS.search(value or "")
-    if not match:
-        return ""
-    number = int(match.group(0))
-    return "" if 1800 <= number <= 2100 else str(number)
+    """Digits of the volume (``"35 Suppl 1"`` -> ``"35"``); "" if none, a year (``"2016"``)
+    or not a plausible volume (``"1)"``): see :func:`cen_search.dedupe.numbering.volume_key`."""
+    return volume_key(value).number
 
 
 def clean_issue(value: str) -> str:
-    """The issue number; Ovid accession numbers and other junk (5+ digits) become "".
-
-    Issue numbers of 100 and more are kept but not trusted to contradict (see the rules):
-    Ovid puts small accession numbers there too."""
-    value = (value or "").strip()
-    match = _ISSUE.match(value)
-    if not match:
-        return ""
-    if _LONG_NUMBER.search(value):
-        return ""
-    return str(int(match.group(1)))
+    """The issue number (``"10 SUPPL. 1"`` -> ``"10"``); Ovid accession numbers and other
+    junk become "" (see :func:`cen_search.dedupe.numbering.issue_key`, which also reads the
+    supplement). Issue numbers of 100 and more are kept but not trusted to contradict (see
+    the rules): Ovid puts small accession numbers there too."""
+    return issue_key(value).number
 
 
 _ROMAN_PAGE = re.compile(r"^\s*([ivxlc]{1,6})\s*$", re.IGNORECASE)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cen_search.dedupe.link_report import related_of_clusters
 from cen_search.dedupe.model import Cluster, DedupeResult, PairVerdict
 from cen_search.errors import InputError
 from cen_search.fsutil import atomic_open
@@ -35,8 +36,11 @@ CLUSTER_COLUMNS = (
     "first_author",
     "title",
     "doi",
+    "related",
 )
-"""Columns of the clusters CSV, in order (``set`` is added after ``database`` with --against)."""
+"""Columns of the clusters CSV, in order (``set`` is added after ``database`` with --against).
+``related`` lists the cluster's links to other clusters (see
+:mod:`cen_search.dedupe.link_report`)."""
 
 
 def database_labels(records: Sequence[Record]) -> list[str]:
@@ -249,7 +253,8 @@ def cluster_rows(
     """One row per input record, grouped by cluster (kept record first); every input record
     appears exactly once."""
     rows: list[dict[str, str]] = []
-    for cluster in result.clusters:
+    related = related_of_clusters(result)
+    for position, cluster in enumerate(result.clusters):
         links = member_links(cluster)
         order = [cluster.kept, *(i for i in cluster.members if i != cluster.kept)]
         for index in order:
@@ -269,6 +274,7 @@ def cluster_rows(
                 "first_author": _first_author(record),
                 "title": " ".join(record.title.split()),
                 "doi": record.doi,
+                "related": related.get(position, ""),
             }
             if previous is not None:
                 row["set"] = "previous" if previous[index] else "new"
@@ -281,7 +287,7 @@ def write_clusters_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> N
     columns = list(CLUSTER_COLUMNS)
     if rows and "set" in rows[0]:
         columns.insert(columns.index("database") + 1, "set")
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

@@ -293,7 +293,7 @@ def _row(pair: ReviewPair) -> dict[str, str]:
 
 def write_review_csv(path: str | Path, pairs: Sequence[ReviewPair]) -> None:
     """Write the review CSV atomically."""
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(REVIEW_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(_row(pair) for pair in pairs)
@@ -466,7 +466,7 @@ def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]
             if row.get("decision", "") != text:
                 row["decision"] = text
                 changed += 1
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(
             fh, fieldnames=sheet.columns, delimiter=sheet.delimiter, lineterminator="\n"
         )

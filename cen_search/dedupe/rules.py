@@ -6,16 +6,30 @@ Order of judgement (the first that applies decides):
    and also forbids chaining them into one cluster; a *review* outcome (``review:...``) sends
    the pair to the ranked queue of uncertain pairs.
 2. **Duplicate rules** (``doi``, ``title+authors``, ``bibliographic``, ``title+source``,
-   ``title+authors+year``): each needs strong agreement on two or three fields and no
-   contradiction on the others.
+   ``title+authors+year``, ``title+volume`` for sparse records): each needs strong agreement
+   on two or three fields and no contradiction on the others.
 3. Otherwise the pair is ``uncertain`` when the evidence is in the grey band, else
    ``distinct`` (``no-match``).
+4. A pair that is not a duplicate gets its relation when the two records belong together
+   (:mod:`cen_search.dedupe.links`): an erratum and its article, an abstract and the full
+   report ... A relation that settles a review question (an erratum is a different record by
+   definition) makes the pair ``distinct`` and linked instead of queued.
 
-Every outcome names its rule and carries the facts that decided it.
+Every outcome names its rule and carries the facts that decided it. The conditions several
+rules test are in :mod:`cen_search.dedupe.conditions`, each with its reason.
 """
 
 from __future__ import annotations
 
+from cen_search.dedupe.conditions import (
+    generic_placed,
+    page_slip,
+    same_printed_item,
+    siblings_agree,
+    sparse_match,
+    states_issue,
+)
+from cen_search.dedupe.dois import last_digit_siblings
 from cen_search.dedupe.evidence import (
     KIND_FLAGS,
     REVIEWABLE,
@@ -25,11 +39,13 @@ from cen_search.dedupe.evidence import (
     Pair,
     Place,
     build_context,
+    footnote_only,
     likelihood,
     multi_page,
     place_of,
 )
 from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.links import attach
 from cen_search.dedupe.model import DedupeOptions, PreprintPolicy, Verdict
 from cen_search.dedupe.score import Scores
 
@@ -50,14 +66,23 @@ __all__ = [
 def judge(a: Keys, b: Keys, s: Scores, *, options: DedupeOptions, ctx: Context) -> Judgement:
     """The verdict on one pair (see the module docstring for the order of rules)."""
     p = Pair.of(a, b, s, ctx)
-    return _vetoes(p, options) or _duplicate(p) or _grey_band(p)
+    judgement = _vetoes(p, options) or _duplicate(p) or _grey_band(p)
+    if judgement.verdict is Verdict.DUPLICATE:
+        return judgement
+    return attach(p, judgement)
 
 
 def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     """The known traps: a contradiction that keeps the records apart (or sends them to
     review), or ``None`` when there is none."""
     a, b, s = p.a, p.b, p.s
-    if a.cochrane and a.cochrane == b.cochrane and a.cochrane_version != b.cochrane_version:
+    if (
+        a.cochrane
+        and a.cochrane == b.cochrane
+        and a.cochrane_version
+        and b.cochrane_version
+        and a.cochrane_version != b.cochrane_version
+    ):
         return p.out(
             Verdict.DISTINCT,
             "veto:cochrane-version",
@@ -105,6 +130,13 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     if s.pmid is False and not p.doi_same:
         return p.out(Verdict.DISTINCT, "veto:pmid", f"PubMed ids differ: {a.pmid} vs {b.pmid}")
     if s.doi is False:
+        if last_digit_siblings(a.doi, b.doi) and siblings_agree(p):
+            return p.out(
+                Verdict.UNCERTAIN,
+                "review:doi-conflict",
+                f"DOIs differ only in their last digit ({a.doi} vs {b.doi}) and everything "
+                "else agrees to the page: one paper with two DOIs, or two items of one issue?",
+            )
         if (
             s.title >= 0.97
             and p.authors_strong
@@ -125,6 +157,7 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         a.numbers
         and b.numbers
         and a.numbers != b.numbers
+        and not footnote_only(a, b)
         and not p.id_same
         and not s.title_alt_used
         and not (s.pages and s.volume)
@@ -142,14 +175,12 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         if (
             a.conference != b.conference
             and (a.journal_article or b.journal_article)
-            and not (s.journal is not None and s.journal >= 0.9 and s.year_gap == 0)
+            and not same_printed_item(p)
         ):
-            # (one abstract typed "conference" by one database and "article" by another, in
-            # the same journal and year, is not a different item)
             return p.out(
                 Verdict.DISTINCT, "veto:venue-type", "a conference paper and a journal article"
             )
-        if s.pages is False and _page_slip(p):
+        if s.pages is False and page_slip(p):
             return p.out(
                 Verdict.DUPLICATE,
                 "title+authors+volume",
@@ -170,7 +201,9 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
         if (
             s.journal is not None
             and s.journal < 0.5
-            and not (s.pages and s.volume)
+            # (the same full page range: one article, its journal named two ways, even when a
+            # garbled volume cannot be compared)
+            and not (s.pages and (s.volume or (s.page_range_equal and multi_page(a))))
             and not a.conference
             and not b.conference
         ):
@@ -183,41 +216,24 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
     return None
 
 
-def _page_slip(p: Pair) -> bool:
-    """Two full articles that agree on everything but their page ranges.
-
-    Same title, the same authors, journal, year and volume, and both a multi-page range:
-    one database has the pages wrong (real pairs: "125-128" vs "2-8" in one volume of J Med
-    Microbiol). A one-page record (erratum, meeting abstract) or a conference record never
-    qualifies, and neither does a title too generic to identify an item.
-    """
-    a, b, s = p.a, p.b, p.s
-    return (
-        s.title >= 0.97
-        and p.authors_strong
-        and not p.generic
-        and (s.authors or 0.0) >= 0.8
-        and s.year_gap == 0
-        and s.volume is True
-        and (s.journal is None or s.journal >= 0.9)
-        and not (a.conference or b.conference)
-        and multi_page(a)
-        and multi_page(b)
-    )
-
-
 def _duplicate(p: Pair) -> Judgement | None:
     """The duplicate rules: strong agreement on two or three fields, or ``None``."""
     a, b, s = p.a, p.b, p.s
     if p.id_same:
         name, value = ("doi", a.doi) if p.doi_same else ("pmid", a.pmid)
         label = "DOI" if p.doi_same else "PubMed id"
-        if s.title >= 0.7 or s.title_contained or (p.authors_strong and (s.year_gap or 0) <= 1):
+        # (two records of one DOI written by other people are not the same record, unless
+        # the titles leave no doubt: the DOI is wrong on one, or it names a collection)
+        other_people = s.first_author is False and (s.authors or 0.0) < 0.5
+        if (
+            s.title >= 0.7 or s.title_contained or (p.authors_strong and (s.year_gap or 0) <= 1)
+        ) and not (other_people and s.title < 0.97 and not s.title_contained):
             return p.out(Verdict.DUPLICATE, name, f"same {label} {value}")
         return p.out(
             Verdict.UNCERTAIN,
             f"review:{name}-collision",
-            f"same {label} {value} but titles differ ({s.title:.2f})",
+            f"same {label} {value} but titles differ ({s.title:.2f})"
+            + (" and so do the authors" if other_people else ""),
         )
 
     corroboration = [
@@ -259,7 +275,7 @@ def _duplicate(p: Pair) -> Judgement | None:
         and (p.authors_strong or authors_same_set)
         and year_ok
         and corroboration
-        and (not p.generic or s.pages is True or (s.volume is True and s.issue is True))
+        and (not p.generic or generic_placed(s))
     ):
         return p.out(
             Verdict.DUPLICATE,
@@ -293,10 +309,15 @@ def _duplicate(p: Pair) -> Judgement | None:
         and (s.page_range_equal or s.issue is True)
         and s.volume is True
         and (s.issue is not False or s.title >= 0.8)
-        # different titles on one shared page are two abstracts or letters, not a translation
+        # different titles on one shared page are two abstracts or letters, not a translation;
+        # and different titles need every number both records state to agree
         and (
             s.title >= 0.8
-            or (s.page_range_equal and multi_page(a) and not (a.conference or b.conference))
+            or (
+                s.page_range_equal
+                and multi_page(a)
+                and (s.issue is True or not (states_issue(a) and states_issue(b)))
+            )
         )
         and s.year_gap == 0
         and s.journal is not None
@@ -318,7 +339,7 @@ def _duplicate(p: Pair) -> Judgement | None:
         and s.authors is None
         and s.year_gap == 0
         and len(corroboration) >= 2
-        and (not p.generic or s.pages is True)
+        and (not p.generic or (s.pages is True and s.issue is not False))
     ):
         return p.out(
             Verdict.DUPLICATE,
@@ -340,6 +361,13 @@ def _duplicate(p: Pair) -> Judgement | None:
             Verdict.DUPLICATE,
             "title+authors+year",
             "same title, authors and year; no field contradicts",
+        )
+    if sparse_match(p):
+        return p.out(
+            Verdict.DUPLICATE,
+            "title+volume",
+            "same title in the same volume of the same journal; nothing contradicts (one "
+            "record without year or pages, as metadata taken from a PDF)",
         )
     return None
 

@@ -10,6 +10,7 @@ from rapidfuzz.distance import Indel
 
 from cen_search.dedupe.journals import journals_compatible
 from cen_search.dedupe.keys import Keys
+from cen_search.dedupe.numbering import issue_agreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +213,6 @@ def _span(k: Keys) -> tuple[int, int] | None:
     return (start, end) if end >= start else (start, start)
 
 
-def _issue_agreement(x: str, y: str) -> bool | None:
-    """Equal issues agree; different ones contradict only when both are small numbers
-    (large "issues" are often accession numbers in Ovid exports)."""
-    if not x or not y:
-        return None
-    if x == y:
-        return True
-    return False if len(x) <= 2 and len(y) <= 2 else None
-
-
 def _equal(x: str, y: str) -> bool | None:
     """Equal / different / unknown (either missing)."""
     if not x or not y:
@@ -240,6 +231,13 @@ def _shifted(a: Keys, b: Keys) -> bool:
         and a.page_start == b.issue
         and bool(b.issue)
     )
+
+
+def _volume_as_issue(a: Keys, b: Keys) -> bool:
+    """``a`` has no volume and its issue number is ``b``'s volume: the volume sits in the
+    issue field (``188`` as the issue, or ``30 SUPPL. 3`` for volume 30, supplement 3), as
+    some exports write it. It is then ``a``'s volume, and no issue to compare."""
+    return not a.volume and bool(a.issue) and a.issue == b.volume
 
 
 def plainly_different(a: Keys, b: Keys, title: TitleMatch) -> bool:
@@ -266,7 +264,11 @@ def compare(a: Keys, b: Keys, *, title: TitleMatch | None = None) -> Scores:
         full = False
     else:
         volume = _equal(a.volume, b.volume)
-        issue = _issue_agreement(a.issue, b.issue)
+        if _volume_as_issue(a, b) or _volume_as_issue(b, a):
+            volume = True
+            issue = issue_agreement("", a.supplement, "", b.supplement)
+        else:
+            issue = issue_agreement(a.issue, a.supplement, b.issue, b.supplement)
         pages, full = page_agreement(a, b)
     abstract = None
     if len(a.abstract) > 100 and len(b.abstract) > 100:

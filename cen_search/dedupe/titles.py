@@ -154,7 +154,7 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:erratum|errata|corrigendum|corrigenda|correction|corrections|"
         r"publisher'?s? (?:note|correction)|author'?s?'? correction|notice of correction)\b"
         r"|\(vol\.? \d+,? (?:pg|p)\.? ?\d+|\berratum\b(?! appears)|\bcorrigendum\b"
-        r"|^\s*correction to\b",
+        r"|^\s*correction to\b|[:\"”]\s*correction to\b",
         re.IGNORECASE,
     ),
     "retraction": re.compile(
@@ -171,8 +171,9 @@ FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"^\s*(?:re|reply|response|in reply|author(?:s|'s|s')? reply|authors?'? response|"
         r"reply from the authors?|response from the authors?)\b"
         r"|\b(?:reply to|author reply|authors'? reply|the authors reply|reply from)\b"
-        r"|\bresponse to (?:the )?(?:comments?|letters?|commentary|editorial|critique|"
-        r"criticisms?|discussion|correspondence)\b|[:.\-]\s*(?:reply|response)\s*$",
+        r"|\bresponse to (?:the |a )?(?:comments?|letters?|commentary|editorial|critique|"
+        r"criticisms?|discussion|correspondence|response|reply)\b"
+        r"|[:.\-]\s*(?:reply|response)\s*$",
         re.IGNORECASE,
     ),
     "protocol": re.compile(
@@ -305,6 +306,51 @@ def clean_title(text: str) -> tuple[str, str]:
     main = _PREFIXES.sub("", main)
     main = _KIND_PREFIX.sub("", main)
     return main, alt
+
+
+def footnote_marker(tokens: tuple[str, ...], *, capitals: bool = False) -> str:
+    """The footnote marker a title taken from a PDF may end with (``... A STABLE TOPIC MODEL
+    APPROACH 1``): a lone digit at the end of a title of four words or more, else "".
+
+    A word that numbers things keeps its digit (``type 1``, ``phase 2``, ``day 1``). For a
+    title in capitals (``capitals``), the form PDF metadata has, that is the only exception;
+    otherwise the digit must follow a word that does not number things (``trial 1``,
+    ``receptor 4`` keep theirs) or a number that does (``grade 3 1``).
+    """
+    if len(tokens) < 4:
+        return ""
+    last, before = tokens[-1], tokens[-2]
+    if len(last) != 1 or not last.isdigit() or last == "0":
+        return ""
+    if before in _NUMBERING or (before.isdigit() and tokens[-3] in _NUMBERING and not capitals):
+        return ""
+    if capitals:
+        return last
+    if before.isdigit():  # "... neoplasia grade 3 1": the marker after a number
+        before = tokens[-3]
+    if before in _NUMBER_CONTEXT or not before.isalpha() or len(before) < 2:
+        return ""
+    return last
+
+
+# fmt: off
+_NUMBERING = frozenset(
+    [
+        "part", "phase", "type", "stage", "grade", "class", "chapter", "volume", "vol",
+        "series", "no", "number", "pt", "section", "level", "wave", "cycle", "day", "week",
+        "month", "year", "version", "edition", "step", "session", "figure", "table",
+    ]
+)
+"""Words whose lone digit is never a footnote marker."""
+_NUMBER_CONTEXT = _NUMBERING | _ROMAN_CONTEXT | frozenset(NUMBER_WORDS) | frozenset(
+    [
+        "days", "weeks", "months", "years", "dose", "arm", "cohort", "round", "visit",
+        "appendix", "experiment", "and", "or", "to", "than", "versus", "vs", "receptor",
+        "gene", "domain", "protein", "kinase", "chromosome", "trisomy", "sprint", "release",
+    ]
+)
+"""Words after which a lone digit ending a title in mixed case is part of it."""
+# fmt: on
 
 
 _DIGIT = re.compile(r"\d")

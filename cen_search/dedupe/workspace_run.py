@@ -10,6 +10,7 @@ and library users alike.
     dedupe/unique.ris        the deduplicated library: one merged record per cluster
     dedupe/review.csv        the pairs for a person, most likely duplicates first
     dedupe/overlap.csv       the per-database overlap table (and overlap.svg, as a heatmap)
+    dedupe/links.csv         records kept apart but related: errata, abstracts of papers ...
     dedupe/summary.json      the run's counts, when it ran, and what it wrote
 
 Everything but the decisions is derived and rewritten on every run. ``review.csv`` is also a
@@ -55,6 +56,7 @@ from cen_search.dedupe.review_sheet import (
 from cen_search.errors import UsageError
 from cen_search.fsutil import atomic_open, atomic_write_text, sha256_file
 from cen_search.ledger import now_iso
+from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ WORKSPACE_OUTPUTS = {
     "review": DEDUPE_FOLDER / "review.csv",
     "overlap": DEDUPE_FOLDER / "overlap.csv",
     "overlap_picture": DEDUPE_FOLDER / "overlap.svg",
+    "links": DEDUPE_FOLDER / "links.csv",
 }
 """What a workspace run writes, relative to the review folder (besides the summary)."""
 
@@ -177,7 +180,7 @@ def write_overlap_csv(path: Path, summary: DedupeSummary) -> None:
     """The per-database table as CSV: database, records, distinct, unique, then one column per
     database holding the distinct records both found."""
     names = [row.database for row in summary.databases]
-    with atomic_open(path, newline="") as fh:
+    with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["database", "records", "distinct", "unique", *names])
         for row in summary.databases:
@@ -278,12 +281,16 @@ def _write_workspace_outputs(
     write_review_csv(paths["review"], pairs)
     write_overlap(paths["overlap"], dedupe_run.summary)
     write_overlap(paths["overlap_picture"], dedupe_run.summary, title=ws.settings.title)
+    from cen_search.dedupe.link_report import link_rows, write_links_csv
+
+    write_links_csv(paths["links"], link_rows(dedupe_run.inputs.everything, dedupe_run.result))
     written = {name: rel.as_posix() for name, rel in WORKSPACE_OUTPUTS.items()}
     document = {
         **dedupe_run.summary.as_json(),
         "at": now_iso(),
         "library_records": library,
         "review_pairs": len(pairs),
+        "links": len(dedupe_run.result.links),
         "decisions_added": decisions_added,
         "orphaned_decisions": [
             {"decision": o.decision.describe(), "reason": o.reason}
@@ -302,3 +309,55 @@ def _write_workspace_outputs(
 def outputs_in(ws: Workspace) -> Sequence[Path]:
     """The files a workspace run writes (absolute), for output checks."""
     return [ws.root / rel for rel in (*WORKSPACE_OUTPUTS.values(), SUMMARY_PATH)]
+
+
+def last_groups(ws: Workspace, records: Sequence[Record]) -> list[tuple[list[int], int]] | None:
+    """How the last workspace run grouped ``records`` (the review's records, in import order):
+    ``(members, kept)`` per cluster, as positions in ``records``; None when ``clusters.csv``
+    is missing, does not cover exactly these records, or a decision was made since."""
+    path = ws.root / WORKSPACE_OUTPUTS["clusters"]
+    summary = ws.root / SUMMARY_PATH
+    decisions = ws.root / DECISIONS_PATH
+    if not path.is_file() or not summary.is_file():
+        return None
+    if decisions.is_file() and decisions.stat().st_mtime > summary.stat().st_mtime:
+        return None
+    position = {str(record.id): i for i, record in enumerate(records)}
+    groups: dict[str, tuple[list[int], list[int]]] = {}
+    seen: set[int] = set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                i = position.get(row.get("record_id") or "")
+                if i is None or i in seen:
+                    return None
+                seen.add(i)
+                members, kept = groups.setdefault(row.get("cluster_id") or "", ([], []))
+                members.append(i)
+                if (row.get("kept") or "").strip().lower() == "yes":
+                    kept.append(i)
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return None
+    if len(seen) != len(records):
+        return None
+    return [(members, kept[0] if kept else members[0]) for members, kept in groups.values()]
+
+
+def last_links(ws: Workspace, records: Sequence[Record]) -> list[tuple[int, int, str, str]]:
+    """The links the last workspace run found between ``records`` (positions), with their
+    relation and evidence; links naming records not imported now are left out."""
+    path = ws.root / WORKSPACE_OUTPUTS["links"]
+    if not path.is_file():
+        return []
+    position = {str(record.id): i for i, record in enumerate(records)}
+    found = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                a = position.get(row.get("a_record_id") or "")
+                b = position.get(row.get("b_record_id") or "")
+                if a is not None and b is not None and a != b:
+                    found.append((a, b, row.get("relation") or "", row.get("evidence") or ""))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return []
+    return found

@@ -380,6 +380,6 @@ def write_report(
     if markdown is not None:
         atomic_write_text(markdown, to_markdown(rows, title=title))
     if csv_path is not None:
-        with atomic_open(csv_path) as fh:
+        with atomic_open(csv_path, encoding="utf-8-sig") as fh:
             write_csv(rows, fh)
     return rows

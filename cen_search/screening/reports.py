@@ -14,7 +14,6 @@ in-memory dedupe run (nothing written).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -231,51 +230,17 @@ def library_from_run(ws: Workspace, run: DedupeRun) -> Library:
     )
 
 
-def _clusters_csv_groups(
-    ws: Workspace, records: Sequence[Record]
-) -> list[tuple[list[int], int]] | None:
-    """The grouping in ``dedupe/clusters.csv`` when it covers exactly ``records`` and no
-    dedupe decision is newer than it; None otherwise (then dedupe must run)."""
-    from cen_search.dedupe.decisions import DECISIONS_PATH
-    from cen_search.dedupe.workspace_run import SUMMARY_PATH, WORKSPACE_OUTPUTS
-
-    path = ws.root / WORKSPACE_OUTPUTS["clusters"]
-    summary = ws.root / SUMMARY_PATH
-    decisions = ws.root / DECISIONS_PATH
-    if not path.is_file() or not summary.is_file():
-        return None
-    if decisions.is_file() and decisions.stat().st_mtime > summary.stat().st_mtime:
-        return None
-    position = {str(record.id): i for i, record in enumerate(records)}
-    groups: dict[str, tuple[list[int], list[int]]] = {}
-    seen: set[int] = set()
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                i = position.get(row.get("record_id") or "")
-                if i is None or i in seen:
-                    return None
-                seen.add(i)
-                members, kept = groups.setdefault(row.get("cluster_id") or "", ([], []))
-                members.append(i)
-                if (row.get("kept") or "").strip().lower() == "yes":
-                    kept.append(i)
-    except (OSError, csv.Error, UnicodeDecodeError):
-        return None
-    if len(seen) != len(records):
-        return None
-    return [(members, kept[0] if kept else members[0]) for members, kept in groups.values()]
-
-
 def load_library(ws: Workspace, *, dedupe_run: DedupeRun | None = None) -> Library:
     """The review's library: grouped by ``dedupe_run``, else by the last dedupe run's
     ``clusters.csv`` while it is current, else by deduplicating now (in memory)."""
+    from cen_search.dedupe.workspace_run import last_groups
+
     if dedupe_run is not None:
         return library_from_run(ws, dedupe_run)
     entries = ws.imports()
     results = ws.read_imports()
     records = [record for result in results for record in result.records]
-    groups = _clusters_csv_groups(ws, records) if records else []
+    groups = last_groups(ws, records) if records else []
     if groups is None:
         return library_from_run(ws, _dedupe_now(ws))
     origins = _origins(entries, [r.file for r in results], [len(r.records) for r in results])
@@ -303,36 +268,13 @@ def _dedupe_now(ws: Workspace) -> DedupeRun:
     )
 
 
-_A_COLUMNS = ("a_record_id", "record_id_a", "record_a", "a")
-_B_COLUMNS = ("b_record_id", "record_id_b", "record_b", "b")
-
-
 def read_links_csv(ws: Workspace, records: Sequence[Record]) -> list[RecordLink]:
-    """The links the last dedupe run wrote to ``dedupe/links.csv`` (when it writes one): two
-    record ids per row (``a_record_id``/``b_record_id``, or ``a``/``b``), a ``relation`` and
-    its ``evidence``. Rows naming records not imported now are left out."""
-    path = ws.root / "dedupe" / "links.csv"
-    if not path.is_file():
-        return []
-    position = {str(record.id): i for i, record in enumerate(records)}
-    found = []
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            columns = reader.fieldnames or []
-            a_col = next((c for c in _A_COLUMNS if c in columns), None)
-            b_col = next((c for c in _B_COLUMNS if c in columns), None)
-            if a_col is None or b_col is None:
-                return []
-            for row in reader:
-                a, b = position.get(row.get(a_col) or ""), position.get(row.get(b_col) or "")
-                if a is not None and b is not None and a != b:
-                    found.append(
-                        RecordLink(a, b, row.get("relation") or "", row.get("evidence") or "")
-                    )
-    except (OSError, csv.Error, UnicodeDecodeError):
-        return []
-    return found
+    """The links the last dedupe run of the review found between these records (see
+    :func:`cen_search.dedupe.workspace_run.last_links`)."""
+    from cen_search.dedupe.workspace_run import last_links
+
+    found = last_links(ws, records)
+    return [RecordLink(a, b, relation, evidence) for a, b, relation, evidence in found]
 
 
 def describe_report(library: Library, report: Report) -> str:
