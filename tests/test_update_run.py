@@ -223,26 +223,28 @@ def test_an_embase_export_imported_into_the_round_completes_that_source(review, 
     assert round_report(review).complete
 
 
-def test_news_about_a_known_study_comes_from_the_dedupe_engines_links(review, server, tmp_path):
+def test_an_erratum_of_an_included_study_is_news_about_a_known_study(review, server, tmp_path):
     start_update(review, name="2021")
-    _run(review, server, tmp_path)
-    records = {r.uid: r for r in flow_state(review).records}
-    erratum = records["pubmed/pmid:31800001"]  # (the copy: same report as the base record)
-    base_record = next(
-        r.record_id
-        for r in records.values()
-        if r.report_id == erratum.report_id and r.round == "base"
-    )
-    new = records["pubmed/pmid:32400002"]
-    (review.root / "dedupe" / "links.csv").write_text(
-        "a_record_id,b_record_id,relation,evidence\n"
-        f"{new.record_id},{base_record},erratum-of,same title and authors; erratum\n",
-        encoding="utf-8",
-    )
-    news = round_report(review).changes.news
+    summary = _run(review, server, tmp_path)
+    news = summary.report.changes.news
     assert len(news) == 1
-    assert news[0].relation == "erratum-of" and news[0].known_outcome == "included"
-    assert news[0].study and news[0].record.title.startswith("Erratum: Improving")
+    item = news[0]
+    assert (item.relation, item.new_is_subject, item.known_outcome, item.study) == (
+        "erratum-of",
+        True,
+        "included",
+        "French 2019",
+    )
+    assert item.record.title.startswith("Erratum: GPs' views and experiences")
+    assert item.known_title.startswith("GPs' views and experiences of managing patients")
+    # it is screened like any new report, and the digest and status say what it is about
+    assert item.record.report_id in {r.report_id for r in summary.report.changes.new_reports}
+    digest = (review.root / summary.digest).read_text(encoding="utf-8")
+    assert "## News about studies already in the review" in digest
+    assert "is an erratum of “GPs' views and experiences" in digest
+    assert "(study French 2019, included)" in digest
+    output = cli(review, "update", "status")
+    assert "news: “Erratum: GPs' views" in output and "(included, study French 2019)" in output
 
 
 def test_an_awaiting_study_of_2019_is_reopened_in_2021(review, server, tmp_path):

@@ -206,3 +206,36 @@ def test_skipping_a_source_and_taking_it_back(example):
     assert next(s for s in states if s.source.database == "ASSIA").status == "awaited"
     with pytest.raises(UsageError, match="no update round"):
         skip_source(Workspace.init(example.root.parent / "new", title="t"), "ASSIA")
+
+
+def _library_with_links():
+    from cen_search.formats import read_file
+    from cen_search.screening.reports import Origin, RecordLink, build_library
+
+    records = list(read_file(REPO / "tests" / "data" / "screening" / "medline.ris").records)
+    origins = [Origin("MEDLINE", round="base")] * 3 + [Origin("PubMed", round="2021")] * 3
+    links = [
+        RecordLink(0, 3, "abstract-of", "a conference abstract of the full report"),
+        RecordLink(4, 1, "erratum-of", "an erratum"),
+        RecordLink(0, 2, "comment-on", "both earlier"),
+        RecordLink(4, 5, "republished", "both new"),
+    ]
+    return build_library(records, origins, [], round_names=("base", "2021"), record_links=links)
+
+
+def test_news_reads_each_relation_from_the_new_records_side():
+    from cen_search.screening.config import ScreeningConfig
+    from cen_search.screening.flow import Screening
+    from cen_search.update.changes import relation_phrase, round_changes
+
+    screening = Screening.of(_library_with_links(), [], ScreeningConfig())
+    changes = round_changes(screening, "2021")
+    assert [(c.source, c.records, c.already_known, c.new) for c in changes.counts] == [
+        ("PubMed", 3, 0, 3)
+    ]
+    phrases = {n.relation: relation_phrase(n) for n in changes.news}
+    assert phrases == {
+        "abstract-of": "the full report of the earlier abstract",
+        "erratum-of": "an erratum of",
+    }
+    assert {n.known_outcome for n in changes.news} == {"still being screened"}

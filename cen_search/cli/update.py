@@ -126,8 +126,8 @@ def _print_report(report: RoundReport) -> None:
         from cen_search.update.changes import relation_phrase
 
         _output.echo(
-            f"news: {news.record.title!r} ({', '.join(news.record.sources)}) is "
-            f"{relation_phrase(news)} {news.known_title!r} ({news.known_outcome}"
+            f"news: “{news.record.title}” ({', '.join(news.record.sources)}) is "
+            f"{relation_phrase(news)} “{news.known_title}” ({news.known_outcome}"
             + (f", study {news.study})" if news.study else ")")
         )
 

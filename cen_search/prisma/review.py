@@ -106,6 +106,9 @@ def _strategy_meta(ws: Workspace) -> tuple[dict[str, tuple[str, str]], list[str]
         if meta.database:
             saved.append(meta.database)
             windows[meta.database.casefold()] = (meta.date_from or "", meta.date_to or "")
+    # a database searched with a saved strategy of another (PubMed searched with the MEDLINE
+    # strategy, as update runs do) has its strategy saved too
+    saved += [e.database for e in ws.imports() if e.strategy and e.database not in saved]
     return windows, saved
 
 
