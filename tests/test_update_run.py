@@ -405,3 +405,30 @@ def test_a_run_killed_after_its_import_but_before_its_run_record_is_made_again(
     assert again.ran == ("strategies/medline-ovid.txt",)
     assert review.imports() == imports  # the same records: imported once
     assert len(list((review.root / "runs" / "medline-ovid").glob("*.json"))) == 1
+
+
+def test_ctrl_c_after_the_searches_leaves_a_round_the_next_run_finishes(
+    review, server, tmp_path, monkeypatch
+):
+    import cen_search.update.run as update_run
+
+    start_update(review, name="2021")
+    real = update_run.deduplicate
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(update_run, "deduplicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _run(review, server, tmp_path)
+    # the search ran, was imported and recorded; nothing else was written
+    assert [e.database for e in review.imports() if e.round == "2021"] == ["PubMed"]
+    assert [e["event"] for e in store.entries(review)] == ["strategy-run"]
+    assert not (review.root / "update" / "2021" / "digest.md").exists()
+    monkeypatch.setattr(update_run, "deduplicate", real)
+    searches = len(server.requests_to("/esearch.fcgi"))
+    resumed = _run(review, server, tmp_path)
+    assert len(server.requests_to("/esearch.fcgi")) == searches  # not searched again
+    assert resumed.already_ran == ("strategies/medline-ovid.txt",)
+    assert len(resumed.report.changes.new_reports) == 5 and resumed.report.changes.to_screen == 5
+    assert (review.root / resumed.digest).is_file()

@@ -239,7 +239,7 @@ def _report_run(summary: RunSummary, *, as_json: bool) -> None:
                 "already_ran": list(summary.already_ran),
                 "digest": summary.digest,
                 "changed": summary.changed,
-                "nothing_new": not summary.changed and not report.changes.new_reports,
+                "nothing_new": not summary.changed,
                 "traced": asdict(summary.traced),
             }
         )

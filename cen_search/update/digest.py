@@ -133,7 +133,6 @@ def digest_markdown(
             "skipped": "skipped" + (f": {state.note}" if state.note else ""),
             "to-run": f"to run on {source.target}",
             "awaited": "export awaited",
-            "failed": "failed",
         }[state.status]
         out.append(f"| {md(source.database)} | {md(status)} | {state.records} |")
     out.append("")

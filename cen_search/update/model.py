@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SourceStatus = Literal["ran", "imported", "skipped", "to-run", "awaited", "failed"]
+SourceStatus = Literal["ran", "imported", "skipped", "to-run", "awaited"]
 """Where one source stands in the round: searched through its API (``ran``), its export
-imported (``imported``), marked skipped by a person, still to run on its API, its export
-awaited, or its API run failed."""
+imported (``imported``), marked skipped by a person, still to run on its API (also after a
+failed run), or its export awaited."""
 
 DONE: frozenset[str] = frozenset({"ran", "imported", "skipped"})
 """Statuses that count as done for the round to be complete."""
@@ -231,7 +231,7 @@ class RoundReport:
 
     @property
     def awaited(self) -> tuple[SourceState, ...]:
-        return tuple(s for s in self.sources if s.status in ("awaited", "to-run", "failed"))
+        return tuple(s for s in self.sources if s.status in ("awaited", "to-run"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,9 +291,13 @@ def run_update(
         traced = Traced(note="tracing is off")
         if options.trace:
             traced, failure = trace_round(
-                ws, screening, services=services, current=current, options=options,
-                reporter=reporter, today=today,
-            )  # fmt: skip
+                ws,
+                screening,
+                services=services,
+                current=current,
+                options=options,
+                reporter=reporter,
+            )
             if failure is not None:
                 progress.failures.append(failure)
             if traced.imported:

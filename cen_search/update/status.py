@@ -100,7 +100,6 @@ def report_lines(report: RoundReport) -> list[str]:
             "skipped": "skipped" + (f" ({state.note})" if state.note else ""),
             "to-run": f"to run on {source.target}",
             "awaited": "export awaited",
-            "failed": "failed",
         }[state.status]
         lines.append(f"  {source.database}: {what}")
     for other in report.other_imports:

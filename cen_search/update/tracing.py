@@ -15,11 +15,11 @@ nothing).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cen_search.errors import CenSearchError, ConfigError
+from cen_search.fsutil import sha256_file
 from cen_search.progress import Reporter
 from cen_search.update.model import Failure, Traced
 from cen_search.wording import count
@@ -78,8 +78,6 @@ def import_traced(ws: Workspace, current: Round) -> list[str]:
         if not name or at[:19] < current.started[:19]:
             continue
         path = trace_dir(ws) / str(name)
-        from cen_search.fsutil import sha256_file
-
         if not path.is_file() or sha256_file(path) in known:
             continue
         outcome = ws.import_file(
@@ -99,7 +97,6 @@ def trace_round(
     current: Round,
     options: UpdateOptions,
     reporter: Reporter,
-    today: _dt.date,
 ) -> tuple[Traced, Failure | None]:
     """Trace the studies newly included in ``current`` and import what is new."""
     from cen_search.screening.included import included_of

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from cen_search.config_values import check_date
 from cen_search.errors import UsageError
 from cen_search.update import store
-from cen_search.update.model import Window
+from cen_search.update.model import DONE, Window
 from cen_search.wording import count
 from cen_search.workspace.rounds import FIRST_ROUND, Round, rounds, start_round
 
@@ -82,7 +82,7 @@ def _unfinished(ws: Workspace, current: Round, today: _dt.date) -> list[str]:
     until = _dt.date.fromisoformat(window.until) if window.until else today
     sources = review_sources(ws, earlier=earlier, until=until, started=current.started)
     states, _ = source_states(ws, sources, round_name=current.name, window=window)
-    return [s.source.database for s in states if s.status not in ("ran", "imported", "skipped")]
+    return [s.source.database for s in states if s.status not in DONE]
 
 
 def start_update(
