@@ -169,3 +169,33 @@ def test_a_sample_drawn_in_2019_does_not_hide_the_reports_of_2021(tmp_path: Path
     # the base reports outside the sample stay outside it
     base_reports = {r.report_id for r in screening.reports if r.round == "base"}
     assert {r.report_id for r in queue.reports} & base_reports == {first.report_id}
+
+
+def test_a_sample_drawn_in_an_update_round_comes_from_that_rounds_reports(tmp_path: Path) -> None:
+    from cen_search.screening.actions import record, vote_event
+    from cen_search.screening.assign import draw
+    from cen_search.screening.flow import load_screening
+    from cen_search.workspace.rounds import start_round
+    from tests._screening import DATA, make_review
+
+    ws = make_review(tmp_path / "review", files=(("medline.ris", "MEDLINE"),))
+    screening = load_screening(ws)
+    record(
+        ws,
+        [
+            vote_event(screening, r, ws=ws, by="ann", stage="ta", decision="exclude")
+            for r in screening.reports
+        ],
+    )
+    with ws.lock():
+        start_round(ws, "2021")
+    ws.import_file(DATA / "embase.ris", database="Embase", searched="2021-05-01")
+    screening = load_screening(ws)
+    new = [r for r in screening.reports if r.round == "2021"]
+    record(
+        ws,
+        [vote_event(screening, r, ws=ws, by="ann", stage="ta", decision="exclude") for r in new],
+    )
+    sample = draw(load_screening(ws), ws=ws, by="ann", stage="ta", reviewer="bob", everything=True)
+    assert sample.event.round == "2021"
+    assert sorted(sample.event.targets) == sorted(r.uids for r in new)

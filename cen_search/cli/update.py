@@ -204,7 +204,8 @@ def run_cmd(
                         )
                     )
             return
-        _confirm(round_report(ws), yes=yes)
+        if not yes:
+            _confirm(round_report(ws), yes=yes)
         services, reporter = _services(
             ws, email=email, cache_dir=cache_dir, no_cache=no_cache, timeout=timeout
         )

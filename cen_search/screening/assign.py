@@ -6,7 +6,9 @@ the outcome in force), keeps every include when asked, draws a fraction of the r
 seeded random generator over the report ids in sorted order, and returns an ``assign`` event
 that records the seed, the fraction, the population's size and a SHA-256 of its sorted ids:
 the same population and seed always give the same sample (Python's ``random.Random``, whose
-``sample`` is stable across versions for a given seed and population).
+``sample`` is stable across versions for a given seed and population). The population is the
+current round's reports (first identified, or reopened, in it): in an update, a sample is
+drawn from the round's new reports, so agreement can be reported per round.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from cen_search.screening.events import Event, new_event
 from cen_search.screening.flow import Screening
 from cen_search.screening.model import FtOutcome, TaOutcome
 from cen_search.screening.outcomes import ta_class
-from cen_search.screening.queue import eligible
+from cen_search.screening.queue import eligible, work_round
 from cen_search.screening.reports import Report
 from cen_search.workspace.rounds import current_round
 
@@ -104,8 +106,13 @@ def draw(
     if source and source == reviewer:
         raise UsageError("the second reviewer's sample cannot come from their own votes")
     already = screening.folded.assigned.get((stage, reviewer), frozenset())
+    this_round = current_round(ws)
     pool = [
-        r for r in screening.reports if eligible(screening, r, stage) and r.report_id not in already
+        r
+        for r in screening.reports
+        if eligible(screening, r, stage)
+        and r.report_id not in already
+        and work_round(screening, r) == this_round
     ]
     inside: list[Report] = []
     rest: list[Report] = []
@@ -150,7 +157,7 @@ def draw(
     event = new_event(
         "assign",
         by=check_reviewer(by),
-        round=current_round(ws),
+        round=this_round,
         stage=stage,
         reviewers=(reviewer,),
         targets=tuple(r.uids for r in selected),
