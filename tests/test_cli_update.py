@@ -129,7 +129,10 @@ def test_a_service_that_keeps_failing_exits_3_after_the_rest_ran(review, monkeyp
     assert [f["code"] for f in summary["failures"]] == ["remote-service"]
     assert summary["failures"][0]["exit_code"] == 3
     assert "ncbi-SECRET" not in output
-    assert (review.root / "update" / "2021" / "digest.md").is_file()
+    digest = (review.root / "update" / "2021" / "digest.md").read_text(encoding="utf-8")
+    assert "failed: run strategies/medline-ovid.txt on pubmed" in digest
+    assert "ncbi-SECRET" not in digest
+    assert "ncbi-SECRET" not in (review.root / "update" / "2021" / "summary.json").read_text()
 
 
 def test_a_second_update_at_the_same_time_is_refused(review, pubmed):
