@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -249,3 +250,36 @@ def test_sparse_record_of_a_recurring_column_is_not_merged() -> None:
     sparse = _pdf(a, marker="")
     result = deduplicate([sparse, b, *(r for k, r in records().items() if "haematology" in k)])
     assert result.cluster_of[0] != result.cluster_of[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "number", "part"),
+    [
+        ("6017 LNCS", "6017", ""),  # a book series' acronym beside its volume
+        ("LNCS 13456", "13456", ""),  # LNCS volumes passed 13000
+        ("CCIS 112", "112", ""),
+        ("6017 LNCS PART 2", "6017", "2"),
+        ("12 Pt B", "12", "b"),
+        ("123456", "", ""),  # an accession number, still not a volume
+    ],
+)
+def test_volume_key_reads_series_volumes_and_parts(value: str, number: str, part: str) -> None:
+    key = volume_key(value)
+    assert (key.number, key.part) == (number, part)
+
+
+def test_a_part_in_the_issue_field_is_a_part_not_an_issue_number() -> None:
+    assert issue_key("PART 2") == ("", "", "", "2")
+    assert issue_key("Pt. 1").part == "1"
+    assert issue_key("2").part == ""
+
+
+def test_parts_of_one_proceedings_volume_are_different_books(imports_dir: Path) -> None:
+    """Scopus lists each part of LNCS 6016-6019 (ICCSA 2010, parts 1-4) with the same title:
+    the parts differ, so they are kept apart without asking a person."""
+    result = read_file(imports_dir / "csv" / "scopus_litstudy.csv")
+    records = [r for r in result.records if "LNCS" in r.volume]
+    assert len(records) >= 4
+    outcome = deduplicate(records)
+    assert outcome.uncertain == ()
+    assert all(cluster.size == 1 for cluster in outcome.clusters)

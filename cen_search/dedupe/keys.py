@@ -124,6 +124,8 @@ class Keys:
     notes: tuple[str, ...] = ()
     """Values set aside as implausible, for ``explain`` (``volume '1)' is not a plausible
     volume: treated as missing``)."""
+    part: str = ""
+    """The part named in the volume field (``PART 2`` of a multi-part proceedings), else ""."""
 
     @property
     def first_author(self) -> str:
@@ -317,6 +319,7 @@ def record_keys(record: Record) -> Keys:
         journal=tuple(journals),
         volume=volume.number,
         issue=issue.number,
+        part=volume.part or issue.part,
         supplement=issue.supplement
         or volume.supplement
         or ("s" if _SUPPLEMENT_PAGE.match(record.pages.raw or record.pages.start) else ""),

@@ -7,11 +7,13 @@ volume in the issue field, alone or as ``30 SUPPL. 3``; Ovid puts accession numb
 rules compare volumes and issues only to find contradictions, so a damaged value must never
 contradict a sound one. Hence:
 
-* :func:`volume_key` reads a volume's number (``35 Suppl 1`` -> ``35``). A value that is not a
+* :func:`volume_key` reads a volume's number (``35 Suppl 1`` -> ``35``; a book series'
+  volume with the series' acronym, ``6017 LNCS`` -> ``6017``). A value that is not a
   plausible volume -- brackets that do not balance, words that are not volume designations,
-  a number of five or more digits -- gives "" (*missing*) and a note saying so, which
-  ``explain`` shows. A year given as the volume is not a volume either (silently: some
-  journals number volumes by year).
+  a number of five or more digits (six with a series acronym: LNCS is past 13000) -- gives
+  "" (*missing*) and a note saying so, which ``explain`` shows. A year given as the volume
+  is not a volume either (silently: some journals number volumes by year). A part named in
+  the volume field (``PART 2``) is kept apart: parts of one volume are different books.
 * :func:`issue_key` splits an issue into its number and its supplement (``10 SUPPL. 1`` ->
   ``("10", "1")``; ``Supplement_1`` and ``S1`` -> ``("", "1")``; ``Suppl`` -> ``("", "s")``),
   so that ``10 SUPPL. 1`` and ``Supplement_1`` do not contradict (the one names the issue,
@@ -44,6 +46,11 @@ _DESIGNATIONS = re.compile(
 )
 """Words that may stand beside a volume or issue number without making it implausible."""
 _NUMBER = re.compile(r"\d+")
+_PART = re.compile(r"\b(?:pt|part|teil|tome)\b\.?\s*(\d{1,3}|[A-Za-z](?![A-Za-z]))", re.IGNORECASE)
+"""A part of a volume: ``PART 2``, ``Pt. B``, ``Teil 1`` (a multi-part proceedings or book)."""
+_SERIES = re.compile(r"\b[A-Z]{2,6}\b")
+"""A book series' acronym beside its volume number (``6017 LNCS``, ``CCIS 112``, ``LNAI``):
+it names the series, it is not damage."""
 _LEFTOVER = re.compile(r"[^\sA-Za-z0-9]")
 _ISOLATED = re.compile(r"^(?:\d{1,4}[A-Za-z]?|[A-Za-z]\d{0,3})$")
 
@@ -57,6 +64,8 @@ class VolumeKey(NamedTuple):
     """A supplement named in the volume field (``35 Suppl 1`` -> ``"1"``), else ""."""
     note: str
     """Why the value was set aside ("" when it was read)."""
+    part: str = ""
+    """A part named in the volume field (``6017 LNCS PART 2`` -> ``"2"``), else ""."""
 
 
 class IssueKey(NamedTuple):
@@ -68,6 +77,8 @@ class IssueKey(NamedTuple):
     """The supplement's number or letter, ``"s"`` for an unnumbered supplement, else ""."""
     note: str
     """Why the value was set aside ("" when it was read)."""
+    part: str = ""
+    """A part given in the issue field (``PART 2``: a part of a multi-part volume), else ""."""
 
 
 def _balanced(text: str) -> bool:
@@ -82,12 +93,15 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _plausible(rest: str) -> bool:
+def _plausible(rest: str, *, series: bool = False) -> bool:
     """Whether what is left of a value, once supplements and designations are taken out, is
-    at most a few short numbers or section letters (``12``, ``3A``, ``B``, ``1-2``)."""
+    at most a few short numbers or section letters (``12``, ``3A``, ``B``, ``1-2``; a
+    five-digit number beside a series acronym)."""
     rest = _DESIGNATIONS.sub(" ", rest)
     tokens = [t for t in re.split(r"[\s/\-–+&,;:.()\[\]]+", rest) if t]
-    return len(tokens) <= 3 and all(_ISOLATED.match(t) for t in tokens)
+    return len(tokens) <= 3 and all(
+        _ISOLATED.match(t) or (series and t.isdigit() and len(t) == 5) for t in tokens
+    )
 
 
 def _supplement(text: str) -> tuple[str, str]:
@@ -98,6 +112,14 @@ def _supplement(text: str) -> tuple[str, str]:
     label = (match.group(1) or match.group(2) or "s").lower()
     label = str(int(label)) if label.isdigit() else label
     return label, text[: match.start()] + " " + text[match.end() :]
+
+
+def _part(text: str) -> tuple[str, str]:
+    """(the part a value names, folded, or "", the text without it)."""
+    match = _PART.search(text)
+    if not match:
+        return "", text
+    return match.group(1).lower(), text[: match.start()] + " " + text[match.end() :]
 
 
 def _text(value: str) -> str:
@@ -122,17 +144,20 @@ def volume_key(value: str) -> VolumeKey:
         return VolumeKey("", "", "")
     if not _balanced(text):
         return VolumeKey("", "", _set_aside("volume", value))
+    part, text = _part(text)
     supplement, rest = _supplement(text)
+    series = bool(_SERIES.search(rest)) and not _DESIGNATIONS.fullmatch(rest.strip())
+    rest = _SERIES.sub(" ", rest)
     numbers = _NUMBER.findall(rest)
     if not numbers:
         return VolumeKey("", supplement, "")
-    if len(numbers[0]) >= 5 or not _plausible(rest):
+    if len(numbers[0]) >= (6 if series else 5) or not _plausible(rest, series=series):
         return VolumeKey("", "", _set_aside("volume", value))
     number = int(numbers[0])
     if 1800 <= number <= 2100 or number == 0:
         # a year given as the volume (or a 0 placeholder) is not a volume
         return VolumeKey("", supplement, "")
-    return VolumeKey(str(number), supplement, "")
+    return VolumeKey(str(number), supplement, "", part)
 
 
 @lru_cache(maxsize=65536)
@@ -146,11 +171,14 @@ def issue_key(value: str) -> IssueKey:
         return IssueKey("", "", "")  # an accession number: common in Ovid exports, no note
     if not _balanced(text):
         return IssueKey("", "", _set_aside("issue", value))
+    part, text = _part(text)
+    if part and not _NUMBER.search(text):
+        return IssueKey("", "", "", part)  # "PART 2": a part, not an issue number
     supplement, rest = _supplement(text)
     if not _plausible(rest):
         return IssueKey("", supplement, "" if supplement else _set_aside("issue", value))
     numbers = _NUMBER.findall(rest)
-    return IssueKey(str(int(numbers[0])) if numbers else "", supplement, "")
+    return IssueKey(str(int(numbers[0])) if numbers else "", supplement, "", part)
 
 
 def issue_agreement(

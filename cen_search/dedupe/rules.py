@@ -194,6 +194,14 @@ def _vetoes(p: Pair, options: DedupeOptions) -> Judgement | None:
                 f"pages differ: {a.page_start or a.article_number} vs "
                 f"{b.page_start or b.article_number}",
             )
+        if a.part and b.part and a.part != b.part:
+            # parts of one multi-part volume (proceedings in several books) are different
+            # books, whatever else they share
+            return p.out(
+                Verdict.DISTINCT,
+                "veto:volume",
+                f"different parts of a volume: {a.part} vs {b.part}",
+            )
         if s.volume is False:
             return p.veto("volume", f"volumes differ: {a.volume} vs {b.volume}")
         if s.issue is False and not s.pages:
