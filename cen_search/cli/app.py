@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -134,10 +135,11 @@ def hoist_global_flags(args: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and ``python -m cen_search``."""
     args = hoist_global_flags(sys.argv[1:] if argv is None else list(argv))
-    previous = {
-        signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)
-    }
+    previous: dict[int, Any] = {}
     try:
+        # installed inside the try: a signal arriving between two installs still ends here
+        for installed in (signal.SIGINT, signal.SIGTERM):
+            previous[installed] = signal.signal(installed, _on_signal)
         with _output.boundary():
             app(args=args, prog_name="cen-search")
     except Interrupted as stop:
