@@ -13,7 +13,10 @@ outlive that, so it is kept against a :class:`RecordRef`: every handle the recor
 and a short :attr:`RecordRef.uid` built from the strongest of them (``medline/pmid:31234567``,
 ``embase/an:L2001234567``, ``cinahl/fp:1f3a...``). A reference is found again in a later run
 by its uid, else by the handles that still agree (:class:`IdentityIndex`), and a reference
-that matches nothing, or several different records, is reported, never silently dropped.
+that matches nothing, or several different records, is reported, never silently dropped. A
+key is made by the tool that wrote the file, not by the database, and tools give it again to
+other records; so a uid built from a key names a record only while its content agrees, and a
+key alone (like a DOI, which collection DOIs share) never identifies a record.
 
 The fingerprint's normalisation is frozen (prefix ``f1``): changing it would orphan decisions
 already made. It deliberately ignores what tools write differently (case, accents, markup,
@@ -242,10 +245,11 @@ class IdentityIndex:
         return self.refs[i].uid
 
     def resolve(self, ref: RecordRef) -> Resolution:
-        """The records ``ref`` names: those with its uid, else the best-agreeing records on
-        its other handles. Several records are returned only when they are content twins (one
-        fingerprint); several different ones make the reference ambiguous (not found)."""
-        exact = self._by.get(("uid", ref.uid), [])
+        """The records ``ref`` names: those with its uid (see :func:`_vouches`), else the
+        best-agreeing records on its other handles. Several records are returned only when
+        they are content twins (one fingerprint); several different ones make the reference
+        ambiguous (not found)."""
+        exact = [i for i in self._by.get(("uid", ref.uid), []) if _vouches(ref, self.refs[i])]
         if exact:
             return Resolution(tuple(exact), "uid")
         scores: dict[int, int] = defaultdict(int)
@@ -272,6 +276,18 @@ class IdentityIndex:
             return Resolution((), "ambiguous")
         return Resolution(chosen, strong[chosen[0]])
 
+    def twins(self, ref: RecordRef) -> tuple[int, ...]:
+        """The records of ``ref``'s database with its fingerprint: one record exported
+        several times (``()`` when the reference has no fingerprint)."""
+        if not ref.fingerprint:
+            return ()
+        database = _slug(ref.database)
+        return tuple(
+            i
+            for i in self._by.get(("fingerprint", ref.fingerprint), [])
+            if _slug(self.refs[i].database) == database
+        )
+
 
 def _handles(ref: RecordRef) -> list[tuple[str, str]]:
     db = _slug(ref.database)
@@ -286,6 +302,22 @@ def _handles(ref: RecordRef) -> list[tuple[str, str]]:
     if ref.doi:
         handles.append(("doi", ref.doi.casefold()))
     return handles
+
+
+def _vouches(ref: RecordRef, candidate: RecordRef) -> bool:
+    """Whether a record whose uid equals ``ref``'s is the record ``ref`` names.
+
+    A PubMed id or an accession number is given by the database and names one record
+    whatever else changed (a title corrected, the year of print after the e-pub year). A
+    record's own key is not: the tool that wrote the file made it (BibTeX keys, EndNote
+    record numbers) and gives it again to another record when the library is re-exported or
+    sorted differently (``Smith2019a`` becomes ``Smith2019b``), and some tools give one key to
+    several records (Mendeley). A key-based uid therefore names the record only while the
+    content agrees too (same fingerprint); otherwise the other handles decide."""
+    if _conflicts(ref, candidate):
+        return False
+    keyed = not ref.pmid and not ref.accession and bool(ref.key)
+    return not (keyed and ref.fingerprint) or candidate.fingerprint == ref.fingerprint
 
 
 def _conflicts(a: RecordRef, b: RecordRef) -> bool:

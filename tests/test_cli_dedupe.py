@@ -546,3 +546,31 @@ def test_explain_names_the_link_between_two_records(capsys: pytest.CaptureFixtur
     data = json.loads(run_cli(capsys, *args, PAIRS, "--json").out)
     assert data["link"]["relation"] == "erratum-of"
     assert data["link"]["a"]["key"] == "sra_haematology/id_0000020"
+
+
+def test_a_decision_stays_with_its_record_when_a_reexport_swaps_the_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BibTeX keys are made by the reference manager, and an export after a change can give
+    a record's key to another one; the decided pair must not become another pair."""
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    assert "key:novak2017" in lines[1]
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    swapped = tmp_path / "beta.bib"
+    text = BETA.read_text(encoding="utf-8")
+    text = text.replace("{novak2017,", "{swap,").replace("{grant2019,", "{novak2017,")
+    swapped.write_text(text.replace("{swap,", "{grant2019,"), encoding="utf-8")
+    clusters = tmp_path / "clusters.csv"
+    run = run_cli(
+        capsys, "dedupe", ALPHA, swapped, "--decisions", review, "--clusters", clusters, "--json"
+    )
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["orphaned_decisions"] == 0
+    by_cluster: dict[str, set[str]] = {}
+    for row in rows(clusters):
+        by_cluster.setdefault(row["cluster_id"], set()).add(row["first_author"])
+    assert {"Novak"} in by_cluster.values()  # the decided pair, together
+    assert {"Grant"} in by_cluster.values()  # and the paper that took its key, alone

@@ -28,6 +28,7 @@ from cen_search.dedupe.decisions import (
 )
 from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairVerdict
 from cen_search.errors import InputError
+from cen_search.fields import parse_pages
 from cen_search.formats.textio import decode
 from cen_search.fsutil import atomic_open, read_regular_file
 from cen_search.identity import RecordRef, fingerprint, first_author_family, year_of
@@ -354,13 +355,13 @@ def _ref_from_row(row: Mapping[str, str], side: str) -> RecordRef:
     title = row.get(f"title_{side}", "")
     year = year_of(row.get(f"year_{side}", ""))
     first = first_author_family(row.get(f"authors_{side}", ""))
-    pages = row.get(f"pages_{side}", "")
+    pages = parse_pages(row.get(f"pages_{side}", ""))  # as the reader parsed the record's
     computed = fingerprint(
         title=title,
         year=year,
         first_author=first,
         volume=row.get(f"volume_{side}", ""),
-        first_page=re.split(r"[-\u2013]", pages, maxsplit=1)[0].strip(),
+        first_page=pages.start or pages.article_number,
         container=row.get(f"journal_{side}", ""),
     )
     return RecordRef(
