@@ -321,5 +321,16 @@ def _vouches(ref: RecordRef, candidate: RecordRef) -> bool:
 
 
 def _conflicts(a: RecordRef, b: RecordRef) -> bool:
-    """Two references that state different PubMed ids cannot be one record."""
-    return bool(a.pmid and b.pmid and a.pmid != b.pmid)
+    """Whether two references cannot be one record: they state different PubMed ids, or
+    different DOIs while no id of the database (PubMed id, accession number) joins them.
+
+    The DOI matters when a reference is found by its content only: a conference abstract
+    (with its supplement's DOI) and the full paper (with its own) can share title, year and
+    first author, and a decision about the abstract must not pass to a copy of the paper when
+    the abstract's export is no longer in the run. A DOI corrected between two exports of
+    one record is still followed through the record's PubMed id or accession number."""
+    if a.pmid and b.pmid:
+        return a.pmid != b.pmid
+    if a.doi and b.doi and a.doi.casefold() != b.doi.casefold():
+        return not set(a.accession) & set(b.accession)
+    return False

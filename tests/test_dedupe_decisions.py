@@ -307,3 +307,48 @@ def test_decision_whose_two_records_are_now_one_is_reported_not_dropped(tmp_path
     assert applied.engine == ()
     (orphan,) = applied.orphans
     assert "now one record" in orphan.reason and "Reviewing" in orphan.reason
+
+
+ABSTRACT_AND_PAPER = """TY  - ABST
+TI  - Structured clinical management for complex emotional needs: a randomised trial
+AU  - Smith, Jane
+PY  - 2019
+JO  - Illustrative Journal
+VL  - 12
+IS  - Suppl 1
+SP  - S40
+DO  - 10.5555/supplement-2019-1
+ER  -
+
+TY  - JOUR
+TI  - Structured clinical management for complex emotional needs: a randomised trial
+AU  - Smith, Jane
+PY  - 2019
+JO  - Illustrative Journal
+VL  - 12
+SP  - 101
+EP  - 110
+DO  - 10.5555/paper-2019-101
+ER  -
+"""
+
+
+def test_decision_about_an_abstract_never_passes_to_a_copy_of_its_paper(tmp_path: Path) -> None:
+    """The abstract and the paper share title, year and first author (one fingerprint); with
+    the abstract's export gone, the decision is reported, not moved to the paper's copies."""
+    abstract, paper = _records(tmp_path, "first.ris", ABSTRACT_AND_PAPER)
+    decision = make_decision(ref_of(abstract), ref_of(paper), same=False)
+    assert ref_of(abstract).fingerprint == ref_of(paper).fingerprint
+    paper_text = "TY  - JOUR" + ABSTRACT_AND_PAPER.split("TY  - JOUR")[1]
+    medline = tmp_path / "medline.ris"
+    medline.write_text(paper_text, encoding="utf-8")
+    cinahl = tmp_path / "cinahl.ris"
+    cinahl.write_text(paper_text, encoding="utf-8")
+    later = [
+        *read_file(medline, database="MEDLINE").records,
+        *read_file(cinahl, database="CINAHL").records,
+    ]
+    applied = apply_to({decision.key: decision}, later)
+    assert applied.engine == ()  # the two copies of the paper are not kept apart
+    (orphan,) = applied.orphans
+    assert "no record matches" in orphan.reason
