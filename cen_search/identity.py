@@ -136,11 +136,16 @@ class RecordRef:
         return f"{_slug(self.database)}/{handle}"
 
     def describe(self) -> str:
-        """``Smith 2019 'Title ...' (MEDLINE)`` for messages."""
+        """``Smith 2019 'Title ...' (MEDLINE, pmid:31234567)`` for messages: the strongest
+        handle tells records with one title apart (a fingerprint is left out: it says
+        nothing to a person)."""
         title = self.title if len(self.title) <= 70 else self.title[:67] + "..."
         who = " ".join(part for part in (self.first_author.title(), self.year) if part)
-        where = f" ({self.database})" if self.database else ""
-        return f"{who} {title!r}{where}".strip()
+        handle = self.uid.partition("/")[2] if self.known else ""
+        if handle.startswith("fp:"):
+            handle = ""
+        where = ", ".join(part for part in (self.database, handle) if part)
+        return f"{who} {title!r}".strip() + (f" ({where})" if where else "")
 
     def to_json(self) -> dict[str, Any]:
         """The non-empty handles as a JSON object (stable keys)."""

@@ -352,3 +352,11 @@ def test_decision_about_an_abstract_never_passes_to_a_copy_of_its_paper(tmp_path
     assert applied.engine == ()  # the two copies of the paper are not kept apart
     (orphan,) = applied.orphans
     assert "no record matches" in orphan.reason
+
+
+def test_a_decision_names_its_records_so_that_two_with_one_title_can_be_told_apart() -> None:
+    first = RecordRef(database="biber", key="tmn1", fingerprint="f1-1", title="A title")
+    second = RecordRef(database="biber", key="tmn2", fingerprint="f1-1", title="A title")
+    text = make_decision(first, second, same=False).describe()
+    assert "(biber, key:tmn1)" in text and "(biber, key:tmn2)" in text
+    assert RecordRef(fingerprint="f1-2", title="Gamma", year="2018").describe() == ("2018 'Gamma'")
