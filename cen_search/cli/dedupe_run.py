@@ -15,12 +15,7 @@ from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
 from cen_search.cli._output import count
-from cen_search.dedupe.decisions import (
-    DECISIONS_PATH,
-    append_decisions,
-    append_undo,
-    make_decision,
-)
+from cen_search.dedupe.decisions import DECISIONS_PATH
 from cen_search.dedupe.inputs import Inputs, load_inputs
 from cen_search.dedupe.report import DedupeSummary
 from cen_search.dedupe.review_sheet import (
@@ -32,10 +27,13 @@ from cen_search.dedupe.review_sheet import (
     write_review_csv,
 )
 from cen_search.dedupe.workspace_run import (
+    WORKSPACE_OUTPUTS,
     DedupeRun,
     options_from,
+    record_decision,
     run,
     run_in_workspace,
+    take_in_review_edits,
     write_merged,
     write_overlap,
 )
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
     from cen_search.cli.dedupe_review import KeySource
 
 _MAX_ISSUES_SHOWN = 5
+REVIEW = WORKSPACE_OUTPUTS["review"]
 
 
 def report_issues(inputs: Inputs) -> None:
@@ -364,6 +363,9 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
 
         ws = Workspace.find()
         log_path = ws.root / DECISIONS_PATH
+        taken = take_in_review_edits(ws, reviewer=reviewer)
+        if taken:
+            _output.say(f"took {count(taken, 'decision')} from {ws.relative(ws.root / REVIEW)}")
         result = run_in_workspace(ws, reporter=_output.RichReporter(), write=False)
         pairs = result.review_pairs()
         if not _has_work(pairs, all_pairs, ws.relative(log_path)):
@@ -371,12 +373,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
         with ws.lock():
 
             def decide_ws(pair: ReviewPair, same: bool | None) -> None:
-                if same is None:
-                    append_undo(log_path, pair.a.ref, pair.b.ref, by=reviewer)
-                else:
-                    append_decisions(
-                        log_path, [make_decision(pair.a.ref, pair.b.ref, same=same, by=reviewer)]
-                    )
+                record_decision(ws, pair.a.ref, pair.b.ref, same=same, by=reviewer)
 
             outcome = session(
                 pairs,

@@ -33,9 +33,12 @@ from cen_search.dedupe.decisions import (
     Decision,
     PairKey,
     append_decisions,
+    append_undo,
     apply_to,
     changes,
     current_decisions,
+    make_decision,
+    pair_key,
 )
 from cen_search.dedupe.inputs import Inputs, workspace_inputs
 from cen_search.dedupe.model import DedupeOptions, DedupeResult, PreprintPolicy
@@ -50,11 +53,13 @@ from cen_search.dedupe.review_sheet import (
     ReviewPair,
     read_decisions,
     review_pairs,
+    update_review_csv,
     verdicts_to_review,
     write_review_csv,
 )
 from cen_search.errors import UsageError
 from cen_search.fsutil import atomic_open, atomic_write_text, sha256_file
+from cen_search.identity import RecordRef
 from cen_search.ledger import now_iso
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
@@ -222,6 +227,44 @@ def _edited_review_decisions(ws: Workspace, reviewer: str) -> tuple[Decision, ..
     return read_decisions(path, by=reviewer)
 
 
+def _take_in(
+    ws: Workspace, incoming: Iterable[Decision], *, source: str, reviewer: str
+) -> list[Decision]:
+    """Append to the log the decisions filled into ``dedupe/review.csv`` since the last run
+    wrote it, then ``incoming``, where they change it; returns those appended."""
+    log_path = ws.root / DECISIONS_PATH
+    edited = _edited_review_decisions(ws, reviewer)
+    new = changes(current_decisions(log_path), [*edited, *incoming])
+    if new:
+        append_decisions(log_path, new, source=source)
+    return new
+
+
+def take_in_review_edits(ws: Workspace, *, reviewer: str = "") -> int:
+    """Take the decisions filled into ``dedupe/review.csv`` into the log now (before a
+    review session shows the pairs, so that it does not ask them again); returns how many
+    changed the log. Holds the review's lock."""
+    with ws.lock():
+        return len(_take_in(ws, (), source="file:review.csv", reviewer=reviewer))
+
+
+def record_decision(
+    ws: Workspace, a: RecordRef, b: RecordRef, *, same: bool | None, by: str = ""
+) -> None:
+    """A person's decision on the pair ``a``/``b`` (``None`` withdraws it), appended to the
+    log and written into ``dedupe/review.csv`` as well. The sheet is a way in: a decision
+    left in it from before would otherwise be taken in by the next run and quietly undo this
+    later one. The caller holds the review's lock."""
+    log_path = ws.root / DECISIONS_PATH
+    if same is None:
+        append_undo(log_path, a, b, by=by)
+    else:
+        append_decisions(log_path, [make_decision(a, b, same=same, by=by)])
+    sheet = ws.root / WORKSPACE_OUTPUTS["review"]
+    if sheet.is_file():
+        update_review_csv(sheet, {pair_key(a.uid, b.uid): same})
+
+
 def run_in_workspace(
     ws: Workspace,
     *,
@@ -236,14 +279,9 @@ def run_in_workspace(
     ``dedupe/review.csv``) into the log, run with every decision in force, write the
     workspace's outputs and log the run. Holds the review's lock throughout."""
     options = options or options_from("", ws)
-    log_path = ws.root / DECISIONS_PATH
     with ws.lock():
-        edited = _edited_review_decisions(ws, reviewer) if write else ()
-        state = current_decisions(log_path)
-        new = changes(state, [*edited, *incoming])
-        if new:
-            append_decisions(log_path, new, source=source)
-            state = current_decisions(log_path)
+        new = _take_in(ws, incoming, source=source, reviewer=reviewer) if write else []
+        state = current_decisions(ws.root / DECISIONS_PATH)
         inputs = workspace_inputs(ws, reporter=reporter)
         result = run(inputs, options=options, decisions=state, reporter=reporter)
         written: dict[str, str] = {}
