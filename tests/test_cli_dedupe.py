@@ -574,3 +574,20 @@ def test_a_decision_stays_with_its_record_when_a_reexport_swaps_the_keys(
         by_cluster.setdefault(row["cluster_id"], set()).add(row["first_author"])
     assert {"Novak"} in by_cluster.values()  # the decided pair, together
     assert {"Grant"} in by_cluster.values()  # and the paper that took its key, alone
+
+
+def test_a_decision_on_records_not_in_the_run_stays_in_the_sheet_written_over_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--decisions pairs.csv --review pairs.csv`` rewrites the sheet; a decision whose
+    records are not in this run is kept in it, and applies again once they are back."""
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", BETA, "--decisions", review, "--review", review, "--json")
+    assert run.code == 0 and json.loads(run.out)["orphaned_decisions"] == 1
+    assert [p.same for p in read_review_csv(review)] == [True]
+    back = run_cli(capsys, "dedupe", ALPHA, BETA, "--decisions", review, "--json")
+    assert json.loads(back.out)["decisions_applied"] == 1

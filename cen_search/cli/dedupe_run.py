@@ -24,7 +24,6 @@ from cen_search.dedupe.review_sheet import (
     read_decisions,
     read_review_csv,
     update_review_csv,
-    write_review_csv,
 )
 from cen_search.dedupe.workspace_run import (
     WORKSPACE_OUTPUTS,
@@ -36,6 +35,7 @@ from cen_search.dedupe.workspace_run import (
     take_in_review_edits,
     write_merged,
     write_overlap,
+    write_review,
 )
 from cen_search.errors import NeedsHumanError, UsageError
 from cen_search.models import ReadResult
@@ -237,6 +237,7 @@ def run_dedupe(
         out_format=out_format,
         clusters=clusters,
         review=review,
+        decisions=decisions,
         overlap=overlap,
     )
     if links:
@@ -287,6 +288,7 @@ def _write_outputs(
     out_format: str,
     clusters: Path | None,
     review: Path | None,
+    decisions: Path | None,
     overlap: Path | None,
 ) -> dict[str, str]:
     """The files the user asked for with -o, --clusters, --review and --overlap."""
@@ -302,8 +304,7 @@ def _write_outputs(
         written["clusters"] = str(clusters)
         _output.say(f"wrote {clusters}")
     if review:
-        pairs = result.review_pairs()
-        write_review_csv(review, pairs)
+        pairs = write_review(review, result, decisions_from=decisions)
         written["review"] = str(review)
         _output.say(
             f"wrote {count(len(pairs), 'pair')} to {review} "

@@ -51,8 +51,10 @@ from cen_search.dedupe.report import (
 )
 from cen_search.dedupe.review_sheet import (
     ReviewPair,
+    is_decisions_log,
     read_decisions,
     review_pairs,
+    rows_about,
     update_review_csv,
     verdicts_to_review,
     write_review_csv,
@@ -169,6 +171,22 @@ def write_merged(path: Path, dedupe_run: DedupeRun, *, format: str) -> int:
     )
     with atomic_open(path, newline="") as fh:
         return write_records(merged, fh, format=format)
+
+
+def write_review(
+    path: Path, dedupe_run: DedupeRun, *, decisions_from: Path | None = None
+) -> list[ReviewPair]:
+    """The review CSV: the run's uncertain and decided pairs, then, as they were, the rows of
+    the ``decisions_from`` review CSV whose decisions name records not in this run (with
+    ``--decisions pairs.csv --review pairs.csv`` a decision is never deleted from the file
+    that holds it). Returns the run's pairs."""
+    pairs = dedupe_run.review_pairs()
+    kept: list[dict[str, str]] = []
+    orphans = {orphan.decision.key for orphan in dedupe_run.applied.orphans}
+    if orphans and decisions_from is not None and not is_decisions_log(decisions_from):
+        kept = rows_about(decisions_from, orphans)
+    write_review_csv(path, pairs, kept=kept)
+    return pairs
 
 
 def write_overlap(path: Path, summary: DedupeSummary, *, title: str = "") -> None:
