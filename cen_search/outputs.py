@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cen_search.errors import UsageError
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -69,3 +73,20 @@ def check_outputs(
                 f"{option} {path}: already exists; nothing was written",
                 hint="give --yes to replace it, or another file name",
             )
+
+
+def review_files(ws: Workspace) -> list[tuple[str, Path]]:
+    """What a review keeps that no output may replace, whatever ``--yes`` says: its settings,
+    every append-only log (the import manifest, ``log.jsonl``, the dedupe decisions, the
+    screening and trace logs), the raw exports and the saved strategies. For ``protected``
+    of :func:`check_outputs` whenever a command runs inside a review."""
+    protected = [("review settings", ws.config_path)]
+    protected += [("review log", log) for log in ws.logs()]
+    for what, folder in (("raw export", ws.imports_dir), ("saved strategy", ws.strategies_dir)):
+        if folder.is_dir():
+            protected += [
+                (what, path)
+                for path in sorted(folder.rglob("*"))
+                if path.is_file() and path.name != ".gitkeep"
+            ]
+    return protected

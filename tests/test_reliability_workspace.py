@@ -88,6 +88,37 @@ def test_no_output_is_written_over_the_decisions_file(
     assert pairs.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "dedupe/decisions.jsonl",
+        "imports/manifest.jsonl",
+        "imports/medline/2019-12-01_alpha.ris",
+        "log.jsonl",
+        "cen-search.toml",
+        "dedupe/summary.json",
+    ],
+)
+@pytest.mark.parametrize("files", [False, True], ids=["workspace-run", "file-run"])
+def test_no_output_is_written_over_what_the_review_keeps_even_with_yes(
+    review: Workspace, capsys: pytest.CaptureFixture[str], target: str, files: bool
+) -> None:
+    assert run_cli(capsys, "dedupe").code == 0
+    sheet = review.root / "dedupe" / "review.csv"
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    sheet.write_text("\n".join([lines[0], lines[1].replace(",,", ",same,", 1)]) + "\n")
+    assert run_cli(capsys, "dedupe").code == 0  # a decision in dedupe/decisions.jsonl
+    path = review.root / target
+    before = path.read_bytes()
+    inputs = [ALPHA, BETA] if files else []
+    run = run_cli(capsys, "dedupe", *inputs, "--clusters", target, "--yes")
+    if files and target == "dedupe/summary.json":  # not this run's: the user's to replace
+        assert run.code == 0
+        return
+    assert run.code == 2 and "Traceback" not in run.err
+    assert path.read_bytes() == before
+
+
 def test_two_outputs_naming_one_file_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -29,6 +29,7 @@ from cen_search.dedupe.workspace_run import (
     WORKSPACE_OUTPUTS,
     DedupeRun,
     options_from,
+    outputs_in,
     record_decision,
     run,
     run_in_workspace,
@@ -185,11 +186,13 @@ def run_dedupe(
     check: bool,
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, review_files
+    from cen_search.workspace import Workspace
 
     reviewer = _reviewer(by)
     if review:
         check_replaceable(review, decisions_from=decisions)
+    here = Workspace.find_optional()
     check_outputs(
         {
             "-o": output,
@@ -202,6 +205,11 @@ def run_dedupe(
             *(("input file", p) for p in files),
             *(("--against file", p) for p in against),
             *((("decisions file", decisions),) if decisions else ()),
+            *(review_files(here) if here is not None else ()),
+            *(
+                ("output of the review's own run", p)
+                for p in (outputs_in(here) if here is not None and not files else ())
+            ),
         ],
         may_replace=yes,
         in_place={"--review": decisions},
