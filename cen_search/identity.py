@@ -38,6 +38,9 @@ from unidecode import unidecode
 from cen_search.models import Record
 
 FINGERPRINT_VERSION = "f1"
+_TITLE_WORDS = 5
+"""A title of this many words names a work with its first author; a shorter one ("Editorial",
+"Reply") needs volume, first page and journal too."""
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -84,7 +87,7 @@ def fingerprint(
     plain_title = _plain(title)
     author = _plain(first_author)
     parts = [plain_title, year_of(year), author]
-    if len(plain_title.split()) < 5 or not author:
+    if len(plain_title.split()) < _TITLE_WORDS or not author:
         parts += [_plain(volume), _plain(first_page), _plain(container)]
     if not plain_title:
         parts.append(_plain(abstract)[:200])
@@ -318,11 +321,20 @@ def _vouches(ref: RecordRef, candidate: RecordRef) -> bool:
     record numbers) and gives it again to another record when the library is re-exported or
     sorted differently (``Smith2019a`` becomes ``Smith2019b``), and some tools give one key to
     several records (Mendeley). A key-based uid therefore names the record only while the
-    content agrees too (same fingerprint); otherwise the other handles decide."""
+    content agrees too: the same fingerprint, or (the work dated again between exports, the
+    year of print after the e-pub year) a title long enough to name the work alone and the
+    same first author. Otherwise the other handles decide."""
     if _conflicts(ref, candidate):
         return False
     keyed = not ref.pmid and not ref.accession and bool(ref.key)
-    return not (keyed and ref.fingerprint) or candidate.fingerprint == ref.fingerprint
+    if not (keyed and ref.fingerprint) or candidate.fingerprint == ref.fingerprint:
+        return True
+    title = _plain(ref.title)
+    return (
+        len(title.split()) >= _TITLE_WORDS
+        and title == _plain(candidate.title)
+        and ref.first_author == candidate.first_author
+    )
 
 
 def _conflicts(a: RecordRef, b: RecordRef) -> bool:

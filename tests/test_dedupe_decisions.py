@@ -360,3 +360,20 @@ def test_a_decision_names_its_records_so_that_two_with_one_title_can_be_told_apa
     text = make_decision(first, second, same=False).describe()
     assert "(biber, key:tmn1)" in text and "(biber, key:tmn2)" in text
     assert RecordRef(fingerprint="f1-2", title="Gamma", year="2018").describe() == ("2018 'Gamma'")
+
+
+def test_decision_follows_its_record_by_key_when_a_reexport_dates_it_again(
+    tmp_path: Path,
+) -> None:
+    """The e-pub year, then the year of print: the fingerprint changes, the record's key and
+    its long title with its first author still name it."""
+    text = REPEATED_KEYS.read_text(encoding="utf-8")
+    much_ado, woolf, stories, _ = ("@" + entry for entry in text.lstrip("@").split("\n@"))
+    first = much_ado.replace("Thomas2016", "Thomas2016a") + "\n" + woolf
+    first += "\n" + stories.replace("Thomas2016", "Thomas2016b")
+    before = _mendeley(tmp_path, "library.bib", first)
+    decision = make_decision(ref_of(before[0]), ref_of(before[1]), same=True)
+    after = _mendeley(tmp_path, "library-again.bib", first.replace("{2016}", "{2017}", 1))
+    assert ref_of(after[0]).fingerprint != ref_of(before[0]).fingerprint
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans and applied.decision_for(0, 1) is decision
