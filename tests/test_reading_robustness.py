@@ -59,6 +59,26 @@ def test_endnote_xml_declaring_utf8_with_a_stray_byte_is_read_as_utf8(tmp_path):
     assert any("0x92" in w.message and w.line == line for w in result.warnings)
 
 
+def test_an_imported_utf8_file_with_a_stray_byte_is_read_again_by_the_workspace(tmp_path):
+    # found by importing such a file: the import was accepted with a warning, then every
+    # later stage (dedupe, prisma, screen) stopped with "cannot be decoded as utf-8", since the
+    # workspace reads its imports again with the encoding the manifest recorded for them
+    data = _ris_with_names(20)
+    for name, bytes_ in (("plain.ris", data), ("bom.ris", b"\xef\xbb\xbf" + data)):
+        cut = bytes_.index(b"Title 7")
+        (tmp_path / name).write_bytes(bytes_[:cut] + b"\xe9" + bytes_[cut:])
+    ws = Workspace.init(tmp_path / "review", title="t", contact_email="a@b.org")
+    for name in ("plain.ris", "bom.ris"):
+        ws.import_file(tmp_path / name, database=name[:-4])
+    imported = ws.read_imports()
+    assert [r.encoding for r in imported] == ["utf-8", "utf-8-sig"]
+    for result in imported:
+        assert len(result.records) == 20
+        assert result.records[7].title == "\ufffdTitle 7"
+        assert result.records[0].authors[0].family == "Jürgen"
+        assert any("0xe9" in w.message for w in result.warnings)
+
+
 def test_a_file_legacy_throughout_is_still_read_in_its_legacy_encoding(tmp_path):
     path = tmp_path / "cp1252.ris"
     path.write_bytes(_ris_with_names(20).decode().encode("cp1252"))
