@@ -290,3 +290,20 @@ def test_methods_sentences_say_who_screened_and_how() -> None:
     assert sources == (
         "We searched 1 database: MEDLINE (January 2003 to December 2019; search date not recorded)."
     )
+
+
+def test_markdown_footnotes_keep_their_asterisks_when_rendered() -> None:
+    # found reading prisma.md rendered: "- * Records identified ..." became a list inside the
+    # list and its footnote marker vanished
+    import html as html_text
+
+    from markdown_it import MarkdownIt
+
+    from cen_search.prisma.summary import to_markdown
+
+    flow = compute_flow(colrev_toy().state())
+    assert any(note.startswith("* ") for note in flow.notes)
+    html = MarkdownIt("commonmark").render(to_markdown(flow))
+    notes = html.split("<h2>Notes</h2>", 1)[1].split("</ul>", 1)[0]
+    items = [html_text.unescape(i.split("</li>")[0]) for i in notes.split("<li>")[1:]]
+    assert items == list(flow.notes)
