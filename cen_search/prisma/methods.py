@@ -20,8 +20,15 @@ from dataclasses import dataclass
 
 from cen_search.prisma.model import METHOD_LABELS, PrismaFlow, SourceCount
 from cen_search.screening.model import Agreement, StageDesign
+from cen_search.wording import count
 
 STAGE_WORDS = {"ta": "titles and abstracts", "ft": "full texts"}
+TRACE_WORDS = {
+    "backward": "Backward citation tracing (reference lists)",
+    "forward": "Forward citation tracing (citing works)",
+    "both": "Backward and forward citation tracing",
+}
+"""A tracing round's direction (``cen-search trace backward|forward|both``) in words."""
 STAGE_UNITS = {"ta": "record", "ft": "report"}
 """What each stage screens, in PRISMA's units: records on title and abstract, reports in full."""
 RESOLUTION_WORDS = {
@@ -103,9 +110,10 @@ def sources_sentence(
     if other:
         sentences.append(f"Records were also identified by {_join(other)}.")
     for rnd in trace_rounds:
+        what = TRACE_WORDS.get(rnd.direction, f"Citation tracing ({rnd.direction})")
         sentences.append(
-            f"Citation tracing ({rnd.direction}, via {_join(list(rnd.sources))}) of "
-            f"{rnd.seeds} seed reports on {rnd.date} found {rnd.new_records} new records."
+            f"{what} of {count(rnd.seeds, 'seed report')} via {_join(list(rnd.sources))} on "
+            f"{rnd.date} found {count(rnd.new_records, 'new record')}."
         )
     return sentences
 
