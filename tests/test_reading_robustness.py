@@ -238,3 +238,29 @@ def test_review_sheets_and_strategy_pastes_refuse_devices_too():
         _read_sheet(Path("/dev/zero"))
     with pytest.raises(StrategyError, match="not a regular file"):
         read_paste("/dev/zero")
+
+
+def test_utf8_lines_in_a_file_read_as_cp1252_are_reported_with_their_lines(tmp_path):
+    # found joining a UTF-8 export to a larger cp1252 one: the whole file was read as cp1252
+    # (most of its non-ASCII bytes are), and the UTF-8 names became "JÃ¼rgen" without a word
+    utf8 = _ris_with_names(5)
+    legacy = _ris_with_names(20).decode().replace("Title", "Later").encode("cp1252")
+    path = tmp_path / "joined.ris"
+    path.write_bytes(utf8 + legacy)
+    result = read_file(path)
+    assert result.encoding == "cp1252" and len(result.records) == 25
+    assert result.records[5].authors[0].family == "Jürgen"  # the cp1252 part reads right
+    (warning,) = [w for w in result.warnings if "mixes encodings" in w.message]
+    assert warning.line == 2 and "(so are lines 7, 12, 17, 22)" in warning.message
+    # a file legacy throughout, and the real cp1252 and GBK exports, are not reported
+    path.write_bytes(legacy)
+    assert not read_file(path).warnings
+
+
+def test_no_real_export_is_reported_as_mixing_encodings(imports_dir):
+    for path in sorted(p for p in imports_dir.rglob("*") if p.suffix != ".md" and p.is_file()):
+        try:
+            warnings = read_file(path).warnings
+        except FileFormatError:
+            continue
+        assert not [w for w in warnings if "mixes encodings" in w.message], path.name

@@ -44,6 +44,11 @@ class Decoded:
     U+FFFD), at most :data:`REPLACED_SHOWN` of them."""
     replaced_count: int = 0
     """How many bytes were replaced in all."""
+    utf8_lines: tuple[int, ...] = ()
+    """In a file read in a legacy encoding: lines (the first :data:`REPLACED_SHOWN`) that are
+    UTF-8 with characters beyond ASCII, which that encoding shows as mojibake (``Ã¼``)."""
+    utf8_line_count: int = 0
+    """How many such lines in all."""
 
 
 REPLACED_SHOWN = 20
@@ -74,6 +79,28 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
         shown.append((line, ord(match.group(0)) - 0xDC00))
     repaired = _NOT_UTF8.sub("\ufffd", text)
     return Decoded(normalise_newlines(repaired), "utf-8", False, tuple(shown), len(bad))
+
+
+def _with_utf8_lines(data: bytes, decoded: Decoded) -> Decoded:
+    """``decoded`` (a legacy reading) with the lines that are UTF-8 beyond ASCII noted.
+
+    A file read in a legacy encoding because most of its non-ASCII bytes are not UTF-8 may
+    still hold whole lines of UTF-8 (exports from two tools joined together): those lines
+    come out as mojibake. A whole line of legacy text is almost never valid UTF-8 (the byte
+    patterns UTF-8 needs are rare in cp1252 or GBK text; a lone legacy character that happens
+    to form one shares its line with bytes that do not), so such lines are worth a warning.
+    """
+    lines: list[int] = []
+    total = 0
+    text = normalise_newlines(data.decode("utf-8", errors="surrogateescape"))
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.isascii() and not _NOT_UTF8.search(line):
+            total += 1
+            if len(lines) < REPLACED_SHOWN:
+                lines.append(number)
+    if not total:
+        return decoded
+    return dataclasses.replace(decoded, utf8_lines=tuple(lines), utf8_line_count=total)
 
 
 def normalise_newlines(text: str) -> str:
@@ -225,8 +252,9 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
             text = data.decode(name)
-            return Decoded(normalise_newlines(text), codecs.lookup(name).name)
+            legacy = Decoded(normalise_newlines(text), codecs.lookup(name).name)
+            return legacy if _is_utf8(name) else _with_utf8_lines(data, legacy)
         except (LookupError, UnicodeDecodeError):
             pass
     name = _guess_legacy(data)
-    return Decoded(normalise_newlines(_strict(data, name, path)), name)
+    return _with_utf8_lines(data, Decoded(normalise_newlines(_strict(data, name, path)), name))
