@@ -72,6 +72,26 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
     assert todo["rows"] == 5
 
 
+def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    # Excel's "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tab-separated, CRLF
+    sheet = tmp_path / "ann.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    rows[0].update(decision="include")
+    rows[1].update(decision="exclude", reasons="wrong setting", note="Größe – zu klein")
+    saved = tmp_path / "ann.txt"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter="\t")
+    writer.writeheader()
+    writer.writerows(rows)
+    saved.write_bytes(buffer.getvalue().encode("utf-16"))
+    first = _json(cli("screen", "import", saved, "--json"))
+    assert (first["added"], first["blank"]) == (2, 6)
+    assert _json(cli("screen", "import", saved, "--json"))["added"] == 0
+
+
 def test_import_of_a_file_that_is_not_a_sheet_asks_for_the_tool(cli) -> None:  # type: ignore[no-untyped-def]
     from tests._screening import DATA
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cen_search.errors import InputError, UsageError
+from cen_search.errors import CenSearchError, InputError, UsageError
 from cen_search.fsutil import atomic_open
 from cen_search.screening.actions import (
     check_reviewer,
@@ -149,11 +149,17 @@ def _delimiter(header: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def read_sheet_rows(path: Path) -> list[SheetRow]:
-    """Every row of a sheet as ``column -> value`` (columns matched without case)."""
+def _sheet_text(path: Path) -> str:
+    """The sheet's text in whatever encoding a spreadsheet saved it (UTF-8 with or without a
+    BOM, cp1252, UTF-16 "Unicode text" ...): the readers' own decoding."""
     from cen_search.formats.textio import decode
 
-    text = decode(path.read_bytes(), path=str(path)).text
+    return decode(path.read_bytes(), path=str(path)).text
+
+
+def read_sheet_rows(path: Path) -> list[SheetRow]:
+    """Every row of a sheet as ``column -> value`` (columns matched without case)."""
+    text = _sheet_text(path)
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
@@ -177,10 +183,11 @@ def read_sheet_rows(path: Path) -> list[SheetRow]:
 
 
 def looks_like_sheet(path: Path) -> bool:
+    """True when the first line names a ``decision`` column and a ``report_id`` or
+    ``members`` column, decoded as :func:`read_sheet_rows` decodes it."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            first = fh.readline().lower()
-    except OSError:
+        first = _sheet_text(path).split("\n", 1)[0].lower()
+    except (OSError, CenSearchError):
         return False
     return "decision" in first and any(column in first for column in IDENTITY)
 
