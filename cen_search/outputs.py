@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cen_search.errors import UsageError
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -69,3 +73,14 @@ def check_outputs(
                 f"{option} {path}: already exists; nothing was written",
                 hint="give --yes to replace it, or another file name",
             )
+
+
+def person_made(ws: Workspace) -> list[tuple[str, Path]]:
+    """What a person made in the review ``ws``, for ``protected``: its settings, the import
+    manifest, every raw export and every append-only log (screening and dedupe decisions,
+    update and trace logs, ``log.jsonl``). No output a user names may replace them, ``--yes``
+    or not."""
+    protected = [("review settings", ws.config_path), ("import manifest", ws.manifest_path)]
+    protected += [("raw export", ws.root / entry.file) for entry in ws.imports()]
+    protected += [("review log", log) for log in ws.logs()]
+    return protected

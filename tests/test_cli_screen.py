@@ -92,6 +92,24 @@ def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type:
     assert _json(cli("screen", "import", saved, "--json"))["added"] == 0
 
 
+def test_a_sheet_is_never_written_over_what_a_person_made_even_with_yes(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    assert cli("screen", "vote", MEDLINE_1, "--decision", "include", "--reviewer", "ann").code == 0
+    made = [
+        review.root / review.imports()[0].file,  # a raw export
+        review.manifest_path,
+        review.config_path,
+        review.root / "screening" / "ann.jsonl",
+        review.root / "log.jsonl",
+    ]
+    before = [path.read_bytes() for path in made]
+    for path in made:
+        result = cli("screen", "export", "--reviewer", "ann", "-o", path, "--yes")
+        assert result.code == 2 and "nothing was written" in result.err, path
+    assert [path.read_bytes() for path in made] == before
+
+
 def test_import_of_a_file_that_is_not_a_sheet_asks_for_the_tool(cli) -> None:  # type: ignore[no-untyped-def]
     from tests._screening import DATA
 

@@ -234,15 +234,15 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
 def run_export(
     *, reviewer: str, stage: str, output: Path, todo: bool, yes: bool, json_out: bool
 ) -> None:
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, person_made
     from cen_search.screening.actions import check_stage
     from cen_search.screening.queue import reviewer_queue
     from cen_search.screening.sheet import sheet_rows, write_sheet
 
     stage = check_stage(stage)
-    _, screening = load()
+    ws, screening = load()
     name = reviewer_name(reviewer)
-    check_outputs({"-o": output}, may_replace=yes)
+    check_outputs({"-o": output}, protected=person_made(ws), may_replace=yes)
     queue = reviewer_queue(screening, reviewer=name, stage=stage)
     rows = sheet_rows(screening, queue, todo_only=todo)
     write_sheet(output, rows)
