@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cen_search.errors import UsageError
+from cen_search.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -41,7 +41,9 @@ def check_outputs(
     ``outputs`` maps option names (``--clusters``) to paths (None: not asked for);
     ``protected`` lists ``(what, path)`` pairs that are never written to (``("input file",
     Path("in.ris"))``, ``("decisions file", ...)``); an existing output needs ``may_replace``
-    (``--yes``). ``in_place`` names outputs that may be the given file and are then rewritten
+    (``--yes``). Outputs naming a protected file or each other are a :class:`UsageError`
+    (exit 2); an existing file without ``--yes`` an :class:`InputError` (exit 1), as for
+    ``convert``. ``in_place`` names outputs that may be the given file and are then rewritten
     keeping what it holds (``--review`` over the ``--decisions`` file it came from).
     """
     in_place = in_place or {}
@@ -69,7 +71,7 @@ def check_outputs(
                     hint="give each output its own file name",
                 )
         if not may_replace and (path.exists() or path.is_symlink()):
-            raise UsageError(
+            raise InputError(
                 f"{option} {path}: already exists; nothing was written",
                 hint="give --yes to replace it, or another file name",
             )

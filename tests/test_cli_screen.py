@@ -60,7 +60,7 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
     sheet = tmp_path / "ann.csv"
     data = _json(cli("screen", "export", "--reviewer", "ann", "-o", sheet, "--json"))
     assert (data["rows"], data["to_do"], data["stage"]) == (8, 8, "ta")
-    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 2  # exists: --yes
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 1  # exists: --yes
     _fill(sheet, [("include", ""), ("exclude", "wrong setting"), ("maybe", "")])
     first = _json(cli("screen", "import", sheet, "--json"))
     assert (first["added"], first["unchanged"], first["blank"]) == (3, 0, 5)
