@@ -188,7 +188,7 @@ def test_review_file_with_decisions_is_not_overwritten_by_a_run_that_ignores_the
     review = tmp_path / "pairs.csv"
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
     # a run over an undecided review file rewrites it when asked to (--yes)
-    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 2
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 1
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review, "--yes").code == 0
     lines = review.read_text(encoding="utf-8").splitlines()
     position = next(i for i, line in enumerate(lines) if "novak2017" in line)

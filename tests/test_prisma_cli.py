@@ -165,7 +165,7 @@ def test_existing_output_needs_yes_and_inputs_are_never_overwritten(
 ) -> None:
     (review.root / "p.csv").write_text("mine")
     run = run_cli(capsys, "prisma", "-o", "p.csv")
-    assert run.code == 2 and (review.root / "p.csv").read_text() == "mine"
+    assert run.code == 1 and (review.root / "p.csv").read_text() == "mine"
     assert run_cli(capsys, "prisma", "-o", "p.csv", "--yes").code == 0
     run = run_cli(capsys, "prisma", "-o", "cen-search.toml", "--yes")
     assert run.code == 2

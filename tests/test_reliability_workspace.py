@@ -134,7 +134,7 @@ def test_an_existing_output_is_replaced_only_with_yes(
     out = tmp_path / "unique.ris"
     out.write_text("mine\n", encoding="utf-8")
     run = run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out)
-    assert run.code == 2 and "--yes" in run.err
+    assert run.code == 1 and "--yes" in run.err
     assert out.read_text(encoding="utf-8") == "mine\n"
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out, "--yes").code == 0
     assert out.read_text(encoding="utf-8").startswith("TY  -")

@@ -186,7 +186,7 @@ def run_dedupe(
     check: bool,
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
-    from cen_search.outputs import check_outputs, review_files
+    from cen_search.outputs import check_outputs, person_made
     from cen_search.workspace import Workspace
 
     reviewer = _reviewer(by)
@@ -205,7 +205,7 @@ def run_dedupe(
             *(("input file", p) for p in files),
             *(("--against file", p) for p in against),
             *((("decisions file", decisions),) if decisions else ()),
-            *(review_files(here) if here is not None else ()),
+            *(person_made(here) if here is not None else ()),
             *(
                 ("output of the review's own run", p)
                 for p in (outputs_in(here) if here is not None and not files else ())
