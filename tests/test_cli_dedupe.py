@@ -8,6 +8,7 @@ decide; Fischer 2014 and Grant 2019 are each in one file only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import shutil
@@ -405,7 +406,9 @@ def answer_same(monkeypatch: pytest.MonkeyPatch) -> None:
     from cen_search.cli import dedupe_run
     from cen_search.cli.dedupe_review import keys_from
 
-    monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from("s"))
+    monkeypatch.setattr(
+        dedupe_run, "_terminal_keys", lambda: contextlib.nullcontext(keys_from("s"))
+    )
 
 
 def test_workspace_interactive_review_appends_decisions_as_they_are_made(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -198,7 +199,9 @@ def test_decided_pairs_are_skipped_unless_all_are_asked_for(tmp_path: Path) -> N
 @pytest.fixture()
 def inject_keys(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def use(keys: str) -> None:
-        monkeypatch.setattr(dedupe_run, "_terminal_keys", lambda: keys_from(keys))
+        monkeypatch.setattr(
+            dedupe_run, "_terminal_keys", lambda: contextlib.nullcontext(keys_from(keys))
+        )
 
     return use
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cen_search.cli.screen_session import highlighted, one_key_at_a_time, parse_reasons
+from cen_search.cli._keys import one_key_at_a_time
+from cen_search.cli.screen_session import highlighted, parse_reasons
 from cen_search.errors import ConfigError, UsageError
 from cen_search.screening.config import check_reasons, screening_config, term_pattern
 

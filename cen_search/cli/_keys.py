@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 
@@ -51,3 +52,22 @@ def terminal_keys() -> Iterator[KeySource]:
         yield read
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+_ONE_KEY = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1bO[@-~]|.", re.DOTALL)
+
+
+def one_key_at_a_time(read: KeySource) -> KeySource:
+    """Keys one by one from a terminal read that can return several at once (typed ahead
+    or pasted); an escape sequence (an arrow key) stays one key wherever it is in the read."""
+    pending: list[str] = []
+
+    def next_key() -> str:
+        if not pending:
+            chunk = read()
+            if not chunk:
+                return ""
+            pending.extend(_ONE_KEY.findall(chunk))
+        return pending.pop(0)
+
+    return next_key

@@ -8,8 +8,9 @@ declarations) so that ``--help`` imports nothing heavy.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -359,13 +360,14 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
 
         if not _has_work(pairs, all_pairs, str(review_file)):
             return
-        outcome = session(
-            pairs,
-            decide=decide_csv,
-            keys=_terminal_keys(),
-            console=_output.err,
-            include_decided=all_pairs,
-        )
+        with _terminal_keys() as keys:
+            outcome = session(
+                pairs,
+                decide=decide_csv,
+                keys=keys,
+                console=_output.err,
+                include_decided=all_pairs,
+            )
         where = str(review_file)
     else:
         from cen_search.workspace import Workspace
@@ -379,7 +381,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
         pairs = result.review_pairs()
         if not _has_work(pairs, all_pairs, ws.relative(log_path)):
             return
-        with ws.lock():
+        with ws.lock(), _terminal_keys() as keys:
 
             def decide_ws(pair: ReviewPair, same: bool | None) -> None:
                 record_decision(ws, pair.a.ref, pair.b.ref, same=same, by=reviewer)
@@ -387,7 +389,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
             outcome = session(
                 pairs,
                 decide=decide_ws,
-                keys=_terminal_keys(),
+                keys=keys,
                 console=_output.err,
                 include_decided=all_pairs,
             )
@@ -416,8 +418,11 @@ def _has_work(pairs: Sequence[ReviewPair], all_pairs: bool, where: str) -> bool:
     return False
 
 
-def _terminal_keys() -> KeySource:
-    import typer
+@contextlib.contextmanager
+def _terminal_keys() -> Iterator[KeySource]:
+    """The keys typed at the terminal, one at a time, for as long as the review lasts (keys
+    typed ahead are kept; see :mod:`cen_search.cli._keys`)."""
+    from cen_search.cli._keys import one_key_at_a_time, terminal_keys
 
     if not sys.stdin.isatty():
         raise UsageError(
@@ -425,4 +430,5 @@ def _terminal_keys() -> KeySource:
             hint="run it in a terminal, or fill the decision column of the --review CSV and "
             "pass it with --decisions",
         )
-    return lambda: typer.getchar()
+    with terminal_keys() as read:
+        yield one_key_at_a_time(read)

@@ -79,8 +79,8 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
     """``cen-search screen``: see the command's help."""
     import secrets
 
-    from cen_search.cli._keys import terminal_keys
-    from cen_search.cli.screen_session import Actions, Item, one_key_at_a_time, run_session
+    from cen_search.cli._keys import one_key_at_a_time, terminal_keys
+    from cen_search.cli.screen_session import Actions, Item, run_session
     from cen_search.screening.actions import (
         check_stage,
         record,

@@ -1,0 +1,40 @@
+"""``cen-search dedupe review`` driven as a person uses it: the real program in a
+pseudo-terminal (pexpect), keys typed ahead of the screen kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+from cen_search.workspace import Workspace  # noqa: E402
+
+
+def test_keys_typed_ahead_in_the_interactive_review_are_all_kept(
+    tmp_path: Path, shared: Path
+) -> None:
+    ws = Workspace.init(tmp_path / "review", title="Terminal")
+    ws.import_file(shared / "data" / "dedup" / "sra_haematology" / "records.ris", database="X")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CEN_SEARCH_")}
+    env.update(NO_COLOR="1", TERM="dumb", CEN_SEARCH_CONFIG=str(tmp_path / "none.toml"))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "cen_search", "dedupe", "review", "--by", "jt"],
+        cwd=str(ws.root),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 120),
+    )
+    child.expect(r"\[d\]ifferent")
+    child.send("sdq")  # typed at once, before the second pair is drawn
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    lines = (ws.root / "dedupe" / "decisions.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["decision"] for line in lines] == ["same", "different"]
