@@ -223,6 +223,22 @@ def test_a_seed_known_by_title_is_matched_with_a_confidence_score(tmp_path):
     assert _found(result) == graph.neighbourhood(seed_ids[:1], backward=True, forward=True)
 
 
+def test_an_unmatched_title_seed_says_what_the_search_found_not_that_none_could_search(
+    tmp_path,
+):
+    # found by a stranger's trial: the reason was always "none of the chosen sources can
+    # search by title", although OpenAlex had been asked and had found nothing
+    graph, _ = Graph.synthetic(seeds=1, refs=1, citing=1)
+    stranger = seed_from_record(
+        _record("Zebra migration on the moon", year=1950, author="Nobody"), origin="x:1"
+    )
+    untitled = seed_from_record(_record("", year=1950, author="Nobody"), origin="x:2")
+    result, _ = _run(graph, [stranger, untitled], tmp_path)
+    reasons = {r.seed: r.reason for r in result.resolutions}
+    assert reasons[stranger.key] == "no candidate found by title"
+    assert reasons[untitled.key] == "no DOI, PMID, PMCID, OpenAlex id or title to look it up by"
+
+
 def test_works_already_in_the_review_are_linked_not_output_again(tmp_path):
     from cen_search.workspace import Workspace
 

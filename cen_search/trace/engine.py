@@ -97,7 +97,7 @@ def _resolve_titles(
         if ids.doi or ids.pmid or ids.pmcid or ids.openalex:
             out.append(seed)
             continue
-        best: tuple[float, str] = (0.0, "none of the chosen sources can search by title")
+        best: tuple[float, str] | None = None
         for source in askable if ids.title else []:
             service = get(source)
             works = clients[source].match(ids)
@@ -116,9 +116,16 @@ def _resolve_titles(
                 seed = replace(seed, ids=matched)
                 found[seed.key] = Resolution(seed.key, "title", round(value, 3), reason=reason)
                 break
-            best = max(best, (value, reason))
+            if best is None or value > best[0]:  # (the first source's reason on a tie)
+                best = (value, reason)
         else:
-            found[seed.key] = Resolution(seed.key, "unresolved", 0.0, reason=best[1])
+            if best is not None:
+                why = best[1]
+            elif ids.title:
+                why = "none of the chosen sources can search by title"
+            else:
+                why = "no DOI, PMID, PMCID, OpenAlex id or title to look it up by"
+            found[seed.key] = Resolution(seed.key, "unresolved", 0.0, reason=why)
         out.append(seed)
     return out, found
 
