@@ -325,6 +325,49 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
     assert len(stored_edges(ws)) == len(edges)  # nothing stored twice
 
 
+def test_a_torn_edge_log_stops_the_trace_before_any_request_is_spent(tmp_path):
+    # found by a stranger's trial: a crash while edges.jsonl was appended left a torn line,
+    # and the next trace spent its whole quota before refusing to save (checkpoint deleted)
+    from cen_search.errors import DamagedLogError
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    ws = Workspace.init(tmp_path / "review", title="T")
+    (ws.root / "trace").mkdir()
+    (ws.root / "trace" / "edges.jsonl").write_text('{"citing": {"doi": "10.1/x"}, "cited":')
+    with pytest.raises(DamagedLogError):
+        _run(graph, seeds_from_ids(dois=_dois(graph, seed_ids)), tmp_path, workspace=ws)
+    assert sum(graph.requests.values()) == 0
+
+
+def test_a_trace_that_cannot_be_saved_keeps_its_checkpoint_and_resumes_without_requests(
+    tmp_path, monkeypatch
+):
+    from cen_search.trace import store
+    from cen_search.trace.store import rounds
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    seeds = seeds_from_ids(dois=_dois(graph, seed_ids))
+    ws = Workspace.init(tmp_path / "review", title="T")
+    real = store.save_round
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save_round", full_disk)
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        with pytest.raises(OSError):
+            _run(graph, seeds, tmp_path, workspace=ws, cache=False, server=server)
+        assert rounds(ws) == [] and any((tmp_path / "checkpoints").iterdir())
+        monkeypatch.setattr(store, "save_round", real)
+        graph.requests.clear()
+        result, _ = _run(graph, seeds, tmp_path, workspace=ws, cache=False, server=server)
+    assert sum(graph.requests.values()) == 0 and len(rounds(ws)) == 1
+    assert _found(result) == graph.neighbourhood(seed_ids, backward=True, forward=True)
+
+
 def test_tracing_never_imports_the_strategies_package():
     code = (
         "import sys\n"

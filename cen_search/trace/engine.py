@@ -13,8 +13,10 @@ the workspace. Each round:
 ``rounds`` > 1 traces the new works of a round as the seeds of the next, until a round brings
 nothing new. Everything runs under a checkpoint (:mod:`.checkpoint`); inside a review the
 rounds, edges and new records are written only when every round has finished
-(:mod:`.store`), and seeds an earlier run already traced with the same source and direction
-are skipped unless ``retrace``.
+(:mod:`.store`), still under the checkpoint (a failure while saving keeps the answers for the
+next run), the review's trace logs are read before the first request (a torn log is refused
+before any quota is spent), and seeds an earlier run already traced with the same source and
+direction are skipped unless ``retrace``.
 """
 
 from __future__ import annotations
@@ -210,6 +212,7 @@ def trace(
     if workspace is not None:
         logged = store.rounds(workspace)
         start = max((int(e.get("round", 0)) for e in logged), default=0) + 1
+        store.stored_edges(workspace)  # a torn log is refused now, before a request is spent
         known += workspace.records(reporter) + store.traced_records(workspace)
         if not options.retrace:
             done = store.traced_seeds(workspace)
@@ -297,8 +300,8 @@ def trace(
             current = seeds_from_records([t.record for t in new], origin=f"round {round_no}")
             if not current:
                 break
-    if workspace is not None:
-        _save(workspace, rounds, records, edges, directions, clock())
+        if workspace is not None:  # (inside: should saving fail, the answers stay to resume)
+            _save(workspace, rounds, records, edges, directions, clock())
     return TraceResult(
         rounds=tuple(rounds),
         records=tuple(records),
