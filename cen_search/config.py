@@ -199,7 +199,8 @@ def get_key(name: str) -> Key:
 
 
 def redact(value: str, *, secret: bool = False, personal: bool = False) -> str:
-    """How a value may be shown: secrets keep their last four characters, e-mails are masked."""
+    """How a value may be shown: secrets keep their last four characters, e-mails are masked,
+    and so is the password of a URL (``https://user:password@proxy/``) in any value."""
     if not value:
         return value
     if secret:
@@ -207,6 +208,10 @@ def redact(value: str, *, secret: bool = False, personal: bool = False) -> str:
     if personal and "@" in value:
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
+    if "@" in value:
+        from cen_search.apis.redaction import hide_password
+
+        return hide_password(value)
     return value
 
 

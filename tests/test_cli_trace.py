@@ -182,6 +182,27 @@ def test_config_show_lists_every_service_url_and_its_source(env, monkeypatch):
     assert "https://api.semanticscholar.org/graph/v1/" in result.stdout
 
 
+def test_the_password_of_a_proxy_url_is_never_shown(env, monkeypatch):
+    # found by a stranger's trial: an institutional proxy's credentials in the base URL were
+    # printed by `config show` and in every error naming the request
+    password = "PROXY-PASS-7777"
+
+    def refuse(seen: Seen) -> Reply:
+        return Reply('{"error": "Bad Request", "message": "no such filter"}', 400)
+
+    with ApiServer() as server:
+        server.route_prefix("/works", refuse)
+        url = server.url.replace("http://", f"http://libuser:{password}@")
+        monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", url)
+        shown = _invoke("config", "show")
+        failed = _invoke("trace", "backward", "--doi", "10.5555/x", "--sources", "openalex")
+    assert server.seen, "the request went out"
+    row = next(line for line in shown.stdout.splitlines() if "apis.openalex_url" in line)
+    assert row.split()[1] == url.replace(password, "***")
+    assert failed.exit_code == 3 and "openalex refused GET http://libuser:***@" in failed.output
+    assert password not in shown.output + failed.output
+
+
 def test_a_bad_service_url_is_a_configuration_error(env, monkeypatch):
     monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", "ftp://mirror")
     result = _invoke("trace", "both", "--doi", "10.5555/x")

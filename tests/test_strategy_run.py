@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,21 @@ def test_secrets_stay_out_of_run_records_logs_manifest_and_cache(review, pubmed,
             data = path.read_bytes()
             assert KEY.encode() not in data, path
             assert EMAIL.encode() not in data, path
+
+
+@needs_medline
+def test_a_proxy_password_in_the_base_url_stays_out_of_the_run_record(review, pubmed, tmp_path):
+    server, _ = pubmed
+    proxied = server.url.replace("http://", "http://libuser:PROXY-PASS-7777@")
+    strategy = load_strategy(review.strategies_dir / "medline.txt")
+    access = replace(_access(server, tmp_path), base_url=proxied)
+    result = run_strategy(
+        strategy, "pubmed", access=access, workspace=review, now=_clock("2024-05-13")
+    )
+    assert result.record["endpoint"].startswith("http://libuser:***@127.0.0.1:")
+    for path in review.root.rglob("*"):
+        if path.is_file():
+            assert b"PROXY-PASS-7777" not in path.read_bytes(), path
 
 
 def test_dry_run_sends_nothing_and_lists_the_requests(review, pubmed, tmp_path):

@@ -183,12 +183,15 @@ def session_for(
     **options: Any,
 ) -> requests.Session:
     """The one session for a command: the contact e-mail in its User-Agent, every secret
-    setting registered for redaction, the cache under ``<cache_dir>/http``."""
+    setting (and the password of a base URL that carries one) registered for redaction, the
+    cache under ``<cache_dir>/http``."""
     from pathlib import Path
 
     from cen_search.apis.http import HTTP_CACHE_FOLDER, make_session
+    from cen_search.apis.redaction import url_password
 
     secrets = [item.value for item in settings.values if item.key.secret and item.value]
+    secrets += [url_password(item.value) for item in settings.values if "@" in item.value]
     return make_session(
         contact_email=settings.contact_email,
         secrets=secrets,
