@@ -186,6 +186,14 @@ def test_opencitations_meta_record_carries_the_openalex_id(shared):
     assert bag == {"doi": ["10.1234/a", "10.1234/b"], "omid": ["br/0612"]}
 
 
+def test_a_sici_doi_in_a_bag_of_several_indexes_keeps_its_semicolon():
+    # found by a stranger's trial: the bags were split at every ";", cutting a SICI DOI short
+    sici = "10.1002/(sici)1097-4636(199712)37:3<384::aid-jbm12>3.0.co;2-o"
+    bag = pid_bag(f"[coci] => omid:br/061 doi:{sici} pmid:9; [doci] => omid:br/062")
+    assert bag == {"omid": ["br/061", "br/062"], "doi": [sici], "pmid": ["9"]}
+    assert pid_bag(f"coci => doi:{sici}")["doi"] == [sici]
+
+
 # --------------------------------------------------------------------------- Europe PMC
 
 
