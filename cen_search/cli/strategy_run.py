@@ -44,10 +44,15 @@ def _settings(workspace: Workspace | None, flags: dict[str, str | None]) -> Sett
     return resolve(flags=flags)
 
 
-def _load(path: Path) -> Strategy:
+def _load(ref: Path) -> tuple[Strategy, Path]:
+    """The strategy ``ref`` names (a file, or a name in the review's strategies/, as
+    ``strategy check`` and ``show`` take it) and its path."""
+    from cen_search.cli.strategy import _strategies_dir
     from cen_search.strategies import load_strategy
+    from cen_search.strategies.store import resolve
 
-    return load_strategy(path)
+    path = resolve(ref, _strategies_dir(None))
+    return load_strategy(path), path
 
 
 def _print_translation(translation: Translation, *, path: Path, verbose: bool) -> None:
@@ -94,7 +99,9 @@ def _warn_on_check_errors(strategy: Strategy, path: Path) -> None:
 
 
 def translate_cmd(
-    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    file: Path = typer.Argument(
+        ..., help="A saved strategy file (strategies/<name>.txt), or its name."
+    ),
     to: str = typer.Option(..., "--to", help=f"Target syntax: {_TARGET_HELP}"),
     section: int = typer.Option(
         0, "--section", help="Section of a multi-database file (0 = first)."
@@ -123,7 +130,7 @@ def translate_cmd(
         from cen_search.strategies.translate import translate
         from cen_search.strategies.translate_summary import summarise
 
-        strategy = _load(file)
+        strategy, file = _load(file)
         translation = translate(strategy, to.lower(), section=section)
         _warn_on_check_errors(strategy, file)
         if as_json:
@@ -139,7 +146,9 @@ def translate_cmd(
 
 
 def run_cmd(
-    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    file: Path = typer.Argument(
+        ..., help="A saved strategy file (strategies/<name>.txt), or its name."
+    ),
     on: str = typer.Option(..., "--on", help=f"Service to run it on: {_TARGET_HELP}"),
     date_from: str = typer.Option(
         "", "--from", help="Entry/creation date from (YYYY-MM-DD): for update searches."
@@ -186,7 +195,7 @@ def run_cmd(
         from cen_search.strategies.runner import run_strategy
 
         target = on.lower()
-        strategy = _load(file)
+        strategy, file = _load(file)
         _warn_on_check_errors(strategy, file)
         workspace = _workspace(file.parent, required=not dry_run)
         settings = _settings(
