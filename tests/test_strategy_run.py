@@ -347,6 +347,31 @@ def test_openalex_run_records_cost_and_imports_works(review, tmp_path):
     assert {r.doi for r in review.records()} == {"10.3929/ethz-b-000667478", "10.3322/caac.21834"}
 
 
+def test_an_openalex_run_stopped_by_the_budget_does_not_promise_to_resume(review, tmp_path):
+    # a strategy run keeps no checkpoint, and its cached answers are older than an hour by the
+    # time the budget resets: the hint said "it resumes where it stopped", which it does not
+    refused = {
+        "error": "Rate limit exceeded",
+        "message": "Insufficient budget. This request costs $0.0001 but you only have $0 "
+        "remaining. Resets at midnight UTC.",
+    }
+    headers = {"Retry-After": "3600", "X-RateLimit-Remaining": "0"}
+    with ApiServer() as server:
+        server.route("/works", Reply(json.dumps(refused), 429, headers))
+        strategy = load_strategy(review.strategies_dir / "medline.txt")
+        with pytest.raises(RemoteServiceError) as caught:
+            run_strategy(
+                strategy,
+                "openalex",
+                access=_access(server, tmp_path, "openalex"),
+                workspace=review,
+                now=_clock("2024-12-31"),
+            )
+    assert "budget exhausted" in caught.value.message
+    assert "run the same command again after the budget resets" in caught.value.hint
+    assert "resume" not in caught.value.hint
+
+
 # --------------------------------------------------------------------------- CLI
 
 
