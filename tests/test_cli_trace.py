@@ -141,6 +141,22 @@ def test_inside_a_review_the_configured_included_studies_are_the_seeds(graph_ser
     assert len((review / "all-edges.csv").read_text().splitlines()) > 1  # the stored network
 
 
+def test_an_included_studies_file_named_from_home_is_never_overwritten(env, monkeypatch):
+    # `[trace] seeds = "~/..."` was protected as <review>/~/..., not as the file it names
+    monkeypatch.setenv("HOME", str(Path.cwd()))
+    assert _invoke("init", "review", "--title", "T").exit_code == 0
+    review = Path("review").resolve()
+    included = Path("included.ris").resolve()
+    included.write_text("TY  - JOUR\nDO  - 10.5555/x\nER  - \n", encoding="utf-8")
+    config = review / "cen-search.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('# seeds = "included.ris"', 'seeds = "~/included.ris"'))
+    before = included.read_bytes()
+    result = _invoke("-C", str(review), "trace", "both", "-o", str(included), "--yes")
+    assert result.exit_code == 2 and "included studies file" in result.output
+    assert included.read_bytes() == before
+
+
 def test_no_seeds_outside_a_review_is_a_usage_error(env):
     result = _invoke("trace", "both")
     assert result.exit_code == 2 and "no seeds given" in result.output
