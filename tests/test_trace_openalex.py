@@ -98,6 +98,19 @@ def test_a_second_run_with_the_cache_sends_no_request(tmp_path):
     assert [t.record.title for t in second.records] == [t.record.title for t in first.records]
 
 
+def test_the_same_seeds_in_another_order_are_answered_from_the_cache(tmp_path):
+    # found by a stranger's trial: a re-exported (re-ordered) seed file sent every lookup
+    # again, so a quota-stopped trace resumed from it spent its budget a second time
+    graph, seed_ids = Graph.synthetic(seeds=30, refs=5, citing=4)
+    seeds = seeds_from_ids(dois=_dois(graph, seed_ids))
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        first, _ = _run(graph, seeds, tmp_path, server=server)
+        second, session = _run(graph, seeds[::-1], tmp_path, server=server)
+    assert session.sent["openalex"] == 0
+    assert [t.record.title for t in second.records] == [t.record.title for t in first.records]
+
+
 def _snapshot(result) -> tuple:
     return (
         [(t.record.accession_numbers, t.seeds, t.directions, t.rank) for t in result.records],
