@@ -283,13 +283,15 @@ def report_cmd(
     ),
     csv_path: Path | None = typer.Option(None, "--csv", help="Write the table as CSV here."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Replace -o/--csv files that exist."),
 ) -> None:
     """Write the PRISMA-S search table of the review (database, platform, coverage, date
     searched, limits, records, strategy text) as Markdown and/or CSV.
 
     Without -o or --csv the Markdown goes to standard output. Strategies kept verbatim
     without a parser are marked "not parsed"; every imported database without a saved
-    strategy gets a row "no saved strategy" and is named in a warning.
+    strategy gets a row "no saved strategy" and is named in a warning. An existing file is
+    replaced only with --yes, and never a strategy, a raw export or a log of the review.
 
     Examples:
 
@@ -302,6 +304,7 @@ def report_cmd(
         from cen_search.workspace import Workspace
 
         workspace = Workspace.find()
+        _check_report_outputs(workspace, output, csv_path, yes=yes)
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )
@@ -326,6 +329,21 @@ def report_cmd(
             _output.say(
                 f"{_output.count(len(rows), 'search', 'searches')} written to {', '.join(written)}"
             )
+
+
+def _check_report_outputs(
+    workspace: Workspace, output: Path | None, csv_path: Path | None, *, yes: bool
+) -> None:
+    """Refuse, before anything is written, a report over what the review keeps (strategies,
+    raw exports, the manifest, settings, logs) or over an existing file without ``--yes``."""
+    from cen_search.outputs import check_outputs
+
+    protected = [("saved strategy", workspace.root / name) for name in workspace.strategies()]
+    protected += [("raw export", workspace.root / entry.file) for entry in workspace.imports()]
+    protected += [("import manifest", workspace.manifest_path)]
+    protected += [("review settings", workspace.config_path)]
+    protected += [("review log", log) for log in workspace.logs()]
+    check_outputs({"-o": output, "--csv": csv_path}, protected=protected, may_replace=yes)
 
 
 def register_run(strategy_app: typer.Typer) -> None:
