@@ -157,6 +157,28 @@ def test_an_included_studies_file_named_from_home_is_never_overwritten(env, monk
     assert included.read_bytes() == before
 
 
+def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes(
+    graph_server, env
+):
+    graph, seed_ids, _ = graph_server
+    assert _invoke("init", "review", "--title", "T").exit_code == 0
+    review = Path("review").resolve()
+    export = Path("medline.ris")
+    export.write_text("TY  - JOUR\nTI  - Kept\nER  - \n", encoding="utf-8")
+    imported = _invoke("-C", str(review), "import", str(export.resolve()), "--database", "MEDLINE")
+    assert imported.exit_code == 0, imported.output
+    raw = next((review / "imports").rglob("medline.ris"))
+    before = raw.read_bytes()
+    doi = graph.doi_of(seed_ids[0])
+    over_raw = _invoke("-C", str(review), "trace", "both", "--doi", doi, "-o", str(raw), "--yes")
+    assert over_raw.exit_code == 2 and "is the raw export" in over_raw.output
+    over_log = _invoke(
+        "-C", str(review), "trace", "both", "--doi", doi, "--edges", "log.jsonl", "--yes"
+    )
+    assert over_log.exit_code == 2 and "is the review log" in over_log.output
+    assert raw.read_bytes() == before and graph.requests == {}
+
+
 def test_no_seeds_outside_a_review_is_a_usage_error(env):
     result = _invoke("trace", "both")
     assert result.exit_code == 2 and "no seeds given" in result.output

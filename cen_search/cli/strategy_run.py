@@ -336,14 +336,12 @@ def _check_report_outputs(
 ) -> None:
     """Refuse, before anything is written, a report over what the review keeps (strategies,
     raw exports, the manifest, settings, logs) or over an existing file without ``--yes``."""
+    from cen_search.cli._protected import review_files
     from cen_search.outputs import check_outputs
 
-    protected = [("saved strategy", workspace.root / name) for name in workspace.strategies()]
-    protected += [("raw export", workspace.root / entry.file) for entry in workspace.imports()]
-    protected += [("import manifest", workspace.manifest_path)]
-    protected += [("review settings", workspace.config_path)]
-    protected += [("review log", log) for log in workspace.logs()]
-    check_outputs({"-o": output, "--csv": csv_path}, protected=protected, may_replace=yes)
+    check_outputs(
+        {"-o": output, "--csv": csv_path}, protected=review_files(workspace), may_replace=yes
+    )
 
 
 def register_run(strategy_app: typer.Typer) -> None:

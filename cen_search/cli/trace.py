@@ -240,7 +240,9 @@ def _check_outputs(
     yes: bool,
 ) -> None:
     """Refuse, before anything is sent, outputs that would overwrite a seed file, the review's
-    included studies or its trace logs, each other, or an existing file without ``--yes``."""
+    included studies, strategies, raw exports, settings or logs, each other, or an existing
+    file without ``--yes``."""
+    from cen_search.cli._protected import review_files
     from cen_search.errors import WorkspaceError
     from cen_search.outputs import check_outputs
     from cen_search.trace.seeds import configured_seeds_file
@@ -253,8 +255,9 @@ def _check_outputs(
             named = None
         if named is not None:
             protected.append(("included studies file", named))
-        for name in ("rounds.jsonl", "edges.jsonl"):
+        for name in ("rounds.jsonl", "edges.jsonl"):  # (also before they exist)
             protected.append(("trace log", workspace.root / "trace" / name))
+        protected += review_files(workspace)
     check_outputs({"-o": output, "--edges": edges}, protected=protected, may_replace=yes)
 
 
