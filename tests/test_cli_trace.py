@@ -179,6 +179,14 @@ def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes
     assert raw.read_bytes() == before and graph.requests == {}
 
 
+@pytest.mark.parametrize("timeout", ["0", "-1", "nan"])
+def test_a_timeout_of_no_seconds_is_a_usage_error_not_a_traceback(env, timeout):
+    # found by a stranger's trial: --timeout 0 ended in urllib3's ValueError traceback
+    result = _invoke("trace", "both", "--doi", "10.5555/x", "--timeout", timeout)
+    assert result.exit_code == 2, result.output
+    assert "a request needs more than 0 seconds" in result.output
+
+
 def test_no_seeds_outside_a_review_is_a_usage_error(env):
     result = _invoke("trace", "both")
     assert result.exit_code == 2 and "no seeds given" in result.output

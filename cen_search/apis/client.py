@@ -45,6 +45,13 @@ class ServiceClient:
     email: str = ""
 
     def __post_init__(self) -> None:
+        if not self.timeout > 0:  # (NaN too: the HTTP library would fail with a traceback)
+            from cen_search.errors import UsageError
+
+            raise UsageError(
+                f"--timeout {self.timeout:g}: a request needs more than 0 seconds",
+                hint="give --timeout a number of seconds, e.g. 30",
+            )
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         set_interval = getattr(self.session, "set_min_interval", None)
