@@ -187,6 +187,11 @@ def test_a_timeout_of_no_seconds_is_a_usage_error_not_a_traceback(env, timeout):
     assert "a request needs more than 0 seconds" in result.output
 
 
+def test_a_min_confidence_outside_0_to_1_is_a_usage_error(env):
+    result = _invoke("trace", "both", "--doi", "10.5555/x", "--min-confidence", "7")
+    assert result.exit_code == 2 and "must be between 0 and 1" in result.output
+
+
 def test_no_seeds_outside_a_review_is_a_usage_error(env):
     result = _invoke("trace", "both")
     assert result.exit_code == 2 and "no seeds given" in result.output

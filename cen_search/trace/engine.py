@@ -78,6 +78,11 @@ def _check(options: TraceOptions, clients: Mapping[str, Any]) -> tuple[str, ...]
         )
     if options.rounds < 1:
         raise UsageError(f"--rounds {options.rounds}: must be 1 or more")
+    if not 0 <= options.min_confidence <= 1:
+        raise UsageError(
+            f"--min-confidence {options.min_confidence:g}: must be between 0 and 1",
+            hint="e.g. 0.85: a title match scoring less leaves the seed unresolved",
+        )
     if not options.sources:
         raise UsageError("no source chosen", hint="give --sources, e.g. openalex,crossref")
     for name in options.sources:
