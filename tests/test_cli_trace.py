@@ -157,9 +157,7 @@ def test_an_included_studies_file_named_from_home_is_never_overwritten(env, monk
     assert included.read_bytes() == before
 
 
-def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes(
-    graph_server, env
-):
+def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes(graph_server, env):
     graph, seed_ids, _ = graph_server
     assert _invoke("init", "review", "--title", "T").exit_code == 0
     review = Path("review").resolve()

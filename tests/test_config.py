@@ -114,7 +114,12 @@ def test_api_keys_are_redacted_and_emails_masked_in_every_display(
         ("", True, False, ""),
         ("someone@example.org", False, True, "s***@example.org"),
         ("plain value", False, False, "plain value"),
-        ("https://lib:s3cret@proxy.example.org/", False, False, "https://lib:***@proxy.example.org/"),
+        (
+            "https://lib:s3cret@proxy.example.org/",
+            False,
+            False,
+            "https://lib:***@proxy.example.org/",
+        ),
         ("https://user@proxy.example.org/", False, False, "https://user@proxy.example.org/"),
     ],
 )

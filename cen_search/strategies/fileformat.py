@@ -99,11 +99,6 @@ def _unquote(value: str) -> str:
     return value[1:-1] if _quoted(value) else value
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines without their newline characters (``\\n``, ``\\r\\n`` or ``\\r``)."""
-    return text.splitlines()
-
-
 def parse_header(lines: list[str], *, path: str = "", first_line: int = 2) -> dict[str, object]:
     """Parse header lines (without the ``---`` delimiters) into a dict of strings, lists of
     strings and multi-line texts. ``first_line`` is the file line of ``lines[0]``."""
@@ -291,7 +286,8 @@ def read_strategy_file(path: str | Path) -> StrategyFile:
         )
     if Path(path).is_dir():
         raise StrategyError(
-            f"{name}: is a folder, not a strategy file", hint="give the path of a .txt strategy file"
+            f"{name}: is a folder, not a strategy file",
+            hint="give the path of a .txt strategy file",
         )
     try:
         data = read_regular_file(path)  # (a device or FIFO is refused, not read)
