@@ -13,6 +13,7 @@ Exit codes (documented in README):
 3    a remote service failed after retries, or its quota ran out
 4    work needs a human (unresolved duplicate pairs, screening conflicts) with ``--check``
 130  interrupted (Ctrl-C)
+143  terminated (SIGTERM)
 ==== ==========================================================================
 """
 
@@ -24,6 +25,8 @@ EXIT_USAGE = 2
 EXIT_REMOTE = 3
 EXIT_NEEDS_HUMAN = 4
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+"""After SIGTERM (128 + 15), as shells report it."""
 
 
 class CenSearchError(Exception):

@@ -114,7 +114,10 @@ def _replace_when_done(
         keep = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         keep = new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from None
     try:
         os.fchmod(fd, keep)
         with os.fdopen(fd, mode, **options) as fh:
@@ -123,10 +126,20 @@ def _replace_when_done(
             if sync:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):
+            raise _naming(exc, path) from None
         raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` about ``path``: a full disk or a read-only folder is reported against the file
+    the user knows, not the temporary file beside it (or no file at all)."""
+    named = OSError(exc.errno, exc.strerror or str(exc), str(path))
+    named.__cause__ = exc
+    return named
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, sync: bool = True) -> None:
@@ -225,12 +238,7 @@ def set_aside_torn(path: str | Path) -> int:
         return 0
     side = path.with_name(path.name + ".torn")
     check_confined(side)
-    fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT, new_file_mode())
-    try:
-        os.write(fd, tail + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _append_bytes(side, tail + b"\n")  # kept first: the log is cut only once they are safe
     size = path.stat().st_size
     with open(path, "rb+") as fh:
         fh.truncate(size - len(tail))
@@ -253,15 +261,35 @@ def append_jsonl(path: str | Path, *entries: dict[str, Any]) -> None:
         json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         for entry in entries
     ).encode("utf-8")
+    _, tail = _tail_state(path) if path.exists() else (0, b"")
+    if tail:
+        if not _complete_object(tail):
+            raise _torn_error(path, tail)
+        payload = b"\n" + payload  # a whole last object that lost its newline
+    _append_bytes(path, payload)
+
+
+def _append_bytes(path: Path, payload: bytes) -> None:
+    """Append ``payload`` to ``path`` whole, and sync; on failure the file is as it was.
+
+    ``write`` may store only part of what it is given (a disk that fills up midway) and
+    report the rest as an error on the next call: the part written is cut off again (unless
+    something else has appended meanwhile), so a full disk never leaves a torn last line
+    behind a command that went on as if the entry had been recorded."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, new_file_mode())
     try:
-        _, tail = _tail_state(path)
-        if tail:
-            if not _complete_object(tail):
-                raise _torn_error(path, tail)
-            payload = b"\n" + payload  # a whole last object that lost its newline
-        os.write(fd, payload)
-        os.fsync(fd)
+        start = os.fstat(fd).st_size
+        written = 0
+        try:
+            while written < len(payload):
+                written += os.write(fd, payload[written:])
+            os.fsync(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                if written and os.fstat(fd).st_size == start + written:
+                    os.ftruncate(fd, start)
+                    os.fsync(fd)
+            raise _naming(exc, path) from None
     finally:
         os.close(fd)
 

@@ -13,7 +13,10 @@ outlive that, so it is kept against a :class:`RecordRef`: every handle the recor
 and a short :attr:`RecordRef.uid` built from the strongest of them (``medline/pmid:31234567``,
 ``embase/an:L2001234567``, ``cinahl/fp:1f3a...``). A reference is found again in a later run
 by its uid, else by the handles that still agree (:class:`IdentityIndex`), and a reference
-that matches nothing, or several different records, is reported, never silently dropped.
+that matches nothing, or several different records, is reported, never silently dropped. A
+key is made by the tool that wrote the file, not by the database, and tools give it again to
+other records; so a uid built from a key names a record only while its content agrees, and a
+key alone (like a DOI, which collection DOIs share) never identifies a record.
 
 The fingerprint's normalisation is frozen (prefix ``f1``): changing it would orphan decisions
 already made. It deliberately ignores what tools write differently (case, accents, markup,
@@ -35,6 +38,9 @@ from unidecode import unidecode
 from cen_search.models import Record
 
 FINGERPRINT_VERSION = "f1"
+_TITLE_WORDS = 5
+"""A title of this many words names a work with its first author; a shorter one ("Editorial",
+"Reply") needs volume, first page and journal too."""
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -81,7 +87,7 @@ def fingerprint(
     plain_title = _plain(title)
     author = _plain(first_author)
     parts = [plain_title, year_of(year), author]
-    if len(plain_title.split()) < 5 or not author:
+    if len(plain_title.split()) < _TITLE_WORDS or not author:
         parts += [_plain(volume), _plain(first_page), _plain(container)]
     if not plain_title:
         parts.append(_plain(abstract)[:200])
@@ -133,11 +139,16 @@ class RecordRef:
         return f"{_slug(self.database)}/{handle}"
 
     def describe(self) -> str:
-        """``Smith 2019 'Title ...' (MEDLINE)`` for messages."""
+        """``Smith 2019 'Title ...' (MEDLINE, pmid:31234567)`` for messages: the strongest
+        handle tells records with one title apart (a fingerprint is left out: it says
+        nothing to a person)."""
         title = self.title if len(self.title) <= 70 else self.title[:67] + "..."
         who = " ".join(part for part in (self.first_author.title(), self.year) if part)
-        where = f" ({self.database})" if self.database else ""
-        return f"{who} {title!r}{where}".strip()
+        handle = self.uid.partition("/")[2] if self.known else ""
+        if handle.startswith("fp:"):
+            handle = ""
+        where = ", ".join(part for part in (self.database, handle) if part)
+        return f"{who} {title!r}".strip() + (f" ({where})" if where else "")
 
     def to_json(self) -> dict[str, Any]:
         """The non-empty handles as a JSON object (stable keys)."""
@@ -242,10 +253,11 @@ class IdentityIndex:
         return self.refs[i].uid
 
     def resolve(self, ref: RecordRef) -> Resolution:
-        """The records ``ref`` names: those with its uid, else the best-agreeing records on
-        its other handles. Several records are returned only when they are content twins (one
-        fingerprint); several different ones make the reference ambiguous (not found)."""
-        exact = self._by.get(("uid", ref.uid), [])
+        """The records ``ref`` names: those with its uid (see :func:`_vouches`), else the
+        best-agreeing records on its other handles. Several records are returned only when
+        they are content twins (one fingerprint); several different ones make the reference
+        ambiguous (not found)."""
+        exact = [i for i in self._by.get(("uid", ref.uid), []) if _vouches(ref, self.refs[i])]
         if exact:
             return Resolution(tuple(exact), "uid")
         scores: dict[int, int] = defaultdict(int)
@@ -272,6 +284,18 @@ class IdentityIndex:
             return Resolution((), "ambiguous")
         return Resolution(chosen, strong[chosen[0]])
 
+    def twins(self, ref: RecordRef) -> tuple[int, ...]:
+        """The records of ``ref``'s database with its fingerprint: one record exported
+        several times (``()`` when the reference has no fingerprint)."""
+        if not ref.fingerprint:
+            return ()
+        database = _slug(ref.database)
+        return tuple(
+            i
+            for i in self._by.get(("fingerprint", ref.fingerprint), [])
+            if _slug(self.refs[i].database) == database
+        )
+
 
 def _handles(ref: RecordRef) -> list[tuple[str, str]]:
     db = _slug(ref.database)
@@ -288,6 +312,42 @@ def _handles(ref: RecordRef) -> list[tuple[str, str]]:
     return handles
 
 
+def _vouches(ref: RecordRef, candidate: RecordRef) -> bool:
+    """Whether a record whose uid equals ``ref``'s is the record ``ref`` names.
+
+    A PubMed id or an accession number is given by the database and names one record
+    whatever else changed (a title corrected, the year of print after the e-pub year). A
+    record's own key is not: the tool that wrote the file made it (BibTeX keys, EndNote
+    record numbers) and gives it again to another record when the library is re-exported or
+    sorted differently (``Smith2019a`` becomes ``Smith2019b``), and some tools give one key to
+    several records (Mendeley). A key-based uid therefore names the record only while the
+    content agrees too: the same fingerprint, or (the work dated again between exports, the
+    year of print after the e-pub year) a title long enough to name the work alone and the
+    same first author. Otherwise the other handles decide."""
+    if _conflicts(ref, candidate):
+        return False
+    keyed = not ref.pmid and not ref.accession and bool(ref.key)
+    if not (keyed and ref.fingerprint) or candidate.fingerprint == ref.fingerprint:
+        return True
+    title = _plain(ref.title)
+    return (
+        len(title.split()) >= _TITLE_WORDS
+        and title == _plain(candidate.title)
+        and ref.first_author == candidate.first_author
+    )
+
+
 def _conflicts(a: RecordRef, b: RecordRef) -> bool:
-    """Two references that state different PubMed ids cannot be one record."""
-    return bool(a.pmid and b.pmid and a.pmid != b.pmid)
+    """Whether two references cannot be one record: they state different PubMed ids, or
+    different DOIs while no id of the database (PubMed id, accession number) joins them.
+
+    The DOI matters when a reference is found by its content only: a conference abstract
+    (with its supplement's DOI) and the full paper (with its own) can share title, year and
+    first author, and a decision about the abstract must not pass to a copy of the paper when
+    the abstract's export is no longer in the run. A DOI corrected between two exports of
+    one record is still followed through the record's PubMed id or accession number."""
+    if a.pmid and b.pmid:
+        return a.pmid != b.pmid
+    if a.doi and b.doi and a.doi.casefold() != b.doi.casefold():
+        return not set(a.accession) & set(b.accession)
+    return False

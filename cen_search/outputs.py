@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cen_search.errors import UsageError
+from cen_search.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
@@ -37,7 +41,9 @@ def check_outputs(
     ``outputs`` maps option names (``--clusters``) to paths (None: not asked for);
     ``protected`` lists ``(what, path)`` pairs that are never written to (``("input file",
     Path("in.ris"))``, ``("decisions file", ...)``); an existing output needs ``may_replace``
-    (``--yes``). ``in_place`` names outputs that may be the given file and are then rewritten
+    (``--yes``). Outputs naming a protected file or each other are a :class:`UsageError`
+    (exit 2); an existing file without ``--yes`` an :class:`InputError` (exit 1), as for
+    ``convert``. ``in_place`` names outputs that may be the given file and are then rewritten
     keeping what it holds (``--review`` over the ``--decisions`` file it came from).
     """
     in_place = in_place or {}
@@ -65,7 +71,25 @@ def check_outputs(
                     hint="give each output its own file name",
                 )
         if not may_replace and (path.exists() or path.is_symlink()):
-            raise UsageError(
+            raise InputError(
                 f"{option} {path}: already exists; nothing was written",
                 hint="give --yes to replace it, or another file name",
             )
+
+
+def person_made(ws: Workspace) -> list[tuple[str, Path]]:
+    """What a person made in the review ``ws``, for ``protected``: its settings, every
+    append-only log (the import manifest, screening and dedupe decisions, update and trace
+    logs, ``log.jsonl``), every raw export (any file under ``imports/``, also a copy an
+    interrupted import left) and the saved strategies. No output a user names may replace
+    them, ``--yes`` or not."""
+    protected = [("review settings", ws.config_path), ("import manifest", ws.manifest_path)]
+    protected += [("review log", log) for log in ws.logs()]
+    for what, folder in (("raw export", ws.imports_dir), ("saved strategy", ws.strategies_dir)):
+        if folder.is_dir():
+            protected += [
+                (what, path)
+                for path in sorted(folder.rglob("*"))
+                if path.is_file() and path.name != ".gitkeep"
+            ]
+    return protected

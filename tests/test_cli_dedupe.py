@@ -188,7 +188,7 @@ def test_review_file_with_decisions_is_not_overwritten_by_a_run_that_ignores_the
     review = tmp_path / "pairs.csv"
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
     # a run over an undecided review file rewrites it when asked to (--yes)
-    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 2
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 1
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review, "--yes").code == 0
     lines = review.read_text(encoding="utf-8").splitlines()
     position = next(i for i, line in enumerate(lines) if "novak2017" in line)
@@ -546,3 +546,48 @@ def test_explain_names_the_link_between_two_records(capsys: pytest.CaptureFixtur
     data = json.loads(run_cli(capsys, *args, PAIRS, "--json").out)
     assert data["link"]["relation"] == "erratum-of"
     assert data["link"]["a"]["key"] == "sra_haematology/id_0000020"
+
+
+def test_a_decision_stays_with_its_record_when_a_reexport_swaps_the_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BibTeX keys are made by the reference manager, and an export after a change can give
+    a record's key to another one; the decided pair must not become another pair."""
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    assert "key:novak2017" in lines[1]
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    swapped = tmp_path / "beta.bib"
+    text = BETA.read_text(encoding="utf-8")
+    text = text.replace("{novak2017,", "{swap,").replace("{grant2019,", "{novak2017,")
+    swapped.write_text(text.replace("{swap,", "{grant2019,"), encoding="utf-8")
+    clusters = tmp_path / "clusters.csv"
+    run = run_cli(
+        capsys, "dedupe", ALPHA, swapped, "--decisions", review, "--clusters", clusters, "--json"
+    )
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["orphaned_decisions"] == 0
+    by_cluster: dict[str, set[str]] = {}
+    for row in rows(clusters):
+        by_cluster.setdefault(row["cluster_id"], set()).add(row["first_author"])
+    assert {"Novak"} in by_cluster.values()  # the decided pair, together
+    assert {"Grant"} in by_cluster.values()  # and the paper that took its key, alone
+
+
+def test_a_decision_on_records_not_in_the_run_stays_in_the_sheet_written_over_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--decisions pairs.csv --review pairs.csv`` rewrites the sheet; a decision whose
+    records are not in this run is kept in it, and applies again once they are back."""
+    review = tmp_path / "pairs.csv"
+    run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review)
+    lines = review.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    review.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_cli(capsys, "dedupe", BETA, "--decisions", review, "--review", review, "--json")
+    assert run.code == 0 and json.loads(run.out)["orphaned_decisions"] == 1
+    assert [p.same for p in read_review_csv(review)] == [True]
+    back = run_cli(capsys, "dedupe", ALPHA, BETA, "--decisions", review, "--json")
+    assert json.loads(back.out)["decisions_applied"] == 1

@@ -60,7 +60,7 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
     sheet = tmp_path / "ann.csv"
     data = _json(cli("screen", "export", "--reviewer", "ann", "-o", sheet, "--json"))
     assert (data["rows"], data["to_do"], data["stage"]) == (8, 8, "ta")
-    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 2  # exists: --yes
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 1  # exists: --yes
     _fill(sheet, [("include", ""), ("exclude", "wrong setting"), ("maybe", "")])
     first = _json(cli("screen", "import", sheet, "--json"))
     assert (first["added"], first["unchanged"], first["blank"]) == (3, 0, 5)
@@ -70,6 +70,44 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
         cli("screen", "export", "--reviewer", "ann", "-o", sheet, "--todo", "--yes", "--json")
     )
     assert todo["rows"] == 5
+
+
+def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    # Excel's "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tab-separated, CRLF
+    sheet = tmp_path / "ann.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    rows[0].update(decision="include")
+    rows[1].update(decision="exclude", reasons="wrong setting", note="Größe – zu klein")
+    saved = tmp_path / "ann.txt"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter="\t")
+    writer.writeheader()
+    writer.writerows(rows)
+    saved.write_bytes(buffer.getvalue().encode("utf-16"))
+    first = _json(cli("screen", "import", saved, "--json"))
+    assert (first["added"], first["blank"]) == (2, 6)
+    assert _json(cli("screen", "import", saved, "--json"))["added"] == 0
+
+
+def test_a_sheet_is_never_written_over_what_a_person_made_even_with_yes(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    assert cli("screen", "vote", MEDLINE_1, "--decision", "include", "--reviewer", "ann").code == 0
+    made = [
+        review.root / review.imports()[0].file,  # a raw export
+        review.manifest_path,
+        review.config_path,
+        review.root / "screening" / "ann.jsonl",
+        review.root / "log.jsonl",
+    ]
+    before = [path.read_bytes() for path in made]
+    for path in made:
+        result = cli("screen", "export", "--reviewer", "ann", "-o", path, "--yes")
+        assert result.code == 2 and "nothing was written" in result.err, path
+    assert [path.read_bytes() for path in made] == before
 
 
 def test_import_of_a_file_that_is_not_a_sheet_asks_for_the_tool(cli) -> None:  # type: ignore[no-untyped-def]

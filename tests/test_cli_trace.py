@@ -268,7 +268,7 @@ def test_outputs_never_overwrite_a_seed_file_or_an_existing_file_without_yes(gra
     assert seeds.read_bytes() == before and graph.requests == {}  # refused before any request
     Path("new.ris").write_text("keep me")
     exists = _invoke("trace", "backward", "--seeds", "seeds.ris", "-o", "new.ris")
-    assert exists.exit_code == 2 and "already exists" in exists.output
+    assert exists.exit_code == 1 and "already exists" in exists.output
     assert Path("new.ris").read_text() == "keep me"
     same = _invoke("trace", "backward", "--seeds", "seeds.ris", "-o", "a.csv", "--edges", "a.csv")
     assert same.exit_code == 2 and "name the same file" in same.output

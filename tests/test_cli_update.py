@@ -94,6 +94,21 @@ def test_dry_run_says_what_would_run_and_sends_nothing(review, pubmed):
     assert not pubmed[0].seen
 
 
+def test_a_dry_run_with_json_prints_the_round_and_what_would_run_as_json(review, pubmed):
+    run("update", "start", "--name", "2021")
+    planned = document(run("update", "run", "--dry-run", "--json"))
+    assert planned["schema_version"] == 1 and planned["dry_run"] is True
+    assert planned["would_run"] == [
+        {
+            "strategy": "strategies/medline-ovid.txt",
+            "target": "pubmed",
+            "opening": ['line 28: yr="2003 - 2019"'],
+        }
+    ]
+    assert planned["round"] == "2021" and "ASSIA" in planned["awaited"]
+    assert not pubmed[0].seen
+
+
 def test_a_scheduled_run_prints_its_summary_and_exits_0_or_4_with_check(review, pubmed):
     run("update", "start", "--name", "2021")
     summary = document(run("update", "run", "--yes", "--json", "--no-trace"))

@@ -228,3 +228,152 @@ def test_contradictory_decisions_are_reported_and_the_same_links_not_applied(
     assert [d.same for d in applied.engine] == [False]
     assert applied.contested == {(0, 1)}
     assert "contradicts" in contradiction.describe()
+
+
+# -- identity: a record's own key is made by a tool, not by the database ------------------
+
+REPEATED_KEYS = Path(__file__).parent / "data" / "identity" / "mendeley-repeated-keys.bib"
+"""Mendeley's BibTeX: two different papers under one key (``Thomas2016``: "Much Ado ..." and
+"Stories Still Matter ..."), and one book exported twice (``Woolf1939``)."""
+
+
+def _mendeley(tmp_path: Path, name: str, text: str) -> list:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return list(read_file(path, database="Mendeley").records)
+
+
+def test_decision_on_a_record_whose_key_another_record_shares_names_only_that_record(
+    tmp_path: Path,
+) -> None:
+    records = list(read_file(REPEATED_KEYS, database="Mendeley").records)
+    much_ado, woolf, stories = records[0], records[1], records[2]
+    assert much_ado.key == stories.key == "Thomas2016"
+    decision = make_decision(ref_of(much_ado), ref_of(woolf), same=False)
+    applied = apply_to({decision.key: decision}, records)
+    assert applied.decision_for(0, 1) is decision
+    assert applied.decision_for(2, 1) is None  # "Stories Still Matter" was not decided on
+
+
+def test_decision_follows_its_record_when_a_reexport_gives_its_key_to_another_record(
+    tmp_path: Path,
+) -> None:
+    """Reference managers tell records of one first author and year apart by a letter
+    (``Thomas2016a``, ``Thomas2016b``) given in their sort order: export again after a change
+    and the letters can swap. The decision must stay with the paper, not with the key."""
+    text = REPEATED_KEYS.read_text(encoding="utf-8")
+    much_ado, woolf, stories, _ = ("@" + entry for entry in text.lstrip("@").split("\n@"))
+    first = much_ado.replace("Thomas2016", "Thomas2016a") + "\n" + woolf
+    first += "\n" + stories.replace("Thomas2016", "Thomas2016b")
+    before = _mendeley(tmp_path, "library.bib", first)
+    decision = make_decision(ref_of(before[0]), ref_of(before[1]), same=True)
+    assert decision.a.uid.endswith("key:Thomas2016a") or decision.b.uid.endswith("key:Thomas2016a")
+    again = stories.replace("Thomas2016", "Thomas2016a") + "\n" + woolf
+    again += "\n" + much_ado.replace("Thomas2016", "Thomas2016b")
+    after = _mendeley(tmp_path, "library-again.bib", again)
+    assert after[0].title.startswith("Stories") and after[0].key == "Thomas2016a"
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans
+    assert applied.decision_for(2, 1) is decision  # "Much Ado", now Thomas2016b
+    assert applied.decision_for(0, 1) is None  # never "Stories Still Matter"
+
+
+def test_decision_on_one_record_exported_twice_still_applies_when_a_converter_renames_a_key(
+    tmp_path: Path,
+) -> None:
+    """Both copies of the book carry the key ``Woolf1939``, so the decision names one uid
+    twice; a converter that makes keys unique writes the second as ``Woolf1939-2``."""
+    from cen_search.formats import write_records
+
+    records = list(read_file(REPEATED_KEYS, database="Mendeley").records)
+    decision = make_decision(ref_of(records[1]), ref_of(records[3]), same=True)
+    assert decision.a.uid == decision.b.uid
+    converted = tmp_path / "library.ris"
+    with converted.open("w", encoding="utf-8") as fh:
+        write_records(records, fh, format="ris")
+    after = list(read_file(converted, database="Mendeley").records)
+    assert {after[1].key, after[3].key} == {"Woolf1939", "Woolf1939-2"}
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans
+    assert applied.decision_for(1, 3) is decision
+
+
+def test_decision_whose_two_records_are_now_one_is_reported_not_dropped(tmp_path: Path) -> None:
+    records = list(read_file(REPEATED_KEYS, database="Mendeley").records)
+    decision = make_decision(ref_of(records[1]), ref_of(records[3]), same=True)
+    text = REPEATED_KEYS.read_text(encoding="utf-8")
+    one_copy = _mendeley(tmp_path, "one-copy.bib", text[: text.rindex("@book{Woolf1939")])
+    applied = apply_to({decision.key: decision}, one_copy)
+    assert applied.engine == ()
+    (orphan,) = applied.orphans
+    assert "now one record" in orphan.reason and "Reviewing" in orphan.reason
+
+
+ABSTRACT_AND_PAPER = """TY  - ABST
+TI  - Structured clinical management for complex emotional needs: a randomised trial
+AU  - Smith, Jane
+PY  - 2019
+JO  - Illustrative Journal
+VL  - 12
+IS  - Suppl 1
+SP  - S40
+DO  - 10.5555/supplement-2019-1
+ER  -
+
+TY  - JOUR
+TI  - Structured clinical management for complex emotional needs: a randomised trial
+AU  - Smith, Jane
+PY  - 2019
+JO  - Illustrative Journal
+VL  - 12
+SP  - 101
+EP  - 110
+DO  - 10.5555/paper-2019-101
+ER  -
+"""
+
+
+def test_decision_about_an_abstract_never_passes_to_a_copy_of_its_paper(tmp_path: Path) -> None:
+    """The abstract and the paper share title, year and first author (one fingerprint); with
+    the abstract's export gone, the decision is reported, not moved to the paper's copies."""
+    abstract, paper = _records(tmp_path, "first.ris", ABSTRACT_AND_PAPER)
+    decision = make_decision(ref_of(abstract), ref_of(paper), same=False)
+    assert ref_of(abstract).fingerprint == ref_of(paper).fingerprint
+    paper_text = "TY  - JOUR" + ABSTRACT_AND_PAPER.split("TY  - JOUR")[1]
+    medline = tmp_path / "medline.ris"
+    medline.write_text(paper_text, encoding="utf-8")
+    cinahl = tmp_path / "cinahl.ris"
+    cinahl.write_text(paper_text, encoding="utf-8")
+    later = [
+        *read_file(medline, database="MEDLINE").records,
+        *read_file(cinahl, database="CINAHL").records,
+    ]
+    applied = apply_to({decision.key: decision}, later)
+    assert applied.engine == ()  # the two copies of the paper are not kept apart
+    (orphan,) = applied.orphans
+    assert "no record matches" in orphan.reason
+
+
+def test_a_decision_names_its_records_so_that_two_with_one_title_can_be_told_apart() -> None:
+    first = RecordRef(database="biber", key="tmn1", fingerprint="f1-1", title="A title")
+    second = RecordRef(database="biber", key="tmn2", fingerprint="f1-1", title="A title")
+    text = make_decision(first, second, same=False).describe()
+    assert "(biber, key:tmn1)" in text and "(biber, key:tmn2)" in text
+    assert RecordRef(fingerprint="f1-2", title="Gamma", year="2018").describe() == ("2018 'Gamma'")
+
+
+def test_decision_follows_its_record_by_key_when_a_reexport_dates_it_again(
+    tmp_path: Path,
+) -> None:
+    """The e-pub year, then the year of print: the fingerprint changes, the record's key and
+    its long title with its first author still name it."""
+    text = REPEATED_KEYS.read_text(encoding="utf-8")
+    much_ado, woolf, stories, _ = ("@" + entry for entry in text.lstrip("@").split("\n@"))
+    first = much_ado.replace("Thomas2016", "Thomas2016a") + "\n" + woolf
+    first += "\n" + stories.replace("Thomas2016", "Thomas2016b")
+    before = _mendeley(tmp_path, "library.bib", first)
+    decision = make_decision(ref_of(before[0]), ref_of(before[1]), same=True)
+    after = _mendeley(tmp_path, "library-again.bib", first.replace("{2016}", "{2017}", 1))
+    assert ref_of(after[0]).fingerprint != ref_of(before[0]).fingerprint
+    applied = apply_to({decision.key: decision}, after)
+    assert not applied.orphans and applied.decision_for(0, 1) is decision

@@ -165,6 +165,19 @@ def test_links_csv_and_related_column(tmp_path: Path) -> None:
     assert len(related_of_clusters(result)) <= len(result.clusters)
 
 
+def test_the_books_of_one_multi_part_proceedings_are_not_linked(imports_dir: Path) -> None:
+    """Scopus lists the four books of the ICCSA 2010 proceedings under one title, told apart
+    only by volume (6016-6019 LNCS) and part (PART 1-4): different books, not one paper
+    printed four times."""
+    scopus = read_file(imports_dir / "csv" / "scopus_litstudy.csv").records
+    books = {i for i, r in enumerate(scopus) if "ICCSA 2010" in r.title}
+    assert len(books) == 4
+    result = deduplicate(scopus)
+    assert len({result.cluster_of[i] for i in books}) == 4
+    assert not [link for link in result.links if {link.a, link.b} & books]
+    assert not [v for v in result.uncertain if {v.a, v.b} & books]
+
+
 # -- trial registration numbers ------------------------------------------------------------
 
 

@@ -268,6 +268,24 @@ def test_filled_review_csv_reads_back_as_decisions(tmp_path: Path) -> None:
     assert decisions[0].same is False and decisions[0].by == "jt"
 
 
+def test_review_csv_names_each_record_by_the_identity_it_has_in_the_run(tmp_path: Path) -> None:
+    """A decision read from the sheet is found again by its fingerprint when its uid is not;
+    for a short title that fingerprint holds the first page, which the sheet shows as written
+    ("pp 37-64") and must be read as the reader read it."""
+    editorials = [
+        rec("a.ris", 1, "Editorial", key="ed-a", pages=Pages(raw="pp 37-64", start="37", end="64")),
+        rec(
+            "b.ris", 1, "Editorial", key="ed-b", pages=Pages(raw="S12-S14", start="S12", end="S14")
+        ),
+    ]
+    path = tmp_path / "pairs.csv"
+    uncertain = [PairVerdict(0, 1, Verdict.UNCERTAIN, "review:partial", 0.5)]
+    write_review_csv(path, review_pairs(editorials, uncertain, labels=["A", "B"]))
+    (pair,) = read_review_csv(path)
+    assert pair.a.ref.fingerprint == ref_of(editorials[0]).fingerprint
+    assert pair.b.ref.fingerprint == ref_of(editorials[1]).fingerprint
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -259,3 +259,32 @@ def test_review_with_nothing_left_to_decide_needs_no_terminal(
     assert run.code == 0 and "nothing to review" in run.err
     run = run_cli(capsys, "dedupe", "review", "--review-file", review, "--all")
     assert run.code == 2 and "needs a terminal" in run.err  # --all shows decided pairs
+
+
+def test_a_later_decision_in_the_workspace_review_is_not_undone_by_an_older_one_in_the_sheet(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    inject_keys: Callable[[str], None],
+) -> None:
+    """``dedupe/review.csv`` is a way in: a person fills in "same" there, then changes their
+    mind in the interactive review. The next run must keep the later "different"."""
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "review", title="T")
+    ws.import_file(CLI_DATA / "alpha.ris", database="MEDLINE")
+    ws.import_file(CLI_DATA / "beta.bib", database="PsycINFO")
+    monkeypatch.chdir(ws.root)
+    assert run_cli(capsys, "dedupe").code == 0
+    sheet = ws.root / "dedupe" / "review.csv"
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",,", ",same,", 1)
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inject_keys("d")
+    run = run_cli(capsys, "dedupe", "review", "--all")
+    assert run.code == 0, run.err
+    assert "took 1 decision from dedupe/review.csv" in run.err
+    assert [p.same for p in read_review_csv(sheet)] == [False]  # the sheet shows it too
+    assert run_cli(capsys, "dedupe").code == 0
+    (decision,) = current_decisions(ws.root / "dedupe" / "decisions.jsonl").values()
+    assert decision.same is False

@@ -305,3 +305,16 @@ def test_csv_writer_output_reads_back_as_cen_search_csv():
     assert (back.key, back.title, back.year, back.date) == ("ID-3", "T", 2019, "2019//")
     assert back.pages.article_number == "e5"
     assert back.raw_values("source_file") == ["in.ris"]
+
+
+def test_csv_cut_short_in_its_last_row_is_reported_with_the_line():
+    # found by cutting the CSV cen-search writes at random points: the last record came
+    # back with half a title and no word of warning (RIS says "file ends before the ER")
+    text = "Title,Year,DOI\nGood,2019,10.1000/a1\nArticle classi"
+    parsed = read(text)
+    assert [r.title for r in parsed.records] == ["Good", "Article classi"]
+    (warning,) = parsed.warnings
+    assert "ends in the middle of its last row" in warning.message and warning.line == 3
+    # a whole last row without a final line break, or a complete file, is not reported
+    assert not read("Title,Year,DOI\nGood,2019,10.1000/a1").warnings
+    assert not read("Title,Year,DOI\nGood,2019,\n").warnings

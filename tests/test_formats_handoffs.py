@@ -138,6 +138,28 @@ def test_convert_writes_csv_that_excel_opens_as_utf8_with_rayyans_columns(
     assert "byte-order mark" in help_text and "Rayyan" in help_text
 
 
+def test_convert_to_csv_says_which_cells_excel_would_cut_short(capsys, tmp_path: Path) -> None:
+    # found reading every real export converted to CSV with the csv module: a Scopus record's
+    # References note (42,718 characters) and a 7,456-author list do not fit in an Excel cell
+    # (32,767 at most), and Excel cuts them without a word
+    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT, too_long_for_excel
+
+    notes = "References: " + "x" * EXCEL_CELL_LIMIT
+    records = [_record(title="Short"), _record(title="Long", notes=(notes,))]
+    assert too_long_for_excel(records) == [(2, "notes", len(notes))]
+    assert too_long_for_excel(records[:1]) == []
+    source = tmp_path / "long.jsonl"
+    source.write_text(_written(records, "jsonl"), encoding="utf-8")
+    out = tmp_path / "for-excel.csv"
+    run = run_cli(capsys, "convert", source, "-o", out)
+    assert run.code == 0, run.err
+    assert "1 cell longer than Excel's limit of 32,767 characters" in run.err
+    assert "record 2's notes, 32,779" in run.err
+    assert read_file(out).records[1].notes == (notes,)  # the file keeps it whole
+    quiet = run_cli(capsys, "convert", source, "-o", tmp_path / "all.ris")
+    assert "Excel" not in quiet.err
+
+
 def test_csv_keys_are_unique_and_group_authors_with_and_stay_whole():
     group = Author("Department of Health and Social Care", "Department of Health and Social Care")
     group = Author(group.raw, group.family, organisation=True)

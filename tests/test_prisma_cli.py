@@ -165,7 +165,7 @@ def test_existing_output_needs_yes_and_inputs_are_never_overwritten(
 ) -> None:
     (review.root / "p.csv").write_text("mine")
     run = run_cli(capsys, "prisma", "-o", "p.csv")
-    assert run.code == 2 and (review.root / "p.csv").read_text() == "mine"
+    assert run.code == 1 and (review.root / "p.csv").read_text() == "mine"
     assert run_cli(capsys, "prisma", "-o", "p.csv", "--yes").code == 0
     run = run_cli(capsys, "prisma", "-o", "cen-search.toml", "--yes")
     assert run.code == 2
@@ -241,3 +241,36 @@ def test_an_update_round_draws_the_update_template_from_the_review_rounds(
     assert "Previous studies" in svg and "Total studies included in review" in svg
     new = json.loads(run_cli(capsys, "prisma", "--json", "--template", "new").out)
     assert new["lanes"]["dbr"]["identified"] == 10
+
+
+def test_methods_name_the_tracing_rounds_the_review_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # found tracing a review and reading its methods: "Citation tracing (both, via
+    # openalex) of 3 seed reports"; nothing tested that prisma reads the tracing log at all
+    from _apiserver import ApiServer
+    from _fake_openalex import Graph
+
+    graph, seed_ids = Graph.synthetic(seeds=3, refs=2, citing=1)
+    lines = []
+    for short in seed_ids[:1]:
+        work = graph.works[short]
+        lines += ["TY  - JOUR", f"TI  - {work['title']}", f"DO  - {graph.doi_of(short)}", "ER  - "]
+    seeds = tmp_path / "included.ris"
+    seeds.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = Workspace.init(tmp_path / "review", title="Traced")
+    ws.import_file(seeds, database="MEDLINE", searched="2024-01-05")
+    monkeypatch.chdir(ws.root)
+    monkeypatch.setenv("CEN_SEARCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CEN_SEARCH_CONFIG", str(tmp_path / "no-user-config.toml"))
+    monkeypatch.setenv("CEN_SEARCH_CONTACT_EMAIL", "tracer@example.org")
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", server.url)
+        traced = run_cli(capsys, "trace", "both", "--seeds", seeds, "--sources", "openalex",
+                         "-o", "new.ris")  # fmt: skip
+    assert traced.code == 0, traced.err
+    run = run_cli(capsys, "prisma", "--json")
+    (sentence,) = [m for m in json.loads(run.out)["methods"] if "tracing" in m]
+    assert sentence.startswith("Backward and forward citation tracing of 1 seed report via ")
+    assert " via OpenAlex on " in sentence and sentence.endswith(" found 3 new records.")

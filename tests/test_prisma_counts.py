@@ -240,6 +240,31 @@ def test_update_template_needs_an_earlier_round() -> None:
         compute_flow(updated_review().state(), template="new", round_name="2021")
 
 
+def test_methods_sentence_names_how_disagreements_were_resolved_in_words() -> None:
+    # found running prisma on the example review: "1 disagreement was resolved by
+    # third-reviewer (1)", and unresolved disagreements were said to be resolved
+    from cen_search.prisma.methods import selection_sentences
+    from cen_search.screening.model import StageDesign
+
+    counts = compute_flow(colrev_toy().state())
+
+    def said(conflicts: int, resolved_by: dict[str, int]) -> str:
+        design = StageDesign("ft", ("AB", "CD"), screened=9, screened_by_two=9,
+                             conflicts=conflicts, resolved_by=resolved_by)  # fmt: skip
+        return selection_sentences(counts, (design,), ())[0]
+
+    assert said(1, {"third-reviewer": 1}).endswith(
+        "1 disagreement was resolved by a third reviewer."
+    )
+    assert said(3, {"discussion": 2, "third-reviewer": 1}).endswith(
+        "3 disagreements were resolved by discussion (2) and a third reviewer (1)."
+    )
+    assert said(3, {"discussion": 2}).endswith(
+        "3 disagreements: 2 resolved by discussion, 1 not yet resolved."
+    )
+    assert said(2, {}).endswith("2 disagreements are not yet resolved.")
+
+
 def test_methods_sentences_say_who_screened_and_how() -> None:
     from cen_search.prisma.methods import selection_sentences, sources_sentence
     from cen_search.screening.model import Agreement, StageDesign
@@ -253,9 +278,10 @@ def test_methods_sentences_say_who_screened_and_how() -> None:
     )  # fmt: skip
     agreements = (Agreement("ta", ("AB", "CD"), n=4, agreed=3, kappa=0.5),)
     text = " ".join(selection_sentences(counts, designs, agreements))
-    assert "2 reviewers screened the titles and abstracts of 10 reports" in text
+    # records are screened on title and abstract, reports in full (PRISMA's units)
+    assert "2 reviewers screened the titles and abstracts of 10 records" in text
     assert "4 were screened independently by two reviewers (all includes" in text
-    assert "2 disagreements were resolved by discussion (2)" in text
+    assert "2 disagreements were resolved by discussion." in text
     assert "1 reviewer screened the full texts of 3 reports, each by one reviewer" in text
     assert "75.0% of 4, Cohen's kappa 0.50" in text
     assert "No automation tools" in text
@@ -264,3 +290,20 @@ def test_methods_sentences_say_who_screened_and_how() -> None:
     assert sources == (
         "We searched 1 database: MEDLINE (January 2003 to December 2019; search date not recorded)."
     )
+
+
+def test_markdown_footnotes_keep_their_asterisks_when_rendered() -> None:
+    # found reading prisma.md rendered: "- * Records identified ..." became a list inside the
+    # list and its footnote marker vanished
+    import html as html_text
+
+    from markdown_it import MarkdownIt
+
+    from cen_search.prisma.summary import to_markdown
+
+    flow = compute_flow(colrev_toy().state())
+    assert any(note.startswith("* ") for note in flow.notes)
+    html = MarkdownIt("commonmark").render(to_markdown(flow))
+    notes = html.split("<h2>Notes</h2>", 1)[1].split("</ul>", 1)[0]
+    items = [html_text.unescape(i.split("</li>")[0]) for i in notes.split("<li>")[1:]]
+    assert items == list(flow.notes)

@@ -59,6 +59,26 @@ def test_endnote_xml_declaring_utf8_with_a_stray_byte_is_read_as_utf8(tmp_path):
     assert any("0x92" in w.message and w.line == line for w in result.warnings)
 
 
+def test_an_imported_utf8_file_with_a_stray_byte_is_read_again_by_the_workspace(tmp_path):
+    # found by importing such a file: the import was accepted with a warning, then every
+    # later stage (dedupe, prisma, screen) stopped with "cannot be decoded as utf-8", since the
+    # workspace reads its imports again with the encoding the manifest recorded for them
+    data = _ris_with_names(20)
+    for name, bytes_ in (("plain.ris", data), ("bom.ris", b"\xef\xbb\xbf" + data)):
+        cut = bytes_.index(b"Title 7")
+        (tmp_path / name).write_bytes(bytes_[:cut] + b"\xe9" + bytes_[cut:])
+    ws = Workspace.init(tmp_path / "review", title="t", contact_email="a@b.org")
+    for name in ("plain.ris", "bom.ris"):
+        ws.import_file(tmp_path / name, database=name[:-4])
+    imported = ws.read_imports()
+    assert [r.encoding for r in imported] == ["utf-8", "utf-8-sig"]
+    for result in imported:
+        assert len(result.records) == 20
+        assert result.records[7].title == "\ufffdTitle 7"
+        assert result.records[0].authors[0].family == "Jürgen"
+        assert any("0xe9" in w.message for w in result.warnings)
+
+
 def test_a_file_legacy_throughout_is_still_read_in_its_legacy_encoding(tmp_path):
     path = tmp_path / "cp1252.ris"
     path.write_bytes(_ris_with_names(20).decode().encode("cp1252"))
@@ -218,3 +238,29 @@ def test_review_sheets_and_strategy_pastes_refuse_devices_too():
         _read_sheet(Path("/dev/zero"))
     with pytest.raises(StrategyError, match="not a regular file"):
         read_paste("/dev/zero")
+
+
+def test_utf8_lines_in_a_file_read_as_cp1252_are_reported_with_their_lines(tmp_path):
+    # found joining a UTF-8 export to a larger cp1252 one: the whole file was read as cp1252
+    # (most of its non-ASCII bytes are), and the UTF-8 names became "JÃ¼rgen" without a word
+    utf8 = _ris_with_names(5)
+    legacy = _ris_with_names(20).decode().replace("Title", "Later").encode("cp1252")
+    path = tmp_path / "joined.ris"
+    path.write_bytes(utf8 + legacy)
+    result = read_file(path)
+    assert result.encoding == "cp1252" and len(result.records) == 25
+    assert result.records[5].authors[0].family == "Jürgen"  # the cp1252 part reads right
+    (warning,) = [w for w in result.warnings if "mixes encodings" in w.message]
+    assert warning.line == 2 and "(so are lines 7, 12, 17, 22)" in warning.message
+    # a file legacy throughout, and the real cp1252 and GBK exports, are not reported
+    path.write_bytes(legacy)
+    assert not read_file(path).warnings
+
+
+def test_no_real_export_is_reported_as_mixing_encodings(imports_dir):
+    for path in sorted(p for p in imports_dir.rglob("*") if p.suffix != ".md" and p.is_file()):
+        try:
+            warnings = read_file(path).warnings
+        except FileFormatError:
+            continue
+        assert not [w for w in warnings if "mixes encodings" in w.message], path.name

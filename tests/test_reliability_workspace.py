@@ -88,6 +88,37 @@ def test_no_output_is_written_over_the_decisions_file(
     assert pairs.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "dedupe/decisions.jsonl",
+        "imports/manifest.jsonl",
+        "imports/medline/2019-12-01_alpha.ris",
+        "log.jsonl",
+        "cen-search.toml",
+        "dedupe/summary.json",
+    ],
+)
+@pytest.mark.parametrize("files", [False, True], ids=["workspace-run", "file-run"])
+def test_no_output_is_written_over_what_the_review_keeps_even_with_yes(
+    review: Workspace, capsys: pytest.CaptureFixture[str], target: str, files: bool
+) -> None:
+    assert run_cli(capsys, "dedupe").code == 0
+    sheet = review.root / "dedupe" / "review.csv"
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    sheet.write_text("\n".join([lines[0], lines[1].replace(",,", ",same,", 1)]) + "\n")
+    assert run_cli(capsys, "dedupe").code == 0  # a decision in dedupe/decisions.jsonl
+    path = review.root / target
+    before = path.read_bytes()
+    inputs = [ALPHA, BETA] if files else []
+    run = run_cli(capsys, "dedupe", *inputs, "--clusters", target, "--yes")
+    if files and target == "dedupe/summary.json":  # not this run's: the user's to replace
+        assert run.code == 0
+        return
+    assert run.code == 2 and "Traceback" not in run.err
+    assert path.read_bytes() == before
+
+
 def test_two_outputs_naming_one_file_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,7 +134,7 @@ def test_an_existing_output_is_replaced_only_with_yes(
     out = tmp_path / "unique.ris"
     out.write_text("mine\n", encoding="utf-8")
     run = run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out)
-    assert run.code == 2 and "--yes" in run.err
+    assert run.code == 1 and "--yes" in run.err
     assert out.read_text(encoding="utf-8") == "mine\n"
     assert run_cli(capsys, "dedupe", ALPHA, BETA, "-o", out, "--yes").code == 0
     assert out.read_text(encoding="utf-8").startswith("TY  -")
@@ -279,6 +310,69 @@ def test_files_written_honour_the_umask(
     written = [ws.config_path, ws.manifest_path, ws.log_path, out]
     written += [p for p in (ws.imports_dir / "medline").iterdir()]
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {oct(mode)}
+
+
+# -- a full disk ---------------------------------------------------------------------------
+
+
+def _disk_fills_after(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    """``os.write`` as on a disk with ``room`` bytes left: a write stores what fits and
+    returns its length, the next one fails with ENOSPC (what Linux does)."""
+    import errno
+
+    import cen_search.fsutil as fsutil
+
+    real_write = os.write
+    left = [room]
+
+    def write(fd: int, data: bytes) -> int:
+        if not left[0]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        stored = real_write(fd, bytes(data[: left[0]]))
+        left[0] -= stored
+        return stored
+
+    monkeypatch.setattr(fsutil.os, "write", write)
+
+
+def test_a_disk_that_fills_up_during_a_decision_leaves_the_log_as_it_was(
+    review: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [r for result in review.read_imports() for r in result.records]
+    log = review.root / DECISIONS_PATH
+    append_decisions(log, [make_decision(ref_of(records[0]), ref_of(records[1]), same=True)])
+    before = log.read_bytes()
+    with monkeypatch.context() as patch:
+        _disk_fills_after(patch, 100)  # part of the next line fits, not all of it
+        with pytest.raises(OSError) as info:
+            append_decisions(
+                log, [make_decision(ref_of(records[2]), ref_of(records[3]), same=False)]
+            )
+    assert info.value.filename == str(log)
+    assert log.read_bytes() == before  # no torn line that would stop the next command
+
+
+def test_a_full_disk_is_reported_against_the_file_being_written_not_its_temporary_copy(
+    review: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    import cen_search.fsutil as fsutil
+
+    assert run_cli(capsys, "dedupe").code == 0
+    clusters = review.dedupe_dir / "clusters.csv"
+    before = clusters.read_bytes()
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fsutil.os, "fsync", fsync)
+        run = run_cli(capsys, "dedupe")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{clusters}: No space left on device" in run.err
+    assert clusters.read_bytes() == before
+    assert not fsutil.temp_leftovers(review.root)
 
 
 # -- 13. Ctrl-C while the program is still loading ----------------------------------------

@@ -183,3 +183,25 @@ def test_without_a_terminal_the_session_says_to_use_a_sheet(
     result = run_cli(capsys, "-C", review.root, "screen", "--reviewer", "ann")
     assert result.code == 2
     assert "needs a terminal" in result.err and "screen export" in result.err
+
+
+def test_keys_typed_ahead_are_kept_a_pasted_note_and_the_next_decision(
+    review: Workspace,
+) -> None:
+    # A note pasted in one go (longer than one read of the terminal, with letters of two
+    # bytes across the read's end) and the keys typed after it before the program asks for
+    # them: nothing typed may be lost between two reads.
+    note = "interviews with clinicians — ünïcode é ü, see p. 12; ask Bob [x] :100:"
+    child = spawn(review.root, "--reviewer", "ann")
+    child.expect(PROMPT)
+    child.send("n")
+    child.expect("note: ")
+    child.send(note + "\r" + "i" + "i")
+    child.expect("record 3 of 8 · 2 done")
+    child.expect(PROMPT)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    log = events(review.root, "ann")
+    assert [(e["decision"], e.get("note")) for e in log] == [("include", note), ("include", None)]

@@ -90,3 +90,12 @@ def test_keys_typed_ahead_arrive_one_at_a_time_and_arrow_keys_stay_whole() -> No
     chunks = iter(["e", "2,3\r", "\x1b[A", ""])
     keys = one_key_at_a_time(lambda: next(chunks, ""))
     assert [keys() for _ in range(8)] == ["e", "2", ",", "3", "\r", "\x1b[A", "", ""]
+
+
+def test_an_arrow_key_typed_ahead_among_other_keys_stays_one_key_and_esc_stays_esc() -> None:
+    # keys pressed while the program was busy arrive in one read: an arrow key among them is
+    # not an Esc (which quits) followed by letters
+    chunks = iter(["i\x1b[Bs", "\x1bOAm", "\x1bs", ""])
+    keys = one_key_at_a_time(lambda: next(chunks, ""))
+    got = [keys() for _ in range(8)]
+    assert got == ["i", "\x1b[B", "s", "\x1bOA", "m", "\x1b", "s", ""]

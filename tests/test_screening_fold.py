@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cen_search.ledger import read_entries
-from cen_search.screening.agreement import agreements
+from cen_search.screening.agreement import agreements, cohen_kappa
 from cen_search.screening.config import ScreeningConfig
 from cen_search.screening.events import Event, parse_event
 from cen_search.screening.fold import fold_events
@@ -398,3 +398,13 @@ def test_random_shuffles_of_one_reviewers_file_keep_the_fold_when_times_differ()
     random.Random(3).shuffle(shuffled)
     shuffled.sort(key=lambda e: (e.at, e.id))  # what read_entries does with several files
     assert _summary(shuffled) == _summary(events)
+
+
+def test_kappa_s_interval_stays_within_minus_one_and_one() -> None:
+    # the example review's title/abstract table: kappa 0.638, whose large-sample interval
+    # would reach 1.13; kappa cannot exceed 1
+    kappa, interval = cohen_kappa(((34, 1), (1, 2)))
+    assert kappa is not None and round(kappa, 3) == 0.638
+    assert interval is not None and interval[1] == 1.0 and 0.1 < interval[0] < kappa
+    _, low = cohen_kappa(((0, 9), (9, 1)))
+    assert low is not None and low[0] >= -1.0

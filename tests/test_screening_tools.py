@@ -309,3 +309,26 @@ def test_a_re_saved_shuffled_event_log_gives_the_same_votes(
     # the original file adds nothing new in force: the same decisions, the same times
     _import(rayyan_review, rayyan_files[1], "rayyan", reviewer_map=REVIEWERS)
     assert _final_votes(rayyan_review) == shuffled
+
+
+def test_rayyan_files_re_saved_with_semicolons_in_cp1252_import_as_the_originals(
+    rayyan_review, rayyan_files, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # A spreadsheet in a locale whose list separator is ";" saves CSV so: cp1252, ";", CRLF
+    resaved = []
+    for path in rayyan_files:
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+        out = tmp_path / f"excel-{path.name}"
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+        out.write_bytes(buffer.getvalue().encode("cp1252", errors="replace"))
+        resaved.append(out)
+    found = _import(rayyan_review, resaved[1], "rayyan", reviewer_map=REVIEWERS)
+    assert found.kind == "event log" and found.matched == Counter({"key": 1224})
+    from_log = _final_votes(rayyan_review)
+    assert Counter(from_log.values()) == Counter({"exclude": 2397, "include": 109, "maybe": 4})
+    articles = _import(rayyan_review, resaved[0], "rayyan")
+    assert articles.kind == "articles export" and articles.events == []
+    # the originals add nothing: the same decisions at the same times
+    assert _import(rayyan_review, rayyan_files[1], "rayyan", reviewer_map=REVIEWERS).events == []
+    assert _final_votes(rayyan_review) == from_log

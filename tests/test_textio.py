@@ -125,3 +125,25 @@ def test_decode_ignores_a_false_utf8_declaration(imports_dir: Path) -> None:
     decoded = decode(path.read_bytes())
     assert decoded.encoding == "cp1252"
     assert "Test\u00a0I. Last" in decoded.text
+
+
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_a_utf8_file_with_a_stray_byte_reads_the_same_with_the_encoding_reported(bom) -> None:
+    # read_file(path, encoding=<what was reported>) must give the same text: the workspace
+    # reads its imports that way. A UTF-8 byte-order mark or --encoding utf-8 allows the few
+    # bytes that are not UTF-8, as detection does; a file not mostly UTF-8 is still an error.
+    data = bom + "TY  - JOUR\nTI  - Über\nAU  - Müller\nN1  - caf".encode() + b"\xe9\nER  - \n"
+    detected = decode(data, path="x.ris")
+    assert detected.encoding == ("utf-8-sig" if bom else "utf-8")
+    assert detected.replaced == ((4, 0xE9),) and detected.bom == bool(bom)
+    assert "Über" in detected.text and "caf\ufffd" in detected.text
+    assert decode(data, path="x.ris", encoding=detected.encoding) == detected
+    with pytest.raises(EncodingError, match=r"cannot be decoded as utf-8"):
+        decode(bom + "TI  - Café Über\n".encode("cp1252"), path="x.ris", encoding="utf-8")
+
+
+def test_every_real_export_reads_the_same_with_the_encoding_reported(imports_dir: Path) -> None:
+    for path in sorted(p for p in imports_dir.rglob("*") if p.suffix != ".md" and p.is_file()):
+        detected = decode(path.read_bytes(), path=str(path))
+        again = decode(path.read_bytes(), path=str(path), encoding=detected.encoding)
+        assert again.text == detected.text, path.name

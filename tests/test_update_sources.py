@@ -208,6 +208,18 @@ def test_skipping_a_source_and_taking_it_back(example):
         skip_source(Workspace.init(example.root.parent / "new", title="t"), "ASSIA")
 
 
+def test_the_round_report_s_export_limits_end_on_the_day_it_is_given(example):
+    # an open window ends the day the searches run: the day the report is made for, also in
+    # the export instructions (not the computer's date)
+    from cen_search.update.status import round_report
+
+    start_update(example, name="2021", today=UNTIL)
+    report = round_report(example, today=UNTIL)
+    embase = next(s for s in report.sources if s.source.database == "Embase")
+    assert embase.export is not None and embase.export.until == "2021-06-30"
+    assert any("dc=20191112-20210630" in step for step in embase.export.steps)
+
+
 def _library_with_links():
     from cen_search.formats import read_file
     from cen_search.screening.reports import Origin, RecordLink, build_library

@@ -16,7 +16,7 @@ import typer
 
 from cen_search import __version__
 from cen_search.cli import _help, _output
-from cen_search.errors import EXIT_INTERRUPTED
+from cen_search.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 
 app = _help.Typer(
     name="cen-search",
@@ -105,10 +105,6 @@ class Interrupted(BaseException):
     @property
     def exit_code(self) -> int:
         return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPTED
-
-
-EXIT_TERMINATED = 143
-"""Exit status after SIGTERM (128 + 15), as shells report it."""
 
 
 def _on_signal(signum: int, frame: object) -> None:

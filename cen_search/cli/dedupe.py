@@ -151,7 +151,8 @@ def dedupe_files(
         False,
         "--yes",
         "-y",
-        help="Replace output files that already exist (never an input or decisions file).",
+        help="Replace output files that already exist (never an input, a decisions file or "
+        "a file the review keeps: its logs, raw exports, strategies and settings).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     check: bool = typer.Option(

@@ -15,12 +15,7 @@ from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
 from cen_search.cli._output import count
-from cen_search.dedupe.decisions import (
-    DECISIONS_PATH,
-    append_decisions,
-    append_undo,
-    make_decision,
-)
+from cen_search.dedupe.decisions import DECISIONS_PATH
 from cen_search.dedupe.inputs import Inputs, load_inputs
 from cen_search.dedupe.report import DedupeSummary
 from cen_search.dedupe.review_sheet import (
@@ -29,15 +24,19 @@ from cen_search.dedupe.review_sheet import (
     read_decisions,
     read_review_csv,
     update_review_csv,
-    write_review_csv,
 )
 from cen_search.dedupe.workspace_run import (
+    WORKSPACE_OUTPUTS,
     DedupeRun,
     options_from,
+    outputs_in,
+    record_decision,
     run,
     run_in_workspace,
+    take_in_review_edits,
     write_merged,
     write_overlap,
+    write_review,
 )
 from cen_search.errors import NeedsHumanError, UsageError
 from cen_search.models import ReadResult
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from cen_search.cli.dedupe_review import KeySource
 
 _MAX_ISSUES_SHOWN = 5
+REVIEW = WORKSPACE_OUTPUTS["review"]
 
 
 def report_issues(inputs: Inputs) -> None:
@@ -186,11 +186,13 @@ def run_dedupe(
     check: bool,
 ) -> None:
     """``cen-search dedupe``: see the command's help."""
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, person_made
+    from cen_search.workspace import Workspace
 
     reviewer = _reviewer(by)
     if review:
         check_replaceable(review, decisions_from=decisions)
+    here = Workspace.find_optional()
     check_outputs(
         {
             "-o": output,
@@ -203,6 +205,11 @@ def run_dedupe(
             *(("input file", p) for p in files),
             *(("--against file", p) for p in against),
             *((("decisions file", decisions),) if decisions else ()),
+            *(person_made(here) if here is not None else ()),
+            *(
+                ("output of the review's own run", p)
+                for p in (outputs_in(here) if here is not None and not files else ())
+            ),
         ],
         may_replace=yes,
         in_place={"--review": decisions},
@@ -238,6 +245,7 @@ def run_dedupe(
         out_format=out_format,
         clusters=clusters,
         review=review,
+        decisions=decisions,
         overlap=overlap,
     )
     if links:
@@ -288,6 +296,7 @@ def _write_outputs(
     out_format: str,
     clusters: Path | None,
     review: Path | None,
+    decisions: Path | None,
     overlap: Path | None,
 ) -> dict[str, str]:
     """The files the user asked for with -o, --clusters, --review and --overlap."""
@@ -303,8 +312,7 @@ def _write_outputs(
         written["clusters"] = str(clusters)
         _output.say(f"wrote {clusters}")
     if review:
-        pairs = result.review_pairs()
-        write_review_csv(review, pairs)
+        pairs = write_review(review, result, decisions_from=decisions)
         written["review"] = str(review)
         _output.say(
             f"wrote {count(len(pairs), 'pair')} to {review} "
@@ -364,6 +372,9 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
 
         ws = Workspace.find()
         log_path = ws.root / DECISIONS_PATH
+        taken = take_in_review_edits(ws, reviewer=reviewer)
+        if taken:
+            _output.say(f"took {count(taken, 'decision')} from {ws.relative(ws.root / REVIEW)}")
         result = run_in_workspace(ws, reporter=_output.RichReporter(), write=False)
         pairs = result.review_pairs()
         if not _has_work(pairs, all_pairs, ws.relative(log_path)):
@@ -371,12 +382,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
         with ws.lock():
 
             def decide_ws(pair: ReviewPair, same: bool | None) -> None:
-                if same is None:
-                    append_undo(log_path, pair.a.ref, pair.b.ref, by=reviewer)
-                else:
-                    append_decisions(
-                        log_path, [make_decision(pair.a.ref, pair.b.ref, same=same, by=reviewer)]
-                    )
+                record_decision(ws, pair.a.ref, pair.b.ref, same=same, by=reviewer)
 
             outcome = session(
                 pairs,

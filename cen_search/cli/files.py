@@ -12,7 +12,7 @@ import typer
 
 from cen_search.cli import _output
 from cen_search.errors import CenSearchError, InputError, UsageError
-from cen_search.models import ReadIssue, ReadResult
+from cen_search.models import ReadIssue, ReadResult, Record
 
 if TYPE_CHECKING:
     from cen_search.formats import Format
@@ -247,12 +247,29 @@ def convert(
         else:
             with atomic_open(output) as fh:
                 count = write_records(records, fh, format=fmt.name)
+        if fmt.name == "csv":
+            _warn_long_cells(records)
         skipped = sum(len(result.skipped) for result in results)
         note = f" ({skipped} skipped)" if skipped else ""
         where = "stdout" if output == "-" else output
         _output.say(
             f"wrote {_output.count(count, 'record')} from {_output.count(len(files), 'file')} "
             f"to {where} as {fmt.label}{note}"
+        )
+
+
+def _warn_long_cells(records: list[Record]) -> None:
+    """Say which cells Excel would cut short (the CSV itself holds them whole)."""
+    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT, too_long_for_excel
+
+    long = too_long_for_excel(records)
+    if long:
+        position, column, length = long[0]
+        _output.warn(
+            f"{_output.count(len(long), 'cell')} longer than Excel's limit of "
+            f"{EXCEL_CELL_LIMIT:,} characters (first: record {position}'s {column}, "
+            f"{length:,}): the file holds them whole, but Excel cuts them short; "
+            "use the RIS, EndNote XML or JSON Lines output to keep them"
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cen_search.cli import _output
 from cen_search.cli._output import count, emit_json, say
@@ -66,25 +66,21 @@ def _vote_text(event: Event) -> str:
 # -- the terminal session --------------------------------------------------------------------
 
 
-def _terminal_keys() -> Any:
-    import typer
-
+def _need_terminal() -> None:
     if not sys.stdin.isatty():
         raise UsageError(
             "screening one record at a time needs a terminal",
             hint="run it in a terminal, or screen in a spreadsheet: cen-search screen export "
             "--reviewer NAME -o sheet.csv, then cen-search screen import sheet.csv",
         )
-    from cen_search.cli.screen_session import one_key_at_a_time
-
-    return one_key_at_a_time(typer.getchar)
 
 
 def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> None:
     """``cen-search screen``: see the command's help."""
     import secrets
 
-    from cen_search.cli.screen_session import Actions, Item, run_session
+    from cen_search.cli._keys import terminal_keys
+    from cen_search.cli.screen_session import Actions, Item, one_key_at_a_time, run_session
     from cen_search.screening.actions import (
         check_stage,
         record,
@@ -119,7 +115,7 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
             )
         )
         return
-    keys = _terminal_keys()
+    _need_terminal()
     if order and (saved is None or (saved.order, saved.seed) != (order, seed)):
         record(
             ws,
@@ -201,18 +197,19 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
 
     if queue.assigned:
         say(f"{name}: your assigned sample at this stage ({count(queue.total, 'record')})")
-    outcome = run_session(
-        [item_of(report) for report in queue.pending],
-        stage=stage,
-        total=queue.total,
-        done=queue.done,
-        reasons=screening.config.reasons,
-        actions=Actions(vote, restore, retrieval if stage == "ft" else None),
-        keys=keys,
-        console=_output.err,
-        include=term_pattern(screening.config.include_terms),
-        exclude=term_pattern(screening.config.exclude_terms),
-    )
+    with terminal_keys() as read:
+        outcome = run_session(
+            [item_of(report) for report in queue.pending],
+            stage=stage,
+            total=queue.total,
+            done=queue.done,
+            reasons=screening.config.reasons,
+            actions=Actions(vote, restore, retrieval if stage == "ft" else None),
+            keys=one_key_at_a_time(read),
+            console=_output.err,
+            include=term_pattern(screening.config.include_terms),
+            exclude=term_pattern(screening.config.exclude_terms),
+        )
     if outcome.decided or outcome.retrievals:
         with ws.lock():
             ws.log(
@@ -237,15 +234,15 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
 def run_export(
     *, reviewer: str, stage: str, output: Path, todo: bool, yes: bool, json_out: bool
 ) -> None:
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, person_made
     from cen_search.screening.actions import check_stage
     from cen_search.screening.queue import reviewer_queue
     from cen_search.screening.sheet import sheet_rows, write_sheet
 
     stage = check_stage(stage)
-    _, screening = load()
+    ws, screening = load()
     name = reviewer_name(reviewer)
-    check_outputs({"-o": output}, may_replace=yes)
+    check_outputs({"-o": output}, protected=person_made(ws), may_replace=yes)
     queue = reviewer_queue(screening, reviewer=name, stage=stage)
     rows = sheet_rows(screening, queue, todo_only=todo)
     write_sheet(output, rows)

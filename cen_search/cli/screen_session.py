@@ -65,9 +65,14 @@ class Outcome:
     """Report ids whose full text was found unobtainable in the session (no longer to do)."""
 
 
+_ONE_KEY = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1bO[@-~]|.", re.DOTALL)
+"""A key: a terminal's escape sequence (CSI ``ESC [ ... final``, SS3 ``ESC O x``: arrow and
+function keys) or one character (a lone Esc too)."""
+
+
 def one_key_at_a_time(read: KeySource) -> KeySource:
     """Keys one by one from a terminal read that can return several at once (typed ahead
-    or pasted); an escape sequence (an arrow key) stays one key."""
+    or pasted); an escape sequence (an arrow key) stays one key wherever it is in the read."""
     pending: list[str] = []
 
     def next_key() -> str:
@@ -75,9 +80,7 @@ def one_key_at_a_time(read: KeySource) -> KeySource:
             chunk = read()
             if not chunk:
                 return ""
-            if chunk.startswith("\x1b") and len(chunk) > 1:
-                return chunk
-            pending.extend(chunk)
+            pending.extend(_ONE_KEY.findall(chunk))
         return pending.pop(0)
 
     return next_key

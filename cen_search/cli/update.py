@@ -186,23 +186,27 @@ def run_cmd(
     with _output.boundary():
         from cen_search.strategies.run_targets import RunOptions
         from cen_search.update.run import UpdateOptions, run_update
-        from cen_search.update.status import round_report, waiting_for_people
+        from cen_search.update.status import report_data, round_report, waiting_for_people
         from cen_search.workspace import Workspace
 
         ws = Workspace.find()
         if dry_run:
             report = round_report(ws)
-            _print_report(report)
-            for state in report.sources:
-                if state.status == "to-run":
-                    _output.say(
-                        f"would run {state.source.strategy} on {state.source.target}"
-                        + (
-                            f" (opening {'; '.join(state.source.closed_limits)})"
-                            if state.source.closed_limits
-                            else ""
-                        )
-                    )
+            planned = [s.source for s in report.sources if s.status == "to-run"]
+            if as_json:
+                would_run = [
+                    {"strategy": s.strategy, "target": s.target, "opening": list(s.closed_limits)}
+                    for s in planned
+                ]
+                _output.emit_json({**report_data(report), "dry_run": True, "would_run": would_run})
+            else:
+                _print_report(report)
+            for source in planned:
+                opening = "; ".join(source.closed_limits)
+                _output.say(
+                    f"would run {source.strategy} on {source.target}"
+                    + (f" (opening {opening})" if opening else "")
+                )
             return
         if not yes:
             _confirm(round_report(ws), yes=yes)

@@ -312,7 +312,15 @@ def _locate(
             )
             return f"{what} {ref.describe()}"
         sides.append(resolution.indices)
-    return sides[0], sides[1]
+    if any(i != j for i in sides[0] for j in sides[1]):
+        return sides[0], sides[1]
+    # Both sides found one and the same record. A decision on two copies of one record
+    # exported twice names them by the same handles: it is about every copy there is now.
+    if decision.a.fingerprint and decision.a.fingerprint == decision.b.fingerprint:
+        copies = index.twins(decision.a)
+        if len(copies) > 1:
+            return copies, copies
+    return f"both of its records are now one record, {decision.a.describe()}"
 
 
 def _contradictions(by_pair: Mapping[IndexPair, Decision]) -> list[Contradiction]:

@@ -210,8 +210,12 @@ def _editorial(k: Keys) -> bool:
 
 
 def _numbered_apart(a: Keys, b: Keys) -> bool:
-    """Titles that tell items of a series apart: different numbers (``Volume 1`` /
-    ``Volume 2``, ``2010-11`` / ``2011-2012``) or one letter (``Case A`` / ``Case B``)."""
+    """Items of a series told apart by a number: in their titles (``Volume 1`` / ``Volume 2``,
+    ``2010-11`` / ``2011-2012``, or one letter: ``Case A`` / ``Case B``), or as different
+    parts of a multi-part volume (``PART 2`` / ``PART 4``: the books of one proceedings,
+    which share its title)."""
+    if a.part and b.part and a.part != b.part:
+        return True
     if a.numbers and b.numbers and a.numbers != b.numbers and not footnote_only(a, b):
         return True
     wa, wb = a.title.split(), b.title.split()

@@ -28,6 +28,7 @@ from cen_search.dedupe.decisions import (
 )
 from cen_search.dedupe.model import DedupeOptions, DedupeResult, PairVerdict
 from cen_search.errors import InputError
+from cen_search.fields import parse_pages
 from cen_search.formats.textio import decode
 from cen_search.fsutil import atomic_open, read_regular_file
 from cen_search.identity import RecordRef, fingerprint, first_author_family, year_of
@@ -291,12 +292,29 @@ def _row(pair: ReviewPair) -> dict[str, str]:
     return row
 
 
-def write_review_csv(path: str | Path, pairs: Sequence[ReviewPair]) -> None:
-    """Write the review CSV atomically."""
+def write_review_csv(
+    path: str | Path, pairs: Sequence[ReviewPair], *, kept: Sequence[Mapping[str, str]] = ()
+) -> None:
+    """Write the review CSV atomically: ``pairs``, then the ``kept`` rows of an earlier sheet
+    as they were (renumbered; see :func:`rows_about`)."""
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(REVIEW_COLUMNS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(_row(pair) for pair in pairs)
+        for rank, row in enumerate(kept, start=len(pairs) + 1):
+            writer.writerow({**{name: row.get(name, "") for name in REVIEW_COLUMNS}, "rank": rank})
+
+
+def rows_about(path: str | Path, keys: Iterable[PairKey]) -> list[dict[str, str]]:
+    """The rows of the review CSV at ``path`` about the pairs ``keys``, as written there: how
+    a decision whose records are not in a run stays in the sheet that run writes again."""
+    path = Path(path)
+    wanted = set(keys)
+    return [
+        row
+        for line, row in enumerate(_read_sheet(path).rows, start=2)
+        if _pair_from_row(row, where=f"{path}:{line}").key in wanted
+    ]
 
 
 def parse_decision(value: str, *, where: str = "") -> bool | None:
@@ -354,13 +372,13 @@ def _ref_from_row(row: Mapping[str, str], side: str) -> RecordRef:
     title = row.get(f"title_{side}", "")
     year = year_of(row.get(f"year_{side}", ""))
     first = first_author_family(row.get(f"authors_{side}", ""))
-    pages = row.get(f"pages_{side}", "")
+    pages = parse_pages(row.get(f"pages_{side}", ""))  # as the reader parsed the record's
     computed = fingerprint(
         title=title,
         year=year,
         first_author=first,
         volume=row.get(f"volume_{side}", ""),
-        first_page=re.split(r"[-\u2013]", pages, maxsplit=1)[0].strip(),
+        first_page=pages.start or pages.article_number,
         container=row.get(f"journal_{side}", ""),
     )
     return RecordRef(
@@ -475,13 +493,18 @@ def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]
     return changed
 
 
+def is_decisions_log(path: str | Path) -> bool:
+    """Whether a ``--decisions`` file is a decisions log (JSON Lines), not a review CSV."""
+    return Path(path).suffix.lower() in (".jsonl", ".json")
+
+
 def read_decisions(path: str | Path, *, by: str = "") -> tuple[Decision, ...]:
     """Decisions from a file given with ``--decisions``: a filled-in review CSV (blank rows are
     skipped) or a ``decisions.jsonl`` log copied from another review."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file", hint="give the review CSV you filled in")
-    if path.suffix.lower() in (".jsonl", ".json"):
+    if is_decisions_log(path):
         return tuple(current_decisions(path).values())
     decisions = []
     for pair in read_review_csv(path):

@@ -33,9 +33,12 @@ from cen_search.dedupe.decisions import (
     Decision,
     PairKey,
     append_decisions,
+    append_undo,
     apply_to,
     changes,
     current_decisions,
+    make_decision,
+    pair_key,
 )
 from cen_search.dedupe.inputs import Inputs, workspace_inputs
 from cen_search.dedupe.model import DedupeOptions, DedupeResult, PreprintPolicy
@@ -48,13 +51,17 @@ from cen_search.dedupe.report import (
 )
 from cen_search.dedupe.review_sheet import (
     ReviewPair,
+    is_decisions_log,
     read_decisions,
     review_pairs,
+    rows_about,
+    update_review_csv,
     verdicts_to_review,
     write_review_csv,
 )
 from cen_search.errors import UsageError
 from cen_search.fsutil import atomic_open, atomic_write_text, sha256_file
+from cen_search.identity import RecordRef
 from cen_search.ledger import now_iso
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
@@ -166,6 +173,22 @@ def write_merged(path: Path, dedupe_run: DedupeRun, *, format: str) -> int:
         return write_records(merged, fh, format=format)
 
 
+def write_review(
+    path: Path, dedupe_run: DedupeRun, *, decisions_from: Path | None = None
+) -> list[ReviewPair]:
+    """The review CSV: the run's uncertain and decided pairs, then, as they were, the rows of
+    the ``decisions_from`` review CSV whose decisions name records not in this run (with
+    ``--decisions pairs.csv --review pairs.csv`` a decision is never deleted from the file
+    that holds it). Returns the run's pairs."""
+    pairs = dedupe_run.review_pairs()
+    kept: list[dict[str, str]] = []
+    orphans = {orphan.decision.key for orphan in dedupe_run.applied.orphans}
+    if orphans and decisions_from is not None and not is_decisions_log(decisions_from):
+        kept = rows_about(decisions_from, orphans)
+    write_review_csv(path, pairs, kept=kept)
+    return pairs
+
+
 def write_overlap(path: Path, summary: DedupeSummary, *, title: str = "") -> None:
     """The overlap table as CSV, or as an SVG heatmap when ``path`` ends in ``.svg``."""
     if path.suffix.lower() == ".svg":
@@ -222,6 +245,44 @@ def _edited_review_decisions(ws: Workspace, reviewer: str) -> tuple[Decision, ..
     return read_decisions(path, by=reviewer)
 
 
+def _take_in(
+    ws: Workspace, incoming: Iterable[Decision], *, source: str, reviewer: str
+) -> list[Decision]:
+    """Append to the log the decisions filled into ``dedupe/review.csv`` since the last run
+    wrote it, then ``incoming``, where they change it; returns those appended."""
+    log_path = ws.root / DECISIONS_PATH
+    edited = _edited_review_decisions(ws, reviewer)
+    new = changes(current_decisions(log_path), [*edited, *incoming])
+    if new:
+        append_decisions(log_path, new, source=source)
+    return new
+
+
+def take_in_review_edits(ws: Workspace, *, reviewer: str = "") -> int:
+    """Take the decisions filled into ``dedupe/review.csv`` into the log now (before a
+    review session shows the pairs, so that it does not ask them again); returns how many
+    changed the log. Holds the review's lock."""
+    with ws.lock():
+        return len(_take_in(ws, (), source="file:review.csv", reviewer=reviewer))
+
+
+def record_decision(
+    ws: Workspace, a: RecordRef, b: RecordRef, *, same: bool | None, by: str = ""
+) -> None:
+    """A person's decision on the pair ``a``/``b`` (``None`` withdraws it), appended to the
+    log and written into ``dedupe/review.csv`` as well. The sheet is a way in: a decision
+    left in it from before would otherwise be taken in by the next run and quietly undo this
+    later one. The caller holds the review's lock."""
+    log_path = ws.root / DECISIONS_PATH
+    if same is None:
+        append_undo(log_path, a, b, by=by)
+    else:
+        append_decisions(log_path, [make_decision(a, b, same=same, by=by)])
+    sheet = ws.root / WORKSPACE_OUTPUTS["review"]
+    if sheet.is_file():
+        update_review_csv(sheet, {pair_key(a.uid, b.uid): same})
+
+
 def run_in_workspace(
     ws: Workspace,
     *,
@@ -236,14 +297,9 @@ def run_in_workspace(
     ``dedupe/review.csv``) into the log, run with every decision in force, write the
     workspace's outputs and log the run. Holds the review's lock throughout."""
     options = options or options_from("", ws)
-    log_path = ws.root / DECISIONS_PATH
     with ws.lock():
-        edited = _edited_review_decisions(ws, reviewer) if write else ()
-        state = current_decisions(log_path)
-        new = changes(state, [*edited, *incoming])
-        if new:
-            append_decisions(log_path, new, source=source)
-            state = current_decisions(log_path)
+        new = _take_in(ws, incoming, source=source, reviewer=reviewer) if write else []
+        state = current_decisions(ws.root / DECISIONS_PATH)
         inputs = workspace_inputs(ws, reporter=reporter)
         result = run(inputs, options=options, decisions=state, reporter=reporter)
         written: dict[str, str] = {}

@@ -168,7 +168,29 @@ def read_file(
         result = dataclasses.replace(
             result, warnings=(*_replaced_bytes(decoded, shown), *result.warnings)
         )
+    if decoded.utf8_line_count:
+        result = dataclasses.replace(
+            result, warnings=(*_utf8_lines(decoded, shown), *result.warnings)
+        )
     return result
+
+
+def _utf8_lines(decoded: Decoded, shown: str) -> list[ReadIssue]:
+    """One warning, at the first, for the UTF-8 lines of a file read in a legacy encoding."""
+    others = [str(line) for line in decoded.utf8_lines[1:]]
+    if decoded.utf8_line_count > len(decoded.utf8_lines):
+        others.append("...")
+    also = f" (so are lines {', '.join(others)})" if others else ""
+    return [
+        ReadIssue(
+            shown,
+            f"this line is UTF-8{also}, but most of the file is not, so it is read as "
+            f"{decoded.encoding}: the file mixes encodings (exports joined together?) and "
+            "these lines read as mojibake (Ã¼ for ü); save the file in one encoding, UTF-8, "
+            "and read it again",
+            line=decoded.utf8_lines[0],
+        )
+    ]
 
 
 def _replaced_bytes(decoded: Decoded, shown: str) -> list[ReadIssue]:

@@ -102,6 +102,25 @@ def _row(record: Record, key: str) -> list[str]:
     ]
 
 
+EXCEL_CELL_LIMIT = 32_767
+"""The most characters an Excel cell holds: opening a CSV, Excel cuts a longer cell short
+(long ``notes`` such as Scopus's reference lists, author lists of large collaborations)."""
+
+
+def too_long_for_excel(records: Iterable[Record]) -> list[tuple[int, str, int]]:
+    """``(record position from 1, column, characters)`` of every cell :func:`write_csv` writes
+    that is longer than :data:`EXCEL_CELL_LIMIT`: the file holds them whole, but Excel would
+    not."""
+    found = []
+    keys = UniqueKeys()
+    for position, record in enumerate(records, 1):
+        row = _row(record, keys.unique(record.key or str(record.id)))
+        for column, cell in zip(WRITE_COLUMNS, row, strict=True):
+            if len(cell) > EXCEL_CELL_LIMIT:
+                found.append((position, column, len(cell)))
+    return found
+
+
 def write_csv(records: Iterable[Record], fh: TextIO) -> int:
     """Write a byte-order mark, a header of :data:`WRITE_COLUMNS` and one CSV row per record
     (keys made unique within the file, as RIS IDs); returns the row count."""

@@ -362,6 +362,7 @@ def read(text: str, source: Source) -> Parsed:
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # References cells run to MBs
     reader = _Reader(text, source)
     started = False
+    final: tuple[list[str], int, int] | None = None
     for line, last, row in _rows(text, reader.delimiter):
         if isinstance(row, csv.Error):
             reader.log.skip(f"row could not be parsed as CSV ({row}); skipped", line=line)
@@ -373,13 +374,32 @@ def read(text: str, source: Source) -> Parsed:
             started = True
             continue
         reader.row(row, line, last)
+        final = (row, line, last)
     if not started:
         raise FileFormatError(
             "no header row found",
             path=source.file,
             hint="a CSV/TSV export starts with a row of column names",
         )
+    if final is not None and not text.endswith("\n"):
+        _cut_short(reader, *final)
     return reader.finish()
+
+
+def _cut_short(reader: _Reader, cells: list[str], line: int, last: int) -> None:
+    """Warn when the file ends in the middle of its last row: no line break after it and
+    fewer cells than the header. Exports write every column of every row, so a file copied
+    or downloaded only in part ends like this, and the last record is then partial (a row
+    spread over lines is reported by :meth:`_Reader._swallowed` already)."""
+    width = len(reader.header)
+    if last == line and 0 < len(cells) < width:
+        reader.log.warn(
+            f"file ends in the middle of its last row ({len(cells)} of {width} cells, no "
+            "line break): it may be cut short, and that record incomplete; check the file "
+            "or export it again",
+            line=line,
+            record=len(reader.records),
+        )
 
 
 def write(records: Iterable[Record], fh: TextIO) -> int:

@@ -9,6 +9,7 @@ numbers in messages match what an editor shows.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,11 @@ class Decoded:
     U+FFFD), at most :data:`REPLACED_SHOWN` of them."""
     replaced_count: int = 0
     """How many bytes were replaced in all."""
+    utf8_lines: tuple[int, ...] = ()
+    """In a file read in a legacy encoding: lines (the first :data:`REPLACED_SHOWN`) that are
+    UTF-8 with characters beyond ASCII, which that encoding shows as mojibake (``Ã¼``)."""
+    utf8_line_count: int = 0
+    """How many such lines in all."""
 
 
 REPLACED_SHOWN = 20
@@ -75,6 +81,28 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     return Decoded(normalise_newlines(repaired), "utf-8", False, tuple(shown), len(bad))
 
 
+def _with_utf8_lines(data: bytes, decoded: Decoded) -> Decoded:
+    """``decoded`` (a legacy reading) with the lines that are UTF-8 beyond ASCII noted.
+
+    A file read in a legacy encoding because most of its non-ASCII bytes are not UTF-8 may
+    still hold whole lines of UTF-8 (exports from two tools joined together): those lines
+    come out as mojibake. A whole line of legacy text is almost never valid UTF-8 (the byte
+    patterns UTF-8 needs are rare in cp1252 or GBK text; a lone legacy character that happens
+    to form one shares its line with bytes that do not), so such lines are worth a warning.
+    """
+    lines: list[int] = []
+    total = 0
+    text = normalise_newlines(data.decode("utf-8", errors="surrogateescape"))
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.isascii() and not _NOT_UTF8.search(line):
+            total += 1
+            if len(lines) < REPLACED_SHOWN:
+                lines.append(number)
+    if not total:
+        return decoded
+    return dataclasses.replace(decoded, utf8_lines=tuple(lines), utf8_line_count=total)
+
+
 def normalise_newlines(text: str) -> str:
     """CRLF and bare CR become LF; stray byte-order marks are removed."""
     if "\r" in text:
@@ -93,22 +121,53 @@ def _line_of(data: bytes, offset: int, encoding: str) -> int:
     return normalise_newlines(before).count("\n") + 1
 
 
+def _undecodable(data: bytes, exc: UnicodeDecodeError, encoding: str, path: str) -> EncodingError:
+    return EncodingError(
+        f"cannot be decoded as {encoding} (byte 0x{data[exc.start]:02x})",
+        path=path,
+        line=_line_of(data, exc.start, encoding),
+        hint="re-run with the right --encoding (utf-8, cp1252, gbk, utf-16)",
+    )
+
+
 def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise EncodingError(
-            f"cannot be decoded as {encoding} (byte 0x{data[exc.start]:02x})",
-            path=path,
-            line=_line_of(data, exc.start, encoding),
-            hint="re-run with the right --encoding (utf-8, cp1252, gbk, utf-16)",
-        ) from None
+        raise _undecodable(data, exc, encoding, path) from None
     except LookupError:
         raise EncodingError(
             f"unknown encoding {encoding!r}",
             path=path,
             hint="use a Python codec name such as utf-8, cp1252, gbk or utf-16",
         ) from None
+
+
+def _utf8(data: bytes, path: str, name: str) -> Decoded:
+    """``data`` as UTF-8 (after its byte-order mark, if any), reported as ``name``: strictly,
+    else with the few bytes that are not UTF-8 replaced and listed (:func:`_mostly_utf8`);
+    :class:`EncodingError` naming the line when the file is not mostly UTF-8.
+
+    Used for a UTF-8 byte-order mark and for a UTF-8 ``--encoding`` as well as for detection,
+    so that reading a file again with the encoding reported for it (as the workspace reads
+    its imports, with the manifest's encoding) gives the same text, not an error.
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
+    try:
+        return Decoded(normalise_newlines(body.decode("utf-8")), name, bom=bom)
+    except UnicodeDecodeError as exc:
+        mostly = _mostly_utf8(body)
+        if mostly is None:
+            raise _undecodable(body, exc, name, path) from None
+        return dataclasses.replace(mostly, encoding=name, bom=bom)
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -149,7 +208,8 @@ def _guess_legacy(data: bytes) -> str:
 def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> Decoded:
     """Decode the bytes of an export file.
 
-    ``encoding`` forces a codec (``--encoding``); otherwise a BOM, strict UTF-8, UTF-16 without
+    ``encoding`` forces a codec (``--encoding``; a UTF-8 one still allows a few bytes that are
+    not, as detection does); otherwise a BOM, strict UTF-8, UTF-16 without
     BOM, UTF-8 with a few bytes that are not (see :func:`_mostly_utf8`: those bytes become
     U+FFFD and are listed in :attr:`Decoded.replaced`), an encoding declared in the file
     (``% Encoding: windows-1252``), then cp1252 and GBK are tried in that order. A forced
@@ -157,7 +217,12 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
     characters, raises :class:`EncodingError` naming the line.
     """
     if encoding:
-        text = _strict(data, encoding, path)
+        if _is_utf8(encoding):
+            decoded = _utf8(data, path, encoding)
+            text = decoded.text
+        else:
+            text = _strict(data, encoding, path)
+            decoded = Decoded(normalise_newlines(text), encoding, bom=text.startswith("\ufeff"))
         if "\x00" in text:
             line = normalise_newlines(text[: text.index("\x00")]).count("\n") + 1
             raise EncodingError(
@@ -166,9 +231,11 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
                 line=line,
                 hint="re-run with --encoding utf-16 (or leave --encoding out to detect it)",
             )
-        return Decoded(normalise_newlines(text), encoding, bom=text.startswith("\ufeff"))
+        return decoded
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
+            if codec == "utf-8-sig":
+                return _utf8(data, path, name)
             return Decoded(normalise_newlines(_strict(data, codec, path)), name, bom=True)
     utf16 = _looks_utf16(data) if b"\x00" in data[:4000] else None
     if utf16:  # before UTF-8: ASCII text in UTF-16 is also valid (NUL-filled) UTF-8
@@ -185,8 +252,9 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
             text = data.decode(name)
-            return Decoded(normalise_newlines(text), codecs.lookup(name).name)
+            legacy = Decoded(normalise_newlines(text), codecs.lookup(name).name)
+            return legacy if _is_utf8(name) else _with_utf8_lines(data, legacy)
         except (LookupError, UnicodeDecodeError):
             pass
     name = _guess_legacy(data)
-    return Decoded(normalise_newlines(_strict(data, name, path)), name)
+    return _with_utf8_lines(data, Decoded(normalise_newlines(_strict(data, name, path)), name))

@@ -270,7 +270,7 @@ def pending_work(state: FlowState, view: View) -> tuple[PendingWork, ...]:
     kinds = [
         (
             "screening",
-            "reports still to screen on title and abstract",
+            "records still to screen on title and abstract",
             [r for r in mine if _unscreened(r) and r.ta is TaOutcome.PENDING],
         ),
         (

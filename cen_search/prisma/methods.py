@@ -15,13 +15,29 @@ Nothing is written that the review does not record: a missing date says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cen_search.prisma.model import METHOD_LABELS, PrismaFlow, SourceCount
 from cen_search.screening.model import Agreement, StageDesign
+from cen_search.wording import count
 
 STAGE_WORDS = {"ta": "titles and abstracts", "ft": "full texts"}
+TRACE_WORDS = {
+    "backward": "Backward citation tracing (reference lists)",
+    "forward": "Forward citation tracing (citing works)",
+    "both": "Backward and forward citation tracing",
+}
+"""A tracing round's direction (``cen-search trace backward|forward|both``) in words."""
+STAGE_UNITS = {"ta": "record", "ft": "report"}
+"""What each stage screens, in PRISMA's units: records on title and abstract, reports in full."""
+RESOLUTION_WORDS = {
+    "third-reviewer": "a third reviewer",
+    "reason-hierarchy": "the order of the exclusion reasons",
+    "single": "a single reviewer",
+    "imported": "the screening tool they were imported from",
+}
+"""How the screening log's resolution methods read in a sentence (others: as logged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +110,10 @@ def sources_sentence(
     if other:
         sentences.append(f"Records were also identified by {_join(other)}.")
     for rnd in trace_rounds:
+        what = TRACE_WORDS.get(rnd.direction, f"Citation tracing ({rnd.direction})")
         sentences.append(
-            f"Citation tracing ({rnd.direction}, via {_join(list(rnd.sources))}) of "
-            f"{rnd.seeds} seed reports on {rnd.date} found {rnd.new_records} new records."
+            f"{what} of {count(rnd.seeds, 'seed report')} via {_join(list(rnd.sources))} on "
+            f"{rnd.date} found {count(rnd.new_records, 'new record')}."
         )
     return sentences
 
@@ -117,6 +134,21 @@ def strategy_sentence(flow: PrismaFlow, saved: Sequence[str]) -> list[str]:
     return out
 
 
+def _resolution(conflicts: int, resolved_by: Mapping[str, int]) -> str:
+    """``"2 disagreements were resolved by discussion."``: each method's count only when
+    there are several; disagreements not yet resolved are said to be so."""
+    resolved = sum(resolved_by.values())
+    noun = f"{conflicts} disagreement{'s' if conflicts != 1 else ''}"
+    if not resolved:
+        return f"{noun} {'is' if conflicts == 1 else 'are'} not yet resolved."
+    methods = [(RESOLUTION_WORDS.get(m, m.replace("-", " ")), n) for m, n in resolved_by.items()]
+    counted = len(methods) > 1
+    how = _join([f"{words} ({n})" if counted else words for words, n in methods])
+    if resolved < conflicts:
+        return f"{noun}: {resolved} resolved by {how}, {conflicts - resolved} not yet resolved."
+    return f"{noun} {'was' if conflicts == 1 else 'were'} resolved by {how}."
+
+
 def selection_sentences(
     flow: PrismaFlow, designs: Sequence[StageDesign], agreements: Sequence[Agreement]
 ) -> list[str]:
@@ -126,10 +158,11 @@ def selection_sentences(
     out = []
     for design in designs:
         words = STAGE_WORDS.get(design.stage, design.stage)
+        unit = STAGE_UNITS.get(design.stage, "report")
         reviewers = len(design.reviewers)
         sentence = (
             f"{reviewers} reviewer{'s' if reviewers != 1 else ''} screened the {words} of "
-            f"{design.screened} report{'s' if design.screened != 1 else ''}"
+            f"{design.screened} {unit}{'s' if design.screened != 1 else ''}"
         )
         if design.screened_by_two:
             sentence += (
@@ -143,12 +176,7 @@ def selection_sentences(
             sentence += ", each by one reviewer"
         sentence += "."
         if design.conflicts:
-            how = ", ".join(f"{method} ({n})" for method, n in design.resolved_by.items())
-            sentence += (
-                f" {design.conflicts} disagreement{'s' if design.conflicts != 1 else ''} "
-                + (f"{'was' if design.conflicts == 1 else 'were'} resolved by {how}." if how else
-                   "remain unresolved.")
-            )  # fmt: skip
+            sentence += " " + _resolution(design.conflicts, design.resolved_by)
         out.append(sentence)
     for agreement in agreements:
         words = STAGE_WORDS.get(agreement.stage, agreement.stage)

@@ -5,10 +5,7 @@ reports not yet linked to a study, outcomes the template has no box for, pending
 from __future__ import annotations
 
 from cen_search.prisma.model import PrismaFlow
-
-
-def _n(count: int, singular: str, plural: str = "") -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+from cen_search.wording import count
 
 
 def _be(count: int, one: str, many: str) -> str:
@@ -60,13 +57,13 @@ def footnotes(flow: PrismaFlow) -> tuple[str, ...]:
         parts = []
         if other.duplicates_cross_lane:
             parts.append(
-                f"{_n(other.duplicates_cross_lane, 'record')} found by other methods "
+                f"{count(other.duplicates_cross_lane, 'record')} found by other methods "
                 f"{_be(other.duplicates_cross_lane, 'was', 'were')} also found in the databases "
                 f"or registers and {_be(other.duplicates_cross_lane, 'is', 'are')} counted there"
             )
         if other.duplicates:
             parts.append(
-                f"{_n(other.duplicates, 'record')} found by more than one other method "
+                f"{count(other.duplicates, 'record')} found by more than one other method "
                 f"{_be(other.duplicates, 'is', 'are')} counted once, under the method that "
                 "found it first"
             )
@@ -86,13 +83,13 @@ def footnotes(flow: PrismaFlow) -> tuple[str, ...]:
         )
     if flow.included.unlinked:
         notes.append(
-            f"{_n(flow.included.unlinked, 'included report')} not yet linked to a study "
+            f"{count(flow.included.unlinked, 'included report')} not yet linked to a study "
             f"{_be(flow.included.unlinked, 'is', 'are each')} counted as a study of "
             f"{_be(flow.included.unlinked, 'its', 'their')} own."
         )
     if flow.included.reopened:
         notes.append(
-            f"{_n(flow.included.reopened, 'report')} identified in an earlier version and "
+            f"{count(flow.included.reopened, 'report')} identified in an earlier version and "
             f"included in this one {_be(flow.included.reopened, 'is', 'are')} counted among "
             "the reports of new included studies."
         )
@@ -105,7 +102,7 @@ def footnotes(flow: PrismaFlow) -> tuple[str, ...]:
         notes.append(f"DRAFT: decisions outstanding: {outstanding}.")
     if flow.broken:
         notes.append(
-            f"NOT CONSISTENT: {_n(len(flow.broken), 'identity', 'identities')} between the "
+            f"NOT CONSISTENT: {count(len(flow.broken), 'identity', 'identities')} between the "
             "counts fail (cen-search prisma --check names the records)."
         )
     return tuple(notes)

@@ -12,7 +12,6 @@ saved strategies and tracing rounds, and the ``[prisma]`` settings.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -113,22 +112,29 @@ def _strategy_meta(ws: Workspace) -> tuple[dict[str, tuple[str, str]], list[str]
 
 
 def trace_rounds(ws: Workspace) -> list[TraceRound]:
-    """Tracing rounds logged by ``cen-search trace`` (none when tracing is not installed)."""
+    """Tracing rounds logged by ``cen-search trace``, each source named by its label
+    (``OpenAlex``); none when the tracing log cannot be read."""
+    from cen_search.apis.registry import get as service
+    from cen_search.trace.store import round_counts
+
     try:
-        store = importlib.import_module("cen_search.trace.store")
-    except ModuleNotFoundError:
-        return []
-    try:
-        counts = store.round_counts(ws)
+        counts = round_counts(ws)
     except CenSearchError:
         return []
+
+    def label(name: str) -> str:
+        try:
+            return service(name).label
+        except CenSearchError:
+            return name
+
     return [
         TraceRound(
-            date=str(getattr(c, "date", "")),
-            direction=str(getattr(c, "direction", "")),
-            sources=tuple(getattr(c, "sources", ())),
-            seeds=int(getattr(c, "seeds", 0)),
-            new_records=int(getattr(c, "new_records", 0)),
+            date=c.date,
+            direction=c.direction,
+            sources=tuple(label(s) for s in c.sources),
+            seeds=c.seeds,
+            new_records=c.new_records,
         )
         for c in counts
     ]

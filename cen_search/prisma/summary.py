@@ -110,7 +110,8 @@ def to_markdown(flow: PrismaFlow, *, methods: Sequence[str] = (), title: str = "
         lines.append(f"- pending: {pending.description} (n = {pending.count})")
     if flow.notes:
         lines += ["", "## Notes", ""]
-        lines += [f"- {note}" for note in flow.notes]
+        # the footnote markers (* and **) escaped: "- * ..." would be a list inside the list
+        lines += ["- " + note.replace("*", "\\*") for note in flow.notes]
     if methods:
         lines += ["", "## Methods (PRISMA 2020 items 6-8)", ""]
         lines += [f"{sentence}\n" for sentence in methods]

@@ -10,8 +10,9 @@ for reports both reviewers excluded the primary reasons are compared too.
 Cohen's kappa = (po - pe) / (1 - pe), with po the observed and pe the chance agreement from
 each reviewer's marginal rates; it is undefined (None) when pe = 1 (both gave one answer
 throughout). The 95% interval uses the usual large-sample standard error
-sqrt(po (1 - po) / (n (1 - pe)^2)); with few reports it is only indicative, which is why the
-number of reports and the 2x2 table are always given with it.
+sqrt(po (1 - po) / (n (1 - pe)^2)), cut to kappa's range of -1 to 1; with few reports it is
+only indicative, which is why the number of reports and the 2x2 table are always given with
+it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def cohen_kappa(
         return None, None
     kappa = (po - pe) / (1 - pe)
     se = math.sqrt(max(po * (1 - po), 0.0) / (n * (1 - pe) ** 2))
-    return kappa, (kappa - 1.96 * se, kappa + 1.96 * se)
+    return kappa, (max(kappa - 1.96 * se, -1.0), min(kappa + 1.96 * se, 1.0))
 
 
 def agreements(folded: Folded, stages: Iterable[str] = STAGES) -> tuple[Agreement, ...]:

@@ -202,16 +202,11 @@ def _origins(
 
 
 def _links_of(run: DedupeRun) -> list[RecordLink]:
-    """The dedupe engine's links between records of different clusters, when this version
-    of the engine makes them (``DedupeResult.links``)."""
-    found = []
-    for link in getattr(run.result, "links", ()) or ():
-        a, b = getattr(link, "a", None), getattr(link, "b", None)
-        if isinstance(a, int) and isinstance(b, int):
-            found.append(
-                RecordLink(a, b, str(getattr(link, "relation", "")), getattr(link, "evidence", ""))
-            )
-    return found
+    """The dedupe engine's links between records of different clusters
+    (``DedupeResult.links``: an erratum and its article ...)."""
+    return [
+        RecordLink(link.a, link.b, str(link.relation), link.evidence) for link in run.result.links
+    ]
 
 
 def library_from_run(ws: Workspace, run: DedupeRun) -> Library:

@@ -18,14 +18,13 @@ nothing.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cen_search.errors import InputError, UsageError
+from cen_search.errors import CenSearchError, InputError, UsageError
 from cen_search.fsutil import atomic_open
 from cen_search.screening.actions import (
     check_reviewer,
@@ -37,7 +36,7 @@ from cen_search.screening.events import Event
 from cen_search.screening.flow import Screening
 from cen_search.screening.queue import Queue
 from cen_search.screening.reports import Report
-from cen_search.screening.tools.base import record_keys
+from cen_search.screening.tools.base import read_table, record_keys
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -144,22 +143,12 @@ class SheetImport:
     reviewers: set[str] = field(default_factory=set)
 
 
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d])
-
-
 def read_sheet_rows(path: Path) -> list[SheetRow]:
     """Every row of a sheet as ``column -> value`` (columns matched without case)."""
-    from cen_search.formats.textio import decode
-
-    text = decode(path.read_bytes(), path=str(path)).text
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise InputError(f"{path}: the sheet is empty") from None
+    header, rows = read_table(path)
+    if not header:
+        raise InputError(f"{path}: the sheet is empty")
+    header = [h.lower() for h in header]
     if "decision" not in header or not any(column in header for column in IDENTITY):
         raise InputError(
             f"{path}: not a screening sheet (it needs a decision column and a report_id or "
@@ -167,22 +156,22 @@ def read_sheet_rows(path: Path) -> list[SheetRow]:
             hint="import a sheet written by cen-search screen export, or give --from for "
             "another tool's export",
         )
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        row = {h: _uncell(values[i]) if i < len(values) else "" for i, h in enumerate(header)}
-        rows.append(SheetRow(reader.line_num, row))
-    return rows
+    return [
+        SheetRow(
+            line, {h: _uncell(values[i]) if i < len(values) else "" for i, h in enumerate(header)}
+        )
+        for line, values in rows
+    ]
 
 
 def looks_like_sheet(path: Path) -> bool:
+    """True when the header names a ``decision`` column and a ``report_id`` or ``members``
+    column, read as :func:`read_sheet_rows` reads it."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            first = fh.readline().lower()
-    except OSError:
+        header = {h.lower() for h in read_table(path)[0]}
+    except (OSError, CenSearchError):
         return False
-    return "decision" in first and any(column in first for column in IDENTITY)
+    return "decision" in header and any(column in header for column in IDENTITY)
 
 
 def _find(screening: Screening, row: dict[str, str]) -> Report | None:

@@ -110,7 +110,7 @@ def export_for(
     """The steps to search ``source`` by hand for ``window`` and import what it found."""
     today = today or _dt.date.today()
     start = _dt.date.fromisoformat(window.since)
-    end = _dt.date.fromisoformat(window.until) if window.until else today
+    end = window.last_day(today)
     template, verify = _choose(source, configured or {})
     final = source.final_line or "(the final line)"
     limit = _render(template, final=final, start=start, end=end, where=source.key)

@@ -3,6 +3,7 @@ is new, and the summary a run hands to the CLI, the digest and ``--json``."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,6 +28,11 @@ class Window:
     overlap_days: int = 0
     reference: str = ""
     """The earlier search date the window continues from (``since`` + the overlap)."""
+
+    def last_day(self, today: _dt.date) -> _dt.date:
+        """The window's last day: ``until``, else ``today`` (an open window ends on the day
+        the searches run)."""
+        return _dt.date.fromisoformat(self.until) if self.until else today
 
     def describe(self) -> str:
         end = self.until or "the day of the search"

@@ -31,7 +31,6 @@ from cen_search.errors import CenSearchError, UsageError
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.update import store
 from cen_search.update.model import Failure, RunSummary, Source, Traced, Window
-from cen_search.update.window import window_of
 from cen_search.workspace.rounds import FIRST_ROUND, Round, rounds
 
 if TYPE_CHECKING:
@@ -104,10 +103,6 @@ def update_round(ws: Workspace) -> Round:
             hint="start one first: cen-search update start --name 2021",
         )
     return current
-
-
-def _window_end(window: Window, today: _dt.date) -> _dt.date:
-    return _dt.date.fromisoformat(window.until) if window.until else today
 
 
 def adopt_runs(ws: Workspace, sources: Sequence[Source], current: Round, window: Window) -> int:
@@ -245,7 +240,7 @@ def run_update(
     module docstring). Failures of single sources are in the summary, not raised."""
     from cen_search.screening.flow import load_screening
     from cen_search.update.digest import write_round_files
-    from cen_search.update.sources import review_sources, source_states
+    from cen_search.update.sources import round_sources, source_states
     from cen_search.update.status import round_report
     from cen_search.update.tracing import trace_round
 
@@ -254,13 +249,10 @@ def run_update(
     today = today or (now().date() if now else _dt.date.today())
     with store.update_lock(ws):
         current = update_round(ws)
-        window = window_of(current)
-        until = _window_end(window, today)
-        names = [r.name for r in rounds(ws)]
-        earlier = names[: names.index(current.name)]
-        sources = review_sources(ws, earlier=earlier, until=until, started=current.started)
+        sources, window, _ = round_sources(ws, current, today=today)
+        until = window.last_day(today)
         adopted = adopt_runs(ws, sources, current, window)
-        states, _ = source_states(ws, sources, round_name=current.name, window=window)
+        states, _ = source_states(ws, sources, round_name=current.name, window=window, today=today)
         progress = _Progress()
         for state in states:
             source = state.source

@@ -31,7 +31,7 @@ from cen_search.update.limits import closed_limits
 from cen_search.update.model import Source, SourceState, Window
 from cen_search.update.targets import choose_target, configured_targets
 from cen_search.workspace.manifest import ImportEntry, slug
-from cen_search.workspace.rounds import FIRST_ROUND
+from cen_search.workspace.rounds import FIRST_ROUND, Round, rounds
 
 if TYPE_CHECKING:
     from cen_search.strategies.ast import Strategy
@@ -173,6 +173,25 @@ def review_sources(
     return out
 
 
+def round_sources(
+    ws: Workspace, current: Round, *, today: _dt.date
+) -> tuple[list[Source], Window, tuple[str, ...]]:
+    """The sources update round ``current`` searches again (:func:`review_sources` as of the
+    rounds before it, up to the last day of its window: ``today`` while it is open), its
+    window, and the names of the rounds before it."""
+    from cen_search.update.window import window_of
+
+    names = [r.name for r in rounds(ws)]
+    earlier = tuple(names[: names.index(current.name)])
+    window = window_of(current)
+    until = window.last_day(today)
+    return (
+        review_sources(ws, earlier=earlier, until=until, started=current.started),
+        window,
+        earlier,
+    )
+
+
 def _from_api(entry: ImportEntry, source: Source) -> bool:
     """True when ``entry`` is what a run of the source's strategy on its API imported."""
     from cen_search.apis.registry import get
@@ -184,9 +203,16 @@ def _from_api(entry: ImportEntry, source: Source) -> bool:
 
 
 def source_states(
-    ws: Workspace, sources: Sequence[Source], *, round_name: str, window: Window
+    ws: Workspace,
+    sources: Sequence[Source],
+    *,
+    round_name: str,
+    window: Window,
+    today: _dt.date | None = None,
 ) -> tuple[list[SourceState], list[str]]:
-    """Where each source stands in ``round_name``, and the round's imports no source owns."""
+    """Where each source stands in ``round_name``, and the round's imports no source owns
+    (``today``: the day an open window ends in the export instructions; default the
+    computer's date)."""
     from cen_search.update.exports import export_for, exports_setting
 
     configured = exports_setting(ws)
@@ -231,14 +257,13 @@ def source_states(
         elif source.target:
             states.append(replace(base, status="to-run"))
         else:
-            states.append(replace(base, export=export_for(source, window, configured=configured)))
+            states.append(
+                replace(base, export=export_for(source, window, configured=configured, today=today))
+            )
     others = [
         f"{e.database} ({e.records} records, {e.method})" for e in entries if e.id not in owned
     ]
     return states, others
-
-
-__all__ = ["review_sources", "round_of", "source_states"]
 
 
 def find_source(sources: Sequence[Source], name: str) -> Source:
@@ -266,18 +291,10 @@ def skip_source(
 ) -> Source:
     """Mark a source skipped in the current round (or no longer, with ``undo``)."""
     from cen_search.update.run import update_round
-    from cen_search.update.window import window_of
-    from cen_search.workspace.rounds import rounds
 
     with store.update_lock(ws), ws.lock():
         current = update_round(ws)
-        window = window_of(current)
-        until = (
-            _dt.date.fromisoformat(window.until) if window.until else (today or _dt.date.today())
-        )
-        names = [r.name for r in rounds(ws)]
-        earlier = names[: names.index(current.name)]
-        sources = review_sources(ws, earlier=earlier, until=until, started=current.started)
+        sources, _, _ = round_sources(ws, current, today=today or _dt.date.today())
         source = find_source(sources, name)
         store.append(
             ws,
@@ -288,3 +305,13 @@ def skip_source(
             reason=reason.strip(),
         )
     return source
+
+
+__all__ = [
+    "find_source",
+    "review_sources",
+    "round_of",
+    "round_sources",
+    "skip_source",
+    "source_states",
+]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from cen_search.errors import CenSearchError
 from cen_search.update.model import RoundReport
-from cen_search.update.window import window_of
 from cen_search.wording import count
 from cen_search.workspace.manifest import Problem
 from cen_search.workspace.rounds import FIRST_ROUND, rounds
@@ -28,16 +27,12 @@ def round_report(
     from cen_search.screening.flow import load_screening
     from cen_search.update.changes import round_changes
     from cen_search.update.run import update_round
-    from cen_search.update.sources import review_sources, source_states
+    from cen_search.update.sources import round_sources, source_states
 
     today = today or _dt.date.today()
     current = update_round(ws)
-    window = window_of(current)
-    until = _dt.date.fromisoformat(window.until) if window.until else today
-    names = [r.name for r in rounds(ws)]
-    earlier = names[: names.index(current.name)]
-    sources = review_sources(ws, earlier=earlier, until=until, started=current.started)
-    states, others = source_states(ws, sources, round_name=current.name, window=window)
+    sources, window, earlier = round_sources(ws, current, today=today)
+    states, others = source_states(ws, sources, round_name=current.name, window=window, today=today)
     if screening is None:
         screening = load_screening(ws)
     summary = last_summary(ws) or {}
@@ -47,7 +42,7 @@ def round_report(
         started=current.started,
         sources=tuple(states),
         changes=round_changes(screening, current.name),
-        earlier_rounds=tuple(earlier),
+        earlier_rounds=earlier,
         other_imports=tuple(others),
         undecided_pairs=int(summary.get("undecided_pairs", 0) or 0),
     )

@@ -10,7 +10,7 @@
 
 The log is the truth; the round folder is derived from it and the rest of the review. A
 strategy run is recorded here after its run record (``runs/``) is written, so a run killed in
-between is found again by its run record (:func:`cen_search.update.sources.adopt_runs`).
+between is found again by its run record (:func:`cen_search.update.run.adopt_runs`).
 """
 
 from __future__ import annotations

@@ -74,14 +74,10 @@ def _checked_since(value: str) -> _dt.date:
 
 def _unfinished(ws: Workspace, current: Round, today: _dt.date) -> list[str]:
     """Sources of the current update round still awaited (to run, to export, failed)."""
-    from cen_search.update.sources import review_sources, source_states
+    from cen_search.update.sources import round_sources, source_states
 
-    names = [r.name for r in rounds(ws)]
-    earlier = names[: names.index(current.name)]
-    window = window_of(current)
-    until = _dt.date.fromisoformat(window.until) if window.until else today
-    sources = review_sources(ws, earlier=earlier, until=until, started=current.started)
-    states, _ = source_states(ws, sources, round_name=current.name, window=window)
+    sources, window, _ = round_sources(ws, current, today=today)
+    states, _ = source_states(ws, sources, round_name=current.name, window=window, today=today)
     return [s.source.database for s in states if s.status not in DONE]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -130,3 +132,21 @@ def row_of(record: Record, *, votes: tuple[ToolVote, ...], unlabelled: bool = Fa
         votes=votes,
         unlabelled=unlabelled,
     )
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A CSV file's header and rows (each with the line it ends on; blank rows left out), as
+    a spreadsheet may have saved it: decoded as the export readers decode (UTF-8 with or
+    without a BOM, cp1252, UTF-16 "Unicode text" ...), the delimiter (``,``, ``;``, TAB or
+    ``|``) detected as for any CSV export (:func:`cen_search.formats.csv.detect_delimiter`).
+    Raises :class:`~cen_search.errors.EncodingError` for bytes no encoding reads."""
+    from cen_search.formats.csv import detect_delimiter
+    from cen_search.formats.textio import decode
+
+    text = decode(path.read_bytes(), path=str(path)).text
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=detect_delimiter(text, path=str(path))
+    )
+    header = [h.strip() for h in next(reader, [])]
+    rows = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
+    return header, rows

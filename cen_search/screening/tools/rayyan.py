@@ -21,14 +21,12 @@ to every reviewer who excluded it. Reasons are Rayyan's free text, kept as writt
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections import Counter
 from pathlib import Path
 
-from cen_search.errors import InputError
+from cen_search.errors import CenSearchError, InputError
 from cen_search.models import Record
 from cen_search.screening.tools.base import (
     ToolFile,
@@ -36,6 +34,7 @@ from cen_search.screening.tools.base import (
     ToolRow,
     ToolVote,
     iso_time,
+    read_table,
     row_of,
 )
 
@@ -122,10 +121,11 @@ def _read_records(path: Path) -> list[Record]:
 
 
 def _is_log(path: Path) -> bool:
+    """True for a ``customizations_log.csv`` (its columns, as a spreadsheet may have re-saved
+    it); the articles export has other columns."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            header = {h.strip() for h in fh.readline().split(",")}
-    except OSError:
+        header = set(read_table(path)[0])
+    except (OSError, CenSearchError):
         return False
     return header >= _LOG_COLUMNS
 
@@ -158,13 +158,11 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
 def read_log(path: Path, options: ToolOptions) -> ToolFile:
     """Every decision change in a ``customizations_log.csv``, in time order: one vote per
     change of a reviewer's decision or (for an exclusion) of their reasons."""
-    from cen_search.formats.textio import decode
-
-    text = decode(path.read_bytes(), path=str(path)).text
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
+    header, table = read_table(path)
+    rows = [
+        (line, {k: v.strip() for k, v in zip(header, values, strict=False) if k})
+        for line, values in table
+    ]
     rows.sort(key=lambda item: (iso_time(item[1].get("created_at", "")), item[0]))
     articles: dict[str, Record] = {}
     if options.articles is not None:
