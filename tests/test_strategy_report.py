@@ -262,7 +262,7 @@ def test_report_never_writes_over_a_saved_strategy_or_an_existing_file_without_y
     assert (review.strategies_dir / "medline.txt").read_bytes() == saved
     Path("table.md").write_text("kept", encoding="utf-8")
     exists = CliRunner().invoke(app, ["strategy", "report", "-o", "table.md"])
-    assert exists.exit_code == 2 and "already exists" in exists.output
+    assert exists.exit_code == 1 and "already exists" in exists.output
     assert Path("table.md").read_text(encoding="utf-8") == "kept"
     replaced = CliRunner().invoke(app, ["strategy", "report", "-o", "table.md", "--yes"])
     assert replaced.exit_code == 0 and "| MEDLINE |" in Path("table.md").read_text()

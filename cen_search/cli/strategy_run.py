@@ -336,11 +336,10 @@ def _check_report_outputs(
 ) -> None:
     """Refuse, before anything is written, a report over what the review keeps (strategies,
     raw exports, the manifest, settings, logs) or over an existing file without ``--yes``."""
-    from cen_search.cli._protected import review_files
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, person_made
 
     check_outputs(
-        {"-o": output, "--csv": csv_path}, protected=review_files(workspace), may_replace=yes
+        {"-o": output, "--csv": csv_path}, protected=person_made(workspace), may_replace=yes
     )
 
 

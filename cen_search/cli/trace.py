@@ -242,9 +242,8 @@ def _check_outputs(
     """Refuse, before anything is sent, outputs that would overwrite a seed file, the review's
     included studies, strategies, raw exports, settings or logs, each other, or an existing
     file without ``--yes``."""
-    from cen_search.cli._protected import review_files
     from cen_search.errors import WorkspaceError
-    from cen_search.outputs import check_outputs
+    from cen_search.outputs import check_outputs, person_made
     from cen_search.trace.seeds import configured_seeds_file
 
     protected = [("seed file", path) for path in seeds]
@@ -257,7 +256,7 @@ def _check_outputs(
             protected.append(("included studies file", named))
         for name in ("rounds.jsonl", "edges.jsonl"):  # (also before they exist)
             protected.append(("trace log", workspace.root / "trace" / name))
-        protected += review_files(workspace)
+        protected += person_made(workspace)
     check_outputs({"-o": output, "--edges": edges}, protected=protected, may_replace=yes)
 
 
