@@ -238,6 +238,20 @@ def test_europepmc_looks_up_a_doi_only_seed_first(tmp_path, shared):
     assert harvest.seeds[0].ident == "MED:39709209"
 
 
+def test_a_pmid_europepmc_lists_nothing_for_is_not_reported_as_known(tmp_path):
+    # found by a stranger's trial: a mistyped PMID was "resolved, known by europepmc" (Europe
+    # PMC answers an id it does not know with an empty list), so no warning named it
+    empty = {"version": "6.9", "hitCount": 0, "request": {"id": "96578310", "source": "MED"}}
+    with ApiServer() as server:
+        server.route_prefix("/MED/96578310/", lambda seen: Reply(json.dumps(empty)))
+        harvest = _trace(
+            _client("europepmc", server, tmp_path), SeedIds(key="pmid:96578310", pmid="96578310")
+        )
+    outcome = harvest.seeds[0]
+    assert not outcome.known and harvest.found == ()
+    assert outcome.reason == "Europe PMC lists no references or citations for MED:96578310"
+
+
 # --------------------------------------------------------------------------- several sources
 
 
