@@ -82,6 +82,13 @@ def _check_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _holds_password(value: str) -> bool:
+    """Whether ``value`` is a URL carrying a password (``https://user:password@proxy/``)."""
+    from cen_search.apis.redaction import url_password
+
+    return "@" in value and bool(url_password(value))
+
+
 def default_reviewer() -> str:
     """The login name, or "" where there is none (containers, some CI runners)."""
     try:
@@ -454,7 +461,7 @@ def resolve(
                 f"{path} holds {key.dotted}: this file is shared with the review; move the key "
                 f"to {user_file} or {key.env}"
                 for key in KEYS
-                if key.secret and values.get(key.name)
+                if values.get(key.name) and (key.secret or _holds_password(values[key.name]))
             )
         for name, value in data.items():
             if isinstance(value, Mapping) and name not in {k.table for k in KEYS}:

@@ -195,6 +195,20 @@ def test_api_key_in_the_shared_review_file_warns(tmp_path: Path) -> None:
     assert not any("secret-1234567" in w for w in settings.warnings)
 
 
+def test_a_proxy_password_in_the_shared_review_file_warns_without_showing_it(
+    tmp_path: Path,
+) -> None:
+    url = "https://lib:pw-SECRET-99@proxy.example.org/openalex/"
+    review = write(tmp_path / "cen-search.toml", f'[apis]\nopenalex_url = "{url}"\n')
+    settings = resolve(review_file=review, user_file=tmp_path / "none.toml", environ={})
+    assert settings.setting("openalex_url").value == url
+    assert any("openalex_url" in w and "shared" in w for w in settings.warnings)
+    assert not any("pw-SECRET-99" in w for w in settings.warnings)
+    plain = write(tmp_path / "plain.toml", '[apis]\nopenalex_url = "https://proxy.example.org/"\n')
+    quiet = resolve(review_file=plain, user_file=tmp_path / "none.toml", environ={})
+    assert not any("openalex_url" in w for w in quiet.warnings)
+
+
 def test_tables_of_later_stages_merge_user_and_review(tmp_path: Path) -> None:
     user = write(tmp_path / "user.toml", '[dedupe]\npreprints = "merge"\nthreshold = 0.9\n')
     review = write(tmp_path / "cen-search.toml", '[dedupe]\npreprints = "separate"\n')
