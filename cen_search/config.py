@@ -82,6 +82,13 @@ def _check_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _holds_password(value: str) -> bool:
+    """Whether ``value`` is a URL carrying a password (``https://user:password@proxy/``)."""
+    from cen_search.apis.redaction import url_password
+
+    return "@" in value and bool(url_password(value))
+
+
 def default_reviewer() -> str:
     """The login name, or "" where there is none (containers, some CI runners)."""
     try:
@@ -199,7 +206,8 @@ def get_key(name: str) -> Key:
 
 
 def redact(value: str, *, secret: bool = False, personal: bool = False) -> str:
-    """How a value may be shown: secrets keep their last four characters, e-mails are masked."""
+    """How a value may be shown: secrets keep their last four characters, e-mails are masked,
+    and so is the password of a URL (``https://user:password@proxy/``) in any value."""
     if not value:
         return value
     if secret:
@@ -207,6 +215,10 @@ def redact(value: str, *, secret: bool = False, personal: bool = False) -> str:
     if personal and "@" in value:
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
+    if "@" in value:
+        from cen_search.apis.redaction import hide_password
+
+        return hide_password(value)
     return value
 
 
@@ -449,7 +461,7 @@ def resolve(
                 f"{path} holds {key.dotted}: this file is shared with the review; move the key "
                 f"to {user_file} or {key.env}"
                 for key in KEYS
-                if key.secret and values.get(key.name)
+                if values.get(key.name) and (key.secret or _holds_password(values[key.name]))
             )
         for name, value in data.items():
             if isinstance(value, Mapping) and name not in {k.table for k in KEYS}:

@@ -155,6 +155,19 @@ def test_new_saves_a_platform_without_a_parser_verbatim_as_not_parsed(
     assert translated.exit_code == 1 and "not parsed" in translated.output
 
 
+def test_translate_and_run_take_a_strategys_name_as_check_and_show_do(isolated: Path) -> None:
+    # found by a stranger's trial: `strategy check medline-ovid` worked, `strategy run
+    # medline-ovid` said "no such strategy file"
+    shutil.copytree(REPO / "strategies", isolated / "strategies")
+    by_name = run("strategy", "translate", "medline-ovid", "--to", "pubmed")
+    by_path = run("strategy", "translate", "strategies/medline-ovid.txt", "--to", "pubmed")
+    assert by_name.exit_code == 0 and by_name.stdout == by_path.stdout
+    dry = run("strategy", "run", "medline-ovid", "--on", "pubmed", "--dry-run")
+    assert dry.exit_code == 0 and "esearch" in dry.stdout
+    missing = run("strategy", "translate", "nonesuch", "--to", "pubmed")
+    assert missing.exit_code == 1 and "no strategy 'nonesuch'" in missing.output
+
+
 def test_list_shows_each_strategy_with_its_check_status(isolated: Path) -> None:
     folder = isolated / "strategies"
     shutil.copytree(REPO / "strategies", folder)

@@ -141,6 +141,55 @@ def test_inside_a_review_the_configured_included_studies_are_the_seeds(graph_ser
     assert len((review / "all-edges.csv").read_text().splitlines()) > 1  # the stored network
 
 
+def test_an_included_studies_file_named_from_home_is_never_overwritten(env, monkeypatch):
+    # `[trace] seeds = "~/..."` was protected as <review>/~/..., not as the file it names
+    monkeypatch.setenv("HOME", str(Path.cwd()))
+    assert _invoke("init", "review", "--title", "T").exit_code == 0
+    review = Path("review").resolve()
+    included = Path("included.ris").resolve()
+    included.write_text("TY  - JOUR\nDO  - 10.5555/x\nER  - \n", encoding="utf-8")
+    config = review / "cen-search.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('# seeds = "included.ris"', 'seeds = "~/included.ris"'))
+    before = included.read_bytes()
+    result = _invoke("-C", str(review), "trace", "both", "-o", str(included), "--yes")
+    assert result.exit_code == 2 and "included studies file" in result.output
+    assert included.read_bytes() == before
+
+
+def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes(graph_server, env):
+    graph, seed_ids, _ = graph_server
+    assert _invoke("init", "review", "--title", "T").exit_code == 0
+    review = Path("review").resolve()
+    export = Path("medline.ris")
+    export.write_text("TY  - JOUR\nTI  - Kept\nER  - \n", encoding="utf-8")
+    imported = _invoke("-C", str(review), "import", str(export.resolve()), "--database", "MEDLINE")
+    assert imported.exit_code == 0, imported.output
+    raw = next((review / "imports").rglob("medline.ris"))
+    before = raw.read_bytes()
+    doi = graph.doi_of(seed_ids[0])
+    over_raw = _invoke("-C", str(review), "trace", "both", "--doi", doi, "-o", str(raw), "--yes")
+    assert over_raw.exit_code == 2 and "is the raw export" in over_raw.output
+    over_log = _invoke(
+        "-C", str(review), "trace", "both", "--doi", doi, "--edges", "log.jsonl", "--yes"
+    )
+    assert over_log.exit_code == 2 and "is the review log" in over_log.output
+    assert raw.read_bytes() == before and graph.requests == {}
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1", "nan"])
+def test_a_timeout_of_no_seconds_is_a_usage_error_not_a_traceback(env, timeout):
+    # found by a stranger's trial: --timeout 0 ended in urllib3's ValueError traceback
+    result = _invoke("trace", "both", "--doi", "10.5555/x", "--timeout", timeout)
+    assert result.exit_code == 2, result.output
+    assert "a request needs more than 0 seconds" in result.output
+
+
+def test_a_min_confidence_outside_0_to_1_is_a_usage_error(env):
+    result = _invoke("trace", "both", "--doi", "10.5555/x", "--min-confidence", "7")
+    assert result.exit_code == 2 and "must be between 0 and 1" in result.output
+
+
 def test_no_seeds_outside_a_review_is_a_usage_error(env):
     result = _invoke("trace", "both")
     assert result.exit_code == 2 and "no seeds given" in result.output
@@ -180,6 +229,27 @@ def test_config_show_lists_every_service_url_and_its_source(env, monkeypatch):
     row = next(line for line in result.stdout.splitlines() if "apis.crossref_url" in line)
     assert row.split()[1:] == ["http://127.0.0.1:9/crossref/", "env", "(CEN_SEARCH_CROSSREF_URL)"]
     assert "https://api.semanticscholar.org/graph/v1/" in result.stdout
+
+
+def test_the_password_of_a_proxy_url_is_never_shown(env, monkeypatch):
+    # found by a stranger's trial: an institutional proxy's credentials in the base URL were
+    # printed by `config show` and in every error naming the request
+    password = "PROXY-PASS-7777"
+
+    def refuse(seen: Seen) -> Reply:
+        return Reply('{"error": "Bad Request", "message": "no such filter"}', 400)
+
+    with ApiServer() as server:
+        server.route_prefix("/works", refuse)
+        url = server.url.replace("http://", f"http://libuser:{password}@")
+        monkeypatch.setenv("CEN_SEARCH_OPENALEX_URL", url)
+        shown = _invoke("config", "show")
+        failed = _invoke("trace", "backward", "--doi", "10.5555/x", "--sources", "openalex")
+    assert server.seen, "the request went out"
+    row = next(line for line in shown.stdout.splitlines() if "apis.openalex_url" in line)
+    assert row.split()[1] == url.replace(password, "***")
+    assert failed.exit_code == 3 and "openalex refused GET http://libuser:***@" in failed.output
+    assert password not in shown.output + failed.output
 
 
 def test_a_bad_service_url_is_a_configuration_error(env, monkeypatch):

@@ -114,6 +114,13 @@ def test_api_keys_are_redacted_and_emails_masked_in_every_display(
         ("", True, False, ""),
         ("someone@example.org", False, True, "s***@example.org"),
         ("plain value", False, False, "plain value"),
+        (
+            "https://lib:s3cret@proxy.example.org/",
+            False,
+            False,
+            "https://lib:***@proxy.example.org/",
+        ),
+        ("https://user@proxy.example.org/", False, False, "https://user@proxy.example.org/"),
     ],
 )
 def test_redact(value: str, secret: bool, personal: bool, shown: str) -> None:
@@ -186,6 +193,20 @@ def test_api_key_in_the_shared_review_file_warns(tmp_path: Path) -> None:
     assert settings.openalex_api_key == "secret-1234567"
     assert any("openalex_api_key" in w and "shared" in w for w in settings.warnings)
     assert not any("secret-1234567" in w for w in settings.warnings)
+
+
+def test_a_proxy_password_in_the_shared_review_file_warns_without_showing_it(
+    tmp_path: Path,
+) -> None:
+    url = "https://lib:pw-SECRET-99@proxy.example.org/openalex/"
+    review = write(tmp_path / "cen-search.toml", f'[apis]\nopenalex_url = "{url}"\n')
+    settings = resolve(review_file=review, user_file=tmp_path / "none.toml", environ={})
+    assert settings.setting("openalex_url").value == url
+    assert any("openalex_url" in w and "shared" in w for w in settings.warnings)
+    assert not any("pw-SECRET-99" in w for w in settings.warnings)
+    plain = write(tmp_path / "plain.toml", '[apis]\nopenalex_url = "https://proxy.example.org/"\n')
+    quiet = resolve(review_file=plain, user_file=tmp_path / "none.toml", environ={})
+    assert not any("openalex_url" in w for w in quiet.warnings)
 
 
 def test_tables_of_later_stages_merge_user_and_review(tmp_path: Path) -> None:

@@ -161,3 +161,22 @@ def test_header_platform_chooses_the_parser() -> None:
     assert parse_strategy_text(text).platform == "ebsco"
     forced = parse_strategy_text(text, platform="ovid")
     assert forced.platform == "ovid"
+
+
+def test_a_binary_file_is_refused_not_parsed_into_search_terms(tmp_path: Path) -> None:
+    # found by a stranger's trial: NUL and control bytes were read as one search term, and
+    # `strategy check` passed the file with 0 errors
+    binary = tmp_path / "history.txt"
+    binary.write_bytes(b"%PDF-1.4\n\x00\x01\x02 1 exp Personality Disorders/\n")
+    with pytest.raises(StrategyError, match="is a binary file"):
+        load_strategy(binary)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_a_pipe_named_as_a_strategy_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "strategy.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(StrategyError, match="not a regular file"):
+        read_strategy_file(pipe)

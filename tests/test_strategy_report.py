@@ -246,6 +246,28 @@ def test_report_command_names_the_imported_databases_without_a_strategy(
     assert any(row["kind"] == "no saved strategy" for row in json.loads(result.stdout)["searches"])
 
 
+def test_report_never_writes_over_a_saved_strategy_or_an_existing_file_without_yes(
+    review, monkeypatch
+):
+    # found by a stranger's trial: `strategy report --csv strategies/medline.txt` replaced
+    # the saved paste (the record of what was searched) with the CSV table, silently
+    from typer.testing import CliRunner
+
+    from cen_search.cli.app import app
+
+    monkeypatch.chdir(review.root)
+    saved = (review.strategies_dir / "medline.txt").read_bytes()
+    over = CliRunner().invoke(app, ["strategy", "report", "--csv", "strategies/medline.txt"])
+    assert over.exit_code == 2 and "is the saved strategy" in over.output
+    assert (review.strategies_dir / "medline.txt").read_bytes() == saved
+    Path("table.md").write_text("kept", encoding="utf-8")
+    exists = CliRunner().invoke(app, ["strategy", "report", "-o", "table.md"])
+    assert exists.exit_code == 1 and "already exists" in exists.output
+    assert Path("table.md").read_text(encoding="utf-8") == "kept"
+    replaced = CliRunner().invoke(app, ["strategy", "report", "-o", "table.md", "--yes"])
+    assert replaced.exit_code == 0 and "| MEDLINE |" in Path("table.md").read_text()
+
+
 def test_database_names_match_across_editions_but_not_across_databases():
     from cen_search.prisma.search_table import same_database
 

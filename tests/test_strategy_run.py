@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,21 @@ def test_secrets_stay_out_of_run_records_logs_manifest_and_cache(review, pubmed,
             assert EMAIL.encode() not in data, path
 
 
+@needs_medline
+def test_a_proxy_password_in_the_base_url_stays_out_of_the_run_record(review, pubmed, tmp_path):
+    server, _ = pubmed
+    proxied = server.url.replace("http://", "http://libuser:PROXY-PASS-7777@")
+    strategy = load_strategy(review.strategies_dir / "medline.txt")
+    access = replace(_access(server, tmp_path), base_url=proxied)
+    result = run_strategy(
+        strategy, "pubmed", access=access, workspace=review, now=_clock("2024-05-13")
+    )
+    assert result.record["endpoint"].startswith("http://libuser:***@127.0.0.1:")
+    for path in review.root.rglob("*"):
+        if path.is_file():
+            assert b"PROXY-PASS-7777" not in path.read_bytes(), path
+
+
 def test_dry_run_sends_nothing_and_lists_the_requests(review, pubmed, tmp_path):
     server, _ = pubmed
     result = _run(review, server, tmp_path, dry_run=True)
@@ -329,6 +345,31 @@ def test_openalex_run_records_cost_and_imports_works(review, tmp_path):
     assert result.record["cost_usd"] == pytest.approx(3 * 0.0001 + 0.0001)
     assert review.imports()[0].records == 2
     assert {r.doi for r in review.records()} == {"10.3929/ethz-b-000667478", "10.3322/caac.21834"}
+
+
+def test_an_openalex_run_stopped_by_the_budget_does_not_promise_to_resume(review, tmp_path):
+    # a strategy run keeps no checkpoint, and its cached answers are older than an hour by the
+    # time the budget resets: the hint said "it resumes where it stopped", which it does not
+    refused = {
+        "error": "Rate limit exceeded",
+        "message": "Insufficient budget. This request costs $0.0001 but you only have $0 "
+        "remaining. Resets at midnight UTC.",
+    }
+    headers = {"Retry-After": "3600", "X-RateLimit-Remaining": "0"}
+    with ApiServer() as server:
+        server.route("/works", Reply(json.dumps(refused), 429, headers))
+        strategy = load_strategy(review.strategies_dir / "medline.txt")
+        with pytest.raises(RemoteServiceError) as caught:
+            run_strategy(
+                strategy,
+                "openalex",
+                access=_access(server, tmp_path, "openalex"),
+                workspace=review,
+                now=_clock("2024-12-31"),
+            )
+    assert "budget exhausted" in caught.value.message
+    assert "run the same command again after the budget resets" in caught.value.hint
+    assert "resume" not in caught.value.hint
 
 
 # --------------------------------------------------------------------------- CLI

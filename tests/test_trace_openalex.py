@@ -98,6 +98,19 @@ def test_a_second_run_with_the_cache_sends_no_request(tmp_path):
     assert [t.record.title for t in second.records] == [t.record.title for t in first.records]
 
 
+def test_the_same_seeds_in_another_order_are_answered_from_the_cache(tmp_path):
+    # found by a stranger's trial: a re-exported (re-ordered) seed file sent every lookup
+    # again, so a quota-stopped trace resumed from it spent its budget a second time
+    graph, seed_ids = Graph.synthetic(seeds=30, refs=5, citing=4)
+    seeds = seeds_from_ids(dois=_dois(graph, seed_ids))
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        first, _ = _run(graph, seeds, tmp_path, server=server)
+        second, session = _run(graph, seeds[::-1], tmp_path, server=server)
+    assert session.sent["openalex"] == 0
+    assert [t.record.title for t in second.records] == [t.record.title for t in first.records]
+
+
 def _snapshot(result) -> tuple:
     return (
         [(t.record.accession_numbers, t.seeds, t.directions, t.rank) for t in result.records],
@@ -223,6 +236,22 @@ def test_a_seed_known_by_title_is_matched_with_a_confidence_score(tmp_path):
     assert _found(result) == graph.neighbourhood(seed_ids[:1], backward=True, forward=True)
 
 
+def test_an_unmatched_title_seed_says_what_the_search_found_not_that_none_could_search(
+    tmp_path,
+):
+    # found by a stranger's trial: the reason was always "none of the chosen sources can
+    # search by title", although OpenAlex had been asked and had found nothing
+    graph, _ = Graph.synthetic(seeds=1, refs=1, citing=1)
+    stranger = seed_from_record(
+        _record("Zebra migration on the moon", year=1950, author="Nobody"), origin="x:1"
+    )
+    untitled = seed_from_record(_record("", year=1950, author="Nobody"), origin="x:2")
+    result, _ = _run(graph, [stranger, untitled], tmp_path)
+    reasons = {r.seed: r.reason for r in result.resolutions}
+    assert reasons[stranger.key] == "no candidate found by title"
+    assert reasons[untitled.key] == "no DOI, PMID, PMCID, OpenAlex id or title to look it up by"
+
+
 def test_works_already_in_the_review_are_linked_not_output_again(tmp_path):
     from cen_search.workspace import Workspace
 
@@ -307,6 +336,49 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
     retraced, _ = _run(graph, seeds, tmp_path, workspace=ws, cache=False, retrace=True)
     assert retraced.rounds[0].round == 2 and retraced.new_records == ()
     assert len(stored_edges(ws)) == len(edges)  # nothing stored twice
+
+
+def test_a_torn_edge_log_stops_the_trace_before_any_request_is_spent(tmp_path):
+    # found by a stranger's trial: a crash while edges.jsonl was appended left a torn line,
+    # and the next trace spent its whole quota before refusing to save (checkpoint deleted)
+    from cen_search.errors import DamagedLogError
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    ws = Workspace.init(tmp_path / "review", title="T")
+    (ws.root / "trace").mkdir()
+    (ws.root / "trace" / "edges.jsonl").write_text('{"citing": {"doi": "10.1/x"}, "cited":')
+    with pytest.raises(DamagedLogError):
+        _run(graph, seeds_from_ids(dois=_dois(graph, seed_ids)), tmp_path, workspace=ws)
+    assert sum(graph.requests.values()) == 0
+
+
+def test_a_trace_that_cannot_be_saved_keeps_its_checkpoint_and_resumes_without_requests(
+    tmp_path, monkeypatch
+):
+    from cen_search.trace import store
+    from cen_search.trace.store import rounds
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    seeds = seeds_from_ids(dois=_dois(graph, seed_ids))
+    ws = Workspace.init(tmp_path / "review", title="T")
+    real = store.save_round
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save_round", full_disk)
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        with pytest.raises(OSError):
+            _run(graph, seeds, tmp_path, workspace=ws, cache=False, server=server)
+        assert rounds(ws) == [] and any((tmp_path / "checkpoints").iterdir())
+        monkeypatch.setattr(store, "save_round", real)
+        graph.requests.clear()
+        result, _ = _run(graph, seeds, tmp_path, workspace=ws, cache=False, server=server)
+    assert sum(graph.requests.values()) == 0 and len(rounds(ws)) == 1
+    assert _found(result) == graph.neighbourhood(seed_ids, backward=True, forward=True)
 
 
 def test_tracing_never_imports_the_strategies_package():

@@ -186,6 +186,14 @@ def test_opencitations_meta_record_carries_the_openalex_id(shared):
     assert bag == {"doi": ["10.1234/a", "10.1234/b"], "omid": ["br/0612"]}
 
 
+def test_a_sici_doi_in_a_bag_of_several_indexes_keeps_its_semicolon():
+    # found by a stranger's trial: the bags were split at every ";", cutting a SICI DOI short
+    sici = "10.1002/(sici)1097-4636(199712)37:3<384::aid-jbm12>3.0.co;2-o"
+    bag = pid_bag(f"[coci] => omid:br/061 doi:{sici} pmid:9; [doci] => omid:br/062")
+    assert bag == {"omid": ["br/061", "br/062"], "doi": [sici], "pmid": ["9"]}
+    assert pid_bag(f"coci => doi:{sici}")["doi"] == [sici]
+
+
 # --------------------------------------------------------------------------- Europe PMC
 
 
@@ -228,6 +236,20 @@ def test_europepmc_looks_up_a_doi_only_seed_first(tmp_path, shared):
         query = server.requests_to("/search")[0].param("query")
     assert query == 'DOI:"10.1016/s0140-6736(24)02600-x"'
     assert harvest.seeds[0].ident == "MED:39709209"
+
+
+def test_a_pmid_europepmc_lists_nothing_for_is_not_reported_as_known(tmp_path):
+    # found by a stranger's trial: a mistyped PMID was "resolved, known by europepmc" (Europe
+    # PMC answers an id it does not know with an empty list), so no warning named it
+    empty = {"version": "6.9", "hitCount": 0, "request": {"id": "96578310", "source": "MED"}}
+    with ApiServer() as server:
+        server.route_prefix("/MED/96578310/", lambda seen: Reply(json.dumps(empty)))
+        harvest = _trace(
+            _client("europepmc", server, tmp_path), SeedIds(key="pmid:96578310", pmid="96578310")
+        )
+    outcome = harvest.seeds[0]
+    assert not outcome.known and harvest.found == ()
+    assert outcome.reason == "Europe PMC lists no references or citations for MED:96578310"
 
 
 # --------------------------------------------------------------------------- several sources

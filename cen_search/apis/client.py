@@ -45,6 +45,13 @@ class ServiceClient:
     email: str = ""
 
     def __post_init__(self) -> None:
+        if not self.timeout > 0:  # (NaN too: the HTTP library would fail with a traceback)
+            from cen_search.errors import UsageError
+
+            raise UsageError(
+                f"--timeout {self.timeout:g}: a request needs more than 0 seconds",
+                hint="give --timeout a number of seconds, e.g. 30",
+            )
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         set_interval = getattr(self.session, "set_min_interval", None)
@@ -183,12 +190,15 @@ def session_for(
     **options: Any,
 ) -> requests.Session:
     """The one session for a command: the contact e-mail in its User-Agent, every secret
-    setting registered for redaction, the cache under ``<cache_dir>/http``."""
+    setting (and the password of a base URL that carries one) registered for redaction, the
+    cache under ``<cache_dir>/http``."""
     from pathlib import Path
 
     from cen_search.apis.http import HTTP_CACHE_FOLDER, make_session
+    from cen_search.apis.redaction import url_password
 
     secrets = [item.value for item in settings.values if item.key.secret and item.value]
+    secrets += [url_password(item.value) for item in settings.values if "@" in item.value]
     return make_session(
         contact_email=settings.contact_email,
         secrets=secrets,

@@ -241,11 +241,17 @@ class EuropePmcClient(ServiceClient):
                     )
                 )
                 continue
+            listed = False
             for kind in kinds:
                 _, entries = self.linked(source, ident, kind)
                 direction = BACKWARD if kind == "references" else FORWARD
                 found.extend(Found(seed.key, direction, entry) for entry in entries)
-            outcomes.append(SeedOutcome(seed.key, True, ident=f"{source}:{ident}", work=record))
+                listed = listed or bool(entries)
+            if listed or record is not None:
+                outcomes.append(SeedOutcome(seed.key, True, ident=f"{source}:{ident}", work=record))
+            else:  # (an id Europe PMC does not know answers as an empty list, not an error)
+                why = f"Europe PMC lists no {' or '.join(kinds)} for {source}:{ident}"
+                outcomes.append(SeedOutcome(seed.key, False, ident=f"{source}:{ident}", reason=why))
         reporter.finish()
         return Harvest(
             SERVICE,

@@ -334,7 +334,7 @@ def request(
         except requests.Timeout:
             problem, last_status = f"no answer within {timeout:g} s", None
         except requests.ConnectionError as exc:
-            where = urlsplit(url).netloc
+            where = urlsplit(url).netloc.rpartition("@")[2]  # (no proxy credentials)
             problem, last_status = f"could not connect to {where} ({_reason(exc)})", None
         except requests.RequestException as exc:
             problem, last_status = f"the answer was cut off ({_reason(exc)})", None

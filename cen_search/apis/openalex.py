@@ -226,17 +226,19 @@ class OpenAlexClient(ServiceClient):
             single = [v for v in values if not _batchable(v)]
             values = [v for v in values if _batchable(v)]
             out.extend(w for w in (self.work(f"doi:{v}") for v in single) if w is not None)
-        for batch in self._batches(field, list(dict.fromkeys(values))):
+        for batch in self._batches(field, list(values)):
             for page in self.pages(filters=[f"{field}:" + "|".join(batch)], select=SELECT):
                 out.extend(page.results)
         return out
 
     def _batches(self, field: str, values: list[str]) -> list[list[str]]:
         """``values`` in OR-batches of at most :attr:`batch` whose request URL stays within
-        :attr:`max_url_chars` (long DOIs, %-encoded, fill a URL fast)."""
+        :attr:`max_url_chars` (long DOIs, %-encoded, fill a URL fast). Sorted, so the same
+        seeds in another order (a re-exported file) send the same requests: the cache and a
+        quota-stopped trace's checkpoint answer them."""
         batches: list[list[str]] = []
         current: list[str] = []
-        for value in values:
+        for value in sorted(set(values)):
             trial = [*current, value]
             length = self.url_length(filters=[f"{field}:" + "|".join(trial)], select=SELECT)
             if current and (len(trial) > self.batch or length > self.max_url_chars):

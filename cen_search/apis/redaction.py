@@ -5,8 +5,8 @@ that prints the request, a JSON error listing ``api_key=['...']``):
 
 - :func:`redact` replaces every *known* secret value (and its URL-encoded forms) by ``***``;
 - :func:`redact_parameters` replaces the value of anything that *looks like* a secret
-  parameter (``api_key=...``, ``"email": "..."``, ``mailto:...``, ``Authorization: Bearer ...``),
-  known or not.
+  parameter (``api_key=...``, ``"email": "..."``, ``mailto:...``, ``Authorization: Bearer ...``,
+  the password of a ``https://user:password@proxy/`` URL), known or not.
 
 :func:`scrub` applies both, with every secret the process has seen (:func:`remember`, called
 when a session is built and whenever a secret parameter is sent). The CLI scrubs every error
@@ -40,6 +40,8 @@ _ASSIGNED = re.compile(
     """
 )
 _BEARER = re.compile(r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=-]{8,})")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*):(?!\*\*\*@)[^\s/?#@]+@")
+"""``scheme://user:password@``: the password of an institutional proxy or mirror URL."""
 _MAILTO = re.compile(r"(?i)\bmailto:([^\s)&;,'\"<>]+)")
 
 _remembered: set[str] = set()
@@ -76,7 +78,32 @@ def redact_parameters(text: str) -> str:
 
     text = _ASSIGNED.sub(assigned, text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = hide_password(text)
     return _MAILTO.sub(f"mailto:{MASK}", text)
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` URL in it replaced
+    by ``***``: a base URL may name an institutional proxy or mirror with its credentials,
+    which must no more be shown or recorded than an API key.
+
+    >>> hide_password("https://lib:s3cret@proxy.example.org/openalex/")
+    'https://lib:***@proxy.example.org/openalex/'
+    """
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+
+
+def url_password(url: str) -> str:
+    """The password in a URL's ``user:password@`` part ("" when it has none)."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url.strip()).password
+    except ValueError:
+        return ""
+    return unquote(password) if password else ""
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
@@ -94,8 +121,10 @@ __all__ = [
     "SECRET_HEADERS",
     "SECRET_PARAMS",
     "contains_secret",
+    "hide_password",
     "redact",
     "redact_parameters",
     "remember",
     "scrub",
+    "url_password",
 ]

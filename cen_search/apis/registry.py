@@ -185,11 +185,12 @@ def get(name: str, role: str | None = None) -> Service:
 
 
 def quota_hint(name: str, *, key_set: bool, reset: str = "") -> str:
-    """What to do when ``name``'s usage budget ran out (``reset``: when it resets)."""
+    """What to do when ``name``'s usage budget ran out (``reset``: when it resets). Whether
+    the command then resumes is for the caller to say: a trace does (its checkpoint adds so to
+    the hint), a strategy run starts again."""
     _load()
     service = _REGISTRY.get(name)
     text = "run the same command again after the budget resets" + (f" ({reset})" if reset else "")
-    text += "; it resumes where it stopped"
     if service is not None and service.key_setting and not key_set:
         text += f"; a free API key ({service.key_env}) has a larger budget"
     return text

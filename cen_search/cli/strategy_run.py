@@ -44,10 +44,15 @@ def _settings(workspace: Workspace | None, flags: dict[str, str | None]) -> Sett
     return resolve(flags=flags)
 
 
-def _load(path: Path) -> Strategy:
+def _load(ref: Path) -> tuple[Strategy, Path]:
+    """The strategy ``ref`` names (a file, or a name in the review's strategies/, as
+    ``strategy check`` and ``show`` take it) and its path."""
+    from cen_search.cli.strategy import _strategies_dir
     from cen_search.strategies import load_strategy
+    from cen_search.strategies.store import resolve
 
-    return load_strategy(path)
+    path = resolve(ref, _strategies_dir(None))
+    return load_strategy(path), path
 
 
 def _print_translation(translation: Translation, *, path: Path, verbose: bool) -> None:
@@ -94,7 +99,9 @@ def _warn_on_check_errors(strategy: Strategy, path: Path) -> None:
 
 
 def translate_cmd(
-    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    file: Path = typer.Argument(
+        ..., help="A saved strategy file (strategies/<name>.txt), or its name."
+    ),
     to: str = typer.Option(..., "--to", help=f"Target syntax: {_TARGET_HELP}"),
     section: int = typer.Option(
         0, "--section", help="Section of a multi-database file (0 = first)."
@@ -123,7 +130,7 @@ def translate_cmd(
         from cen_search.strategies.translate import translate
         from cen_search.strategies.translate_summary import summarise
 
-        strategy = _load(file)
+        strategy, file = _load(file)
         translation = translate(strategy, to.lower(), section=section)
         _warn_on_check_errors(strategy, file)
         if as_json:
@@ -139,7 +146,9 @@ def translate_cmd(
 
 
 def run_cmd(
-    file: Path = typer.Argument(..., help="A saved strategy file (strategies/<name>.txt)."),
+    file: Path = typer.Argument(
+        ..., help="A saved strategy file (strategies/<name>.txt), or its name."
+    ),
     on: str = typer.Option(..., "--on", help=f"Service to run it on: {_TARGET_HELP}"),
     date_from: str = typer.Option(
         "", "--from", help="Entry/creation date from (YYYY-MM-DD): for update searches."
@@ -186,7 +195,7 @@ def run_cmd(
         from cen_search.strategies.runner import run_strategy
 
         target = on.lower()
-        strategy = _load(file)
+        strategy, file = _load(file)
         _warn_on_check_errors(strategy, file)
         workspace = _workspace(file.parent, required=not dry_run)
         settings = _settings(
@@ -274,13 +283,15 @@ def report_cmd(
     ),
     csv_path: Path | None = typer.Option(None, "--csv", help="Write the table as CSV here."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Replace -o/--csv files that exist."),
 ) -> None:
     """Write the PRISMA-S search table of the review (database, platform, coverage, date
     searched, limits, records, strategy text) as Markdown and/or CSV.
 
     Without -o or --csv the Markdown goes to standard output. Strategies kept verbatim
     without a parser are marked "not parsed"; every imported database without a saved
-    strategy gets a row "no saved strategy" and is named in a warning.
+    strategy gets a row "no saved strategy" and is named in a warning. An existing file is
+    replaced only with --yes, and never a strategy, a raw export or a log of the review.
 
     Examples:
 
@@ -293,6 +304,7 @@ def report_cmd(
         from cen_search.workspace import Workspace
 
         workspace = Workspace.find()
+        _check_report_outputs(workspace, output, csv_path, yes=yes)
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )
@@ -317,6 +329,18 @@ def report_cmd(
             _output.say(
                 f"{_output.count(len(rows), 'search', 'searches')} written to {', '.join(written)}"
             )
+
+
+def _check_report_outputs(
+    workspace: Workspace, output: Path | None, csv_path: Path | None, *, yes: bool
+) -> None:
+    """Refuse, before anything is written, a report over what the review keeps (strategies,
+    raw exports, the manifest, settings, logs) or over an existing file without ``--yes``."""
+    from cen_search.outputs import check_outputs, person_made
+
+    check_outputs(
+        {"-o": output, "--csv": csv_path}, protected=person_made(workspace), may_replace=yes
+    )
 
 
 def register_run(strategy_app: typer.Typer) -> None:

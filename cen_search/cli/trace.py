@@ -240,16 +240,23 @@ def _check_outputs(
     yes: bool,
 ) -> None:
     """Refuse, before anything is sent, outputs that would overwrite a seed file, the review's
-    included studies or its trace logs, each other, or an existing file without ``--yes``."""
-    from cen_search.outputs import check_outputs
+    included studies, strategies, raw exports, settings or logs, each other, or an existing
+    file without ``--yes``."""
+    from cen_search.errors import WorkspaceError
+    from cen_search.outputs import check_outputs, person_made
+    from cen_search.trace.seeds import configured_seeds_file
 
     protected = [("seed file", path) for path in seeds]
     if workspace is not None:
-        named = workspace.settings.table("trace").get("seeds")
-        if isinstance(named, str) and named.strip():
-            protected.append(("included studies file", workspace.root / named))
-        for name in ("rounds.jsonl", "edges.jsonl"):
+        try:
+            named = configured_seeds_file(workspace)
+        except WorkspaceError:  # (a bad value is reported where it is used, not here)
+            named = None
+        if named is not None:
+            protected.append(("included studies file", named))
+        for name in ("rounds.jsonl", "edges.jsonl"):  # (also before they exist)
             protected.append(("trace log", workspace.root / "trace" / name))
+        protected += person_made(workspace)
     check_outputs({"-o": output, "--edges": edges}, protected=protected, may_replace=yes)
 
 

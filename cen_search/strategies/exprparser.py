@@ -26,7 +26,6 @@ from cen_search.strategies.ast import (
     Node,
     ParseIssue,
     Platform,
-    Span,
     Unparsed,
 )
 from cen_search.strategies.exprnodes import NodeBuilder, ParseFailure, join_spans, near_node
@@ -52,10 +51,6 @@ class Context:
     precedence: tuple[tuple[str, int], ...] = tuple(DEFAULT_PRECEDENCE.items())
     proximity_table: str | None = None
     """Path of a replacement ``proximity.csv`` (``None`` = the packaged table)."""
-
-
-def span_of(node: Node) -> Span:
-    return node.span
 
 
 class _Parser(NodeBuilder):

@@ -99,11 +99,6 @@ def _unquote(value: str) -> str:
     return value[1:-1] if _quoted(value) else value
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines without their newline characters (``\\n``, ``\\r\\n`` or ``\\r``)."""
-    return text.splitlines()
-
-
 def parse_header(lines: list[str], *, path: str = "", first_line: int = 2) -> dict[str, object]:
     """Parse header lines (without the ``---`` delimiters) into a dict of strings, lists of
     strings and multi-line texts. ``first_line`` is the file line of ``lines[0]``."""
@@ -250,33 +245,54 @@ def split_strategy_text(text: str, *, path: str = "") -> StrategyFile:
 
 
 def decode_bytes(data: bytes, *, path: str = "") -> tuple[str, str, bool]:
-    """Decode a strategy file's bytes without touching newlines: ``(text, encoding, bom)``."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8", True
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        from cen_search.formats.textio import decode
+    """Decode a strategy file's bytes without touching newlines: ``(text, encoding, bom)``.
 
-        encoding = decode(data, path=path).encoding
-        return data.decode(encoding), encoding, False
+    A binary file (a PDF, a Word document, a zip: NUL or control bytes, which no pasted
+    search history holds) is refused: its bytes would otherwise parse as search terms."""
+    from cen_search.errors import FileFormatError
+    from cen_search.formats import refuse_binary
+
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding, bom = data[3:].decode("utf-8", errors="strict"), "utf-8", True
+    else:
+        try:
+            text, encoding, bom = data.decode("utf-8"), "utf-8", False
+        except UnicodeDecodeError:
+            from cen_search.formats.textio import decode
+
+            encoding = decode(data, path=path).encoding
+            text, bom = data.decode(encoding), False
+    try:
+        refuse_binary(text, path)
+    except FileFormatError:
+        raise StrategyError(
+            f"{path or 'the strategy'}: is a binary file (NUL or control bytes), not a strategy",
+            hint="save the search history as plain text (copy it from the database's history "
+            "page), then try again",
+        ) from None
+    return text, encoding, bom
 
 
 def read_strategy_file(path: str | Path) -> StrategyFile:
     """Read ``path`` into a :class:`StrategyFile` (header parsed, body verbatim)."""
+    from cen_search.errors import InputError
+    from cen_search.fsutil import read_regular_file
+
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
+    if not Path(path).exists():
         raise StrategyError(
             f"{name}: no such strategy file",
             hint="check the path, or list the review's strategies with 'cen-search strategy list'",
-        ) from None
-    except IsADirectoryError:
+        )
+    if Path(path).is_dir():
         raise StrategyError(
             f"{name}: is a folder, not a strategy file",
             hint="give the path of a .txt strategy file",
-        ) from None
+        )
+    try:
+        data = read_regular_file(path)  # (a device or FIFO is refused, not read)
+    except InputError as exc:
+        raise StrategyError(exc.message, hint="give the path of a .txt strategy file") from None
     text, encoding, bom = decode_bytes(data, path=name)
     split = split_strategy_text(text, path=name)
     return StrategyFile(

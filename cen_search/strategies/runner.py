@@ -26,6 +26,7 @@ from cen_search.apis import SEARCH, get
 from cen_search.apis.client import Access
 from cen_search.apis.errors import RequestTooLongError
 from cen_search.apis.openalex import SEARCH_COST_USD
+from cen_search.apis.redaction import scrub
 from cen_search.errors import StrategyError, UsageError, WorkspaceError
 from cen_search.fsutil import atomic_write_bytes, sha256_file
 from cen_search.progress import NULL_REPORTER, Reporter
@@ -310,7 +311,7 @@ def _finish(
             "target": translation.target,
             "database": database,
             "platform": platform,
-            "endpoint": outcome.endpoint,
+            "endpoint": scrub(outcome.endpoint),  # (no proxy credentials in the review)
             "settings": outcome.settings,
             "date_window": outcome.date_window,
             "translation": {

@@ -13,8 +13,10 @@ the workspace. Each round:
 ``rounds`` > 1 traces the new works of a round as the seeds of the next, until a round brings
 nothing new. Everything runs under a checkpoint (:mod:`.checkpoint`); inside a review the
 rounds, edges and new records are written only when every round has finished
-(:mod:`.store`), and seeds an earlier run already traced with the same source and direction
-are skipped unless ``retrace``.
+(:mod:`.store`), still under the checkpoint (a failure while saving keeps the answers for the
+next run), the review's trace logs are read before the first request (a torn log is refused
+before any quota is spent), and seeds an earlier run already traced with the same source and
+direction are skipped unless ``retrace``.
 """
 
 from __future__ import annotations
@@ -76,6 +78,11 @@ def _check(options: TraceOptions, clients: Mapping[str, Any]) -> tuple[str, ...]
         )
     if options.rounds < 1:
         raise UsageError(f"--rounds {options.rounds}: must be 1 or more")
+    if not 0 <= options.min_confidence <= 1:
+        raise UsageError(
+            f"--min-confidence {options.min_confidence:g}: must be between 0 and 1",
+            hint="e.g. 0.85: a title match scoring less leaves the seed unresolved",
+        )
     if not options.sources:
         raise UsageError("no source chosen", hint="give --sources, e.g. openalex,crossref")
     for name in options.sources:
@@ -97,7 +104,7 @@ def _resolve_titles(
         if ids.doi or ids.pmid or ids.pmcid or ids.openalex:
             out.append(seed)
             continue
-        best: tuple[float, str] = (0.0, "none of the chosen sources can search by title")
+        best: tuple[float, str] | None = None
         for source in askable if ids.title else []:
             service = get(source)
             works = clients[source].match(ids)
@@ -116,9 +123,16 @@ def _resolve_titles(
                 seed = replace(seed, ids=matched)
                 found[seed.key] = Resolution(seed.key, "title", round(value, 3), reason=reason)
                 break
-            best = max(best, (value, reason))
+            if best is None or value > best[0]:  # (the first source's reason on a tie)
+                best = (value, reason)
         else:
-            found[seed.key] = Resolution(seed.key, "unresolved", 0.0, reason=best[1])
+            if best is not None:
+                why = best[1]
+            elif ids.title:
+                why = "none of the chosen sources can search by title"
+            else:
+                why = "no DOI, PMID, PMCID, OpenAlex id or title to look it up by"
+            found[seed.key] = Resolution(seed.key, "unresolved", 0.0, reason=why)
         out.append(seed)
     return out, found
 
@@ -203,6 +217,7 @@ def trace(
     if workspace is not None:
         logged = store.rounds(workspace)
         start = max((int(e.get("round", 0)) for e in logged), default=0) + 1
+        store.stored_edges(workspace)  # a torn log is refused now, before a request is spent
         known += workspace.records(reporter) + store.traced_records(workspace)
         if not options.retrace:
             done = store.traced_seeds(workspace)
@@ -290,8 +305,8 @@ def trace(
             current = seeds_from_records([t.record for t in new], origin=f"round {round_no}")
             if not current:
                 break
-    if workspace is not None:
-        _save(workspace, rounds, records, edges, directions, clock())
+        if workspace is not None:  # (inside: should saving fail, the answers stay to resume)
+            _save(workspace, rounds, records, edges, directions, clock())
     return TraceResult(
         rounds=tuple(rounds),
         records=tuple(records),

@@ -107,7 +107,7 @@ def _group(hits: Sequence[_Hit]) -> list[_Work]:
     """Works merged by shared identifiers; identifier-less works by source, title and year."""
     links = _UnionFind()
     node_of: list[str] = []
-    for index, hit in enumerate(hits):
+    for hit in hits:
         ids = work_ids(hit.record)
         nodes = [f"{s}:{ids[s]}" for s in _ID_SCHEMES if ids.get(s)]
         if not nodes:
@@ -116,7 +116,6 @@ def _group(hits: Sequence[_Hit]) -> list[_Work]:
         for node in nodes[1:]:
             links.union(nodes[0], node)
         node_of.append(nodes[0])
-        del index
     works: dict[str, _Work] = {}
     for hit, node in zip(hits, node_of, strict=True):
         works.setdefault(links.find(node), _Work(records=[])).add(hit)

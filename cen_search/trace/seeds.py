@@ -151,12 +151,9 @@ def register_seed_provider(provider: SeedProvider) -> None:
         _PROVIDERS.insert(0, provider)
 
 
-def configured_seeds(workspace: Workspace) -> tuple[list[Record], str] | None:
-    """The file named by ``[trace] seeds`` in the review's settings, read; None if unset."""
-    from cen_search.reading import read_export
-
-    table = workspace.settings.table("trace")
-    name = table.get("seeds")
+def configured_seeds_file(workspace: Workspace) -> Path | None:
+    """The file ``[trace] seeds`` names (relative to the review folder), None if unset."""
+    name = workspace.settings.table("trace").get("seeds")
     if name is None:
         return None
     if not isinstance(name, str) or not name.strip():
@@ -165,7 +162,17 @@ def configured_seeds(workspace: Workspace) -> tuple[list[Record], str] | None:
             hint='write e.g. seeds = "included.ris"',
         )
     path = Path(name).expanduser()
-    path = path if path.is_absolute() else workspace.root / path
+    return path if path.is_absolute() else workspace.root / path
+
+
+def configured_seeds(workspace: Workspace) -> tuple[list[Record], str] | None:
+    """The file named by ``[trace] seeds`` in the review's settings, read; None if unset."""
+    from cen_search.reading import read_export
+
+    path = configured_seeds_file(workspace)
+    if path is None:
+        return None
+    name = workspace.settings.table("trace")["seeds"]
     return list(read_export(path).records), f"[trace] seeds = {name!r}"
 
 
@@ -257,6 +264,7 @@ def match_title(
 __all__ = [
     "SeedProvider",
     "configured_seeds",
+    "configured_seeds_file",
     "included_studies",
     "match_title",
     "merge_seeds",

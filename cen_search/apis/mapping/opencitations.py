@@ -26,6 +26,9 @@ from cen_search.models import Record, RecordType
 from cen_search.names import parse_author
 
 _BRACKETS = re.compile(r"\s*\[[^\]]*\]")
+_INDEX_PREFIX = re.compile(r"(?:^|;)\s*\[?[\w .-]*\]?\s*=>")
+"""``[coci] => `` before a bag (and the ``;`` before the next one), when a citation is in
+several indexes; a ``;`` inside a DOI (``...3.0.co;2-o``) is not one of them."""
 _TYPES = {
     "journal article": RecordType.ARTICLE,
     "book": RecordType.BOOK,
@@ -43,7 +46,7 @@ def pid_bag(value: Any) -> dict[str, list[str]]:
     bag: dict[str, list[str]] = {}
     raw = text(value)
     if "=>" in raw:
-        raw = " ".join(part.split("=>", 1)[-1] for part in raw.split(";"))
+        raw = _INDEX_PREFIX.sub(" ", raw)
     for token in raw.split():
         scheme, sep, ident = token.partition(":")
         if not sep or not ident:
