@@ -192,10 +192,23 @@ def test_convert_refuses_to_replace_an_existing_output_without_yes() -> None:
 
 def test_convert_never_overwrites_an_input() -> None:
     before = Path("embase-one.ris").read_bytes()
-    result = run("convert", "embase-one.ris", "-o", "embase-one.ris", "--yes")
-    assert result.exit_code == 1
-    assert "also an input" in result.stderr
+    result = run("convert", "embase-one.ris", "-o", "./embase-one.ris", "--yes")
+    assert result.exit_code == 2
+    assert "is the input file" in result.stderr
     assert Path("embase-one.ris").read_bytes() == before
+
+
+def test_convert_never_writes_over_a_raw_export_of_the_review_it_writes_into(
+    tmp_path: Path,
+) -> None:
+    assert run("init", str(tmp_path / "rev"), "--title", "T").exit_code == 0
+    raw = tmp_path / "rev" / "imports" / "medline.ris"
+    raw.write_bytes(Path("embase-one.ris").read_bytes())
+    before = raw.read_bytes()
+    result = run("convert", "embase-one.ris", "-o", str(raw), "--to", "csv", "--yes")
+    assert result.exit_code == 2
+    assert "raw export" in result.stderr
+    assert raw.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -303,6 +303,19 @@ def test_ris_reader_reads_year_from_odd_dates(
     assert (record.year, record.date) == (year, date)
 
 
+def test_ris_reader_keeps_the_month_a_later_date_tag_gives(tmp_path: Path) -> None:
+    path = tmp_path / "dated.ris"
+    path.write_text(
+        "TY  - JOUR\nTI  - One\nPY  - 2016///\nDA  - 2016/03/15\nER  - \n\n"
+        "TY  - JOUR\nTI  - Two\nPY  - 2016\nDA  - 2015/12/01\nER  - \n",
+        encoding="utf-8",
+    )
+    one, two = read(path).records
+    assert (one.year, one.date) == (2016, "2016/03/15")
+    # A DA that disagrees with PY on the year does not replace it (PY is the year cited).
+    assert (two.year, two.date) == (2016, "2016")
+
+
 def test_ris_reader_reads_year_from_conference_date_range(ris_dir: Path) -> None:
     records = read(ris_dir / "ieee-xplore_colrev.ris").records
     assert records[0].raw_values("Y1") == ["4-8 Aug. 2020"]

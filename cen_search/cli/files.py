@@ -175,22 +175,20 @@ def _target_format(output: str, to: str | None) -> Format:
 
 
 def _check_output(output: str, files: list[Path], *, yes: bool) -> None:
-    """Refuse an OUT that is a folder or an input file, or that exists without ``--yes`` (or a
+    """Refuse an OUT that is a folder, an input file or a file a person made in the review it
+    sits in (raw exports, logs, settings, strategies), or that exists without ``--yes`` (or a
     confirmation at a terminal)."""
+    from cen_search.outputs import check_outputs, person_made
+    from cen_search.workspace import Workspace
+
     if output == "-":
         return
     target = Path(output)
-    if target.is_dir():
-        raise InputError(f"{output}: is a folder", hint="give a file name, e.g. -o all.ris")
-    if not target.exists():
-        return
-    for path in files:
-        if path.exists() and path.resolve() == target.resolve():
-            raise InputError(
-                f"{output}: is also an input file; it would be overwritten",
-                hint="write the converted records to another file",
-            )
-    if yes:
+    here = Workspace.find_optional(target.parent if target.parent.is_dir() else None)
+    protected = [("input file", path) for path in files]
+    protected += person_made(here) if here is not None else []
+    check_outputs({"-o": target}, protected=protected, may_replace=True)
+    if yes or not target.exists():
         return
     if (
         sys.stdin.isatty()

@@ -66,7 +66,7 @@ def prisma(
     yes: bool = typer.Option(False, "--yes", help="Replace output files that exist."),
 ) -> None:
     with _output.boundary():
-        from cen_search.outputs import check_outputs, same_file
+        from cen_search.outputs import check_outputs, person_made, same_file
         from cen_search.prisma.outputs import format_of, write_all
         from cen_search.prisma.review import prisma_settings, review_flow
         from cen_search.prisma.summary import to_json, to_markdown
@@ -82,11 +82,8 @@ def prisma(
                     raise UsageError(
                         f"-o {path} is given twice", hint="give each output its own name"
                     )
-        protected = [("import manifest", ws.manifest_path), ("review settings", ws.config_path)]
-        protected += [("raw export", ws.root / entry.file) for entry in ws.imports()]
-        protected += [("review log", log) for log in ws.logs()]
         for path in outputs:
-            check_outputs({"-o": path}, protected=protected, may_replace=yes)
+            check_outputs({"-o": path}, protected=person_made(ws), may_replace=yes)
         review = review_flow(
             ws,
             template=template,  # type: ignore[arg-type]

@@ -367,16 +367,22 @@ def outputs_in(ws: Workspace) -> Sequence[Path]:
     return [ws.root / rel for rel in (*WORKSPACE_OUTPUTS.values(), SUMMARY_PATH)]
 
 
+def results_are_current(ws: Workspace) -> bool:
+    """True when the last workspace run's results exist and no dedupe decision was made
+    since (a newer ``dedupe/decisions.csv`` makes them out of date)."""
+    summary = ws.root / SUMMARY_PATH
+    decisions = ws.root / DECISIONS_PATH
+    if not summary.is_file():
+        return False
+    return not (decisions.is_file() and decisions.stat().st_mtime > summary.stat().st_mtime)
+
+
 def last_groups(ws: Workspace, records: Sequence[Record]) -> list[tuple[list[int], int]] | None:
     """How the last workspace run grouped ``records`` (the review's records, in import order):
     ``(members, kept)`` per cluster, as positions in ``records``; None when ``clusters.csv``
     is missing, does not cover exactly these records, or a decision was made since."""
     path = ws.root / WORKSPACE_OUTPUTS["clusters"]
-    summary = ws.root / SUMMARY_PATH
-    decisions = ws.root / DECISIONS_PATH
-    if not path.is_file() or not summary.is_file():
-        return None
-    if decisions.is_file() and decisions.stat().st_mtime > summary.stat().st_mtime:
+    if not path.is_file() or not results_are_current(ws):
         return None
     position = {str(record.id): i for i, record in enumerate(records)}
     groups: dict[str, tuple[list[int], list[int]]] = {}

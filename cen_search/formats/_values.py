@@ -52,20 +52,34 @@ def useful(values: Iterable[str] | None) -> list[str]:
 
 
 def date_of(values: list[str]) -> tuple[int | None, str]:
-    """Year and date string from the first value with a year in it.
+    """Year from the first value with a year in it, and the date as the most detailed value
+    (most digits) that gives that same year: RIS ``PY 2016///`` before ``DA 2016/03/15``
+    keeps the month and day.
 
     When no value has a year, the year is ``None`` and the date is the first value that says
     something (``""`` when none does): the caller reports that date.
     """
     first = ""
+    year: int | None = None
+    date = ""
     for value in values:
-        if value and value != "nan" and not value.isspace():
-            year = parse_year(value)
-            if year is not None:
-                return year, value.strip()
+        if not value or value == "nan" or value.isspace():
+            continue
+        found = parse_year(value)
+        if found is None:
             if not first:
                 first = value
-    return None, first.strip()
+        elif year is None:
+            year, date = found, value.strip()
+        elif found == year and _digits(value) > _digits(date):
+            date = value.strip()
+    if year is None:
+        return None, first.strip()
+    return year, date
+
+
+def _digits(value: str) -> int:
+    return sum(ch.isdigit() for ch in value)
 
 
 def authors_of(

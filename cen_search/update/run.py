@@ -199,16 +199,12 @@ def _failure(step: str, exc: CenSearchError) -> Failure:
 def dedupe_is_current(ws: Workspace) -> bool:
     """True when the last dedupe run came after the last import and no dedupe decision is
     newer than its results (then ``dedupe/clusters.csv`` is the review's grouping)."""
-    from cen_search.dedupe.decisions import DECISIONS_PATH
-    from cen_search.dedupe.workspace_run import SUMMARY_PATH
+    from cen_search.dedupe.workspace_run import results_are_current
 
     events = [str(e.get("event", "")) for e in ws.events(allow_torn=True)]
     last_import = max((i for i, e in enumerate(events) if e == "import"), default=-1)
     last_dedupe = max((i for i, e in enumerate(events) if e == "dedupe"), default=-1)
-    summary, decisions = ws.root / SUMMARY_PATH, ws.root / DECISIONS_PATH
-    if last_dedupe < last_import or not summary.is_file():
-        return False
-    return not (decisions.is_file() and decisions.stat().st_mtime > summary.stat().st_mtime)
+    return last_dedupe >= last_import and results_are_current(ws)
 
 
 def deduplicate(ws: Workspace, reporter: Reporter, *, force: bool = False) -> DedupeRun | None:
