@@ -124,20 +124,15 @@ def adopt_runs(ws: Workspace, sources: Sequence[Source], current: Round, window:
             if window_from.replace("/", "-") != window.since:
                 continue
             imported = saved.record.get("import") or {}
-            with ws.lock():
-                store.append(
-                    ws,
-                    "strategy-run",
-                    round=current.name,
-                    source=source.key,
-                    strategy=source.strategy,
-                    strategy_id=source.strategy_id,
-                    target=source.target,
-                    run=rel,
-                    records=int(imported.get("records", 0) or 0),
-                    total=int(saved.record.get("total", 0) or 0),
-                    adopted=True,
-                )
+            _log_run(
+                ws,
+                current,
+                source,
+                run=rel,
+                records=int(imported.get("records", 0) or 0),
+                total=int(saved.record.get("total", 0) or 0),
+                adopted=True,
+            )
             logged.add(rel)
             found += 1
     return found
@@ -175,6 +170,20 @@ def _run_source(
         options=options.run_options,
     )
     imported = result.imported.entry if result.imported is not None else None
+    _log_run(
+        ws,
+        current,
+        source,
+        run=ws.relative(result.record_path) if result.record_path else "",
+        **{"import": imported.id if imported is not None else ""},
+        records=imported.records if imported is not None else 0,
+        total=result.total or 0,
+        opened=opened,
+    )
+
+
+def _log_run(ws: Workspace, current: Round, source: Source, **fields: Any) -> None:
+    """Append the round's ``strategy-run`` event for ``source`` (under the review's lock)."""
     with ws.lock():
         store.append(
             ws,
@@ -184,11 +193,7 @@ def _run_source(
             strategy=source.strategy,
             strategy_id=source.strategy_id,
             target=source.target,
-            run=ws.relative(result.record_path) if result.record_path else "",
-            **{"import": imported.id if imported is not None else ""},
-            records=imported.records if imported is not None else 0,
-            total=result.total or 0,
-            opened=opened,
+            **fields,
         )
 
 
