@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,49 @@ def test_a_later_decision_in_the_workspace_review_is_not_undone_by_an_older_one_
     assert run_cli(capsys, "dedupe").code == 0
     (decision,) = current_decisions(ws.root / "dedupe" / "decisions.jsonl").values()
     assert decision.same is False
+
+
+def between(rank: int, a: str, b: str) -> ReviewPair:
+    """A pair of records ``a`` and ``b`` (record ids ``<a>:1``) of one RIS file."""
+
+    def side(name: str) -> Side:
+        return Side(
+            RecordId(f"{name * 12}:1"),
+            "all.ris",
+            name,
+            "Embase",
+            RecordRef(database="Embase", key=name),
+        )
+
+    return replace(pair(rank), a=side(a), b=side(b))
+
+
+def test_a_pair_the_reviewers_same_decisions_already_join_is_not_asked(tmp_path: Path) -> None:
+    log = Log(tmp_path)
+    cons, buffer = console()
+    queue = [between(1, "a", "b"), between(2, "a", "c"), between(3, "b", "c"), between(4, "c", "d")]
+    outcome = run_review(queue, decide=log.decide, keys=keys_from("ssd"), console=cons)
+    shown = [line for line in buffer.getvalue().splitlines() if line.startswith("Pair ")]
+    assert [line.split(" · ")[0] for line in shown] == ["Pair 1 of 4", "Pair 2 of 4", "Pair 4 of 4"]
+    assert (outcome.decided, outcome.same, outcome.different) == (3, 2, 1)
+    assert outcome.remaining == 0 and not outcome.quit
+    assert "1 pair follows from your 'same' decisions" in buffer.getvalue()
+    state = current_decisions(log.path)
+    assert queue[2].key not in state  # nothing is recorded for it: the next run joins it
+
+
+def test_a_pair_joined_through_a_decision_that_is_undone_is_asked_again(tmp_path: Path) -> None:
+    log = Log(tmp_path)
+    cons, buffer = console()
+    queue = [
+        between(1, "a", "b"),
+        between(2, "a", "c"),
+        between(3, "b", "c"),
+        between(4, "c", "d"),
+    ]
+    outcome = run_review(queue, decide=log.decide, keys=keys_from("ssuddd"), console=cons)
+    # a=b, a=c (b-c follows, not asked), at c-d: undo a=c and say a≠c; b-c is now asked: b≠c
+    state = current_decisions(log.path)
+    assert [state[p.key].same for p in queue] == [True, False, False, False]
+    assert outcome.remaining == 0
+    assert "follow from your" not in buffer.getvalue()

@@ -112,6 +112,11 @@ def run_review(
     while position < len(queue):
         index = queue[position]
         pair = state[index]
+        if show and pair.same is None and _joined_by_others(state, index):
+            # "same" is transitive: a pair whose records the reviewer's own "same" decisions
+            # already join needs no decision of its own, and the next run joins it too.
+            position += 1
+            continue
         if show:
             console.print(render_pair(pair, position=position + 1, total=len(queue)))
             console.print(Text(_PROMPT, style="bold"))
@@ -149,7 +154,16 @@ def run_review(
     decided = [
         state[i].same for i in queue if state[i].same is not None and state[i].same != pairs[i].same
     ]
-    remaining = sum(1 for pair in state if pair.same is None)
+    implied = sum(
+        1 for i, pair in enumerate(state) if pair.same is None and _joined_by_others(state, i)
+    )
+    remaining = sum(1 for pair in state if pair.same is None) - implied
+    if implied:
+        console.print(
+            f"{implied} {'pair follows' if implied == 1 else 'pairs follow'} from your "
+            "'same' decisions (both records already joined through others): not asked.",
+            markup=False,
+        )
     if not quit_early and remaining == 0:
         console.print("All pairs decided.", markup=False)
     return ReviewOutcome(
@@ -159,3 +173,20 @@ def run_review(
         remaining=remaining,
         quit=quit_early and position < len(queue),
     )
+
+
+def _joined_by_others(pairs: Sequence[ReviewPair], index: int) -> bool:
+    """True when the "same" decisions on the other pairs already join the records of
+    ``pairs[index]`` (a = c and c = b, so a = b)."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for i, pair in enumerate(pairs):
+        if i != index and pair.same:
+            parent[root(str(pair.a.record_id))] = root(str(pair.b.record_id))
+    target = pairs[index]
+    return root(str(target.a.record_id)) == root(str(target.b.record_id))
