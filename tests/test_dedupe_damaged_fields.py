@@ -252,6 +252,26 @@ def test_sparse_record_of_a_recurring_column_is_not_merged() -> None:
     assert result.cluster_of[0] != result.cluster_of[1]
 
 
+def _title_journal_year(r: Record) -> Record:
+    """``r`` as a sparse export leaves it: title, journal and year, nothing else."""
+    return replace(r, authors=(), volume="", issue="", pages=NO_PAGES, doi="", abstract="")
+
+
+def test_a_short_or_column_title_alone_is_no_question_for_a_person() -> None:
+    # Two "Editor's Comments" of MIS Quarterly 2003 (issues 2 and 3) with only title, journal
+    # and year left: nothing a person could decide on, so not a review pair.
+    a, b = (_title_journal_year(record(ref)) for ref in ("dw:1006033", "dw:1006034"))
+    verdict = judge(a, b)
+    assert (verdict.verdict, verdict.rule) == (Verdict.DISTINCT, "no-match")
+    assert any("too short or too common" in reason for reason in verdict.reasons)
+
+
+def test_a_telling_title_alone_still_goes_to_review() -> None:
+    # A real duplicate pair with a long title, left with title, journal and year only.
+    a, b = (_title_journal_year(record(ref)) for ref in ("haem:0000074", "haem:0000075"))
+    assert judge(a, b).verdict != Verdict.DISTINCT
+
+
 @pytest.mark.parametrize(
     ("value", "number", "part"),
     [

@@ -384,6 +384,16 @@ def _grey_band(p: Pair) -> Judgement:
     """Uncertain when the evidence is in the grey band, else distinct."""
     s = p.s
     if (s.title >= 0.85 or s.title_contained) and (s.authors is None or s.authors >= 0.5):
+        if p.column and _title_alone(s):
+            # A title of three words or fewer, or a column's ("Erratum", "Editor's comments"),
+            # names no one item; with no author list, page, volume, identifier or abstract to
+            # compare, a person has nothing more to decide on than the engine: no question.
+            return p.out(
+                Verdict.DISTINCT,
+                "no-match",
+                "the title is too short or too common to name one item, and nothing else "
+                "agrees",
+            )
         return p.out(Verdict.UNCERTAIN, "review:partial", "titles agree but corroboration is thin")
     if s.pages and s.volume and p.authors_strong and s.year_gap == 0:
         return p.out(
@@ -392,3 +402,16 @@ def _grey_band(p: Pair) -> Judgement:
             f"same authors, volume and pages but titles differ ({s.title:.2f})",
         )
     return p.out(Verdict.DISTINCT, "no-match", f"titles {s.title:.2f}")
+
+
+def _title_alone(s: Scores) -> bool:
+    """Nothing but the title (and perhaps journal and year) to go on: no authors on one side,
+    no shared page, volume or identifier, no matching abstract."""
+    return (
+        s.authors is None
+        and not s.pages
+        and not s.volume
+        and not s.doi
+        and not s.pmid
+        and (s.abstract or 0.0) < 0.9
+    )
