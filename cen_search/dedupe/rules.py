@@ -391,8 +391,7 @@ def _grey_band(p: Pair) -> Judgement:
             return p.out(
                 Verdict.DISTINCT,
                 "no-match",
-                "the title is too short or too common to name one item, and nothing else "
-                "agrees",
+                "the title is too short or too common to name one item, and nothing else agrees",
             )
         return p.out(Verdict.UNCERTAIN, "review:partial", "titles agree but corroboration is thin")
     if s.pages and s.volume and p.authors_strong and s.year_gap == 0:
