@@ -316,6 +316,24 @@ def test_ris_reader_keeps_the_month_a_later_date_tag_gives(tmp_path: Path) -> No
     assert (two.year, two.date) == (2016, "2016")
 
 
+@pytest.mark.parametrize(
+    ("date", "written"),
+    [
+        ("2015 Dec 1", "2015/12/01/"),
+        ("2019//", "2019//"),  # already in the layout: kept
+        ("1 Feb.1, 2015", "2015///1 Feb.1, 2015"),  # IEEE Xplore: the year first, text after
+        ("Start date: 20170812", "2017///Start date: 20170812"),
+    ],
+)
+def test_ris_writer_puts_the_year_first_in_every_date_it_writes(date: str, written: str) -> None:
+    record = read_text(f"TY  - JOUR\nTI  - T\nY1  - {date}\nER  - \n")
+    buffer = io.StringIO()
+    ris.write(record.records, buffer)
+    dates = [line for line in buffer.getvalue().splitlines() if line.startswith("DA  - ")]
+    assert dates == [f"DA  - {written}"]
+    assert rispy.loads(buffer.getvalue())[0]["date"] == written
+
+
 def test_ris_reader_reads_year_from_conference_date_range(ris_dir: Path) -> None:
     records = read(ris_dir / "ieee-xplore_colrev.ris").records
     assert records[0].raw_values("Y1") == ["4-8 Aug. 2020"]

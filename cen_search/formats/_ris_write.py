@@ -69,29 +69,32 @@ _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$"
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 
 
-def ris_date(date: str) -> str:
+def ris_date(date: str, year: int | None = None) -> str:
     """``date`` in RIS's ``YYYY/MM/DD/`` layout when it is a plain calendar date
-    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``); other
-    dates as given. Readers (citation-js, Zotero) take ``DA`` to be in that layout and read
-    ``20151201`` as the year 20151201."""
+    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``). Other
+    dates are kept as given when they start with the year, else put in the layout's free-text
+    part after ``year`` (``1 Feb.1, 2015`` -> ``2015///1 Feb.1, 2015``). Readers (citation-js,
+    Zotero) take ``DA`` to be in that layout: they read ``20151201`` as the year 20151201 and
+    ``1 Feb.1, 2015`` as the year 1."""
     text = date.strip()
+    kept = text if year is None or text.startswith(str(year)) else f"{year}///{text}"
     day: str | None
     if (match := _COMPACT.match(text)) or (match := _ISO.match(text)):
-        year, month, day = match.groups()
+        found, month, day = match.groups()
     elif match := _YEAR_MONTH.match(text):
-        year, name, day = match.groups()
+        found, name, day = match.groups()
         month = str(_MONTHS.get(name.lower(), ""))
     elif match := _MONTH_DAY_YEAR.match(text):
-        name, day, year = match.groups()
+        name, day, found = match.groups()
         month = str(_MONTHS.get(name.lower(), ""))
     elif match := _DAY_MONTH_YEAR.match(text):
-        day, name, year = match.groups()
+        day, name, found = match.groups()
         month = str(_MONTHS.get(name.lower(), ""))
     else:
-        return date
+        return kept
     if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
-        return date
-    return f"{year}/{int(month):02d}/{f'{int(day):02d}' if day else ''}/"
+        return kept
+    return f"{found}/{int(month):02d}/{f'{int(day):02d}' if day else ''}/"
 
 
 def _type_codes() -> dict[RecordType, str]:
@@ -142,7 +145,7 @@ def _pairs(
         yield "AU", author.raw.strip() or author.display()
     yield "PY", str(record.year) if record.year else ""
     if record.date and record.date != str(record.year):
-        yield "DA", ris_date(record.date)
+        yield "DA", ris_date(record.date, record.year)
     yield "T2", record.container
     yield "J2", record.container_abbrev
     yield "VL", record.volume
