@@ -432,3 +432,21 @@ def test_ctrl_c_after_the_searches_leaves_a_round_the_next_run_finishes(
     assert resumed.already_ran == ("strategies/medline-ovid.txt",)
     assert len(resumed.report.changes.new_reports) == 5 and resumed.report.changes.to_screen == 5
     assert (review.root / resumed.digest).is_file()
+
+
+def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, server, tmp_path):
+    start_update(review, name="2021")
+    _run(review, server, tmp_path, trace=False)
+    review.import_file(
+        UPDATE_DATA / "embase-2021.ris",
+        database="Embase",
+        platform="Ovid",
+        searched="2021-06-30",
+        strategy=review.root / "strategies" / "embase-ovid.txt",
+    )
+    out = tmp_path / "p.json"
+    cli(review, "prisma", "--template", "update", "-o", str(out))
+    sources = {s["name"]: s for s in json.loads(out.read_text())["lanes"]["dbr"]["sources"]}
+    # Embase was searched on 2019-12-09 for the first version: not a search of this round
+    assert sources["Embase"]["searched"] == ["2021-06-30"]
+    assert sources["Embase"]["records"] == 2
