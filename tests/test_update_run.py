@@ -450,3 +450,16 @@ def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, se
     # Embase was searched on 2019-12-09 for the first version: not a search of this round
     assert sources["Embase"]["searched"] == ["2021-06-30"]
     assert sources["Embase"]["records"] == 2
+
+
+def test_the_digest_does_not_call_screened_records_to_screen(review, server, tmp_path):
+    start_update(review, name="2021")
+    first = _run(review, server, tmp_path, trace=False)
+    digest = review.root / first.digest
+    assert "- screen 5 new records on title and abstract" in digest.read_text(encoding="utf-8")
+    for ref in ("33100004", "33600005", "34100006", "32400002", "32700003"):
+        cli(review, "screen", "vote", ref, "--decision", "exclude", "--reviewer", "reviewer-1")
+    _run(review, server, tmp_path, trace=False)
+    text = digest.read_text(encoding="utf-8")
+    assert "5 new records (0 duplicates within the round, 1 record already in the review)." in text
+    assert "to screen" not in text
