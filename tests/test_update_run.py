@@ -463,3 +463,16 @@ def test_the_digest_does_not_call_screened_records_to_screen(review, server, tmp
     text = digest.read_text(encoding="utf-8")
     assert "5 new records (0 duplicates within the round, 1 record already in the review)." in text
     assert "to screen" not in text
+
+
+def test_a_seed_already_traced_is_not_reported_as_traced_again(review, server, tmp_path):
+    graph: Graph = server.graph  # type: ignore[attr-defined]
+    graph.add(
+        "W100", doi=NEW_STUDY_DOI, title="Community mental health clinicians", year=2020, refs=[]
+    )
+    start_update(review, name="2021")
+    _run(review, server, tmp_path)
+    _screen_new_study_in(review)
+    assert _run(review, server, tmp_path).traced.note == "1 seed traced with openalex: 0 new works"
+    again = _run(review, server, tmp_path).traced
+    assert again.note == "0 seeds traced with openalex: 0 new works; 1 already traced"
