@@ -432,3 +432,47 @@ def test_ctrl_c_after_the_searches_leaves_a_round_the_next_run_finishes(
     assert resumed.already_ran == ("strategies/medline-ovid.txt",)
     assert len(resumed.report.changes.new_reports) == 5 and resumed.report.changes.to_screen == 5
     assert (review.root / resumed.digest).is_file()
+
+
+def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, server, tmp_path):
+    start_update(review, name="2021")
+    _run(review, server, tmp_path, trace=False)
+    review.import_file(
+        UPDATE_DATA / "embase-2021.ris",
+        database="Embase",
+        platform="Ovid",
+        searched="2021-06-30",
+        strategy=review.root / "strategies" / "embase-ovid.txt",
+    )
+    out = tmp_path / "p.json"
+    cli(review, "prisma", "--template", "update", "-o", str(out))
+    sources = {s["name"]: s for s in json.loads(out.read_text())["lanes"]["dbr"]["sources"]}
+    # Embase was searched on 2019-12-09 for the first version: not a search of this round
+    assert sources["Embase"]["searched"] == ["2021-06-30"]
+    assert sources["Embase"]["records"] == 2
+
+
+def test_the_digest_does_not_call_screened_records_to_screen(review, server, tmp_path):
+    start_update(review, name="2021")
+    first = _run(review, server, tmp_path, trace=False)
+    digest = review.root / first.digest
+    assert "- screen 5 new records on title and abstract" in digest.read_text(encoding="utf-8")
+    for ref in ("33100004", "33600005", "34100006", "32400002", "32700003"):
+        cli(review, "screen", "vote", ref, "--decision", "exclude", "--reviewer", "reviewer-1")
+    _run(review, server, tmp_path, trace=False)
+    text = digest.read_text(encoding="utf-8")
+    assert "5 new records (0 duplicates within the round, 1 record already in the review)." in text
+    assert "to screen" not in text
+
+
+def test_a_seed_already_traced_is_not_reported_as_traced_again(review, server, tmp_path):
+    graph: Graph = server.graph  # type: ignore[attr-defined]
+    graph.add(
+        "W100", doi=NEW_STUDY_DOI, title="Community mental health clinicians", year=2020, refs=[]
+    )
+    start_update(review, name="2021")
+    _run(review, server, tmp_path)
+    _screen_new_study_in(review)
+    assert _run(review, server, tmp_path).traced.note == "1 seed traced with openalex: 0 new works"
+    again = _run(review, server, tmp_path).traced
+    assert again.note == "0 seeds traced with openalex: 0 new works; 1 already traced"

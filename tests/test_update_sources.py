@@ -208,6 +208,16 @@ def test_skipping_a_source_and_taking_it_back(example):
         skip_source(Workspace.init(example.root.parent / "new", title="t"), "ASSIA")
 
 
+def test_skipping_a_skipped_source_again_without_a_reason_keeps_its_reason(example):
+    start_update(example, name="2021", today=UNTIL)
+    skip_source(example, "ASSIA", reason="subscription ended", today=UNTIL)
+    skip_source(example, "assia", today=UNTIL)
+    sources = review_sources(example, earlier=["base"], until=UNTIL)
+    states, _ = source_states(example, sources, round_name="2021", window=WINDOW)
+    assia = next(s for s in states if s.source.database == "ASSIA")
+    assert (assia.status, assia.note) == ("skipped", "subscription ended")
+
+
 def test_the_round_report_s_export_limits_end_on_the_day_it_is_given(example):
     # an open window ends the day the searches run: the day the report is made for, also in
     # the export instructions (not the computer's date)

@@ -48,6 +48,7 @@ from cen_search.screening.model import (
     TaOutcome,
 )
 from cen_search.workspace.manifest import ImportEntry
+from cen_search.workspace.rounds import FIRST_ROUND
 
 NO_REASON = "Reason not recorded"
 """The reason line for full-text exclusions without a primary reason (also pending work)."""
@@ -168,6 +169,9 @@ def lane_counts(
             members[report.report_id].append(record)
     mine = [r for r in reports if r.lane == lane and view.reported_now(r)]
     first = {rid: group[0] for rid, group in members.items()}
+    # the platform and search dates of the view's own imports (an update's lane lists the
+    # round's searches, not the first version's)
+    entries = [e for e in entries if view.identified_now(e.round or FIRST_ROUND)]
     if lane == "dbr":
         sources = _source_counts(now, entries)
         identified = len(now)

@@ -143,7 +143,7 @@ def digest_markdown(
             out.append(f"| {md(c.source)} | {c.records} | {c.already_known} | {c.new} |")
         out.append("")
     out.append(
-        f"{count(len(changes.new_reports), 'new record')} to screen "
+        f"{count(len(changes.new_reports), 'new record')} "
         f"({count(changes.duplicates_within, 'duplicate')} within the round, "
         f"{count(changes.duplicates_earlier, 'record')} already in the review)."
     )

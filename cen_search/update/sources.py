@@ -289,13 +289,18 @@ def find_source(sources: Sequence[Source], name: str) -> Source:
 def skip_source(
     ws: Workspace, name: str, *, reason: str = "", undo: bool = False, today: _dt.date | None = None
 ) -> Source:
-    """Mark a source skipped in the current round (or no longer, with ``undo``)."""
+    """Mark a source skipped in the current round (or no longer, with ``undo``). Skipping a
+    skipped source again without a reason, or taking back a skip there is not, writes
+    nothing (the reason a person gave stays)."""
     from cen_search.update.run import update_round
 
     with store.update_lock(ws), ws.lock():
         current = update_round(ws)
         sources, _, _ = round_sources(ws, current, today=today or _dt.date.today())
         source = find_source(sources, name)
+        skipped = store.skips(ws, current.name)
+        if (source.key in skipped) == (not undo) and (undo or not reason.strip()):
+            return source
         store.append(
             ws,
             "unskip" if undo else "skip",

@@ -130,8 +130,9 @@ def trace_round(
             failure = Failure("trace", exc.code, exc.message, exc.hint, exc.exit_code)
         else:
             found = len(result.new_records)
+            traced_now = len(seeds) - len(result.skipped_seeds)
             note = (
-                f"{count(len(seeds), 'seed')} traced with {', '.join(names)}: "
+                f"{count(traced_now, 'seed')} traced with {', '.join(names)}: "
                 f"{count(found, 'new work')}"
             )
             if result.skipped_seeds:
