@@ -117,6 +117,37 @@ def test_importing_the_same_file_twice_says_nothing_changed(review: Path) -> Non
     assert (review / "imports/manifest.jsonl").read_bytes() == manifest
 
 
+def test_an_export_saved_again_is_refused_as_a_repeat_of_the_earlier_import(
+    review: Path,
+) -> None:
+    run("import", "../downloads/medline-two.ris", "-d", "MEDLINE")
+    original = Path("../downloads/medline-two.ris").read_bytes()
+    Path("../crlf.ris").write_bytes(original.replace(b"\n", b"\r\n"))
+    assert run("convert", "../downloads/medline-two.ris", "-o", "../two.csv").exit_code == 0
+    manifest = (review / "imports/manifest.jsonl").read_bytes()
+    for again in ("../crlf.ris", "../two.csv"):
+        result = run("import", again, "-d", "medline")
+        assert result.exit_code == 1, result.stderr
+        assert "holds the same 2 records as imports/medline/medline-two.ris" in result.stderr
+        assert "--again" in result.stderr
+    assert (review / "imports/manifest.jsonl").read_bytes() == manifest
+    assert sorted(p.name for p in (review / "imports/medline").iterdir()) == ["medline-two.ris"]
+
+
+def test_again_imports_a_new_search_that_found_the_same_records(review: Path) -> None:
+    run("import", "../downloads/medline-two.ris", "-d", "MEDLINE")
+    original = Path("../downloads/medline-two.ris").read_bytes()
+    Path("../crlf.ris").write_bytes(original.replace(b"\n", b"\r\n"))
+    assert run("import", "../crlf.ris", "-d", "MEDLINE", "--again").exit_code == 0
+    # The same records under another database, or with one record more, are another search.
+    assert run("convert", "../downloads/medline-two.ris", "-o", "../two.csv").exit_code == 0
+    assert run("import", "../two.csv", "-d", "Embase").exit_code == 0
+    one_more = original + b"\n" + Path("../downloads/embase-one.ris").read_bytes()
+    Path("../three.ris").write_bytes(one_more)
+    assert run("import", "../three.ris", "-d", "MEDLINE").exit_code == 0
+    assert len((review / "imports/manifest.jsonl").read_text().splitlines()) == 4
+
+
 def test_import_json_describes_each_outcome(review: Path) -> None:
     result = run(
         "import",

@@ -32,7 +32,10 @@ IMPORT_HELP = """Copy database exports into the review, byte for byte, with thei
 
 Each FILE is read first (a file with no readable record is refused), copied into
 imports/<database>/ and recorded with its checksum in imports/manifest.jsonl. Importing the
-same file again changes nothing. Run it inside the review (or give -C DIR before the command).
+same file again changes nothing; a file that holds exactly the records of an earlier import of
+the same database in this round (the export saved again, with other line endings or in another
+format) is refused unless --again says it is a new search. Run it inside the review (or give
+-C DIR before the command).
 
 Example:
 
@@ -158,6 +161,12 @@ def import_(
     ),
     format: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     encoding: str | None = typer.Option(None, "--encoding", "-e", help=ENCODING_HELP),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Import a file that holds exactly the records of an earlier import of the same "
+        "database in this round (refused without it: the same export saved again).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Write JSON to stdout."),
 ) -> None:
     from cen_search.workspace import Workspace
@@ -188,6 +197,7 @@ def import_(
                     format=format,
                     encoding=encoding,
                     method=method,
+                    again=again,
                 )
             except CenSearchError as exc:
                 if isinstance(exc, UsageError):

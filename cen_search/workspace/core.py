@@ -291,12 +291,15 @@ class Workspace:
         format: str | None = None,
         encoding: str | None = None,
         method: str = "database",
+        again: bool = True,
     ) -> ImportOutcome:
         """Copy one export into the review, byte for byte, and record it in the manifest.
 
         The file is read once and parsed before anything is written, so a file that cannot be
         read is refused with the review unchanged, and the copy holds exactly the bytes that
         were parsed. Importing the same bytes again changes nothing (``already_imported``).
+        With ``again=False`` a file holding exactly the records of an earlier import of the
+        same database in the same round (the export saved again, :mod:`.repeats`) is refused.
         """
         source = Path(path)
         database, searched = checked_import_values(database, searched)
@@ -331,6 +334,10 @@ class Workspace:
             if spelling != database:
                 notes = (f"database written as {spelling!r}, as in earlier imports",)
                 database = spelling
+            if not again:
+                from cen_search.workspace.repeats import refuse_same_export
+
+                refuse_same_export(self, source, result.records, entries, database, method)
             target = raw_copy_path(
                 self, source, database=database, searched=searched, sha=sha, entries=entries
             )
@@ -404,28 +411,32 @@ class Workspace:
         reporter.start("Reading imports", total=len(entries))
         try:
             for entry in entries:
-                result = read_file(
-                    self.root / entry.file,
-                    format=entry.format or None,
-                    encoding=entry.encoding or None,
-                    database=entry.database,
-                    platform=entry.platform,
-                    searched=entry.searched,
-                    display_path=entry.file,
-                    data=read_raw(self.root, entry),
-                )
-                if len(result.records) != entry.records:
-                    drift = ReadIssue(
-                        file=entry.file,
-                        message=f"read {count(len(result.records), 'record')}; "
-                        f"{entry.records} when it was imported (the reader has changed since)",
-                    )
-                    result = replace(result, warnings=(*result.warnings, drift))
-                results.append(result)
+                results.append(self.read_import(entry))
                 reporter.advance()
         finally:
             reporter.finish()
         return results
+
+    def read_import(self, entry: ImportEntry) -> ReadResult:
+        """Read one imported export (its raw copy, checked against its checksum)."""
+        result = read_file(
+            self.root / entry.file,
+            format=entry.format or None,
+            encoding=entry.encoding or None,
+            database=entry.database,
+            platform=entry.platform,
+            searched=entry.searched,
+            display_path=entry.file,
+            data=read_raw(self.root, entry),
+        )
+        if len(result.records) != entry.records:
+            drift = ReadIssue(
+                file=entry.file,
+                message=f"read {count(len(result.records), 'record')}; "
+                f"{entry.records} when it was imported (the reader has changed since)",
+            )
+            result = replace(result, warnings=(*result.warnings, drift))
+        return result
 
     def records(self, reporter: Reporter | None = None) -> list[Record]:
         """Every record of every import, in import order."""
