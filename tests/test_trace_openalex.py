@@ -338,6 +338,27 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
     assert len(stored_edges(ws)) == len(edges)  # nothing stored twice
 
 
+def test_a_seed_no_source_resolved_is_not_skipped_as_already_traced_in_a_review(tmp_path):
+    # found by a stranger's trial: a review whose included studies no index found by title
+    # logged them as traced, and the next run skipped all 29 ("already traced") with nothing
+    # traced; only --retrace (which also re-traces everything else) got past it
+    from cen_search.trace.store import traced_seeds
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    seeds = seeds_from_ids(dois=[*_dois(graph, seed_ids), "10.5555/late.1"])
+    ws = Workspace.init(tmp_path / "review", title="T")
+    first, _ = _run(graph, seeds, tmp_path, workspace=ws)
+    assert [r.seed for r in first.unresolved] == ["doi:10.5555/late.1"]
+    assert {key for key, _, _ in traced_seeds(ws)} == {s.key for s in seeds[:2]}
+    _add(graph, "W900", "10.5555/late.1", "A study the index learnt of later", 2020, ["W901"])
+    _add(graph, "W901", "10.5555/late.2", "What that study cites", 2019, [])
+    again, _ = _run(graph, seeds, tmp_path, workspace=ws)
+    assert set(again.skipped_seeds) == {s.key for s in seeds[:2]}
+    assert again.rounds[0].seed_keys == ("doi:10.5555/late.1",)
+    assert [t.record.doi for t in again.new_records] == ["10.5555/late.2"]
+
+
 def test_a_torn_edge_log_stops_the_trace_before_any_request_is_spent(tmp_path):
     # found by a stranger's trial: a crash while edges.jsonl was appended left a torn line,
     # and the next trace spent its whole quota before refusing to save (checkpoint deleted)

@@ -16,7 +16,8 @@ rounds, edges and new records are written only when every round has finished
 (:mod:`.store`), still under the checkpoint (a failure while saving keeps the answers for the
 next run), the review's trace logs are read before the first request (a torn log is refused
 before any quota is spent), and seeds an earlier run already traced with the same source and
-direction are skipped unless ``retrace``.
+direction are skipped unless ``retrace`` (a seed no source could resolve was not traced, and
+is tried again).
 """
 
 from __future__ import annotations
@@ -294,6 +295,9 @@ def trace(
                     edges=len(linked.edges),
                     requests={s: requests.get(s, 0) for s in options.sources},
                     seed_keys=tuple(s.key for s in current),
+                    unresolved=tuple(
+                        r.seed for r in round_resolutions if r.method == "unresolved"
+                    ),
                 )
             )
             records += linked.records

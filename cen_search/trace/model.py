@@ -141,6 +141,8 @@ class RoundSummary:
     requests: Mapping[str, int] = field(default_factory=dict)
     """Requests sent per source (cache and checkpoint answers not counted)."""
     seed_keys: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    """Keys of the seeds no source could resolve (not traced: a later run tries them again)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 ::
 
-    trace/rounds.jsonl          one line per round: date, direction, sources, seeds traced,
-                                works found, new works, edges, requests, the records file
+    trace/rounds.jsonl          one line per round: date, direction, sources, seeds traced
+                                (and those no source resolved), works found, new works, edges,
+                                requests, the records file
     trace/edges.jsonl           one line per citation edge (citing, cited, seed, direction,
                                 sources, round, date); a later round adds only what is new
     trace/records/<file>.jsonl  each round's new works (JSON Lines, lossless), so later rounds
@@ -107,12 +108,14 @@ def round_counts(workspace: Workspace) -> list[RoundCount]:
 
 
 def traced_seeds(workspace: Workspace) -> set[tuple[str, str, str]]:
-    """(seed key, direction, source) already traced in this review."""
+    """(seed key, direction, source) already traced in this review; a seed no source could
+    resolve in its round was not traced."""
     done = set()
     for entry in rounds(workspace):
+        unresolved = set(entry.get("unresolved") or [])
         for direction in entry.get("directions", []):
             for source in entry.get("sources", []):
-                for seed in entry.get("seed_keys", []):
+                for seed in set(entry.get("seed_keys", [])) - unresolved:
                     done.add((str(seed), str(direction), str(source)))
     return done
 
@@ -189,6 +192,7 @@ def save_round(
         "edges": summary.edges,
         "requests": dict(summary.requests),
         "seed_keys": list(summary.seed_keys),
+        "unresolved": list(summary.unresolved),
         "records_file": name if new else None,
     }
     append_jsonl(folder / ROUNDS, line)
