@@ -338,6 +338,22 @@ def test_a_review_keeps_rounds_edges_and_records_and_skips_seeds_traced_before(t
     assert len(stored_edges(ws)) == len(edges)  # nothing stored twice
 
 
+def test_one_study_given_by_doi_and_by_pmid_is_one_seed_and_ranks_its_works_once(tmp_path):
+    # found by a stranger's trial: --doi X --pmid P of the same study (or a seed file's record
+    # with its DOI plus --pmid) were two seeds, so every work they link to ranked 2
+    graph, seed_ids = Graph.synthetic(seeds=4, refs=3, citing=2)
+    study = next(s for s in seed_ids if graph.works[s]["ids"].get("pmid"))
+    pmid = graph.works[study]["ids"]["pmid"].rsplit("/", 1)[-1]
+    seeds = seeds_from_ids(dois=[graph.doi_of(study)], pmids=[pmid])
+    result, _ = _run(graph, seeds, tmp_path)
+    assert result.rounds[0].seeds == 1 and {t.rank for t in result.records} == {1}
+    assert {t.seeds for t in result.records} == {(f"doi:{graph.doi_of(study)}",)}
+    assert _found(result) == graph.neighbourhood([study], backward=True, forward=True)
+    assert f"seed pmid:{pmid} is the same work as seed doi:{graph.doi_of(study)}" in str(
+        result.notes
+    )
+
+
 def test_a_seed_no_source_resolved_is_not_skipped_as_already_traced_in_a_review(tmp_path):
     # found by a stranger's trial: a review whose included studies no index found by title
     # logged them as traced, and the next run skipped all 29 ("already traced") with nothing

@@ -6,6 +6,7 @@ the workspace. Each round:
 
 1. resolves the seeds: by identifier in every source, else by title, first author and year
    (with a confidence score); a seed no source knows is listed with each source's reason;
+   seeds an index resolves to one work are one seed;
 2. asks every source for references and/or citing works;
 3. merges the sources, deduplicates against the review (imports, earlier rounds, the seeds)
    and ranks (:mod:`.merge`).
@@ -29,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cen_search.apis.citations import CitationIndex, Harvest
+from cen_search.apis.citations import CitationIndex, Harvest, SeedOutcome
 from cen_search.apis.registry import TRACE, get
 from cen_search.errors import UsageError
 from cen_search.models import Provenance, Record
@@ -170,6 +171,45 @@ def _resolutions(
     return out
 
 
+def _same_works(
+    seeds: Sequence[Seed], harvests: Sequence[Harvest]
+) -> tuple[list[Seed], list[Harvest], dict[str, str]]:
+    """Seeds the indexes resolved to one work (a study given once by DOI and again by PMID)
+    made one seed, the first: the others' links and outcomes are relabelled to it, so a work
+    is not ranked twice for one study. Returns the distinct seeds, the harvests and each
+    merged seed's key -> the key kept."""
+    from cen_search.trace.merge import work_ids
+
+    owner: dict[str, str] = {}
+    same: dict[str, str] = {}
+    for seed in seeds:
+        ids = {"doi": seed.ids.doi, "pmid": seed.ids.pmid, "pmcid": seed.ids.pmcid}
+        names = {f"{k}:{v}".lower() for k, v in ids.items() if v}
+        for harvest in harvests:
+            mapping = get(harvest.service).record
+            for outcome in harvest.seeds:
+                if outcome.seed == seed.key and outcome.known and outcome.work and mapping:
+                    theirs = work_ids(mapping(outcome.work))
+                    names |= {f"{k}:{v}".lower() for k, v in theirs.items() if k != "title"}
+        kept = next((owner[n] for n in sorted(names) if n in owner), None)
+        if kept is not None and kept != seed.key:
+            same[seed.key] = kept
+        for name in names:
+            owner.setdefault(name, kept or seed.key)
+    if not same:
+        return list(seeds), list(harvests), same
+    relabelled = []
+    for harvest in harvests:
+        outcomes: dict[str, SeedOutcome] = {}
+        for outcome in harvest.seeds:
+            key = same.get(outcome.seed, outcome.seed)
+            if key not in outcomes or (outcome.known and not outcomes[key].known):
+                outcomes[key] = replace(outcome, seed=key)
+        found = tuple(replace(f, seed=same.get(f.seed, f.seed)) for f in harvest.found)
+        relabelled.append(replace(harvest, found=found, seeds=tuple(outcomes.values())))
+    return [s for s in seeds if s.key not in same], relabelled, same
+
+
 def _index_records(harvests: Sequence[Harvest]) -> list[Record]:
     """The seeds' own records as the indexes describe them (so a seed is never "new"), each
     with a provenance of its own (a distinct id for the dedupe engine)."""
@@ -270,6 +310,11 @@ def trace(
                 )
                 for source in options.sources
             ]
+            traced_keys = tuple(s.key for s in current)
+            current, harvests, same = _same_works(current, harvests)
+            notes += [
+                f"seed {a} is the same work as seed {b}: traced as one" for a, b in same.items()
+            ]
             own = [s.record for s in current if s.record is not None] + _index_records(harvests)
             linked = link(
                 harvests,
@@ -294,10 +339,8 @@ def trace(
                     new=len(new),
                     edges=len(linked.edges),
                     requests={s: requests.get(s, 0) for s in options.sources},
-                    seed_keys=tuple(s.key for s in current),
-                    unresolved=tuple(
-                        r.seed for r in round_resolutions if r.method == "unresolved"
-                    ),
+                    seed_keys=traced_keys,
+                    unresolved=tuple(r.seed for r in round_resolutions if r.method == "unresolved"),
                 )
             )
             records += linked.records
