@@ -177,6 +177,27 @@ def test_outputs_never_replace_a_raw_export_or_a_log_of_the_review_even_with_yes
     assert raw.read_bytes() == before and graph.requests == {}
 
 
+def test_an_output_format_that_cannot_be_written_is_refused_before_the_review_logs_a_round(
+    graph_server, env
+):
+    # found by a stranger's trial: `-o new.docx` failed only after the round was saved in the
+    # review, so the same command with `-o new.ris` skipped every seed as already traced and
+    # wrote no work
+    graph, seed_ids, _ = graph_server
+    assert _invoke("init", "review", "--title", "T").exit_code == 0
+    review = Path("review").resolve()
+    args = ["--doi", graph.doi_of(seed_ids[0]), "--sources", "openalex"]
+    for name in ("new.docx", "new"):
+        refused = _invoke("-C", str(review), "trace", "both", *args, "-o", name)
+        assert refused.exit_code == 2, refused.output
+    assert graph.requests == {} and not (review / "trace").exists()
+    result = _invoke("-C", str(review), "trace", "both", *args, "-o", "new.ris")
+    assert result.exit_code == 0, result.output
+    assert len(rispy.loads((review / "new.ris").read_text(encoding="utf-8"))) == len(
+        graph.neighbourhood([seed_ids[0]], backward=True, forward=True)
+    )
+
+
 @pytest.mark.parametrize("timeout", ["0", "-1", "nan"])
 def test_a_timeout_of_no_seconds_is_a_usage_error_not_a_traceback(env, timeout):
     # found by a stranger's trial: --timeout 0 ended in urllib3's ValueError traceback

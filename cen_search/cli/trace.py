@@ -11,6 +11,7 @@ from cen_search.cli import _output
 
 if TYPE_CHECKING:
     from cen_search.config import Settings
+    from cen_search.formats import Format
     from cen_search.trace.model import TraceResult
     from cen_search.workspace import Workspace
 
@@ -148,6 +149,7 @@ def trace_cmd(
     with _output.boundary():
         from cen_search.apis.client import access, session_for
         from cen_search.apis.registry import TRACE
+        from cen_search.cli.files import _target_format
         from cen_search.errors import UsageError
         from cen_search.trace.checkpoint import CHECKPOINTS
         from cen_search.trace.engine import TraceOptions, trace
@@ -168,6 +170,7 @@ def trace_cmd(
             {"contact_email": email, "cache_dir": str(cache_dir) if cache_dir else None},
         )
         _check_outputs(output, edges, seeds, workspace, yes=yes)
+        fmt = _target_format(str(output), None) if output is not None else None
         chosen = merge_seeds(seeds_from_files(seeds), seeds_from_ids(dois=dois, pmids=pmids))
         if not chosen:
             if workspace is None:
@@ -208,7 +211,7 @@ def trace_cmd(
             checkpoint_root=root,
             reporter=reporter,
         )
-        written = _write(result, output, edges, workspace)
+        written = _write(result, output, fmt, edges, workspace)
         sent: dict[str, int] = dict(getattr(session, "sent", {}))
         labels = {s.key: f"{s.key} {s.label}" if s.label != s.key else s.key for s in chosen}
         if as_json:
@@ -261,16 +264,19 @@ def _check_outputs(
 
 
 def _write(
-    result: TraceResult, output: Path | None, edges: Path | None, workspace: Workspace | None
+    result: TraceResult,
+    output: Path | None,
+    fmt: Format | None,
+    edges: Path | None,
+    workspace: Workspace | None,
 ) -> dict[str, str]:
-    from cen_search.cli.files import _target_format
+    """Write -o (in ``fmt``, checked before the trace ran) and --edges."""
     from cen_search.formats import write_records
     from cen_search.fsutil import atomic_open
     from cen_search.trace.store import stored_edges, write_edges_csv
 
     written: dict[str, str] = {}
-    if output is not None:
-        fmt = _target_format(str(output), None)
+    if output is not None and fmt is not None:
         with atomic_open(output) as fh:
             count = write_records([t.record for t in result.new_records], fh, format=fmt.name)
         written[f"{count} new {'work' if count == 1 else 'works'}"] = str(output)
