@@ -375,6 +375,26 @@ def test_a_seed_no_source_resolved_is_not_skipped_as_already_traced_in_a_review(
     assert [t.record.doi for t in again.new_records] == ["10.5555/late.2"]
 
 
+def test_status_counts_each_stored_citation_edge_once_across_rounds_and_retraces(tmp_path):
+    # found by a stranger's trial: status summed each round's edges, so a second round that
+    # found the seeds again (or a --retrace) counted the same citing-cited pairs twice
+    # ("citation edges stored: 166" for the 112 pairs --edges wrote)
+    import io
+
+    from cen_search.trace.status import section
+    from cen_search.trace.store import stored_edges, write_edges_csv
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=3, refs=2, citing=2)
+    seeds = seeds_from_ids(dois=_dois(graph, seed_ids))
+    ws = Workspace.init(tmp_path / "review", title="T")
+    _run(graph, seeds, tmp_path, workspace=ws, rounds=2)
+    _run(graph, seeds, tmp_path, workspace=ws, retrace=True)
+    pairs = write_edges_csv(stored_edges(ws), io.StringIO())
+    status = section(ws)
+    assert status is not None and status.lines[1].endswith(f"citation edges stored: {pairs}")
+
+
 def test_a_torn_edge_log_stops_the_trace_before_any_request_is_spent(tmp_path):
     # found by a stranger's trial: a crash while edges.jsonl was appended left a torn line,
     # and the next trace spent its whole quota before refusing to save (checkpoint deleted)

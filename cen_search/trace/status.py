@@ -1,6 +1,6 @@
 """The citation-tracing section of ``cen-search status``: the rounds logged in
-``trace/rounds.jsonl`` (when, direction, sources, works found and new), read without sending
-any request; before the first round, what to run when the included studies are configured."""
+``trace/rounds.jsonl`` (when, direction, sources, works found and new) and the citing-cited
+pairs stored in ``trace/edges.jsonl``, read without sending any request; before the first round, what to run when the included studies are configured."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def section(ws: Workspace) -> StatusSection | None:
     """What tracing has done in the review, or None when it has not started and no seeds are
     configured."""
-    from cen_search.trace.store import round_counts
+    from cen_search.trace.store import known_edges, round_counts
 
     counts = round_counts(ws)
     configured = ws.settings.table("trace").get("seeds")
@@ -36,7 +36,7 @@ def section(ws: Workspace) -> StatusSection | None:
         f"{', '.join(last.sources)}, {count(last.seeds, 'seed')}",
         f"works found: {sum(c.records_found for c in counts)}, new to the review: "
         f"{sum(c.new_records for c in counts)}; citation edges stored: "
-        f"{sum(c.edges for c in counts)}",
+        f"{len(known_edges(ws))}",
     ]
     return StatusSection(
         name="trace",
