@@ -1,6 +1,7 @@
 """The citation-tracing section of ``cen-search status``: the rounds logged in
 ``trace/rounds.jsonl`` (when, direction, sources, works found and new) and the citing-cited
-pairs stored in ``trace/edges.jsonl``, read without sending any request; before the first round, what to run when the included studies are configured."""
+pairs stored in ``trace/edges.jsonl``, read without sending any request; before the first
+round, what to run when the included studies are configured."""
 
 from __future__ import annotations
 
