@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cen_search.apis.cache import ResponseCache
-from cen_search.errors import CenSearchError, RemoteServiceError
+from cen_search.errors import RemoteServiceError
 
 CHECKPOINTS = "trace-checkpoints"
 """Folder of checkpoints (inside ``.cen-search/`` of a review, else the user cache folder)."""
@@ -47,7 +47,8 @@ def fingerprint(
 @contextlib.contextmanager
 def checkpoint(session: Any, folder: Path) -> Iterator[ResponseCache | None]:
     """Attach a checkpoint at ``folder`` to ``session`` for the block. It is removed when the
-    block succeeds and kept when it fails; a remote failure's hint then says how to resume."""
+    block succeeds and kept when anything stops it (an error, Ctrl-C); a remote failure's hint
+    then says how to resume."""
     if not hasattr(session, "checkpoint"):
         yield None
         return
@@ -63,8 +64,6 @@ def checkpoint(session: Any, folder: Path) -> Iterator[ResponseCache | None]:
             "to resume where it stopped"
         )
         exc.hint = f"{exc.hint}; {resume}" if exc.hint else resume
-        raise
-    except (CenSearchError, KeyboardInterrupt):
         raise
     else:
         shutil.rmtree(folder, ignore_errors=True)

@@ -141,6 +141,8 @@ class RoundSummary:
     requests: Mapping[str, int] = field(default_factory=dict)
     """Requests sent per source (cache and checkpoint answers not counted)."""
     seed_keys: tuple[str, ...] = ()
+    """Keys of the seeds traced (a seed found to be the same work as another included), which
+    later runs in the review skip unless ``retrace``."""
     unresolved: tuple[str, ...] = ()
     """Keys of the seeds no source could resolve (not traced: a later run tries them again)."""
 
