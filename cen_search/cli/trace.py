@@ -301,6 +301,8 @@ def _today() -> str:
 def _document(result: TraceResult, written: dict[str, str], sent: dict[str, int]) -> dict:
     from dataclasses import asdict
 
+    from cen_search.trace.seeds import openalex_id
+
     def record(t: Any) -> dict[str, Any]:
         r = t.record
         return {
@@ -308,7 +310,7 @@ def _document(result: TraceResult, written: dict[str, str], sent: dict[str, int]
             "year": r.year,
             "doi": r.doi,
             "pmid": r.pmid,
-            "openalex": next((a for a in r.accession_numbers if a.startswith("W")), ""),
+            "openalex": openalex_id(r),
             "rank": t.rank,
             "seeds": list(t.seeds),
             "directions": list(t.directions),
