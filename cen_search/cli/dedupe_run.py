@@ -24,6 +24,7 @@ from cen_search.dedupe.review_sheet import (
     check_replaceable,
     read_decisions,
     read_review_csv,
+    refuse_workbook,
     update_review_csv,
 )
 from cen_search.dedupe.workspace_run import (
@@ -368,6 +369,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     reviewer = _reviewer(by)
     if review_file is not None:
         pairs = read_review_csv(review_file)
+        refuse_workbook(review_file)  # (decisions are written into the file as they are made)
 
         def decide_csv(pair: ReviewPair, same: bool | None) -> None:
             update_review_csv(review_file, {pair.key: same})
