@@ -182,6 +182,31 @@ def test_review_csv_ranks_uncertain_pairs_with_differences_and_decisions_apply(
     assert len(kept) == 1 and kept[0].same is True
 
 
+def test_a_review_saved_by_excel_as_a_workbook_gives_its_decisions_and_is_never_written(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests._workbook import save_as_workbook
+
+    review, book = tmp_path / "pairs.csv", tmp_path / "pairs.xlsx"
+    assert run_cli(capsys, "dedupe", ALPHA, BETA, "--review", review).code == 0
+    table = rows(review)
+    novak = next(i for i, r in enumerate(table) if "novak2017" in (r["a_key"], r["b_key"]))
+    save_as_workbook(review, book, fill={novak: {"decision": "same"}})
+    run = run_cli(capsys, "dedupe", ALPHA, BETA, "--decisions", book, "--json")
+    data = json.loads(run.out)
+    assert data["clusters"] == 5 and data["decisions_applied"] == 1
+    before = book.read_bytes()
+    for args in (
+        ("dedupe", ALPHA, BETA, "--decisions", book, "--review", book),
+        ("dedupe", "review", "--review-file", book),
+    ):
+        run = run_cli(capsys, *args)
+        assert run.code == 1, run.err
+        assert "an Excel workbook" in run.err and "never writes" in run.err
+        assert book.read_bytes() == before
+
+
 def test_review_file_with_decisions_is_not_overwritten_by_a_run_that_ignores_them(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -394,3 +394,20 @@ def test_overlap_heatmap_is_valid_svg_with_every_count_as_text(tmp_path: Path) -
         assert row.database in texts and str(row.distinct) in texts
         assert all(str(n) in texts for n in row.overlap.values())
     assert "Test <review>" in texts
+
+
+def test_the_terminal_table_leaves_out_the_overlap_columns_of_many_databases() -> None:
+    from dataclasses import replace
+
+    from cen_search.cli.dedupe_run import MAX_OVERLAP_COLUMNS, overlap_table
+    from cen_search.dedupe.report import DatabaseSummary
+
+    summary = summarise(RESULT, labels=LABELS)
+    assert overlap_table(summary)[0].split()[-2:] == ["∩", "CINAHL"]
+    many = [
+        DatabaseSummary(f"Database {n}", 1, 1, 1, {"Database 0": 1} if n else {})
+        for n in range(MAX_OVERLAP_COLUMNS + 1)
+    ]
+    lines = overlap_table(replace(summary, databases=tuple(many)))
+    assert lines[0].split() == ["database", "records", "distinct", "unique"]
+    assert len(lines) == MAX_OVERLAP_COLUMNS + 2

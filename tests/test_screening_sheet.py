@@ -121,6 +121,42 @@ def test_a_sheet_re_saved_by_excel_with_semicolons_and_cp1252_still_imports(
     assert vote.note == "Größe der Stichprobe – zu klein"
 
 
+def test_a_sheet_saved_by_excel_as_a_workbook_imports_as_its_csv_does(
+    review: Workspace, tmp_path: Path
+) -> None:
+    from tests._workbook import save_as_workbook
+
+    sheet, book = tmp_path / "ann.csv", tmp_path / "ann.xlsx"
+    _export(review, sheet)
+    save_as_workbook(
+        sheet,
+        book,
+        fill={
+            0: {"decision": "Include", "note": "core paper"},
+            2: {"decision": "no", "reasons": "1; not qualitative"},
+        },
+    )
+    assert _import(review, book) == (2, 0)
+    assert _import(review, book) == (0, 2)
+    screening = load_screening(review)
+    votes = [v for rf in screening.folded.reports.values() for v in rf.ta.votes.values()]
+    assert sorted((v.decision, v.reasons, v.note) for v in votes) == [
+        ("exclude", ("wrong population", "not qualitative"), ""),
+        ("include", (), "core paper"),
+    ]
+
+
+def test_a_damaged_workbook_is_refused_naming_the_file(review: Workspace, tmp_path: Path) -> None:
+    from tests._workbook import save_as_workbook
+
+    sheet, book = tmp_path / "ann.csv", tmp_path / "ann.xlsx"
+    _export(review, sheet)
+    save_as_workbook(sheet, book, fill={0: {"decision": "include"}})
+    book.write_bytes(book.read_bytes()[:-200])
+    with pytest.raises(InputError, match=r"ann\.xlsx: an Excel workbook that cannot be read"):
+        _import(review, book)
+
+
 def test_a_sheet_with_bad_rows_is_refused_whole_naming_each_row(
     review: Workspace, tmp_path: Path
 ) -> None:

@@ -24,6 +24,7 @@ from cen_search.dedupe.review_sheet import (
     check_replaceable,
     read_decisions,
     read_review_csv,
+    refuse_workbook,
     update_review_csv,
 )
 from cen_search.dedupe.workspace_run import (
@@ -102,17 +103,31 @@ def render_summary(summary: DedupeSummary) -> None:
         return
     for line in overlap_table(summary):
         err.print(line, markup=False, highlight=False)
+    if len(summary.databases) > MAX_OVERLAP_COLUMNS:
+        legend = (
+            f"the overlap between the {len(summary.databases)} databases is in the overlap "
+            "CSV (--overlap FILE; dedupe/overlap.csv in a review)"
+        )
+    else:
+        legend = "∩ X: distinct records also found in X"
     err.print(
-        "distinct: its own duplicates removed; unique: found in no other database; "
-        "∩ X: distinct records also found in X",
+        f"distinct: its own duplicates removed; unique: found in no other database; {legend}",
         style="dim",
         markup=False,
     )
 
 
+MAX_OVERLAP_COLUMNS = 10
+"""More databases than this and the table on the terminal leaves out the ∩ columns: one
+column per database no longer fits a screen (the overlap CSV holds them all)."""
+
+
 def overlap_table(summary: DedupeSummary) -> list[str]:
-    """The per-database table as plain text lines (never truncated, easy to paste)."""
+    """The per-database table as plain text lines (never truncated, easy to paste); the ``∩``
+    columns for at most :data:`MAX_OVERLAP_COLUMNS` databases."""
     names = [row.database for row in summary.databases]
+    if len(names) > MAX_OVERLAP_COLUMNS:
+        names = []
     header = ["database", "records", "distinct", "unique", *(f"∩ {name}" for name in names)]
     body = [
         [
@@ -354,6 +369,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
     reviewer = _reviewer(by)
     if review_file is not None:
         pairs = read_review_csv(review_file)
+        refuse_workbook(review_file)  # (decisions are written into the file as they are made)
 
         def decide_csv(pair: ReviewPair, same: bool | None) -> None:
             update_review_csv(review_file, {pair.key: same})

@@ -341,14 +341,33 @@ class _Sheet:
 
 
 def _read_sheet(path: Path) -> _Sheet:
-    """A review CSV as written (columns, rows, delimiter), refusing other files."""
+    """A review CSV as written (columns, rows, delimiter), refusing other files. The review
+    saved from Excel as a workbook is read too (its delimiter is ``""``: not written back)."""
+    from cen_search.spreadsheet import is_workbook, workbook_rows
+
     data = read_regular_file(path)  # (a device or FIFO is refused, not read)
+    if is_workbook(data):
+        cells = workbook_rows(data, path=path)
+        columns = [name.strip() for name in (cells[0] if cells else [])]
+        _check_review_columns(path, columns)
+        rows = [
+            {name: row[i] if i < len(row) else "" for i, name in enumerate(columns)}
+            for row in cells[1:]
+            if row
+        ]
+        return _Sheet(columns=columns, rows=rows, delimiter="")
     text = decode(data, path=str(path)).text
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [name.strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = columns
+    _check_review_columns(path, columns)
+    rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
+
+
+def _check_review_columns(path: Path, columns: list[str]) -> None:
     missing = [name for name in ("a_record_id", "b_record_id", "decision") if name not in columns]
     if "a_uid" in columns and "b_uid" in columns:
         missing = [name for name in missing if not name.endswith("record_id")]
@@ -357,8 +376,6 @@ def _read_sheet(path: Path) -> _Sheet:
             f"{path}: not a review file (no {', '.join(missing)} column)",
             hint="use the CSV written by cen-search dedupe --review, with its header kept",
         )
-    rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
-    return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
 
 
 def _ref_from_row(row: Mapping[str, str], side: str) -> RecordRef:
@@ -454,6 +471,7 @@ def check_replaceable(path: str | Path, *, decisions_from: str | Path | None = N
     path = Path(path)
     if not path.is_file():
         return
+    refuse_workbook(path)
     if decisions_from is not None and Path(decisions_from).resolve() == path.resolve():
         return
     try:
@@ -471,10 +489,27 @@ def check_replaceable(path: str | Path, *, decisions_from: str | Path | None = N
         )
 
 
+def refuse_workbook(path: str | Path) -> None:
+    """Refuse to write decisions into an Excel workbook (a review saved from Excel as
+    ``.xlsx``): it is read, never written."""
+    from cen_search.spreadsheet import is_workbook
+
+    with open(path, "rb") as fh:
+        start = fh.read(4)
+    if is_workbook(start):
+        raise InputError(
+            f"{path}: an Excel workbook; cen-search reads decisions from it but never writes "
+            "into it, so nothing was written",
+            hint=f"read its decisions with --decisions {path} and give --review a new CSV "
+            "file name",
+        )
+
+
 def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]) -> int:
     """Write decisions into the ``decision`` column of an existing review CSV, keeping every
     other column and row as it was; returns how many rows changed."""
     path = Path(path)
+    refuse_workbook(path)
     sheet = _read_sheet(path)
     changed = 0
     for row in sheet.rows:

@@ -139,11 +139,19 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     a spreadsheet may have saved it: decoded as the export readers decode (UTF-8 with or
     without a BOM, cp1252, UTF-16 "Unicode text" ...), the delimiter (``,``, ``;``, TAB or
     ``|``) detected as for any CSV export (:func:`cen_search.formats.csv.detect_delimiter`).
-    Raises :class:`~cen_search.errors.EncodingError` for bytes no encoding reads."""
+    An Excel workbook (``.xlsx``) is read from its first worksheet, rows numbered as Excel
+    numbers them. Raises :class:`~cen_search.errors.EncodingError` for bytes no encoding
+    reads."""
     from cen_search.formats.csv import detect_delimiter
     from cen_search.formats.textio import decode
+    from cen_search.spreadsheet import is_workbook, workbook_rows
 
-    text = decode(path.read_bytes(), path=str(path)).text
+    data = path.read_bytes()
+    if is_workbook(data):
+        cells = workbook_rows(data, path=path)
+        header = [h.strip() for h in (cells[0] if cells else [])]
+        return header, [(n, row) for n, row in enumerate(cells[1:], start=2) if row]
+    text = decode(data, path=str(path)).text
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=detect_delimiter(text, path=str(path))
     )

@@ -1,0 +1,64 @@
+"""Sheets a person filled in and saved from Excel as a workbook (``.xlsx``) instead of CSV.
+
+Screening sheets and the dedupe review CSV are written as CSV with a byte-order mark, which
+Excel opens; but Excel's "Save" offers its own format first, and a reviewer who accepts it
+hands back an Office Open XML workbook. This module reads its first worksheet as rows of text,
+as a CSV would give them, so that decisions made in Excel are taken in either way. Only reading:
+cen-search never writes into a person's workbook.
+
+Cells are read as values (the result of a formula, not the formula). Numbers that are whole are
+written without a decimal point (``1``, not ``1.0``), dates as ISO dates; blank cells are
+``""``. The XML inside is parsed by openpyxl through defusedxml, as every XML input is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from pathlib import Path
+
+from cen_search.errors import InputError
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_workbook(data: bytes) -> bool:
+    """True for bytes that start as a ZIP archive does: an Office Open XML workbook (or a
+    damaged one, or another ZIP file, which :func:`workbook_rows` refuses by name)."""
+    return data.startswith(_ZIP_MAGIC)
+
+
+def workbook_rows(data: bytes, *, path: str | Path) -> list[list[str]]:
+    """Every row of the workbook's first worksheet as text cells (trailing blank cells kept
+    as ``""``; a wholly blank row as an empty list)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InputError(
+            f"{path}: an Excel workbook that cannot be read ({type(exc).__name__}: {exc})",
+            hint="open it in Excel and save it again, or save it as CSV UTF-8",
+        ) from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return []
+        rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return [row if any(cell.strip() for cell in row) else [] for row in rows]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
