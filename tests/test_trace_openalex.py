@@ -395,6 +395,54 @@ def test_status_counts_each_stored_citation_edge_once_across_rounds_and_retraces
     assert status is not None and status.lines[1].endswith(f"citation edges stored: {pairs}")
 
 
+def test_a_trace_is_not_saved_over_a_round_another_trace_logged_while_it_ran(tmp_path):
+    # found by a stranger's trial: two traces run at once in one review both logged "round 1",
+    # and the works of the seed they shared were counted new twice (PRISMA's citation lane)
+    from cen_search.errors import WorkspaceError
+    from cen_search.trace.store import round_counts
+    from cen_search.workspace import Workspace
+
+    graph, seed_ids = Graph.synthetic(seeds=2, refs=2, citing=1)
+    ws = Workspace.init(tmp_path / "review", title="T")
+    first = seeds_from_ids(dois=_dois(graph, seed_ids))
+    other = seeds_from_ids(dois=_dois(graph, seed_ids[:1]))
+    with ApiServer() as server:
+        server.route_prefix("/works", graph.handle)
+        session = _session(tmp_path)
+        client = get("openalex").client(session=session, base_url=server.url)
+        session.set_min_interval("openalex", 0.0)
+
+        class Racing:
+            raced = False
+
+            def trace(self, ids, **kw):
+                if not self.raced:  # another trace finishes in the review meanwhile
+                    self.raced = True
+                    _run(graph, other, tmp_path / "other", workspace=ws, server=server)
+                return client.trace(ids, **kw)
+
+            def match(self, seed):
+                return client.match(seed)
+
+        def run(clients):
+            return trace(
+                first,
+                options=TraceOptions(sources=("openalex",)),
+                clients=clients,
+                session=session,
+                workspace=ws,
+                checkpoint_root=tmp_path / "checkpoints",
+            )
+
+        with pytest.raises(WorkspaceError, match="another trace logged round 1"):
+            run({"openalex": Racing()})
+        assert [c.round for c in round_counts(ws)] == [1]
+        again = run({"openalex": client})
+    assert [c.round for c in round_counts(ws)] == [1, 2]
+    shared = graph.neighbourhood(seed_ids[:1], backward=True, forward=True)
+    assert not {t.record.accession_numbers[0] for t in again.new_records} & shared
+
+
 def test_a_torn_edge_log_stops_the_trace_before_any_request_is_spent(tmp_path):
     # found by a stranger's trial: a crash while edges.jsonl was appended left a torn line,
     # and the next trace spent its whole quota before refusing to save (checkpoint deleted)

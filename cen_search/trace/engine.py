@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from cen_search.apis.citations import CitationIndex, Harvest, SeedOutcome
 from cen_search.apis.registry import TRACE, get
-from cen_search.errors import UsageError
+from cen_search.errors import UsageError, WorkspaceError
 from cen_search.models import Provenance, Record
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.trace import store
@@ -353,7 +353,7 @@ def trace(
             if not current:
                 break
         if workspace is not None:  # (inside: should saving fail, the answers stay to resume)
-            _save(workspace, rounds, records, edges, directions, clock())
+            _save(workspace, rounds, records, edges, directions, clock(), start=start)
     return TraceResult(
         rounds=tuple(rounds),
         records=tuple(records),
@@ -372,8 +372,20 @@ def _save(
     edges: Sequence[Any],
     directions: Sequence[str],
     at: _dt.datetime,
+    *,
+    start: int,
 ) -> None:
+    """Log the rounds, numbered from ``start``, unless another trace logged a round while
+    this one ran (its new works were not deduplicated against that round's)."""
     with workspace.lock():
+        latest = max((int(e.get("round", 0)) for e in store.rounds(workspace)), default=0)
+        if latest >= start:
+            raise WorkspaceError(
+                f"another trace logged round {latest} in this review while this one ran; "
+                "nothing was saved",
+                hint="run the same command again: its works are then deduplicated against "
+                "that round (the answers come from the cache unless --no-cache)",
+            )
         for summary in rounds:
             store.save_round(
                 workspace,
