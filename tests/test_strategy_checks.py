@@ -18,6 +18,7 @@ from cen_search.strategies.checks import (
     check_strategy,
     find_date_window,
 )
+from cen_search.strategies.translate import translate
 
 DATA = Path(__file__).parent / "data" / "strategies"
 REPO = Path(__file__).resolve().parents[1]
@@ -97,6 +98,28 @@ def test_cp04_unparsed_text() -> None:
     report = check(ovid("exp aged/ or or aged.ti."))
     (f,) = found(report, "CS-P04")
     assert f.severity == "error" and "operator" in f.message
+
+
+def _nested(levels: int) -> str:
+    """A published Ovid term (CD012419) inside ``levels`` parentheses, each adding a term."""
+    line = "aged.ti."
+    for n in range(levels):
+        line = f"(elder{n}* or {line})"
+    return line
+
+
+@pytest.mark.parametrize("target", ["pubmed", "europepmc", "openalex"])
+def test_a_line_nested_100_deep_is_checked_and_translated(target: str) -> None:
+    strategy = parse_strategy_text(ovid(_nested(100)))
+    assert not found(check_strategy(strategy), "CS-P04")
+    assert translate(strategy, target).lines
+
+
+def test_cp04_a_line_nested_deeper_than_100_is_not_parsed_instead_of_crashing() -> None:
+    # A paste damaged into thousands of parentheses exhausted Python's recursion limit.
+    for levels in (101, 5_000):
+        (f,) = found(check(ovid(_nested(levels))), "CS-P04")
+        assert f.severity == "error" and "nested more than 100 levels" in f.message
 
 
 def test_cu01_unicode_hyphen_in_a_range() -> None:

@@ -34,6 +34,11 @@ from cen_search.strategies.lexer import NearSpec, Token
 DEFAULT_PRECEDENCE: dict[str, int] = {"NEAR": 3, "AND": 1, "OR": 1, "NOT": 1}
 """Higher binds tighter; equal values are read left to right [verify per platform]."""
 
+MAX_NESTING = 100
+"""Deepest nesting (parentheses, field codes around field codes) a line may have. Real
+strategies nest a few levels; a line nested deeper is pasted damage, reported as not parsed
+rather than exhausting the recursion of this parser and of every walker of its tree."""
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -61,6 +66,8 @@ class _Parser(NodeBuilder):
         self.prec = dict(ctx.precedence)
         self.parenthesised: set[int] = set()
         """ids of nodes written inside their own parentheses."""
+        self.depth = 0
+        """How many operands the parser is inside (see :data:`MAX_NESTING`)."""
 
     # -- token access ----------------------------------------------------------------------
     def peek(self) -> Token | None:
@@ -161,6 +168,21 @@ class _Parser(NodeBuilder):
         return id(node) in self.parenthesised
 
     def unary(self) -> Node:
+        if self.depth > MAX_NESTING:
+            tok = self.peek()
+            end = self.end_offset()
+            raise ParseFailure(
+                f"nested more than {MAX_NESTING} levels deep (parentheses or field codes); "
+                "check the line was pasted whole, or split it into numbered lines",
+                (tok.start, tok.end) if tok is not None else (end, end),
+            )
+        self.depth += 1
+        try:
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> Node:
         tok = self.peek()
         if tok is None:
             raise ParseFailure(
@@ -324,6 +346,7 @@ def mixed_operator_issues(node: Node) -> list[ParseIssue]:
 
 __all__ = [
     "DEFAULT_PRECEDENCE",
+    "MAX_NESTING",
     "Context",
     "ParseFailure",
     "mixed_operator_issues",
