@@ -177,6 +177,55 @@ def test_publication_year_limit(strategies):
     assert t.line("46").display_history() == "#45 AND 2013:2016[dp]"
 
 
+PUBMED_HEADER = "---\ncen_search: 1\ndatabase: MEDLINE\nplatform: PubMed\n---\n"
+# The year limit of CD011558 (limit 45 to yr="2013 -2016") written as search terms instead.
+DATES_AS_TERMS_PUBMED = (
+    PUBMED_HEADER + "#1 asthma[tiab]\n#2 2013:2016[dp]\n#3 #1 AND #2\n"
+    '#4 asthma[tiab] AND ("2013/01/01"[Date - Publication] : "2016/12/31"[Date - Publication])\n'
+)
+DATES_AS_TERMS_OVID = (
+    MEDLINE_HEADER + "1 asthma.ti.\n2 2013-2016.yr.\n3 1 and 2\n4 1 and 2015.yr.\n"
+    "5 1 and (2013 or 2014 or 2015 or 2016).yr.\n6 1 and (2013 or 2016).yr.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("pubmed", "asthma[tiab] AND 2013:2016[dp]"),
+        ("europepmc", "TITLE_ABS:asthma AND FIRST_PDATE:[2013-01-01 TO 2016-12-31]"),
+        ("openalex", "title_and_abstract.search:asthma,from_publication_date:2013-01-01,"
+         "to_publication_date:2016-12-31"),
+    ],
+)  # fmt: skip
+def test_a_date_written_as_a_search_term_is_a_date_limit_on_every_target(target, expected):
+    t = translate(parse_strategy_text(DATES_AS_TERMS_PUBMED), target)
+    for key in ("#3", "#4"):
+        line = t.line(key.lstrip("#"))
+        query = dict(line.params)["filter"] if target == "openalex" else line.query
+        assert query.replace("2013/01/01:2016/12/31", "2013:2016") == expected
+        assert not [f for f in line.findings if f.lossiness is Lossiness.DROPPED]
+
+
+def test_ovid_years_as_search_terms_are_years_not_line_numbers():
+    s = parse_strategy_text(DATES_AS_TERMS_OVID)
+    t = translate(s, "pubmed")
+    assert t.line("3").query == "asthma[ti] AND 2013:2016[dp]"  # not the date 2013-20-16
+    assert t.line("4").query == "asthma[ti] AND 2015:2015[dp]"  # not a reference to set 2015
+    assert t.line("5").query == "asthma[ti] AND 2013:2016[dp]"  # consecutive years: one range
+    assert t.line("6").query == "asthma[ti] AND (2013[dp] OR 2016[dp])"
+    europepmc = translate(s, "europepmc")
+    assert europepmc.line("5").query == "TITLE:asthma AND PUB_YEAR:[2013 TO 2016]"
+
+
+def test_openalex_says_a_date_ored_with_a_search_is_left_out():
+    s = parse_strategy_text(PUBMED_HEADER + "#1 asthma[tiab] OR 2013:2016[dp]\n")
+    line = translate(s, "openalex").line("1")
+    assert dict(line.params)["filter"] == "title_and_abstract.search:asthma"
+    (dropped,) = [f for f in line.findings if f.lossiness is Lossiness.DROPPED]
+    assert "date range ORed" in dropped.reason
+
+
 def test_language_and_entry_date_limits(strategies):
     t = translate(_file(strategies, VACCINATION), "pubmed")
     assert t.line("103").display_history() == (

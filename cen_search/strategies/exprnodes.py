@@ -9,6 +9,7 @@ module turns what the lexers put in the tokens (:class:`~.lexer.FieldSpec`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from cen_search.strategies.ast import (
     FieldScope,
     FieldStyle,
     Heading,
+    LineRef,
     Near,
     Node,
     ParseIssue,
@@ -34,6 +36,21 @@ from cen_search.strategies.lexer import (
 
 if TYPE_CHECKING:
     from cen_search.strategies.exprparser import Context
+
+
+_DATE_FIELDS = frozenset({"publication_date", "publication_year", "entry_date", "create_date"})
+_YEAR = re.compile(r"(1[89]|2[01])\d\d")
+
+
+def years_as_terms(node: Node) -> Node:
+    """Bare four-digit numbers under a date field code are years, not references to lines:
+    Ovid ``2015.yr.`` and ``(2010 or 2011).yr.`` (a strategy of over a thousand lines is not
+    a real one)."""
+    if isinstance(node, LineRef) and _YEAR.fullmatch(node.written or ""):
+        return Term(text=node.written, raw=node.written, span=node.span)
+    if isinstance(node, Bool):
+        return replace(node, children=tuple(years_as_terms(c) for c in node.children))
+    return node
 
 
 class ParseFailure(Exception):
@@ -129,6 +146,8 @@ class NodeBuilder:
             child, field_style = self.tag_near(child, near, tok), "tag"
         else:
             spec, field_style = value, value.style
+        if spec.fields & _DATE_FIELDS:
+            child = years_as_terms(child)
         return FieldScope(
             fields=spec.fields,
             codes=spec.codes,

@@ -8,8 +8,10 @@ Every restriction keeps its raw text and span; anything not understood becomes a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from cen_search.strategies.ast import (
+    Bool,
     DateKind,
     DateRange,
     FieldScope,
@@ -296,16 +298,25 @@ DATE_FIELDS: dict[str, DateKind] = {
 }
 
 
+_YEARS = re.compile(r"(\d{4})(?:[-:]|to)(\d{4}|current|present)", re.I)
+"""``2010-2012``: a range of years, not the date 2010-20-12."""
+
+
 def date_range_of(node: Node) -> DateRange | None:
     """A date restriction written as a fielded term: PubMed ``2003:2019[dp]``,
-    ProQuest ``PD(20030101-20191231)``, Ovid ``2003-2019.yr.``."""
-    if not isinstance(node, FieldScope) or not isinstance(node.child, Term):
+    ProQuest ``PD(20030101-20191231)``, Ovid ``2003-2019.yr.``, and consecutive years ORed
+    under one date field, Ovid ``(2017 or 2018 or 2019).yr.``."""
+    if not isinstance(node, FieldScope):
+        return None
+    if isinstance(node.child, Bool) and node.child.op == "OR":
+        return _consecutive_years(node, node.child)
+    if not isinstance(node.child, Term):
         return None
     kinds = [DATE_FIELDS[f] for f in node.fields if f in DATE_FIELDS]
     if not kinds:
         return None
     text = node.child.text.replace(" ", "")
-    match = re.fullmatch(
+    match = _YEARS.fullmatch(text) or re.fullmatch(
         r"[>]?(\d{4}(?:[/.-]?\d{1,2}){0,2})(?:(?::|-|to)(\d{4}(?:[/.-]?\d{1,2}){0,2}|current|present))?",
         text,
         re.I,
@@ -325,6 +336,32 @@ def date_range_of(node: Node) -> DateRange | None:
         node.span,
         open_end=_open(high),
     )
+
+
+def _consecutive_years(node: FieldScope, years: Bool) -> DateRange | None:
+    """One range for an OR of years (or year ranges) that leave no year out between them;
+    None when they do (the OR is then translated term by term)."""
+    ranges = []
+    for child in years.children:
+        found = date_range_of(replace(node, child=child))
+        if (
+            found is None
+            or found.open_end
+            or not re.fullmatch(r"\d{4}", found.start or "")
+            or not re.fullmatch(r"\d{4}", found.end or "")
+        ):
+            return None
+        ranges.append((int(found.start or 0), int(found.end or 0), found.kind))
+    ranges.sort()
+    if len({kind for _, _, kind in ranges}) != 1:
+        return None
+    reach = ranges[0][1]
+    for start, end, _ in ranges[1:]:
+        if start > reach + 1:
+            return None
+        reach = max(reach, end)
+    raw = " OR ".join(c.raw for c in years.children if isinstance(c, Term))
+    return DateRange(ranges[0][2], str(ranges[0][0]), str(reach), raw, node.span)
 
 
 __all__ = [

@@ -301,7 +301,7 @@ class LineContext:
             )
             self.drop("line reference", span, reason, written=written)
             return None
-        if not found.runnable:
+        if not found.runnable and found.value is None:
             self.drop(
                 "line reference",
                 span,

@@ -35,6 +35,7 @@ from cen_search.strategies.ast import (
     Term,
     Unparsed,
 )
+from cen_search.strategies.limits import date_range_of
 from cen_search.strategies.translate import Compiled, LineContext, Lossiness
 from cen_search.strategies.translate_tables import (
     ABSTRACT,
@@ -117,7 +118,9 @@ class OpenAlexCompiler:
                     "OpenAlex cannot run filters without a search",
                     written=line.query,
                 )
-            return Compiled("", runnable=False)
+            # A line of filters alone (a date range) cannot be run, but a later line may
+            # AND it with a search: keep it to be inlined there.
+            return Compiled("", runnable=False, value=query)
         params = query.params()
         return Compiled("&".join(f"{k}={v}" for k, v in params), params=params, value=query)
 
@@ -127,6 +130,9 @@ class OpenAlexCompiler:
         if isinstance(node, Heading):
             return self.heading(node, ctx)
         if isinstance(node, FieldScope):
+            if (dates := date_range_of(node)) is not None:
+                # A date written as a search term (2003:2019[dp]) is a date filter.
+                return OaQuery(parts=(), filters=tuple(self.restriction(dates, ctx)))
             classes = ctx.scope(node, self._describe_field)
             return self.node(node.child, ctx, classes)
         if isinstance(node, Bool):
@@ -302,6 +308,15 @@ class OpenAlexCompiler:
                 return None
             return self._not(left, rest, node, ctx) if rest else left
         kept = [p for p in parts if p is not None]
+        if any(not q.parts for q in kept):
+            ctx.drop(
+                "limit",
+                node.span,
+                "a date range ORed with searches cannot be expressed in OpenAlex, whose "
+                "filters are always ANDed: the date range is left out",
+                written=node.operator or node.op,
+            )
+            kept = [q for q in kept if q.parts]
         if not kept:
             return None
         if len(kept) == 1:
@@ -337,6 +352,15 @@ class OpenAlexCompiler:
     def _not(self, left: OaQuery, rest: list[OaQuery], node: Bool, ctx: LineContext) -> OaQuery:
         right = self._combine_and(rest) if len(rest) > 1 else rest[0]
         assert right is not None
+        if not left.parts or not right.parts:
+            ctx.drop(
+                "limit",
+                node.span,
+                "NOT with a date range on either side cannot be expressed in OpenAlex: the "
+                "NOT operand is left out",
+                written=node.operator or node.op,
+            )
+            return left
         if right.filters:
             ctx.note(
                 "limit",

@@ -30,6 +30,7 @@ from cen_search.strategies.ast import (
     Unparsed,
     Wildcard,
 )
+from cen_search.strategies.limits import date_range_of
 from cen_search.strategies.translate import Compiled, LineContext, Lossiness
 
 Fields = frozenset[str] | None
@@ -195,6 +196,10 @@ class TextCompiler:
         )
 
     def field_scope(self, node: FieldScope, ctx: LineContext, fields: Fields) -> Expr | None:
+        if (dates := date_range_of(node)) is not None:
+            # A date written as a search term (2003:2019[dp], 2003-2019.yr.) is a date
+            # limit, written in the target's own date syntax.
+            return self.restriction(dates, ctx)
         classes = ctx.scope(node, lambda found: self.describe_fields(found, ctx))
         return self.node(node.child, ctx, classes)
 
