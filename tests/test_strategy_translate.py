@@ -226,6 +226,24 @@ def test_openalex_says_a_date_ored_with_a_search_is_left_out():
     assert "date range ORed" in dropped.reason
 
 
+@pytest.mark.parametrize("target", ["pubmed", "europepmc", "openalex"])
+def test_lower_case_pubmed_operators_make_the_translation_approximate(target):
+    # PubMed took none of these as operators when the strategy was run.
+    s = parse_strategy_text(
+        PUBMED_HEADER + "#1 asthma[tiab] or wheeze[tiab]\n#2 #1 and child[ti]\n"
+    )
+    t = translate(s, target)
+    for key, written in (("1", "or"), ("2", "and")):
+        (found,) = _findings(t.line(key), "operator")
+        assert found.written == written and found.lossiness is Lossiness.APPROXIMATE
+        assert "only in upper case" in found.reason
+    assert t.lossiness is Lossiness.APPROXIMATE
+    upper = translate(
+        parse_strategy_text(PUBMED_HEADER + "#1 asthma[tiab] OR wheeze[tiab]\n"), target
+    )
+    assert not _findings(upper.line("1"), "operator")
+
+
 def test_language_and_entry_date_limits(strategies):
     t = translate(_file(strategies, VACCINATION), "pubmed")
     assert t.line("103").display_history() == (

@@ -344,6 +344,27 @@ def section_platform(strategy: Strategy, section: int) -> str:
     return str(strategy.platform or "")
 
 
+def _note_lowercase_operators(line: Line, ctx: LineContext) -> None:
+    """PubMed does not take ``and``/``or``/``not`` in lower case as operators, so the search
+    that was run (and its hit count) is not the Boolean query the parser reads as meant: the
+    translation is of the meaning, not of what PubMed did, and says so."""
+    for issue in line.issues:
+        if issue.kind == "lowercase_operator":
+            written = ctx.written(issue.span)
+            ctx.note(
+                "operator",
+                issue.span,
+                written.upper(),
+                Lossiness.APPROXIMATE,
+                "PubMed reads Boolean operators only in upper case: lower-case "
+                f"{written!r} was not taken as {written.upper()} when this line was searched; "
+                f"translated as the {written.upper()} the searcher meant, so results may "
+                "differ from the hit counts recorded for the line",
+                written=written,
+                direction="",
+            )
+
+
 def translate(
     strategy: Strategy,
     target: str,
@@ -383,6 +404,7 @@ def translate(
     for line in lines:
         ctx = LineContext(strategy, line, platform, database, compiled)
         out = compiler.compile_line(line, ctx)
+        _note_lowercase_operators(line, ctx)
         compiled[line.key] = out
         own = worst(f.lossiness for f in ctx.findings)
         inherited = worst(lossiness.get(key, Lossiness.EXACT) for key in ctx.refs)
