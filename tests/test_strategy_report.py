@@ -295,3 +295,26 @@ def test_records_found_by_citation_searching_or_a_call_for_evidence_need_no_stra
     review.import_file(copy, database="Google", method="website")
     missing = [row.database for row in search_table(review) if row.kind == "no saved strategy"]
     assert missing == ["Scopus", "Google"]
+
+
+def test_report_warns_when_a_strategy_is_too_long_for_an_excel_cell(review, monkeypatch):
+    # A strategy of hundreds of lines (the CEN MEDLINE line 2, written 700 times) is one
+    # CSV cell longer than the 32,767 characters Excel keeps of a cell.
+    from typer.testing import CliRunner
+
+    from cen_search.cli.app import app
+
+    line = "((personality or character) adj3 disorder*).ti,ab,kf."
+    body = "".join(f"{n} {line}\n" for n in range(1, 701))
+    header = "---\ncen_search: 1\nid: long\ndatabase: Embase\nplatform: Ovid\n---\n"
+    (review.strategies_dir / "long.txt").write_text(header + body, encoding="utf-8")
+    monkeypatch.chdir(review.root)
+    result = CliRunner().invoke(app, ["strategy", "report", "--csv", "t.csv"])
+    assert result.exit_code == 0, result.output
+    assert "1 cell longer than Excel's limit of 32,767 characters" in result.stderr
+    assert "Embase's strategy" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(Path("t.csv").read_text(encoding="utf-8-sig"))))
+    assert body.strip() in next(r["strategy"] for r in rows if r["database"] == "Embase")
+    (review.strategies_dir / "long.txt").unlink()
+    short = CliRunner().invoke(app, ["strategy", "report", "--csv", "short.csv"])
+    assert short.exit_code == 0 and "Excel" not in short.stderr

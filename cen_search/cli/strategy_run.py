@@ -16,6 +16,7 @@ from cen_search.cli import _output
 
 if TYPE_CHECKING:
     from cen_search.config import Settings
+    from cen_search.prisma.search_table import SearchRow
     from cen_search.strategies.ast import Strategy
     from cen_search.strategies.runner import RunResult
     from cen_search.strategies.translate import Translation
@@ -308,6 +309,8 @@ def report_cmd(
         rows = write_report(
             workspace, markdown=output, csv_path=csv_path, title=workspace.settings.title
         )
+        if csv_path is not None:
+            _warn_long_cells(rows, csv_path)
         missing = [row.database for row in rows if row.kind == NO_STRATEGY]
         if missing:
             _output.warn(
@@ -329,6 +332,22 @@ def report_cmd(
             _output.say(
                 f"{_output.count(len(rows), 'search', 'searches')} written to {', '.join(written)}"
             )
+
+
+def _warn_long_cells(rows: list[SearchRow], csv_path: Path) -> None:
+    """Say which cells of the CSV Excel would cut short (the file holds them whole)."""
+    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT
+    from cen_search.prisma.search_table import too_long_for_excel
+
+    long = too_long_for_excel(rows)
+    if long:
+        database, column, length = long[0]
+        _output.warn(
+            f"{csv_path}: {_output.count(len(long), 'cell')} longer than Excel's limit of "
+            f"{EXCEL_CELL_LIMIT:,} characters (first: {database}'s {column}, {length:,}): "
+            "the file holds them whole, but Excel cuts them short; the Markdown table (-o) "
+            "keeps every strategy whole"
+        )
 
 
 def _check_report_outputs(

@@ -343,29 +343,46 @@ def to_markdown(rows: Sequence[SearchRow], *, title: str = "") -> str:
     return "\n".join(lines)
 
 
+def _csv_cells(row: SearchRow) -> list[str]:
+    """The cells of :data:`CSV_COLUMNS` for one search."""
+    return [
+        row.database,
+        row.platform,
+        row.coverage,
+        row.date_searched,
+        row.limits,
+        row.filters,
+        "" if row.records is None else str(row.records),
+        row.records_source,
+        row.peer_review,
+        row.strategy_file,
+        row.kind,
+        row.strategy,
+        row.status,
+    ]
+
+
 def write_csv(rows: Sequence[SearchRow], fh: TextIO) -> int:
     """One CSV row per search (strategy text in full, newlines kept inside the cell)."""
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [
-                row.database,
-                row.platform,
-                row.coverage,
-                row.date_searched,
-                row.limits,
-                row.filters,
-                "" if row.records is None else row.records,
-                row.records_source,
-                row.peer_review,
-                row.strategy_file,
-                row.kind,
-                row.strategy,
-                row.status,
-            ]
-        )
+        writer.writerow(_csv_cells(row))
     return len(rows)
+
+
+def too_long_for_excel(rows: Sequence[SearchRow]) -> list[tuple[str, str, int]]:
+    """``(database, column, characters)`` of every cell :func:`write_csv` writes that is longer
+    than Excel's cell limit (a strategy of hundreds of lines): the CSV holds it whole, but
+    Excel cuts it short when it opens the file."""
+    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT
+
+    return [
+        (row.database, column, len(cell))
+        for row in rows
+        for column, cell in zip(CSV_COLUMNS, _csv_cells(row), strict=True)
+        if len(cell) > EXCEL_CELL_LIMIT
+    ]
 
 
 def write_report(
