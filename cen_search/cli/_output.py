@@ -83,6 +83,18 @@ def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/yellow] {escape(scrub(message))}", markup=True, emoji=False)
 
 
+def warn_long_cells(cells: int, first: str, length: int, keep_whole: str, where: str = "") -> None:
+    """Warn that ``cells`` cells of a CSV are longer than an Excel cell holds (``first``
+    names the first, of ``length`` characters); ``keep_whole`` says what to use instead."""
+    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT
+
+    warn(
+        f"{where + ': ' if where else ''}{count(cells, 'cell')} longer than Excel's limit of "
+        f"{EXCEL_CELL_LIMIT:,} characters (first: {first}, {length:,}): the file holds them "
+        f"whole, but Excel cuts them short; {keep_whole}"
+    )
+
+
 def styled(*parts: str | tuple[str, str]) -> Text:
     """One line built from plain strings and ``(text, style)`` pairs: the text is never read
     as markup or emoji codes, whatever it holds (``styled(("error", "red"), " ", message)``)."""

@@ -258,16 +258,16 @@ def convert(
 
 def _warn_long_cells(records: list[Record]) -> None:
     """Say which cells Excel would cut short (the CSV itself holds them whole)."""
-    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT, too_long_for_excel
+    from cen_search.formats._csv_write import too_long_for_excel
 
     long = too_long_for_excel(records)
     if long:
         position, column, length = long[0]
-        _output.warn(
-            f"{_output.count(len(long), 'cell')} longer than Excel's limit of "
-            f"{EXCEL_CELL_LIMIT:,} characters (first: record {position}'s {column}, "
-            f"{length:,}): the file holds them whole, but Excel cuts them short; "
-            "use the RIS, EndNote XML or JSON Lines output to keep them"
+        _output.warn_long_cells(
+            len(long),
+            f"record {position}'s {column}",
+            length,
+            "use the RIS, EndNote XML or JSON Lines output to keep them",
         )
 
 

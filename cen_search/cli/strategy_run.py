@@ -336,17 +336,17 @@ def report_cmd(
 
 def _warn_long_cells(rows: list[SearchRow], csv_path: Path) -> None:
     """Say which cells of the CSV Excel would cut short (the file holds them whole)."""
-    from cen_search.formats._csv_write import EXCEL_CELL_LIMIT
     from cen_search.prisma.search_table import too_long_for_excel
 
     long = too_long_for_excel(rows)
     if long:
         database, column, length = long[0]
-        _output.warn(
-            f"{csv_path}: {_output.count(len(long), 'cell')} longer than Excel's limit of "
-            f"{EXCEL_CELL_LIMIT:,} characters (first: {database}'s {column}, {length:,}): "
-            "the file holds them whole, but Excel cuts them short; the Markdown table (-o) "
-            "keeps every strategy whole"
+        _output.warn_long_cells(
+            len(long),
+            f"{database}'s {column}",
+            length,
+            "the Markdown table (-o) keeps every strategy whole",
+            where=str(csv_path),
         )
 
 
