@@ -48,6 +48,16 @@ class ReviewOutcome:
     quit: bool
     """True when the reviewer quit before every pair was decided."""
 
+    def then(self, later: ReviewOutcome) -> ReviewOutcome:
+        """This session followed by ``later`` (pairs the decisions raised), as one."""
+        return ReviewOutcome(
+            decided=self.decided + later.decided,
+            same=self.same + later.same,
+            different=self.different + later.different,
+            remaining=later.remaining,
+            quit=later.quit,
+        )
+
 
 def keys_from(sequence: Iterable[str]) -> KeySource:
     """A key source that plays back ``sequence`` then reports no more keys."""

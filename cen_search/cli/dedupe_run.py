@@ -33,6 +33,7 @@ from cen_search.dedupe.workspace_run import (
     options_from,
     outputs_in,
     record_decision,
+    review_pairs_now,
     run,
     run_in_workspace,
     take_in_review_edits,
@@ -409,6 +410,20 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
                 console=_output.err,
                 include_decided=all_pairs,
             )
+            while outcome.decided and not outcome.quit:
+                # Records kept apart may leave a record that matched both of them: a new
+                # question, asked now rather than after "all pairs decided".
+                pairs = review_pairs_now(ws)
+                raised = sum(1 for pair in pairs if pair.same is None)
+                if not raised:
+                    break
+                _output.say(
+                    f"{count(raised, 'more pair')} raised by your decisions (a record that "
+                    "matched records you kept apart):"
+                )
+                outcome = outcome.then(
+                    session(pairs, decide=decide_ws, keys=keys, console=_output.err)
+                )
             if outcome.decided:
                 ws.log(
                     "dedupe-review",

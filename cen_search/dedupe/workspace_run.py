@@ -326,6 +326,20 @@ def run_in_workspace(
     )
 
 
+def review_pairs_now(
+    ws: Workspace, *, options: DedupeOptions | None = None, reporter: Reporter = NULL_REPORTER
+) -> list[ReviewPair]:
+    """The review queue as it stands, every decision in the log in force, without writing
+    anything: after a reviewer keeps records apart, a record that matched both of them is a
+    new question (``review:chain-conflict``), which an interactive review asks before it
+    ends. The caller holds the review's lock."""
+    options = options or options_from("", ws)
+    state = current_decisions(ws.root / DECISIONS_PATH)
+    return run(
+        workspace_inputs(ws, reporter=reporter), options=options, decisions=state
+    ).review_pairs()
+
+
 def _write_workspace_outputs(
     ws: Workspace, dedupe_run: DedupeRun, *, decisions_added: int
 ) -> dict[str, str]:
