@@ -158,6 +158,51 @@ def prepare_screen_import(run: Runner) -> Callable[[Path, Path, bool], None]:
     return prepare
 
 
+STRATEGY_RUN = [
+    "strategy", "run", "medline-ovid", "--on", "pubmed",
+    "--from", "2020-01-01", "--to", "2021-12-31", "--no-cache",
+]  # fmt: skip
+"""The example's MEDLINE strategy run on the local PubMed for two years of entries."""
+
+
+def prepare_strategy_run(run: Runner) -> Callable[[Path, Path, bool], None]:
+    """The example review as it is: ``strategy run`` searches, imports and records a run."""
+
+    def prepare(review: Path, scratch: Path, quick: bool) -> None:
+        shutil.copytree(EXAMPLE, review)
+
+    return prepare
+
+
+def snapshot_strategy_run(review: Path) -> dict[str, Any]:
+    """Imports by content, raw copies by checksum, one log event per import, and what the run
+    records say (every run record whole, all with the same counts and import): a run that was
+    interrupted after it had finished is run again, and that second run is a record of its
+    own, so the number of run records is not compared."""
+    manifest = _lines(review / "imports" / "manifest.jsonl")
+    events = _lines(review / "log.jsonl")
+    runs = set()
+    for path in (review / "runs").rglob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        counts = tuple(line["count"] for line in record["lines"])
+        imported = record["import"]
+        runs.add((record["total"], record["retrieved"], counts, imported["records"]))
+        ids = path.with_name(record["ids_file"])
+        runs.add(("ids", len(ids.read_text(encoding="utf-8").split())))
+    return {
+        "imports": sorted((m["sha256"], m["database"], m["records"]) for m in manifest),
+        "raw": sorted(
+            _sha(p)
+            for p in (review / "imports").rglob("*")
+            if p.is_file() and p.name != "manifest.jsonl" and not p.name.startswith(".")
+        ),
+        "import_events": sorted(
+            Counter(e.get("id") for e in events if e.get("event") == "import").items()
+        ),
+        "runs": sorted(runs, key=repr),
+    }
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -226,10 +271,13 @@ def snapshot_screening(review: Path) -> dict[str, Any]:
 
 
 __all__ = [
+    "STRATEGY_RUN",
     "prepare_screen_import",
+    "prepare_strategy_run",
     "prepare_update",
     "prepare_update_trace",
     "services",
     "snapshot_screening",
+    "snapshot_strategy_run",
     "snapshot_update",
 ]

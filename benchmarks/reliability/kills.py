@@ -14,8 +14,8 @@ a fraction of the reference duration, and:
 
 Operations are a registry (:data:`OPERATIONS`): later stages add theirs beside these
 (:mod:`._update_ops`: ``update run`` against a local PubMed and OpenAlex, with and without
-tracing, and ``screen import``), each with the environment its commands run in and what must
-be the same afterwards.
+tracing, ``strategy run`` against the local PubMed, and ``screen import``), each with the
+environment its commands run in and what must be the same afterwards.
 """
 
 from __future__ import annotations
@@ -100,6 +100,52 @@ class Operation:
     command (a local server it talks to); None: the environment as it is."""
     state: Callable[[Path], dict[str, Any]] | None = None
     """What must be the same after an interrupted run was run again (default: :func:`snapshot`)."""
+    keys: str | None = None
+    """Keys typed ahead at a terminal (a pseudo-terminal as standard input) for an interactive
+    command; None: no terminal."""
+
+
+@contextmanager
+def _started(
+    op: Operation, scratch: Path, cwd: Path, env: dict[str, str]
+) -> Iterator[subprocess.Popen[str]]:
+    """The operation's command running in ``cwd``; an interactive one reads :attr:`keys` from
+    a pseudo-terminal (no echo, no line editing), typed before it starts."""
+    args = [*_cli(), *op.command(scratch)]
+    environment = {**os.environ, **env} if env else None
+    pipes: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    if op.keys is None:
+        with subprocess.Popen(args, cwd=cwd, text=True, env=environment, **pipes) as proc:
+            yield proc
+        return
+    import pty
+    import termios
+
+    master, terminal = pty.openpty()
+    mode = termios.tcgetattr(terminal)
+    mode[3] &= ~(termios.ECHO | termios.ICANON)
+    termios.tcsetattr(terminal, termios.TCSANOW, mode)
+    os.write(master, op.keys.encode("utf-8"))
+    try:
+        try:
+            proc = subprocess.Popen(
+                args, cwd=cwd, text=True, env=environment, stdin=terminal, **pipes
+            )
+        finally:
+            os.close(terminal)  # the command holds it now
+        with proc:
+            yield proc
+    finally:
+        os.close(master)
+
+
+def _complete(
+    op: Operation, scratch: Path, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The operation's command run to its end in ``cwd``."""
+    with _started(op, scratch, cwd, env) as proc:
+        out, err = proc.communicate(timeout=600)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 @contextmanager
@@ -142,6 +188,16 @@ def _prepare_decisions(review: Path, scratch: Path, quick: bool) -> None:
             writer.writerows(rows)
 
 
+def _prepare_review(review: Path, scratch: Path, quick: bool) -> None:
+    """A review whose dedupe left pairs for a person: ``dedupe review`` decides each at the
+    terminal (every key typed ahead is 'different', so an interrupted session run again ends
+    with the same decisions whichever pairs it had decided)."""
+    _prepare_dedupe(review, scratch, quick)
+    for name, database in (("CINAHL.ris", "CINAHL"), ("HMIC.ris", "HMIC")):
+        result = _run(["import", str(EXAMPLE / name), "--database", database], cwd=review)
+        assert result.returncode == 0, result.stderr
+
+
 def _later_stages() -> list[Operation]:
     from benchmarks.reliability import _update_ops as ops
 
@@ -161,6 +217,13 @@ def _later_stages() -> list[Operation]:
             state=ops.snapshot_update,
         ),
         Operation(
+            "strategy run",
+            ops.prepare_strategy_run(_run),
+            lambda scratch: list(ops.STRATEGY_RUN),
+            environment=ops.services,
+            state=ops.snapshot_strategy_run,
+        ),
+        Operation(
             "screen import",
             ops.prepare_screen_import(_run),
             lambda scratch: ["screen", "import", str(scratch / "sheet.csv")],
@@ -176,6 +239,12 @@ OPERATIONS: list[Operation] = [
         lambda scratch: ["import", str(scratch / "big.ris"), "--database", "Embase"],
     ),
     Operation("dedupe", _prepare_dedupe, lambda scratch: ["dedupe"]),
+    Operation(
+        "dedupe review",
+        _prepare_review,
+        lambda scratch: ["dedupe", "review", "--by", "kill-harness"],
+        keys="d" * 2000,
+    ),
     Operation(
         "dedupe --decisions",
         _prepare_decisions,
@@ -256,18 +325,11 @@ def _one(
     with tempfile.TemporaryDirectory(prefix="kill-") as tmp:
         review = Path(tmp) / "review"
         shutil.copytree(base, review, symlinks=True)
-        proc = subprocess.Popen(
-            [*_cli(), *op.command(scratch)],
-            cwd=review,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **env} if env else None,
-        )
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.kill(proc.pid, signum)
-        _, err = proc.communicate(timeout=600)
+        with _started(op, scratch, review, env) as proc:
+            time.sleep(delay)
+            if proc.poll() is None:
+                os.kill(proc.pid, signum)
+            _, err = proc.communicate(timeout=600)
         if "Traceback" in err:
             tally.tracebacks += 1
             tally.notes.append(f"{op.name} {signum} {delay:.2f}s: {err[-300:]}")
@@ -281,16 +343,20 @@ def _one(
             if unreported:
                 tally.failures += 1
                 tally.notes.append(f"{op.name}: temporary files not reported: {unreported}")
-        again = _run(op.command(scratch), cwd=review, env=env)
+        again = _complete(op, scratch, review, env)
         if again.returncode not in (0, 4):
             tally.failures += 1
             tally.notes.append(f"{op.name}: the re-run failed: {again.stderr[-300:]}")
             return tally
         if "Traceback" in again.stderr:
             tally.tracebacks += 1
-        if state(review) != expected:
+        after = state(review)
+        if after != expected:
             tally.lost += 1
-            tally.notes.append(f"{op.name} {signum} {delay:.2f}s: state differs after re-run")
+            differ = sorted(k for k in {*after, *expected} if after.get(k) != expected.get(k))
+            tally.notes.append(
+                f"{op.name} {signum} {delay:.2f}s: state differs after re-run: {differ}"
+            )
     return tally
 
 
@@ -321,7 +387,7 @@ def _kill_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     start = time.perf_counter()
-    done = _run(op.command(scratch), cwd=reference, env=env)
+    done = _complete(op, scratch, reference, env)
     duration = time.perf_counter() - start
     assert done.returncode in (0, 4), done.stderr
     expected = (op.state or snapshot)(reference)
