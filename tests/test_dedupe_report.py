@@ -411,3 +411,24 @@ def test_the_terminal_table_leaves_out_the_overlap_columns_of_many_databases() -
     lines = overlap_table(replace(summary, databases=tuple(many)))
     assert lines[0].split() == ["database", "records", "distinct", "unique"]
     assert len(lines) == MAX_OVERLAP_COLUMNS + 2
+
+
+def test_the_terminal_table_numbers_the_databases_when_their_names_make_it_too_wide() -> None:
+    # The example review's ten sources ("Reference lists of systematic reviews", "Social
+    # Policy and Practice", ...) made a table about 300 characters wide.
+    from dataclasses import replace
+
+    from cen_search.cli.dedupe_run import NAMED_OVERLAP_WIDTH, overlap_table
+    from cen_search.dedupe.report import DatabaseSummary
+
+    summary = summarise(RESULT, labels=LABELS)
+    names = ["MEDLINE", "Social Policy and Practice", "Reference lists of systematic reviews"]
+    names += [f"Call for evidence {n}" for n in range(4)]
+    wide = [
+        DatabaseSummary(name, 3, 3, 1, {other: 1 for other in names if other != name})
+        for name in names
+    ]
+    lines = overlap_table(replace(summary, databases=tuple(wide)))
+    assert lines[0].split()[:7] == ["#", "database", "records", "distinct", "unique", "∩", "1"]
+    assert lines[2].split()[:3] == ["2", "Social", "Policy"]
+    assert max(map(len, lines)) <= NAMED_OVERLAP_WIDTH + 10

@@ -109,6 +109,8 @@ def render_summary(summary: DedupeSummary) -> None:
             f"the overlap between the {len(summary.databases)} databases is in the overlap "
             "CSV (--overlap FILE; dedupe/overlap.csv in a review)"
         )
+    elif overlap_numbered(summary):
+        legend = "∩ n: distinct records also found in database n"
     else:
         legend = "∩ X: distinct records also found in X"
     err.print(
@@ -121,15 +123,36 @@ def render_summary(summary: DedupeSummary) -> None:
 MAX_OVERLAP_COLUMNS = 10
 """More databases than this and the table on the terminal leaves out the ∩ columns: one
 column per database no longer fits a screen (the overlap CSV holds them all)."""
+NAMED_OVERLAP_WIDTH = 100
+"""Widest table whose ∩ columns carry the databases' names; a wider one numbers the
+databases and heads the columns ``∩ 1``, ``∩ 2``... (long source names such as *Reference
+lists of systematic reviews* made a 300-character table)."""
 
 
 def overlap_table(summary: DedupeSummary) -> list[str]:
     """The per-database table as plain text lines (never truncated, easy to paste); the ``∩``
-    columns for at most :data:`MAX_OVERLAP_COLUMNS` databases."""
+    columns for at most :data:`MAX_OVERLAP_COLUMNS` databases, headed by their names, or by
+    their numbers when the names would make it wider than :data:`NAMED_OVERLAP_WIDTH`."""
     names = [row.database for row in summary.databases]
     if len(names) > MAX_OVERLAP_COLUMNS:
         names = []
-    header = ["database", "records", "distinct", "unique", *(f"∩ {name}" for name in names)]
+    lines = _overlap_lines(summary, names, [f"∩ {name}" for name in names])
+    if max(len(line) for line in lines) > NAMED_OVERLAP_WIDTH:
+        lines = _overlap_lines(
+            summary, names, [f"∩ {n}" for n in range(1, len(names) + 1)], numbered=True
+        )
+    return lines
+
+
+def overlap_numbered(summary: DedupeSummary) -> bool:
+    """True when :func:`overlap_table` numbers the databases instead of naming the columns."""
+    return overlap_table(summary)[0].split()[:2] == ["#", "database"]
+
+
+def _overlap_lines(
+    summary: DedupeSummary, names: list[str], heads: list[str], *, numbered: bool = False
+) -> list[str]:
+    header = ["database", "records", "distinct", "unique", *heads]
     body = [
         [
             row.database,
@@ -140,12 +163,18 @@ def overlap_table(summary: DedupeSummary) -> list[str]:
         ]
         for row in summary.databases
     ]
+    if numbered:
+        header = ["#", *header]
+        body = [[str(n), *cells] for n, cells in enumerate(body, 1)]
+    first = 2 if numbered else 1  # left-aligned columns: the number and the name
     widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
 
     def render(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest]).rstrip()
+        left = [cell.ljust(width) for cell, width in zip(cells[:first], widths, strict=False)]
+        rest = (
+            cell.rjust(width) for cell, width in zip(cells[first:], widths[first:], strict=True)
+        )
+        return "  ".join([*left, *rest]).rstrip()
 
     return [render(header), *(render(cells) for cells in body)]
 
