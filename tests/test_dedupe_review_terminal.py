@@ -15,22 +15,27 @@ pexpect = pytest.importorskip("pexpect")
 from cen_search.workspace import Workspace  # noqa: E402
 
 
-def test_keys_typed_ahead_in_the_interactive_review_are_all_kept(
-    tmp_path: Path, shared: Path
-) -> None:
-    ws = Workspace.init(tmp_path / "review", title="Terminal")
-    ws.import_file(shared / "data" / "dedup" / "sra_haematology" / "records.ris", database="X")
+def _review_in_a_terminal(ws: Workspace, tmp_path: Path) -> pexpect.spawn:
+    """``cen-search dedupe review --by jt`` in the review, in a pseudo-terminal of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CEN_SEARCH_")}
     env.update(NO_COLOR="1", TERM="dumb", CEN_SEARCH_CONFIG=str(tmp_path / "none.toml"))
-    child = pexpect.spawn(
+    return pexpect.spawn(
         sys.executable,
         ["-m", "cen_search", "dedupe", "review", "--by", "jt"],
         cwd=str(ws.root),
         env=env,
         encoding="utf-8",
-        timeout=30,
+        timeout=60,
         dimensions=(50, 120),
     )
+
+
+def test_keys_typed_ahead_in_the_interactive_review_are_all_kept(
+    tmp_path: Path, shared: Path
+) -> None:
+    ws = Workspace.init(tmp_path / "review", title="Terminal")
+    ws.import_file(shared / "data" / "dedup" / "sra_haematology" / "records.ris", database="X")
+    child = _review_in_a_terminal(ws, tmp_path)
     child.expect(r"\[d\]ifferent")
     child.send("sdq")  # typed at once, before the second pair is drawn
     child.expect(pexpect.EOF)
@@ -51,17 +56,7 @@ def test_the_review_asks_the_pairs_its_own_decisions_raise_before_it_ends(
     ws = Workspace.init(tmp_path / "review", title="Terminal")
     records = shared / "data" / "dedup" / "sra_cytology_screening" / "records.ris"
     ws.import_file(records, database="X")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEN_SEARCH_")}
-    env.update(NO_COLOR="1", TERM="dumb", CEN_SEARCH_CONFIG=str(tmp_path / "none.toml"))
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "cen_search", "dedupe", "review", "--by", "jt"],
-        cwd=str(ws.root),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, 120),
-    )
+    child = _review_in_a_terminal(ws, tmp_path)
     child.expect(r"3 pairs to review")
     child.send("ddd")
     child.expect(r"1 more pair raised by your decisions")
