@@ -172,6 +172,15 @@ def test_a_sheet_with_bad_rows_is_refused_whole_naming_each_row(
     assert not (review.root / "screening").exists()
 
 
+def test_a_sheet_with_one_bad_row_says_one_row(review: Workspace, tmp_path: Path) -> None:
+    sheet = tmp_path / "ann.csv"
+    _export(review, sheet)
+    _fill(sheet, {0: ("perhaps", "", "")})
+    with pytest.raises(InputError) as caught:
+        _import(review, sheet)
+    assert "ann.csv: 1 row cannot be imported; nothing was imported" in caught.value.message
+
+
 def test_the_reviewer_option_overrides_the_sheet_and_full_text_needs_reasons(
     review: Workspace, tmp_path: Path
 ) -> None:

@@ -225,6 +225,14 @@ def test_asreview_export_keeps_reviewer_time_and_note_and_unseen_can_go_to_autom
     assert _import(ws, DATA / "asreview-export.csv", "asreview", unseen="automation").events == []
 
 
+def test_asreview_notes_count_one_unseen_record_in_the_singular(tmp_path: Path) -> None:
+    lines = (DATA / "asreview-export.csv").read_text(encoding="utf-8").splitlines()
+    one_unseen = tmp_path / "asreview-export.csv"
+    one_unseen.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    found = asreview.read(one_unseen, ToolOptions())
+    assert found.notes == ["1 record was not seen in ASReview; it stays unscreened"]
+
+
 def test_asreview_ris_export_imported_end_to_end_reports_every_row(
     tmp_path: Path, imports_dir: Path
 ) -> None:

@@ -37,6 +37,7 @@ from cen_search.screening.flow import Screening
 from cen_search.screening.queue import Queue
 from cen_search.screening.reports import Report
 from cen_search.screening.tools.base import read_table, record_keys
+from cen_search.wording import count
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -246,7 +247,7 @@ def import_sheet(
         shown = "\n  ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise InputError(
-            f"{path}: {len(problems)} rows cannot be imported; nothing was imported:\n  "
+            f"{path}: {count(len(problems), 'row')} cannot be imported; nothing was imported:\n  "
             f"{shown}{more}",
             hint="correct those rows (decision: include / exclude / maybe; reasons from "
             "[screening] reasons, by text or number) and import the sheet again",

@@ -37,6 +37,7 @@ from cen_search.screening.tools.base import (
     read_table,
     row_of,
 )
+from cen_search.wording import count
 
 NAME = "rayyan"
 LABEL = "Rayyan"
@@ -149,9 +150,10 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
             "file came from",
         )
     for value, n in odd.most_common():
-        result.notes.append(f"{n} decisions {value!r} not understood (not imported)")
+        result.notes.append(f"{count(n, 'decision')} {value!r} not understood (not imported)")
     if undecided:
-        result.notes.append(f"{undecided} articles have no decision in Rayyan")
+        have = "has" if undecided == 1 else "have"
+        result.notes.append(f"{count(undecided, 'article')} {have} no decision in Rayyan")
     return result
 
 
@@ -238,5 +240,5 @@ def read_log(path: Path, options: ToolOptions) -> ToolFile:
             )
         result.rows.append(row_)
     if labels:
-        result.notes.append(f"{labels} label changes ignored (labels are not decisions)")
+        result.notes.append(f"{count(labels, 'label change')} ignored (labels are not decisions)")
     return result
