@@ -239,6 +239,13 @@ def test_assign_draws_a_reproducible_recorded_sample(
     assert cli("screen", "progress", "--check").code == 4
 
 
+def test_assign_of_one_report_says_one_report(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    result = cli("screen", "assign", "--reviewer", "bob", "--includes")
+    assert result.code == 0, result.err
+    assert "all includes: 1 report for bob (from 1 decided report;" in result.err
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys

@@ -308,6 +308,6 @@ def run_assign(
             }
         )
     say(
-        f"assigned {sample_text(drawn.event)} (from {drawn.population} decided reports; "
+        f"assigned {sample_text(drawn.event)} (from {count(drawn.population, 'decided report')}; "
         f"population sha256 {str(sample['population_hash'])[:12]}...)"
     )

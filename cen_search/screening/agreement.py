@@ -25,6 +25,7 @@ from itertools import combinations
 from cen_search.screening.events import STAGES, Event
 from cen_search.screening.fold import Folded
 from cen_search.screening.model import Agreement, StageDesign
+from cen_search.wording import count
 
 
 def binary(stage: str, decision: str) -> str | None:
@@ -126,7 +127,7 @@ def sample_text(event: Event) -> str:
         text = " and ".join(parts) or "a chosen set"
     if sample.get("seed") is not None and sample.get("fraction"):
         text += f" (seed {sample['seed']})"
-    return f"{text}: {len(event.targets)} reports for {', '.join(event.reviewers)}"
+    return f"{text}: {count(len(event.targets), 'report')} for {', '.join(event.reviewers)}"
 
 
 def designs(
