@@ -246,6 +246,20 @@ def test_assign_of_one_report_says_one_report(cli) -> None:  # type: ignore[no-u
     assert "all includes: 1 report for bob (from 1 decided report;" in result.err
 
 
+def test_another_spelling_of_a_reviewers_name_is_refused_not_made_a_second_reviewer(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    _vote(cli, DOIS[0], "include", "ann")
+    log = review.root / "screening" / "ann.jsonl"
+    before = log.read_bytes()
+    result = cli("screen", "vote", DOIS[0], "--decision", "exclude", "--reviewer", "Ann")
+    assert result.code == 1
+    assert "'Ann' would write to screening/ann.jsonl, the log of 'ann'" in result.err
+    assert log.read_bytes() == before
+    agreement = _json(cli("screen", "agreement", "--json"))
+    assert agreement["agreements"] == []
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys
