@@ -72,6 +72,16 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
     assert todo["rows"] == 5
 
 
+def test_export_names_the_sheet_to_import_by_the_path_it_was_written_to(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sheets" / "ann ta.csv"
+    sheet.parent.mkdir()
+    result = cli("screen", "export", "--reviewer", "ann", "-o", sheet)
+    assert result.code == 0, result.err
+    assert f"then cen-search screen import '{sheet}'" in result.err
+
+
 def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:

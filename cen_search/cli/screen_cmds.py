@@ -234,6 +234,8 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
 def run_export(
     *, reviewer: str, stage: str, output: Path, todo: bool, yes: bool, json_out: bool
 ) -> None:
+    import shlex
+
     from cen_search.outputs import check_outputs, person_made
     from cen_search.screening.actions import check_stage
     from cen_search.screening.queue import reviewer_queue
@@ -259,7 +261,7 @@ def run_export(
     say(
         f"wrote {count(len(rows) - 1, 'record')} for {name} at {stage} to {output} "
         f"({len(queue.pending)} to do); fill decision, reasons and note, then "
-        f"cen-search screen import {output.name}"
+        f"cen-search screen import {shlex.quote(str(output))}"
     )
 
 
