@@ -158,9 +158,9 @@ class StageDesign:
 
     stage: Stage
     reviewers: tuple[str, ...]
-    """Everyone who voted at this stage."""
+    """Everyone who voted at this stage (automation tools, ``tool:...``, are not reviewers)."""
     screened: int
-    """Reports with at least one vote."""
+    """Reports with at least one reviewer's vote, or a resolution."""
     screened_by_two: int
     """Reports with independent votes from two or more reviewers."""
     sample: str = ""
