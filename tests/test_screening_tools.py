@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from collections import Counter
@@ -111,6 +112,21 @@ def test_rayyan_event_log_recovers_the_votes_with_their_times(rayyan_review, ray
     assert articles.events == [] and articles.already == 2510
     assert _final_votes(rayyan_review) == from_log
     assert Counter(from_log.values()) == Counter({"exclude": 2397, "include": 109, "maybe": 4})
+
+
+def test_rayyan_event_log_summary_counts_articles_not_rows(  # type: ignore[no-untyped-def]
+    tmp_path: Path, rayyan_files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 5,423 rows of changes about 1,224 articles: the summary must not call them 1,224 rows
+    from tests._dedupe_cli import run_cli
+
+    ws = make_review(tmp_path / "small")
+    run = run_cli(capsys, "-C", ws.root, "screen", "import", rayyan_files[1], "--from", "rayyan",
+                  "--dry-run", "--json")  # fmt: skip
+    assert run.code == 0, run.err
+    assert "rayyan-customizations-log_fagnersutel.csv: 1224 articles; 0 matched" in run.err
+    document = json.loads(run.out)
+    assert (document["rows"], document["unit"]) == (1224, "article")
 
 
 def test_rayyan_event_log_alone_matches_nothing_without_the_articles(

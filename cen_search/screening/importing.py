@@ -39,6 +39,8 @@ class ToolImport:
     tool: str
     kind: str
     rows: int = 0
+    """Rows read (articles for an event log: see ``unit``)."""
+    unit: str = "row"
     matched: Counter[str] = field(default_factory=Counter)
     """Route (key, doi, pmid, dedupe) -> rows matched by it."""
     unmatched: list[tuple[str, str]] = field(default_factory=list)
@@ -71,7 +73,7 @@ def import_tool_file(
     (``--unseen automation``)."""
     module = reader(tool)
     found = module.read(path, options)
-    outcome = ToolImport(tool=module.LABEL, kind=found.kind, rows=len(found.rows))
+    outcome = ToolImport(tool=module.LABEL, kind=found.kind, rows=len(found.rows), unit=found.unit)
     outcome.notes += found.notes
     known = {event.origin for event in screening.events if event.origin}
     round_name = current_round(ws)

@@ -88,6 +88,9 @@ class ToolFile:
     rows: list[ToolRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the user should know (labels ignored, decisions not understood ...)."""
+    unit: str = "row"
+    """What one of ``rows`` is, for messages: a row of the file, or an ``article`` whose
+    decisions were gathered from several rows (Rayyan's event log)."""
 
 
 def iso_time(text: str) -> str:

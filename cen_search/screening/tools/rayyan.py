@@ -218,7 +218,7 @@ def read_log(path: Path, options: ToolOptions) -> ToolFile:
             f"{path}: no decisions (rows with key 'included' or '__EXR__...')",
             hint="give Rayyan's customizations_log.csv, or its articles export",
         )
-    result = ToolFile(NAME, "event log")
+    result = ToolFile(NAME, "event log", unit="article")
     for article in sorted(first_line, key=lambda a: first_line[a]):
         key = f"rayyan-{article}"
         found = articles.get(key.casefold())
