@@ -201,6 +201,8 @@ def import_sheet(
     outcome = SheetImport()
     problems: list[str] = []
     latest: dict[tuple[str, str, str], Event] = {}
+    # (report, stage, reviewer) -> the first line deciding it, and what it said
+    seen: dict[tuple[str, str, str], tuple[int, tuple[object, ...]]] = {}
     for row in read_sheet_rows(path):
         where = f"{path.name}:{row.line}"
         decision = row.values.get("decision", "").strip()
@@ -232,6 +234,15 @@ def import_sheet(
             )
         except UsageError as exc:
             problems.append(f"{where}: {exc.message}")
+            continue
+        key = (report.report_id, row_stage, by)
+        said = (event.decision, event.reasons, event.note)
+        first_line, first_said = seen.setdefault(key, (row.line, said))
+        if first_said != said:
+            problems.append(
+                f"{where}: {report.report_id} is on line {first_line} too, with another "
+                f"decision for {by} at {row_stage}"
+            )
             continue
         outcome.reviewers.add(by)
         current = screening.folded.report(report.report_id).stage(row_stage).votes.get(by)
