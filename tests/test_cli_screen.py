@@ -82,6 +82,25 @@ def test_export_names_the_sheet_to_import_by_the_path_it_was_written_to(  # type
     assert f"then cen-search screen import '{sheet}'" in result.err
 
 
+def test_export_never_writes_csv_under_a_workbook_name_or_over_a_workbook(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    named = tmp_path / "ann.xlsx"
+    result = cli("screen", "export", "--reviewer", "ann", "-o", named)
+    assert result.code == 2 and "the sheet is CSV" in result.err
+    assert not named.exists()
+    saved = tmp_path / "ann-filled.csv"  # a workbook a reviewer saved under the CSV's name
+    book = Workbook()
+    book.active.append(["report_id", "decision"])
+    book.save(saved)
+    before = saved.read_bytes()
+    result = cli("screen", "export", "--reviewer", "ann", "-o", saved, "--yes")
+    assert result.code == 2 and "never writes into it" in result.err
+    assert saved.read_bytes() == before
+
+
 def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:

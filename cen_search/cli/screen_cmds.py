@@ -239,12 +239,13 @@ def run_export(
     from cen_search.outputs import check_outputs, person_made
     from cen_search.screening.actions import check_stage
     from cen_search.screening.queue import reviewer_queue
-    from cen_search.screening.sheet import sheet_rows, write_sheet
+    from cen_search.screening.sheet import check_sheet_output, sheet_rows, write_sheet
 
     stage = check_stage(stage)
     ws, screening = load()
     name = reviewer_name(reviewer)
     check_outputs({"-o": output}, protected=person_made(ws), may_replace=yes)
+    check_sheet_output(output)
     queue = reviewer_queue(screening, reviewer=name, stage=stage)
     rows = sheet_rows(screening, queue, todo_only=todo)
     write_sheet(output, rows)

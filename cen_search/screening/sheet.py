@@ -115,8 +115,40 @@ def sheet_rows(screening: Screening, queue: Queue, *, todo_only: bool = False) -
     return rows
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods")
+
+
+def check_sheet_output(path: Path) -> None:
+    """Refuse, before anything is written, a sheet that would be a workbook in name or in
+    fact: the sheet is CSV, which Excel refuses to open under a workbook's name, and a
+    workbook a reviewer saved holds their decisions (it is read, never written)."""
+    from cen_search.spreadsheet import is_workbook
+
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise UsageError(
+            f"-o {path}: the sheet is CSV, which Excel will not open under a "
+            f"{path.suffix} name; nothing was written",
+            hint=f"give -o a .csv name ({path.with_suffix('.csv').name}); Excel opens it as "
+            "it is, and a workbook saved from it imports too",
+        )
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(4)
+    except OSError:
+        return
+    if is_workbook(start):
+        raise UsageError(
+            f"-o {path}: an Excel workbook; cen-search reads decisions from it but never "
+            "writes into it, so nothing was written",
+            hint=f"import its decisions with cen-search screen import {path}, and give -o a "
+            "new .csv name",
+        )
+
+
 def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
-    """Write ``rows`` as Excel-ready CSV (UTF-8 with BOM, CRLF), atomically."""
+    """Write ``rows`` as Excel-ready CSV (UTF-8 with BOM, CRLF), atomically (see
+    :func:`check_sheet_output` for the names refused)."""
+    check_sheet_output(path)
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerows(rows)
