@@ -289,6 +289,21 @@ def test_another_spelling_of_a_reviewers_name_is_refused_not_made_a_second_revie
     assert agreement["agreements"] == []
 
 
+def test_progress_with_a_stage_shows_only_that_stage_and_refuses_an_unknown_one(  # type: ignore[no-untyped-def]
+    cli,
+) -> None:
+    _vote(cli, DOIS[0], "include", "ann")
+    _vote(cli, DOIS[0], "include", "ann", "--stage", "ft")
+    both = cli("screen", "progress")
+    assert "title/abstract:" in both.out and "full text:" in both.out
+    ft = cli("screen", "progress", "--stage", "ft")
+    assert ft.code == 0 and "full text:" in ft.out and "title/abstract" not in ft.out
+    ta = _json(cli("screen", "progress", "--stage", "ta", "--json"))
+    assert list(ta["screening"]["stages"]) == ["ta"]  # type: ignore[index]
+    wrong = cli("screen", "progress", "--stage", "fulltext")
+    assert wrong.code == 2 and "is not ta or ft" in wrong.err
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys

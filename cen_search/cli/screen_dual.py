@@ -181,8 +181,9 @@ def run_progress(*, stage: str, json_out: bool, check: bool) -> None:
     from cen_search.screening.conflicts import progress
     from cen_search.screening.status import summary
 
+    stages = _stages(stage)
     _, screening = load()
-    lines, data, steps = summary(screening)
+    lines, data, steps = summary(screening, stages=stages)
     if json_out:
         emit_json({"screening": data, "problems": list(screening.problems()), "next": steps})
     else:
@@ -193,7 +194,7 @@ def run_progress(*, stage: str, json_out: bool, check: bool) -> None:
         for step in steps:
             say(f"next: {step}")
     if check:
-        waiting = [progress(screening, s) for s in _stages(stage)]
+        waiting = [progress(screening, s) for s in stages]
         undecided = sum(p.undecided for p in waiting)
         if undecided:
             raise NeedsHumanError(
