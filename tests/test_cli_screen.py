@@ -304,6 +304,30 @@ def test_progress_with_a_stage_shows_only_that_stage_and_refuses_an_unknown_one(
     assert wrong.code == 2 and "is not ta or ft" in wrong.err
 
 
+def test_assign_run_again_draws_only_from_reports_decided_since(  # type: ignore[no-untyped-def]
+    cli, review: Workspace, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "ann.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    ids = [row["report_id"] for row in csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig")))]
+    for i, report in enumerate(ids[:5]):
+        _vote(cli, report, "include" if i == 0 else "exclude", "ann")
+    assign = ("screen", "assign", "--reviewer", "bob", "--includes", "--fraction", "0.25",
+              "--seed", "7", "--json")  # fmt: skip
+    first = _json(cli(*assign))
+    assert (first["sample"]["population"], first["assigned"]) == (5, 2)  # type: ignore[index]
+    again = cli(*assign)
+    assert again.code == 2 and "was in an earlier draw for bob" in again.err
+    logs = (review.root / "screening").glob("*.jsonl")
+    draws = [line for log in logs for line in log.read_text("utf-8").splitlines()]
+    assert sum('"event":"assign"' in line for line in draws) == 1  # the sample did not grow
+    for report in ids[5:]:
+        _vote(cli, report, "exclude", "ann")
+    later = _json(cli(*assign))
+    assert later["sample"]["population"] == len(ids) - 5  # type: ignore[index]
+    assert later["assigned"] == 1
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys
