@@ -18,7 +18,7 @@ from cen_search.screening.actions import record
 from cen_search.screening.flow import load_screening
 from cen_search.screening.importing import import_tool_file
 from cen_search.screening.model import FtOutcome, TaOutcome
-from cen_search.screening.tools import asreview, rayyan
+from cen_search.screening.tools import asreview, covidence, rayyan
 from cen_search.screening.tools.base import ToolOptions
 from cen_search.workspace import Workspace
 from tests._screening import DATA, make_review
@@ -247,6 +247,23 @@ def test_asreview_notes_count_one_unseen_record_in_the_singular(tmp_path: Path) 
     one_unseen.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
     found = asreview.read(one_unseen, ToolOptions())
     assert found.notes == ["1 record was not seen in ASReview; it stays unscreened"]
+
+
+def test_a_tools_table_saved_from_excel_as_a_workbook_reads_as_its_csv(tmp_path: Path) -> None:
+    from tests._workbook import save_as_workbook
+
+    book = tmp_path / "asreview-export.xlsx"
+    save_as_workbook(DATA / "asreview-export.csv", book, fill={})
+    from_csv = asreview.read(DATA / "asreview-export.csv", ToolOptions())
+    from_book = asreview.read(book, ToolOptions())
+    assert [r.votes for r in from_book.rows] == [r.votes for r in from_csv.rows]
+    assert [r.doi for r in from_book.rows] == [r.doi for r in from_csv.rows]
+    covidence_list = tmp_path / "review_1234_included_csv_20240101.xlsx"
+    save_as_workbook(DATA / "review_1234_included_csv_20240101.csv", covidence_list, fill={})
+    found = covidence.read(covidence_list, ToolOptions())
+    assert len(found.rows) == len(
+        covidence.read(DATA / "review_1234_included_csv_20240101.csv", ToolOptions()).rows
+    )
 
 
 def test_asreview_ris_export_imported_end_to_end_reports_every_row(

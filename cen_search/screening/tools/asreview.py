@@ -20,7 +20,14 @@ from pathlib import Path
 
 from cen_search.errors import InputError
 from cen_search.models import Record
-from cen_search.screening.tools.base import ToolFile, ToolOptions, ToolVote, iso_time, row_of
+from cen_search.screening.tools.base import (
+    ToolFile,
+    ToolOptions,
+    ToolVote,
+    iso_time,
+    read_records,
+    row_of,
+)
 from cen_search.wording import count
 
 NAME = "asreview"
@@ -82,9 +89,7 @@ def label_of(record: Record, column: str | None = None) -> tuple[str | None, boo
 
 
 def read(path: Path, options: ToolOptions) -> ToolFile:
-    from cen_search.reading import read_export
-
-    records = read_export(path).records
+    records = read_records(path)
     column = label_column(records)
     result = ToolFile(NAME, "labels")
     stage = options.stage or "ta"

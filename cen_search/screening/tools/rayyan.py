@@ -34,6 +34,7 @@ from cen_search.screening.tools.base import (
     ToolRow,
     ToolVote,
     iso_time,
+    read_records,
     read_table,
     row_of,
 )
@@ -116,9 +117,7 @@ def votes_of(record: Record, options: ToolOptions, odd: Counter[str]) -> tuple[T
 
 
 def _read_records(path: Path) -> list[Record]:
-    from cen_search.reading import read_export
-
-    return list(read_export(path).records)
+    return read_records(path)
 
 
 def _is_log(path: Path) -> bool:
