@@ -328,6 +328,14 @@ def test_assign_run_again_draws_only_from_reports_decided_since(  # type: ignore
     assert later["assigned"] == 1
 
 
+def test_resolve_says_how_many_votes_it_settles_in_the_right_number(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    one = cli("screen", "resolve", DOIS[0], "--decision", "include", "--by", "cy")
+    assert one.code == 0 and "; the 1 vote it settles is kept" in one.err
+    none = cli("screen", "resolve", DOIS[1], "--decision", "exclude", "--by", "cy")
+    assert none.code == 0 and "; it settles no votes" in none.err
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys

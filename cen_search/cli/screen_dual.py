@@ -91,10 +91,16 @@ def run_resolve(
             f"{target.report_id} was not in conflict at {event.stage} ({outcome}); resolved anyway"
         )
     record(ws, [event], what="screen-resolve", stage=event.stage, report=target.report_id)
+    settled = len(event.votes)
+    kept = (
+        "it settles no votes"
+        if not settled
+        else f"the {count(settled, 'vote')} it settles {'is' if settled == 1 else 'are'} kept"
+    )
     say(
         f"{target.report_id}: {event.stage} resolved as {event.decision}"
         + (f" ({'; '.join(event.reasons)})" if event.reasons else "")
-        + f" by {event.method}; the {count(len(event.votes), 'vote')} it settles are kept"
+        + f" by {event.method}; {kept}"
     )
 
 
