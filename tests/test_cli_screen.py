@@ -336,6 +336,22 @@ def test_resolve_says_how_many_votes_it_settles_in_the_right_number(cli) -> None
     assert none.code == 0 and "; it settles no votes" in none.err
 
 
+def test_resolve_at_full_text_of_a_report_excluded_on_title_and_abstract_is_refused(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    _vote(cli, DOIS[0], "exclude", "ann")
+    result = cli("screen", "resolve", DOIS[0], "--stage", "ft", "--decision", "include")
+    assert result.code == 2 and "is not to be screened at ft" in result.err
+    assert not any("resolve" in p.read_text("utf-8") for p in review.root.glob("screening/*"))
+    # a full text reported not retrieved can still be resolved: it was found after all
+    _vote(cli, DOIS[1], "include", "ann")
+    assert cli("screen", "retrieval", DOIS[1], "--not-retrieved", "paywall").code == 0
+    found = cli("screen", "resolve", DOIS[1], "--stage", "ft", "--decision", "include")
+    assert found.code == 0, found.err
+    ft = _json(cli("screen", "progress", "--stage", "ft", "--json"))
+    assert ft["screening"]["stages"]["ft"]["decided"] == {"include": 1}  # type: ignore[index]
+
+
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:
     import subprocess
     import sys
