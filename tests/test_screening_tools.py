@@ -266,6 +266,24 @@ def test_a_tools_table_saved_from_excel_as_a_workbook_reads_as_its_csv(tmp_path:
     )
 
 
+def test_an_unseen_duplicate_of_a_screened_record_is_not_removed_by_automation(
+    tmp_path: Path,
+) -> None:
+    # ASReview datasets keep duplicates: the one shown was labelled, its copy never shown
+    lines = (DATA / "asreview-export.csv").read_text(encoding="utf-8").splitlines()
+    unseen_copy = "4," + lines[1].split(",", 1)[1].rsplit(",1,2024", 1)[0] + ",,,,"
+    export = tmp_path / "asreview-export.csv"
+    export.write_text("\n".join([*lines, unseen_copy]) + "\n", encoding="utf-8")
+    ws = make_review(tmp_path / "r")
+    found = _import(ws, export, "asreview", unseen="automation")
+    removed = [e for e in found.events if e.event == "remove"]
+    assert len(removed) == 2  # the two records never shown, not the labelled one's copy
+    assert any("1 record not seen kept, not removed" in note for note in found.notes)
+    states = load_screening(ws).flow().reports
+    assert sum(1 for s in states if s.removed) == 2
+    assert sum(1 for s in states if s.ta is TaOutcome.INCLUDE) == 1
+
+
 def test_asreview_ris_export_imported_end_to_end_reports_every_row(
     tmp_path: Path, imports_dir: Path
 ) -> None:

@@ -132,7 +132,8 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
         result.notes.append(
             f"{count(unseen, 'record')} {'was' if unseen == 1 else 'were'} not seen in ASReview"
             + (
-                "; recorded as removed by automation (--unseen automation)"
+                "; recorded as removed by automation (--unseen automation) unless screened "
+                "as a duplicate of a record seen"
                 if options.unseen == "automation"
                 else f"; {'it stays' if unseen == 1 else 'they stay'} unscreened"
             )
