@@ -124,6 +124,18 @@ def test_without_outputs_the_counts_table_goes_to_stdout(
     assert json.loads(run.out)["included"]["reports"] == 2
 
 
+def test_no_per_database_gives_totals_in_the_markdown_table_as_in_the_diagram(
+    review: Workspace, screening: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = run_cli(capsys, "prisma").out
+    assert "| of which MEDLINE (database) | 4 |" in table
+    run = run_cli(capsys, "prisma", "--no-per-database")
+    assert run.code == 0
+    assert "of which MEDLINE" not in run.out and "of which Embase" not in run.out
+    assert "| of which Databases | 6 |  |" in run.out
+    assert "| of which Call for evidence |  | 1 |" in run.out
+
+
 def test_check_is_4_while_decisions_are_pending(
     review: Workspace, screening: dict[str, object], capsys: pytest.CaptureFixture[str]
 ) -> None:
