@@ -72,6 +72,35 @@ def test_export_fill_import_and_import_again(cli, tmp_path: Path) -> None:  # ty
     assert todo["rows"] == 5
 
 
+def test_export_names_the_sheet_to_import_by_the_path_it_was_written_to(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sheets" / "ann ta.csv"
+    sheet.parent.mkdir()
+    result = cli("screen", "export", "--reviewer", "ann", "-o", sheet)
+    assert result.code == 0, result.err
+    assert f"then cen-search screen import '{sheet}'" in result.err
+
+
+def test_export_never_writes_csv_under_a_workbook_name_or_over_a_workbook(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    named = tmp_path / "ann.xlsx"
+    result = cli("screen", "export", "--reviewer", "ann", "-o", named)
+    assert result.code == 2 and "the sheet is CSV" in result.err
+    assert not named.exists()
+    saved = tmp_path / "ann-filled.csv"  # a workbook a reviewer saved under the CSV's name
+    book = Workbook()
+    book.active.append(["report_id", "decision"])
+    book.save(saved)
+    before = saved.read_bytes()
+    result = cli("screen", "export", "--reviewer", "ann", "-o", saved, "--yes")
+    assert result.code == 2 and "never writes into it" in result.err
+    assert saved.read_bytes() == before
+
+
 def test_a_sheet_saved_by_excel_as_unicode_text_utf16_and_tabs_imports(  # type: ignore[no-untyped-def]
     cli, tmp_path: Path
 ) -> None:
@@ -237,6 +266,90 @@ def test_assign_draws_a_reproducible_recorded_sample(
     progress = _json(cli("screen", "progress", "--json"))
     assert progress["screening"]["stages"]["ta"]["pending"] == 6
     assert cli("screen", "progress", "--check").code == 4
+
+
+def test_assign_of_one_report_says_one_report(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    result = cli("screen", "assign", "--reviewer", "bob", "--includes")
+    assert result.code == 0, result.err
+    assert "all includes: 1 report for bob (from 1 decided report;" in result.err
+
+
+def test_another_spelling_of_a_reviewers_name_is_refused_not_made_a_second_reviewer(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    _vote(cli, DOIS[0], "include", "ann")
+    log = review.root / "screening" / "ann.jsonl"
+    before = log.read_bytes()
+    result = cli("screen", "vote", DOIS[0], "--decision", "exclude", "--reviewer", "Ann")
+    assert result.code == 1
+    assert "'Ann' would write to screening/ann.jsonl, the log of 'ann'" in result.err
+    assert log.read_bytes() == before
+    agreement = _json(cli("screen", "agreement", "--json"))
+    assert agreement["agreements"] == []
+
+
+def test_progress_with_a_stage_shows_only_that_stage_and_refuses_an_unknown_one(  # type: ignore[no-untyped-def]
+    cli,
+) -> None:
+    _vote(cli, DOIS[0], "include", "ann")
+    _vote(cli, DOIS[0], "include", "ann", "--stage", "ft")
+    both = cli("screen", "progress")
+    assert "title/abstract:" in both.out and "full text:" in both.out
+    ft = cli("screen", "progress", "--stage", "ft")
+    assert ft.code == 0 and "full text:" in ft.out and "title/abstract" not in ft.out
+    ta = _json(cli("screen", "progress", "--stage", "ta", "--json"))
+    assert list(ta["screening"]["stages"]) == ["ta"]  # type: ignore[index]
+    wrong = cli("screen", "progress", "--stage", "fulltext")
+    assert wrong.code == 2 and "is not ta or ft" in wrong.err
+
+
+def test_assign_run_again_draws_only_from_reports_decided_since(  # type: ignore[no-untyped-def]
+    cli, review: Workspace, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "ann.csv"
+    assert cli("screen", "export", "--reviewer", "ann", "-o", sheet).code == 0
+    ids = [row["report_id"] for row in csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig")))]
+    for i, report in enumerate(ids[:5]):
+        _vote(cli, report, "include" if i == 0 else "exclude", "ann")
+    assign = ("screen", "assign", "--reviewer", "bob", "--includes", "--fraction", "0.25",
+              "--seed", "7", "--json")  # fmt: skip
+    first = _json(cli(*assign))
+    assert (first["sample"]["population"], first["assigned"]) == (5, 2)  # type: ignore[index]
+    again = cli(*assign)
+    assert again.code == 2 and "was in an earlier draw for bob" in again.err
+    logs = (review.root / "screening").glob("*.jsonl")
+    draws = [line for log in logs for line in log.read_text("utf-8").splitlines()]
+    assert sum('"event":"assign"' in line for line in draws) == 1  # the sample did not grow
+    for report in ids[5:]:
+        _vote(cli, report, "exclude", "ann")
+    later = _json(cli(*assign))
+    assert later["sample"]["population"] == len(ids) - 5  # type: ignore[index]
+    assert later["assigned"] == 1
+
+
+def test_resolve_says_how_many_votes_it_settles_in_the_right_number(cli) -> None:  # type: ignore[no-untyped-def]
+    _vote(cli, DOIS[0], "include", "ann")
+    one = cli("screen", "resolve", DOIS[0], "--decision", "include", "--by", "cy")
+    assert one.code == 0 and "; the 1 vote it settles is kept" in one.err
+    none = cli("screen", "resolve", DOIS[1], "--decision", "exclude", "--by", "cy")
+    assert none.code == 0 and "; it settles no votes" in none.err
+
+
+def test_resolve_at_full_text_of_a_report_excluded_on_title_and_abstract_is_refused(  # type: ignore[no-untyped-def]
+    cli, review: Workspace
+) -> None:
+    _vote(cli, DOIS[0], "exclude", "ann")
+    result = cli("screen", "resolve", DOIS[0], "--stage", "ft", "--decision", "include")
+    assert result.code == 2 and "is not to be screened at ft" in result.err
+    assert not any("resolve" in p.read_text("utf-8") for p in review.root.glob("screening/*"))
+    # a full text reported not retrieved can still be resolved: it was found after all
+    _vote(cli, DOIS[1], "include", "ann")
+    assert cli("screen", "retrieval", DOIS[1], "--not-retrieved", "paywall").code == 0
+    found = cli("screen", "resolve", DOIS[1], "--stage", "ft", "--decision", "include")
+    assert found.code == 0, found.err
+    ft = _json(cli("screen", "progress", "--stage", "ft", "--json"))
+    assert ft["screening"]["stages"]["ft"]["decided"] == {"include": 1}  # type: ignore[index]
 
 
 def run_cli_in(root: Path, *args: str) -> dict[str, object]:

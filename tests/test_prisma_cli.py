@@ -124,6 +124,18 @@ def test_without_outputs_the_counts_table_goes_to_stdout(
     assert json.loads(run.out)["included"]["reports"] == 2
 
 
+def test_no_per_database_gives_totals_in_the_markdown_table_as_in_the_diagram(
+    review: Workspace, screening: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = run_cli(capsys, "prisma").out
+    assert "| of which MEDLINE (database) | 4 |" in table
+    run = run_cli(capsys, "prisma", "--no-per-database")
+    assert run.code == 0
+    assert "of which MEDLINE" not in run.out and "of which Embase" not in run.out
+    assert "| of which Databases | 6 |  |" in run.out
+    assert "| of which Call for evidence |  | 1 |" in run.out
+
+
 def test_check_is_4_while_decisions_are_pending(
     review: Workspace, screening: dict[str, object], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,3 +286,20 @@ def test_methods_name_the_tracing_rounds_the_review_logged(
     (sentence,) = [m for m in json.loads(run.out)["methods"] if "tracing" in m]
     assert sentence.startswith("Backward and forward citation tracing of 1 seed report via ")
     assert " via OpenAlex on " in sentence and sentence.endswith(" found 3 new records.")
+
+
+def test_status_counts_one_included_study_in_the_singular(
+    review: Workspace, screening: dict[str, object]
+) -> None:
+    from cen_search.prisma.status import section
+
+    def one_study(ws: Workspace) -> FlowState:
+        state = _decided(ws)
+        second = next(r for r in state.reports if r.study == "S2")
+        out = replace(second, study="", **ft_excluded("Not clinicians"))  # type: ignore[arg-type]
+        return replace(state, reports=tuple(out if r is second else r for r in state.reports))
+
+    screening["state"] = one_study
+    found = section(review)
+    assert found is not None
+    assert "; 1 study (1 report) included" in found.lines[0], found.lines[0]

@@ -163,6 +163,18 @@ def test_automation_exclusions_are_split_in_the_footnote() -> None:
     assert any("by automation tools (n = 1)" in note for note in counts.notes)
 
 
+def test_methods_sentence_counts_one_automated_exclusion_in_the_singular() -> None:
+    from cen_search.prisma.methods import selection_sentences
+    from cen_search.screening.model import StageDesign
+
+    flow = Flow()
+    flow.report("MEDLINE", ta=TaOutcome.EXCLUDE, ta_by_automation=True)
+    counts = compute_flow(flow.state())
+    design = StageDesign("ta", ("AB",), screened=1, screened_by_two=0)
+    text = selection_sentences(counts, (design,), ())[-1]
+    assert text.startswith("Automation tools excluded 1 record at title/abstract"), text
+
+
 def test_pending_screening_and_unlinked_reports_are_pending_not_broken() -> None:
     flow = Flow()
     flow.report("MEDLINE")

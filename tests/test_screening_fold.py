@@ -182,6 +182,19 @@ def test_automation_exclusions_are_marked_as_such() -> None:
     assert state.ta is TaOutcome.EXCLUDE and state.ta_by_automation
 
 
+def test_an_automation_tool_is_not_counted_as_a_reviewer_in_the_screening_design() -> None:
+    from cen_search.screening.agreement import designs
+
+    events = [
+        ev("vote", "r1", stage="ta", decision="include", by="ann"),
+        ev("vote", "r1", stage="ta", decision="exclude", by="tool:asreview"),
+        ev("vote", "r2", stage="ta", decision="exclude", by="tool:asreview"),
+    ]
+    (ta,) = designs(fold_events(events, ONE))
+    assert ta.reviewers == ("ann",)
+    assert (ta.screened, ta.screened_by_two, ta.conflicts) == (1, 0, 0)
+
+
 def test_the_colrev_toy_review_counts_sought_assessed_and_included_correctly() -> None:
     # ../shared/notes/prisma-screening.md §4.4.5: 6 excluded at TA, 1 not retrieved, 2
     # excluded at FT, 1 included: sought 4, assessed 3, studies 1 (CoLRev said 10 and 3).

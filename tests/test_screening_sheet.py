@@ -172,6 +172,43 @@ def test_a_sheet_with_bad_rows_is_refused_whole_naming_each_row(
     assert not (review.root / "screening").exists()
 
 
+def test_a_sheet_with_one_bad_row_says_one_row(review: Workspace, tmp_path: Path) -> None:
+    sheet = tmp_path / "ann.csv"
+    _export(review, sheet)
+    _fill(sheet, {0: ("perhaps", "", "")})
+    with pytest.raises(InputError) as caught:
+        _import(review, sheet)
+    assert "ann.csv: 1 row cannot be imported; nothing was imported" in caught.value.message
+
+
+def test_a_report_on_two_rows_with_different_decisions_is_refused_naming_both_lines(
+    review: Workspace, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "ann.csv"
+    _export(review, sheet)
+    rows = _rows(sheet)
+    rows[0]["decision"] = "include"
+    twice = dict(rows[0], decision="exclude")
+    agreeing = dict(rows[1], decision="include")
+    rows[1]["decision"] = "include"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, twice, agreeing])
+    with pytest.raises(InputError) as caught:
+        _import(review, sheet)
+    message = caught.value.message
+    assert "ann.csv: 1 row cannot be imported" in message
+    assert f"ann.csv:{len(rows) + 2}: {rows[0]['report_id']} is on line 2 too" in message
+    assert not (review.root / "screening").exists()
+    # the same decision twice is one decision
+    with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, agreeing])
+    assert _import(review, sheet) == (2, 0)
+
+
 def test_the_reviewer_option_overrides_the_sheet_and_full_text_needs_reasons(
     review: Workspace, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from collections import Counter
@@ -17,7 +18,7 @@ from cen_search.screening.actions import record
 from cen_search.screening.flow import load_screening
 from cen_search.screening.importing import import_tool_file
 from cen_search.screening.model import FtOutcome, TaOutcome
-from cen_search.screening.tools import asreview, rayyan
+from cen_search.screening.tools import asreview, covidence, rayyan
 from cen_search.screening.tools.base import ToolOptions
 from cen_search.workspace import Workspace
 from tests._screening import DATA, make_review
@@ -111,6 +112,21 @@ def test_rayyan_event_log_recovers_the_votes_with_their_times(rayyan_review, ray
     assert articles.events == [] and articles.already == 2510
     assert _final_votes(rayyan_review) == from_log
     assert Counter(from_log.values()) == Counter({"exclude": 2397, "include": 109, "maybe": 4})
+
+
+def test_rayyan_event_log_summary_counts_articles_not_rows(  # type: ignore[no-untyped-def]
+    tmp_path: Path, rayyan_files, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 5,423 rows of changes about 1,224 articles: the summary must not call them 1,224 rows
+    from tests._dedupe_cli import run_cli
+
+    ws = make_review(tmp_path / "small")
+    run = run_cli(capsys, "-C", ws.root, "screen", "import", rayyan_files[1], "--from", "rayyan",
+                  "--dry-run", "--json")  # fmt: skip
+    assert run.code == 0, run.err
+    assert "rayyan-customizations-log_fagnersutel.csv: 1224 articles; 0 matched" in run.err
+    document = json.loads(run.out)
+    assert (document["rows"], document["unit"]) == (1224, "article")
 
 
 def test_rayyan_event_log_alone_matches_nothing_without_the_articles(
@@ -223,6 +239,49 @@ def test_asreview_export_keeps_reviewer_time_and_note_and_unseen_can_go_to_autom
     removed = [s for s in load_screening(ws).flow().reports if s.removed]
     assert len(removed) == 2 and {s.removed for s in removed} == {"automation"}
     assert _import(ws, DATA / "asreview-export.csv", "asreview", unseen="automation").events == []
+
+
+def test_asreview_notes_count_one_unseen_record_in_the_singular(tmp_path: Path) -> None:
+    lines = (DATA / "asreview-export.csv").read_text(encoding="utf-8").splitlines()
+    one_unseen = tmp_path / "asreview-export.csv"
+    one_unseen.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    found = asreview.read(one_unseen, ToolOptions())
+    assert found.notes == ["1 record was not seen in ASReview; it stays unscreened"]
+
+
+def test_a_tools_table_saved_from_excel_as_a_workbook_reads_as_its_csv(tmp_path: Path) -> None:
+    from tests._workbook import save_as_workbook
+
+    book = tmp_path / "asreview-export.xlsx"
+    save_as_workbook(DATA / "asreview-export.csv", book, fill={})
+    from_csv = asreview.read(DATA / "asreview-export.csv", ToolOptions())
+    from_book = asreview.read(book, ToolOptions())
+    assert [r.votes for r in from_book.rows] == [r.votes for r in from_csv.rows]
+    assert [r.doi for r in from_book.rows] == [r.doi for r in from_csv.rows]
+    covidence_list = tmp_path / "review_1234_included_csv_20240101.xlsx"
+    save_as_workbook(DATA / "review_1234_included_csv_20240101.csv", covidence_list, fill={})
+    found = covidence.read(covidence_list, ToolOptions())
+    assert len(found.rows) == len(
+        covidence.read(DATA / "review_1234_included_csv_20240101.csv", ToolOptions()).rows
+    )
+
+
+def test_an_unseen_duplicate_of_a_screened_record_is_not_removed_by_automation(
+    tmp_path: Path,
+) -> None:
+    # ASReview datasets keep duplicates: the one shown was labelled, its copy never shown
+    lines = (DATA / "asreview-export.csv").read_text(encoding="utf-8").splitlines()
+    unseen_copy = "4," + lines[1].split(",", 1)[1].rsplit(",1,2024", 1)[0] + ",,,,"
+    export = tmp_path / "asreview-export.csv"
+    export.write_text("\n".join([*lines, unseen_copy]) + "\n", encoding="utf-8")
+    ws = make_review(tmp_path / "r")
+    found = _import(ws, export, "asreview", unseen="automation")
+    removed = [e for e in found.events if e.event == "remove"]
+    assert len(removed) == 2  # the two records never shown, not the labelled one's copy
+    assert any("1 record not seen kept, not removed" in note for note in found.notes)
+    states = load_screening(ws).flow().reports
+    assert sum(1 for s in states if s.removed) == 2
+    assert sum(1 for s in states if s.ta is TaOutcome.INCLUDE) == 1
 
 
 def test_asreview_ris_export_imported_end_to_end_reports_every_row(

@@ -383,6 +383,9 @@ def test_the_updated_review_prisma_shows_previous_new_and_total(review, server, 
     assert (dbr["identified"], dbr["duplicates_earlier"], dbr["screened"]) == (6, 1, 5)
     assert (dbr["excluded"], dbr["assessed"], dbr["included"]) == (4, 1, 1)
     assert flow["identities_ok"], flow["identities"]
+    # the methods describe the round's screening, as its boxes count it (not every round's)
+    screened = [m for m in flow["methods"] if "screened the titles and abstracts" in m]
+    assert screened and "of 5 records" in screened[0], flow["methods"]
 
 
 def test_a_run_killed_after_its_import_but_before_its_run_record_is_made_again(

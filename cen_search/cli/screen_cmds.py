@@ -234,15 +234,18 @@ def run_screen(*, stage: str, reviewer: str, order: str, seed: int | None) -> No
 def run_export(
     *, reviewer: str, stage: str, output: Path, todo: bool, yes: bool, json_out: bool
 ) -> None:
+    import shlex
+
     from cen_search.outputs import check_outputs, person_made
     from cen_search.screening.actions import check_stage
     from cen_search.screening.queue import reviewer_queue
-    from cen_search.screening.sheet import sheet_rows, write_sheet
+    from cen_search.screening.sheet import check_sheet_output, sheet_rows, write_sheet
 
     stage = check_stage(stage)
     ws, screening = load()
     name = reviewer_name(reviewer)
     check_outputs({"-o": output}, protected=person_made(ws), may_replace=yes)
+    check_sheet_output(output)
     queue = reviewer_queue(screening, reviewer=name, stage=stage)
     rows = sheet_rows(screening, queue, todo_only=todo)
     write_sheet(output, rows)
@@ -259,7 +262,7 @@ def run_export(
     say(
         f"wrote {count(len(rows) - 1, 'record')} for {name} at {stage} to {output} "
         f"({len(queue.pending)} to do); fill decision, reasons and note, then "
-        f"cen-search screen import {output.name}"
+        f"cen-search screen import {shlex.quote(str(output))}"
     )
 
 
@@ -308,6 +311,6 @@ def run_assign(
             }
         )
     say(
-        f"assigned {sample_text(drawn.event)} (from {drawn.population} decided reports; "
+        f"assigned {sample_text(drawn.event)} (from {count(drawn.population, 'decided report')}; "
         f"population sha256 {str(sample['population_hash'])[:12]}...)"
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from cen_search.cli._output import count, echo, emit_json, say, table_lines, warn
 from cen_search.cli.screen_cmds import _describe, _stages, _vote_text, load, reviewer_name
-from cen_search.errors import NeedsHumanError
+from cen_search.errors import NeedsHumanError, UsageError
 
 
 def run_conflicts(*, stage: str, json_out: bool, check: bool) -> None:
@@ -68,10 +68,26 @@ def run_resolve(
     note: str,
     by: str,
 ) -> None:
-    from cen_search.screening.actions import find_report, record, resolve_event
+    from cen_search.screening.actions import check_stage, find_report, record, resolve_event
+    from cen_search.screening.model import TaOutcome
+    from cen_search.screening.queue import eligible
 
     ws, screening = load()
     target = find_report(screening, report)
+    state = screening.state(target)
+    # full text: after an inclusion at title/abstract (a full text reported not retrieved
+    # may be resolved: the decision shows it was found after all)
+    if not (
+        eligible(screening, target, "ta")
+        if check_stage(stage) == "ta"
+        else not state.removed and state.ta is TaOutcome.INCLUDE
+    ):
+        raise UsageError(
+            f"{target.report_id} is not to be screened at {stage}, so there is nothing to "
+            f"resolve ({_describe(screening, target)})",
+            hint="full text comes after inclusion at title/abstract (resolve that first); "
+            "removed records are not screened",
+        )
     event = resolve_event(
         screening,
         target,
@@ -84,17 +100,22 @@ def run_resolve(
         note=note,
         source="command",
     )
-    state = screening.state(target)
     outcome = state.ta if event.stage == "ta" else state.ft
     if str(outcome) != "conflict":
         warn(
             f"{target.report_id} was not in conflict at {event.stage} ({outcome}); resolved anyway"
         )
     record(ws, [event], what="screen-resolve", stage=event.stage, report=target.report_id)
+    settled = len(event.votes)
+    kept = (
+        "it settles no votes"
+        if not settled
+        else f"the {count(settled, 'vote')} it settles {'is' if settled == 1 else 'are'} kept"
+    )
     say(
         f"{target.report_id}: {event.stage} resolved as {event.decision}"
         + (f" ({'; '.join(event.reasons)})" if event.reasons else "")
-        + f" by {event.method}; the {count(len(event.votes), 'vote')} it settles are kept"
+        + f" by {event.method}; {kept}"
     )
 
 
@@ -181,8 +202,9 @@ def run_progress(*, stage: str, json_out: bool, check: bool) -> None:
     from cen_search.screening.conflicts import progress
     from cen_search.screening.status import summary
 
+    stages = _stages(stage)
     _, screening = load()
-    lines, data, steps = summary(screening)
+    lines, data, steps = summary(screening, stages=stages)
     if json_out:
         emit_json({"screening": data, "problems": list(screening.problems()), "next": steps})
     else:
@@ -193,7 +215,7 @@ def run_progress(*, stage: str, json_out: bool, check: bool) -> None:
         for step in steps:
             say(f"next: {step}")
     if check:
-        waiting = [progress(screening, s) for s in _stages(stage)]
+        waiting = [progress(screening, s) for s in stages]
         undecided = sum(p.undecided for p in waiting)
         if undecided:
             raise NeedsHumanError(

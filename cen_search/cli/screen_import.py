@@ -141,6 +141,7 @@ def _import_tool(
                 "tool": found.tool,
                 "kind": found.kind,
                 "rows": found.rows,
+                "unit": found.unit,
                 "matched": matched,
                 "matched_by": dict(found.matched),
                 "unmatched": [{"where": w, "reason": r} for w, r in found.unmatched],
@@ -156,7 +157,7 @@ def _import_tool(
         )
     routes = ", ".join(f"{via} {n}" for via, n in found.matched.most_common())
     say(
-        f"{found.tool} {found.kind} {file.name}: {count(found.rows, 'row')}; "
+        f"{found.tool} {found.kind} {file.name}: {count(found.rows, found.unit)}; "
         f"{matched} matched"
         + (f" ({routes})" if routes else "")
         + f", {len(found.unmatched)} not matched, {found.undecided} without a decision"

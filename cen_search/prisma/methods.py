@@ -189,8 +189,8 @@ def selection_sentences(
     removed = flow.dbr.removed_automation + flow.other.removed_automation
     if automated or removed:
         out.append(
-            f"Automation tools excluded {automated} records at title/abstract and marked "
-            f"{removed} as ineligible before screening."
+            f"Automation tools excluded {count(automated, 'record')} at title/abstract and "
+            f"marked {removed} as ineligible before screening."
         )
     else:
         out.append("No automation tools were used to exclude records.")

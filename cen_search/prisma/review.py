@@ -151,5 +151,10 @@ def methods_of(ws: Workspace, flow: PrismaFlow, state: FlowState) -> list[str]:
         trace_rounds=trace_rounds(ws),
     )
     sentences += strategy_sentence(flow, saved)
-    sentences += selection_sentences(flow, state.designs, state.agreements)
+    designs, agreements = state.designs, state.agreements
+    if flow.template == "update" and flow.round in state.round_designs:
+        # an updated review's round: how its own records were screened, as its boxes count
+        designs = state.round_designs[flow.round]
+        agreements = tuple(state.round_agreements.get(flow.round, ()))
+    sentences += selection_sentences(flow, designs, agreements)
     return sentences

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cen_search.errors import CenSearchError
+from cen_search.wording import count
 from cen_search.workspace.manifest import Problem
 from cen_search.workspace.status import StatusSection
 
@@ -30,9 +31,10 @@ def section(ws: Workspace) -> StatusSection | None:
         )
     inc = flow.included
     lines = [
-        f"{flow.template} review: {flow.dbr.identified} records identified in databases and "
-        f"registers, {flow.other.identified} by other methods; {flow.dbr.screened} screened; "
-        f"{inc.studies} studies ({inc.reports} reports) included",
+        f"{flow.template} review: {count(flow.dbr.identified, 'record')} identified in "
+        f"databases and registers, {flow.other.identified} by other methods; "
+        f"{flow.dbr.screened} screened; {count(inc.studies, 'study', 'studies')} "
+        f"({count(inc.reports, 'report')}) included",
         "identities: all hold" if flow.ok else f"identities: {len(flow.broken)} broken",
     ]
     lines += [f"broken: {c.lane} {c.name}: {c.equation}" for c in flow.broken]

@@ -69,7 +69,7 @@ def to_markdown(flow: PrismaFlow, *, methods: Sequence[str] = (), title: str = "
         lines.append(cells + (f" {b} |" if both else ""))
 
     row("Records identified", dbr.identified, other.identified)
-    for lane_rows in _source_rows(dbr, other, both):
+    for lane_rows in _source_rows(dbr, other, both, per_database=flow.per_database):
         row(*lane_rows)
     row("Duplicate records removed", flow.duplicates_shown, "")
     if flow.template == "update":
@@ -119,9 +119,18 @@ def to_markdown(flow: PrismaFlow, *, methods: Sequence[str] = (), title: str = "
 
 
 def _source_rows(
-    dbr: LaneCounts, other: LaneCounts, both: bool
+    dbr: LaneCounts, other: LaneCounts, both: bool, *, per_database: bool = True
 ) -> list[tuple[str, object, object]]:
+    """The rows under Records identified: each source (``per_database``), else each kind of
+    source (databases, registers, websites ...), as the diagram's box has them."""
     out: list[tuple[str, object, object]] = []
+    if not per_database:
+        for method, total in dbr.by_method():
+            out.append((f"of which {METHOD_LABELS.get(method, method)}", total, ""))
+        if both:
+            for method, total in other.by_method():
+                out.append((f"of which {METHOD_LABELS.get(method, method)}", "", total))
+        return out
     for source in dbr.sources:
         out.append((f"of which {source.name} ({source.method})", source.records, ""))
     if both:

@@ -22,9 +22,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
-from cen_search.screening.events import STAGES, Event
+from cen_search.screening.events import STAGES, Event, is_automation
 from cen_search.screening.fold import Folded
 from cen_search.screening.model import Agreement, StageDesign
+from cen_search.wording import count
 
 
 def binary(stage: str, decision: str) -> str | None:
@@ -126,7 +127,7 @@ def sample_text(event: Event) -> str:
         text = " and ".join(parts) or "a chosen set"
     if sample.get("seed") is not None and sample.get("fraction"):
         text += f" (seed {sample['seed']})"
-    return f"{text}: {len(event.targets)} reports for {', '.join(event.reviewers)}"
+    return f"{text}: {count(len(event.targets), 'report')} for {', '.join(event.reviewers)}"
 
 
 def designs(
@@ -134,7 +135,8 @@ def designs(
 ) -> tuple[StageDesign, ...]:
     """How each stage was screened: reviewers, reports voted on, double-screened, the sample
     (from ``assign`` events), disagreements among independent votes, and how they were
-    resolved."""
+    resolved. Automation tools (``tool:...``) are not reviewers: their votes are left out
+    (PRISMA reports what they excluded apart)."""
     found = []
     for stage in stages:
         reviewers: set[str] = set()
@@ -142,11 +144,13 @@ def designs(
         resolved: Counter[str] = Counter()
         for rf in folded.reports.values():
             sf = rf.stage(stage)
-            reviewers.update(sf.votes)
-            screened += bool(sf.votes or sf.resolution)
-            if len(sf.independent) >= 2:
+            people = [name for name in sf.votes if not is_automation(name)]
+            independent = {k: v for k, v in sf.independent.items() if not is_automation(k)}
+            reviewers.update(people)
+            screened += bool(people or sf.resolution)
+            if len(independent) >= 2:
                 by_two += 1
-                if _disagree(stage, sf.independent, reason_conflicts):
+                if _disagree(stage, independent, reason_conflicts):
                     conflicts += 1
                     if sf.resolution is not None:
                         resolved[sf.resolution.method or "unspecified"] += 1

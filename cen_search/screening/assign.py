@@ -77,6 +77,73 @@ def population_hash(report_ids: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(report_ids)).encode("utf-8")).hexdigest()
 
 
+def _population(
+    screening: Screening,
+    *,
+    stage: str,
+    reviewer: str,
+    this_round: str,
+    includes: bool,
+    everything: bool,
+    source: str,
+) -> tuple[list[Report], list[Report], list[Report]]:
+    """The reports a draw for ``reviewer`` considers now: every eligible report of the round
+    not yet assigned to them, those taken whole (every one with ``everything``, else the
+    includes when ``includes``), and the other decided ones (drawn from)."""
+    already = screening.folded.assigned.get((stage, reviewer), frozenset())
+    pool = [
+        r
+        for r in screening.reports
+        if eligible(screening, r, stage)
+        and r.report_id not in already
+        and work_round(screening, r) == this_round
+    ]
+    if everything:
+        return pool, list(pool), []
+    inside: list[Report] = []
+    rest: list[Report] = []
+    for report in pool:
+        group = _classify(screening, report, stage, source)
+        if group == "in" and includes:
+            inside.append(report)
+        elif group is not None:
+            rest.append(report)
+    return pool, inside, rest
+
+
+def _drawn_from(
+    screening: Screening, *, stage: str, reviewer: str, this_round: str
+) -> frozenset[str]:
+    """The reports earlier draws for ``reviewer`` at ``stage`` in this round considered
+    (taken or not): each draw's population, found again by folding the events recorded
+    before it. A report a draw left out stays out of later draws, so drawing again adds only
+    reports decided since (running the same command twice does not grow the sample)."""
+    from cen_search.screening.flow import Screening as Folding
+
+    considered: set[str] = set()
+    for position, event in enumerate(screening.events):
+        if (
+            event.event != "assign"
+            or event.stage != stage
+            or reviewer not in event.reviewers
+            or event.round != this_round
+        ):
+            continue
+        then = Folding.of(screening.library, screening.events[:position], screening.config)
+        sample = event.sample
+        pool, inside, rest = _population(
+            then,
+            stage=stage,
+            reviewer=reviewer,
+            this_round=this_round,
+            includes=bool(sample.get("includes")),
+            everything=bool(sample.get("all")),
+            source=str(sample.get("from") or ""),
+        )
+        considered.update(r.report_id for r in (pool if sample.get("all") else inside + rest))
+    return frozenset(considered)
+
+
 def draw(
     screening: Screening,
     *,
@@ -93,7 +160,8 @@ def draw(
     """Assign ``reviewer`` a sample at ``stage``: every eligible report (``everything``), or
     the includes (``includes``) plus a random ``fraction`` of the other decided reports
     (decided by ``source``'s votes when given, else by the outcome in force). Reports already
-    assigned to ``reviewer`` at the stage are not drawn again."""
+    assigned to ``reviewer`` at the stage, or considered by an earlier draw for them in this
+    round, are not drawn again: a second draw takes only reports decided since."""
     stage = check_stage(stage)
     reviewer = check_reviewer(reviewer)
     if not everything and not includes and not fraction:
@@ -105,26 +173,21 @@ def draw(
         raise UsageError(f"--fraction {fraction} is not between 0 and 1", hint="e.g. 0.2")
     if source and source == reviewer:
         raise UsageError("the second reviewer's sample cannot come from their own votes")
-    already = screening.folded.assigned.get((stage, reviewer), frozenset())
     this_round = current_round(ws)
-    pool = [
-        r
-        for r in screening.reports
-        if eligible(screening, r, stage)
-        and r.report_id not in already
-        and work_round(screening, r) == this_round
-    ]
-    inside: list[Report] = []
-    rest: list[Report] = []
-    if everything:
-        inside = pool
-    else:
-        for report in pool:
-            group = _classify(screening, report, stage, source)
-            if group == "in" and includes:
-                inside.append(report)
-            elif group is not None:
-                rest.append(report)
+    drawn_from = _drawn_from(screening, stage=stage, reviewer=reviewer, this_round=this_round)
+    pool, inside, rest = _population(
+        screening,
+        stage=stage,
+        reviewer=reviewer,
+        this_round=this_round,
+        includes=includes,
+        everything=everything,
+        source=source,
+    )
+    pool = [r for r in pool if r.report_id not in drawn_from]
+    inside = [r for r in inside if r.report_id not in drawn_from]
+    rest = [r for r in rest if r.report_id not in drawn_from]
+    already = screening.folded.assigned.get((stage, reviewer), frozenset())
     if seed is None:
         seed = secrets.randbelow(2**31)
     by_id = {r.report_id: r for r in rest}
@@ -135,6 +198,13 @@ def draw(
     chosen = [by_id[i] for i in random.Random(seed).sample(ids, k)]
     selected = sorted([*inside, *chosen], key=lambda r: r.members[0])
     if not selected:
+        if drawn_from:
+            raise UsageError(
+                f"nothing to assign at {stage}: every report decided so far was in an earlier "
+                f"draw for {reviewer} (taken or left out); the sample stands",
+                hint="draw again once more reports are decided, or use --all to assign every "
+                "report",
+            )
         raise UsageError(
             f"nothing to assign at {stage}: no decided reports"
             + (" left" if already else "")

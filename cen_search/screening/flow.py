@@ -17,7 +17,13 @@ from cen_search.screening.config import ScreeningConfig, screening_config
 from cen_search.screening.events import STAGE_NAMES, Event
 from cen_search.screening.fold import Folded, fold_events
 from cen_search.screening.log import workspace_events
-from cen_search.screening.model import FlowState, RecordState, ReportState
+from cen_search.screening.model import (
+    Agreement,
+    FlowState,
+    RecordState,
+    ReportState,
+    StageDesign,
+)
 from cen_search.screening.outcomes import assigned_to, report_state
 from cen_search.screening.reopen import Reopened, reopen
 from cen_search.screening.reports import Library, Report, describe_report, load_library
@@ -86,6 +92,28 @@ class Screening:
             )
         return tuple(out)
 
+    def _by_round(
+        self,
+    ) -> tuple[dict[str, tuple[StageDesign, ...]], dict[str, tuple[Agreement, ...]]]:
+        """How each round's reports (first identified, or opened again, in it) were
+        screened, and the agreement on them; empty for a review of one round."""
+        names = self.library.round_names
+        if len(names) < 2:
+            return {}, {}
+        settled = self.settled or self.folded
+        conflict = self.config.reason_policy == "conflict"
+        found_designs: dict[str, tuple[StageDesign, ...]] = {}
+        found_agreements: dict[str, tuple[Agreement, ...]] = {}
+        for name in names:
+            ids = {
+                r.report_id
+                for r in self.library.reports
+                if (self.states[r.report_id].reopened_round or r.round) == name
+            }
+            found_designs[name] = designs(_only(settled, ids, name), reason_conflicts=conflict)
+            found_agreements[name] = agreements(_only(self.folded, ids, name))
+        return found_designs, found_agreements
+
     def flow(self) -> FlowState:
         library = self.library
         records = tuple(
@@ -105,6 +133,7 @@ class Screening:
             (r for r in used if self.config.canonical_reason(r) is None), key=str.casefold
         )
         studies = sorted({s.study for s in reports if s.included and s.study})
+        round_designs, round_agreements = self._by_round()
         return FlowState(
             records=records,
             reports=reports,
@@ -114,10 +143,21 @@ class Screening:
                 reason_conflicts=self.config.reason_policy == "conflict",
             ),
             agreements=agreements(self.folded),
+            round_designs=round_designs,
+            round_agreements=round_agreements,
             exclusion_reasons=(*self.config.reasons, *extra),
             studies=tuple(studies),
             problems=self.problems(),
         )
+
+
+def _only(folded: Folded, report_ids: set[str], round_name: str) -> Folded:
+    """``folded`` kept to ``report_ids`` and the samples drawn in ``round_name``."""
+    return replace(
+        folded,
+        reports={k: v for k, v in folded.reports.items() if k in report_ids},
+        assignments=tuple(e for e in folded.assignments if e.round == round_name),
+    )
 
 
 def _assigned_in(

@@ -26,6 +26,7 @@ from cen_search.screening.matching import Match, match_rows
 from cen_search.screening.model import TaOutcome
 from cen_search.screening.tools import reader
 from cen_search.screening.tools.base import ToolOptions, ToolVote
+from cen_search.wording import count
 from cen_search.workspace.rounds import current_round
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class ToolImport:
     tool: str
     kind: str
     rows: int = 0
+    """Rows read (articles for an event log: see ``unit``)."""
+    unit: str = "row"
     matched: Counter[str] = field(default_factory=Counter)
     """Route (key, doi, pmid, dedupe) -> rows matched by it."""
     unmatched: list[tuple[str, str]] = field(default_factory=list)
@@ -71,13 +74,18 @@ def import_tool_file(
     (``--unseen automation``)."""
     module = reader(tool)
     found = module.read(path, options)
-    outcome = ToolImport(tool=module.LABEL, kind=found.kind, rows=len(found.rows))
+    outcome = ToolImport(tool=module.LABEL, kind=found.kind, rows=len(found.rows), unit=found.unit)
     outcome.notes += found.notes
     known = {event.origin for event in screening.events if event.origin}
     round_name = current_round(ws)
     source = f"{module.NAME}:{path.name}"
     implied: set[str] = set()
-    for match in match_rows(screening.library, found.rows):
+    matches = match_rows(screening.library, found.rows)
+    # reports screened through another row (a duplicate the tool showed) or already decided
+    # are not "not seen": an unseen duplicate row does not remove them
+    screened = {m.report.report_id for m in matches if m.report is not None and m.row.votes}
+    kept_unseen = 0
+    for match in matches:
         row = match.row
         if not row.votes and not (row.unlabelled and options.unseen == "automation"):
             outcome.undecided += 1
@@ -87,6 +95,10 @@ def import_tool_file(
             continue
         outcome.matched[match.via] += 1
         if not row.votes:
+            ta = screening.folded.report(match.report.report_id).ta
+            if match.report.report_id in screened or ta.votes or ta.resolution is not None:
+                kept_unseen += 1
+                continue
             origin = f"{module.NAME}:unseen:{row.where}:{match.report.report_id}"
             if origin in known:
                 outcome.already += 1
@@ -129,6 +141,12 @@ def import_tool_file(
                     for reason in event.reasons:
                         if screening.config.canonical_reason(reason) is None:
                             outcome.unknown_reasons[reason] += 1
+    if kept_unseen:
+        outcome.notes.append(
+            f"{count(kept_unseen, 'record')} not seen kept, not removed: "
+            + ("it is a duplicate" if kept_unseen == 1 else "each is a duplicate")
+            + " of a record that was screened"
+        )
     return outcome
 
 

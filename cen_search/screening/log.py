@@ -10,11 +10,13 @@ time order and drops repeated ids.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cen_search.errors import InputError
 from cen_search.fsutil import append_jsonl, atomic_write_text
 from cen_search.ledger import read_entries
 from cen_search.screening.events import Event, parse_event
@@ -84,14 +86,51 @@ def ensure_gitattributes(ws: Workspace) -> None:
     atomic_write_text(path, text)
 
 
+def log_owner(path: Path) -> str | None:
+    """The reviewer a log belongs to: the author of its first event (None for a missing or
+    empty log, or a first line that cannot be read)."""
+    try:
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    entry = json.loads(line)
+                    by = entry.get("by") if isinstance(entry, dict) else None
+                    return by if isinstance(by, str) and by else None
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def check_log_owners(ws: Workspace, by_file: Mapping[Path, Sequence[Event]]) -> None:
+    """Refuse events whose author is spelled otherwise than the owner of the log they would
+    go to (``Carol`` and ``carol`` both write ``screening/carol.jsonl``): the fold keeps
+    reviewers apart by name, so one person would become two, agreeing with themselves."""
+    for path, group in by_file.items():
+        owner = log_owner(path)
+        names = list(dict.fromkeys(event.by for event in group))
+        if owner is None:
+            owner = names[0]
+        others = [name for name in names if name != owner]
+        if others:
+            where = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else path
+            raise InputError(
+                f"reviewer {others[0]!r} would write to {where}, the log of {owner!r}: two "
+                "spellings of one name would count as two reviewers",
+                hint=f"give the name as {owner!r} (--reviewer {owner!r}, the sheet's reviewer "
+                "column, or --reviewer-map for another tool's names)",
+            )
+
+
 def append_events(ws: Workspace, events: Iterable[Event]) -> int:
     """Append ``events`` to their authors' logs (one write per file); returns how many.
-    Call it holding the review's lock."""
+    Call it holding the review's lock. Events by another spelling of a log's owner's name
+    are refused, before anything is written (:func:`check_log_owners`)."""
     by_file: dict[Path, list[Event]] = {}
     for event in events:
         by_file.setdefault(log_path(ws, event.by), []).append(event)
     if not by_file:
         return 0
+    check_log_owners(ws, by_file)
     ensure_gitattributes(ws)
     for path, group in by_file.items():
         append_jsonl(path, *(event.to_json() for event in group))

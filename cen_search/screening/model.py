@@ -158,9 +158,9 @@ class StageDesign:
 
     stage: Stage
     reviewers: tuple[str, ...]
-    """Everyone who voted at this stage."""
+    """Everyone who voted at this stage (automation tools, ``tool:...``, are not reviewers)."""
     screened: int
-    """Reports with at least one vote."""
+    """Reports with at least one reviewer's vote, or a resolution."""
     screened_by_two: int
     """Reports with independent votes from two or more reviewers."""
     sample: str = ""
@@ -207,6 +207,12 @@ class FlowState:
     """Every round, oldest first."""
     designs: tuple[StageDesign, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    round_designs: Mapping[str, tuple[StageDesign, ...]] = field(default_factory=dict)
+    """Round -> how each stage was screened for the reports of that round (first identified,
+    or opened again, in it); filled when the review has several rounds (PRISMA's methods for
+    an updated review's round)."""
+    round_agreements: Mapping[str, tuple[Agreement, ...]] = field(default_factory=dict)
+    """Round -> the agreement on the reports of that round."""
     exclusion_reasons: tuple[str, ...] = ()
     """The review's full-text exclusion reasons in their configured order (then any other
     reason a decision gives, e.g. one imported from another tool, by name)."""

@@ -37,6 +37,7 @@ from cen_search.screening.flow import Screening
 from cen_search.screening.queue import Queue
 from cen_search.screening.reports import Report
 from cen_search.screening.tools.base import read_table, record_keys
+from cen_search.wording import count
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -114,8 +115,40 @@ def sheet_rows(screening: Screening, queue: Queue, *, todo_only: bool = False) -
     return rows
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods")
+
+
+def check_sheet_output(path: Path) -> None:
+    """Refuse, before anything is written, a sheet that would be a workbook in name or in
+    fact: the sheet is CSV, which Excel refuses to open under a workbook's name, and a
+    workbook a reviewer saved holds their decisions (it is read, never written)."""
+    from cen_search.spreadsheet import is_workbook
+
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise UsageError(
+            f"-o {path}: the sheet is CSV, which Excel will not open under a "
+            f"{path.suffix} name; nothing was written",
+            hint=f"give -o a .csv name ({path.with_suffix('.csv').name}); Excel opens it as "
+            "it is, and a workbook saved from it imports too",
+        )
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(4)
+    except OSError:
+        return
+    if is_workbook(start):
+        raise UsageError(
+            f"-o {path}: an Excel workbook; cen-search reads decisions from it but never "
+            "writes into it, so nothing was written",
+            hint=f"import its decisions with cen-search screen import {path}, and give -o a "
+            "new .csv name",
+        )
+
+
 def write_sheet(path: Path, rows: Sequence[Sequence[str]]) -> None:
-    """Write ``rows`` as Excel-ready CSV (UTF-8 with BOM, CRLF), atomically."""
+    """Write ``rows`` as Excel-ready CSV (UTF-8 with BOM, CRLF), atomically (see
+    :func:`check_sheet_output` for the names refused)."""
+    check_sheet_output(path)
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerows(rows)
@@ -200,6 +233,8 @@ def import_sheet(
     outcome = SheetImport()
     problems: list[str] = []
     latest: dict[tuple[str, str, str], Event] = {}
+    # (report, stage, reviewer) -> the first line deciding it, and what it said
+    seen: dict[tuple[str, str, str], tuple[int, tuple[object, ...]]] = {}
     for row in read_sheet_rows(path):
         where = f"{path.name}:{row.line}"
         decision = row.values.get("decision", "").strip()
@@ -232,6 +267,15 @@ def import_sheet(
         except UsageError as exc:
             problems.append(f"{where}: {exc.message}")
             continue
+        key = (report.report_id, row_stage, by)
+        said = (event.decision, event.reasons, event.note)
+        first_line, first_said = seen.setdefault(key, (row.line, said))
+        if first_said != said:
+            problems.append(
+                f"{where}: {report.report_id} is on line {first_line} too, with another "
+                f"decision for {by} at {row_stage}"
+            )
+            continue
         outcome.reviewers.add(by)
         current = screening.folded.report(report.report_id).stage(row_stage).votes.get(by)
         if current is not None and (current.decision, current.reasons, current.note) == (
@@ -246,7 +290,7 @@ def import_sheet(
         shown = "\n  ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise InputError(
-            f"{path}: {len(problems)} rows cannot be imported; nothing was imported:\n  "
+            f"{path}: {count(len(problems), 'row')} cannot be imported; nothing was imported:\n  "
             f"{shown}{more}",
             hint="correct those rows (decision: include / exclude / maybe; reasons from "
             "[screening] reasons, by text or number) and import the sheet again",

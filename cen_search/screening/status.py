@@ -3,6 +3,7 @@ studies, and what to do next, folded from the logs (nothing is stored)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cen_search.errors import CenSearchError
@@ -18,8 +19,11 @@ if TYPE_CHECKING:
     from cen_search.workspace import Workspace
 
 
-def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]:
-    """Lines for people, the same facts as data, and next steps."""
+def summary(
+    screening: Screening, *, stages: Sequence[str] = ("ta", "ft")
+) -> tuple[list[str], dict[str, Any], list[str]]:
+    """Lines for people, the same facts as data, and next steps, for ``stages`` (studies
+    only with the full text)."""
     from cen_search.screening.conflicts import progress
     from cen_search.screening.studies import study_groups
 
@@ -27,6 +31,8 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
     data: dict[str, Any] = {"reports": len(screening.reports), "stages": {}}
     steps: list[str] = []
     for stage, name in (("ta", "title/abstract"), ("ft", "full text")):
+        if stage not in stages:
+            continue
         p = progress(screening, stage)
         if stage == "ft" and not p.eligible:
             continue
@@ -59,6 +65,8 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
                 f"screen {name}: cen-search screen" + (" --stage ft" if stage == "ft" else "")
             )
     for agreement in screening.flow().agreements:
+        if agreement.stage not in stages:
+            continue
         kappa = "undefined" if agreement.kappa is None else f"{agreement.kappa:.2f}"
         lines.append(
             f"agreement at {agreement.stage}, {' / '.join(agreement.reviewers)}: "
@@ -66,7 +74,7 @@ def summary(screening: Screening) -> tuple[list[str], dict[str, Any], list[str]]
         )
     groups, unlinked = study_groups(screening)
     included = sum(len(g.reports) for g in groups) + len(unlinked)
-    if included:
+    if included and "ft" in stages:
         lines.append(
             f"studies: {count(included, 'included report')} in "
             f"{count(len(groups), 'study', 'studies')}"

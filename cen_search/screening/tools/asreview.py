@@ -20,7 +20,15 @@ from pathlib import Path
 
 from cen_search.errors import InputError
 from cen_search.models import Record
-from cen_search.screening.tools.base import ToolFile, ToolOptions, ToolVote, iso_time, row_of
+from cen_search.screening.tools.base import (
+    ToolFile,
+    ToolOptions,
+    ToolVote,
+    iso_time,
+    read_records,
+    row_of,
+)
+from cen_search.wording import count
 
 NAME = "asreview"
 LABEL = "ASReview"
@@ -81,9 +89,7 @@ def label_of(record: Record, column: str | None = None) -> tuple[str | None, boo
 
 
 def read(path: Path, options: ToolOptions) -> ToolFile:
-    from cen_search.reading import read_export
-
-    records = read_export(path).records
+    records = read_records(path)
     column = label_column(records)
     result = ToolFile(NAME, "labels")
     stage = options.stage or "ta"
@@ -120,14 +126,16 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
             hint="export the project from ASReview LAB with its labels",
         )
     if priors:
-        result.notes.append(f"{priors} labels were prior knowledge (ASReview_prior)")
+        were = "was" if priors == 1 else "were"
+        result.notes.append(f"{count(priors, 'label')} {were} prior knowledge (ASReview_prior)")
     if unseen:
         result.notes.append(
-            f"{unseen} records were not seen in ASReview"
+            f"{count(unseen, 'record')} {'was' if unseen == 1 else 'were'} not seen in ASReview"
             + (
-                "; recorded as removed by automation (--unseen automation)"
+                "; recorded as removed by automation (--unseen automation) unless screened "
+                "as a duplicate of a record seen"
                 if options.unseen == "automation"
-                else "; they stay unscreened"
+                else f"; {'it stays' if unseen == 1 else 'they stay'} unscreened"
             )
         )
     return result

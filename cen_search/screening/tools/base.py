@@ -88,6 +88,9 @@ class ToolFile:
     rows: list[ToolRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the user should know (labels ignored, decisions not understood ...)."""
+    unit: str = "row"
+    """What one of ``rows`` is, for messages: a row of the file, or an ``article`` whose
+    decisions were gathered from several rows (Rayyan's event log)."""
 
 
 def iso_time(text: str) -> str:
@@ -132,6 +135,25 @@ def row_of(record: Record, *, votes: tuple[ToolVote, ...], unlabelled: bool = Fa
         votes=votes,
         unlabelled=unlabelled,
     )
+
+
+def read_records(path: Path) -> list[Record]:
+    """The records of a tool's export, read as any export is; an Excel workbook (a table the
+    tool exported as CSV, then saved from Excel as ``.xlsx``) is read from its first worksheet
+    as the CSV it was saved from."""
+    from cen_search.formats import read_file
+    from cen_search.reading import check_input_file, no_records_error, read_export
+    from cen_search.spreadsheet import is_workbook, workbook_rows
+
+    data = check_input_file(path)
+    if not is_workbook(data):
+        return list(read_export(path).records)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(workbook_rows(data, path=path))
+    result = read_file(path, format="csv", data=buffer.getvalue().encode("utf-8"))
+    if not result.records:
+        raise no_records_error(path, result)
+    return list(result.records)
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from cen_search.errors import UsageError
 from cen_search.models import Record
-from cen_search.screening.tools.base import ToolFile, ToolOptions, ToolVote, row_of
+from cen_search.screening.tools.base import ToolFile, ToolOptions, ToolVote, read_records, row_of
 
 NAME = "covidence"
 LABEL = "Covidence"
@@ -76,13 +76,11 @@ def _reason(record: Record) -> tuple[str, ...]:
 
 
 def read(path: Path, options: ToolOptions) -> ToolFile:
-    from cen_search.reading import read_export
-
     stage, decision = list_of(path, options)
     by = options.who(options.reviewer or "covidence")
     result = ToolFile(NAME, f"{stage} {decision} list")
     missing = 0
-    for record in read_export(path).records:
+    for record in read_records(path):
         reasons = _reason(record) if decision == "exclude" else ()
         if stage == "ft" and decision == "exclude" and not reasons:
             missing += 1

@@ -34,9 +34,11 @@ from cen_search.screening.tools.base import (
     ToolRow,
     ToolVote,
     iso_time,
+    read_records,
     read_table,
     row_of,
 )
+from cen_search.wording import count
 
 NAME = "rayyan"
 LABEL = "Rayyan"
@@ -115,9 +117,7 @@ def votes_of(record: Record, options: ToolOptions, odd: Counter[str]) -> tuple[T
 
 
 def _read_records(path: Path) -> list[Record]:
-    from cen_search.reading import read_export
-
-    return list(read_export(path).records)
+    return read_records(path)
 
 
 def _is_log(path: Path) -> bool:
@@ -149,9 +149,10 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
             "file came from",
         )
     for value, n in odd.most_common():
-        result.notes.append(f"{n} decisions {value!r} not understood (not imported)")
+        result.notes.append(f"{count(n, 'decision')} {value!r} not understood (not imported)")
     if undecided:
-        result.notes.append(f"{undecided} articles have no decision in Rayyan")
+        have = "has" if undecided == 1 else "have"
+        result.notes.append(f"{count(undecided, 'article')} {have} no decision in Rayyan")
     return result
 
 
@@ -216,7 +217,7 @@ def read_log(path: Path, options: ToolOptions) -> ToolFile:
             f"{path}: no decisions (rows with key 'included' or '__EXR__...')",
             hint="give Rayyan's customizations_log.csv, or its articles export",
         )
-    result = ToolFile(NAME, "event log")
+    result = ToolFile(NAME, "event log", unit="article")
     for article in sorted(first_line, key=lambda a: first_line[a]):
         key = f"rayyan-{article}"
         found = articles.get(key.casefold())
@@ -238,5 +239,5 @@ def read_log(path: Path, options: ToolOptions) -> ToolFile:
             )
         result.rows.append(row_)
     if labels:
-        result.notes.append(f"{labels} label changes ignored (labels are not decisions)")
+        result.notes.append(f"{count(labels, 'label change')} ignored (labels are not decisions)")
     return result
