@@ -303,3 +303,24 @@ def test_status_counts_one_included_study_in_the_singular(
     found = section(review)
     assert found is not None
     assert "; 1 study (1 report) included" in found.lines[0], found.lines[0]
+
+
+def test_check_is_4_while_an_update_round_still_has_searches_to_run_or_import(
+    review: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The round's MEDLINE search is imported, its Embase search not yet: the diagram's
+    # numbers will change, so it is a draft and --check waits (found by a stranger's trial).
+    assert run_cli(capsys, "update", "start", "--name", "2021").code == 0
+    review.import_file(_export(tmp_path / "medline-2021.ris", PAPERS[:3]), database="MEDLINE",
+                       platform="Ovid", searched="2021-01-10")  # fmt: skip
+    run = run_cli(capsys, "prisma", "--json", "--check")
+    assert run.code == 4, run.err
+    (searches,) = [p for p in json.loads(run.out)["pending"] if p["what"] == "searches"]
+    assert searches["count"] == 1 and searches["examples"] == ["Embase"]
+    assert any(n.startswith("DRAFT") and "searches" in n for n in json.loads(run.out)["notes"])
+    review.import_file(_export(tmp_path / "embase-2021.ris", PAPERS[1:3]), database="Embase",
+                       platform="Ovid", searched="2021-01-11")  # fmt: skip
+    after = json.loads(run_cli(capsys, "prisma", "--json").out)
+    assert not [p for p in after["pending"] if p["what"] == "searches"]
+    earlier = json.loads(run_cli(capsys, "prisma", "--json", "--template", "new").out)
+    assert not [p for p in earlier["pending"] if p["what"] == "searches"]

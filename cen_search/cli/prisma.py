@@ -33,7 +33,8 @@ Graphviz when one is installed, else with graphviz-pure (installed with cen-sear
 [prisma] renderer in cen-search.toml to choose.
 
 With --check the exit status is 1 when an identity is broken and 4 when decisions are still
-pending (not yet screened, conflicts, retrieval or assessment to do, reports without a study).
+pending (not yet screened, conflicts, retrieval or assessment to do, reports without a study)
+or an update round's database searches are still to run or import.
 
 Examples:
 

@@ -170,8 +170,8 @@ class PendingWork:
     """Decisions still to be made before the diagram is final."""
 
     what: str
-    """Stable key: ``screening``, ``screening-conflicts``, ``retrieval``, ``assessment``,
-    ``assessment-conflicts``, ``study-links``, ``reasons``."""
+    """Stable key: ``searches`` (an update round's), ``screening``, ``screening-conflicts``,
+    ``retrieval``, ``assessment``, ``assessment-conflicts``, ``study-links``, ``reasons``."""
     count: int
     description: str
     examples: tuple[str, ...] = ()

@@ -23,7 +23,13 @@ from cen_search.prisma.methods import (
     sources_sentence,
     strategy_sentence,
 )
-from cen_search.prisma.model import EARLIER_SCREENED_LABEL, EarlierScreened, PrismaFlow, Template
+from cen_search.prisma.model import (
+    EARLIER_SCREENED_LABEL,
+    EarlierScreened,
+    PendingWork,
+    PrismaFlow,
+    Template,
+)
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.screening.model import FlowState
 
@@ -84,7 +90,37 @@ def review_flow(
         per_database=per_database,
         screening=screening,
     )
+    searches = searches_outstanding(ws, flow)
+    if searches is not None:
+        from dataclasses import replace
+
+        from cen_search.prisma.notes import footnotes
+
+        flow = replace(flow, pending=(searches, *flow.pending))
+        flow = replace(flow, notes=footnotes(flow))
     return ReviewFlow(flow, state, tuple(methods_of(ws, flow, state)))
+
+
+def searches_outstanding(ws: Workspace, flow: PrismaFlow) -> PendingWork | None:
+    """The update round shown while some of its database searches are still to run or to be
+    exported and imported: its numbers will change, so the diagram is a draft."""
+    if flow.template != "update" or not flow.round:
+        return None
+    from cen_search.update.status import round_report
+    from cen_search.workspace.rounds import rounds
+
+    current = rounds(ws)[-1]
+    if current.name != flow.round or not current.since:
+        return None  # an earlier round, finished; or a round no `update start` opened
+    awaited = round_report(ws).awaited
+    if not awaited:
+        return None
+    return PendingWork(
+        what="searches",
+        count=len(awaited),
+        description="database searches of the round still to run or import",
+        examples=tuple(state.source.database for state in awaited[:3]),
+    )
 
 
 def _strategy_meta(ws: Workspace) -> tuple[dict[str, tuple[str, str]], list[str]]:
