@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from cen_search.errors import InputError
@@ -34,6 +35,11 @@ def text_cell(text: str) -> str:
     (a group author ``-FUTURE-II-Study-Group``, a note ``+http://...``) would start a formula
     (shown as ``#NAME?``, or run), so it gets an apostrophe, which Excel hides."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def text_row(row: Mapping[str, object]) -> dict[str, object]:
+    """``row`` (a ``csv.DictWriter`` row) with its text cells through :func:`text_cell`."""
+    return {name: text_cell(v) if isinstance(v, str) else v for name, v in row.items()}
 
 
 def cell_text(cell: str) -> str:
