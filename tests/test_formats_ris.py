@@ -661,6 +661,36 @@ def test_ris_writer_keeps_unknown_tags_of_records_read_from_ris(ris_dir: Path) -
     assert "CY  - US" in text and "AD  - Author-One, Matthias: Department" in text
 
 
+def test_ris_writer_keeps_an_m3_that_is_neither_the_doi_nor_a_type_it_read(
+    imports_dir: Path,
+) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: M3 and
+    # L3 feed the DOI (only when the whole value is one) and M3 the type (only when it names a
+    # known type), so the writer counted them as mapped and dropped every other value: Ovid
+    # PsycInfo's classification ("Health & Mental Health Treatment & Prevention [3300]"),
+    # ProQuest's degree ("Ed.D."), TRID's "Web" were lost
+    kept = {
+        "ovid-psycinfo_asreview.ris": "Health & Mental Health Treatment & Prevention [3300]",
+        "proquest-abi-inform_colrev.ris": "Ed.D.",
+        "trid_colrev.ris": "Web",
+    }
+    for name, value in kept.items():
+        records = list(read(imports_dir / "ris" / name).records)
+        buffer = io.StringIO()
+        ris.write(records, buffer)
+        assert f"M3  - {value}\n" in buffer.getvalue(), name
+        again = read_text(buffer.getvalue(), "written.ris").records
+        before = [v for r in records for v in r.raw_values("M3")]
+        after = [v for r in again for v in r.raw_values("M3")]
+        assert after == before, name
+        assert [r.type for r in again] == [r.type for r in records]
+    # an M3 that is the DOI is written once, as DO
+    (record,) = read(imports_dir / "ris" / "scifinder-caplus_jabref.ris").records
+    buffer = io.StringIO()
+    ris.write([record], buffer)
+    assert "M3  -" not in buffer.getvalue() and f"DO  - {record.doi}\n" in buffer.getvalue()
+
+
 def test_ris_writer_writes_each_value_on_one_line_so_no_line_looks_like_a_tag() -> None:
     record = read_text("TY  - JOUR\nN1  - first\n   AB  - looks like a tag\nER  - \n").records[0]
     assert record.notes == ("first\nAB  - looks like a tag",)

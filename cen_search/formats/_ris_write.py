@@ -17,7 +17,8 @@ What every RIS reader agrees on is narrow, so the writer keeps to it:
   (``--database``), the ones named in the record, and for a merged record every member's.
 
 Mapped fields are written with standard tags (TY from the type, one AU per author ...); a
-record read from RIS also gets back its tags that have no mapped equivalent (``AD``, ``CY``).
+record read from RIS also gets back its tags that have no mapped equivalent (``AD``, ``CY``)
+and its ``M3``/``L3`` values that are not the DOI.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from cen_search.fields import parse_pages, squash
+from cen_search.fields import exact_doi, parse_pages, squash
 from cen_search.formats._build import FieldMap, load_table, type_table
 from cen_search.formats.base import OWN_TAG_PREFIX
 from cen_search.models import Pages, Record, RecordType
@@ -35,6 +36,11 @@ _TWO = re.compile(r"[A-Z][A-Z0-9]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 # Tags the writer computes: raw values of these are not written again.
 _COMPUTED = frozenset({"TY", "ER", "ID"})
+# Fields a tag feeds only when its value has their shape (nothing but a DOI, a URL carrying
+# one, a known document type): a tag that feeds nothing else (RIS ``M3``, ``L3``) is written
+# back, as a tag with no mapped equivalent is, unless its value is the DOI written as ``DO``
+# (Ovid's ``M3`` classification, ProQuest's degree would be lost otherwise).
+_WHEN_SHAPED = frozenset({"doi_exact", "doi_url", "doc_type"})
 
 _LABELS = {
     RecordType.REVIEW: "Review",
@@ -133,6 +139,7 @@ def _pairs(
 ) -> Iterator[tuple[str, str]]:
     """The ``(tag, value)`` lines of one record, ``TY`` first, values not yet made one-line."""
     types = type_table("ris_types")
+    shaped = FieldMap.load("ris_tags").tags - mapped
     raw_ty = record.raw_values("TY") if record.provenance.format == "ris" else []
     code = raw_ty[0].strip().upper() if raw_ty else ""
     if types.get(code) != record.type:
@@ -181,6 +188,8 @@ def _pairs(
         for tag, value in record.raw:
             if tag in mapped or tag in _COMPUTED or tag.startswith(OWN_TAG_PREFIX):
                 continue
+            if tag in shaped and record.doi and exact_doi(value.split("\n", 1)[0]) == record.doi:
+                continue  # (written as DO)
             if _TWO.fullmatch(tag):
                 yield tag, value
             else:  # not a tag other readers can read: kept as a note
@@ -190,7 +199,8 @@ def _pairs(
 def write_ris(records: Iterable[Record], fh: TextIO) -> int:
     """Write records as RIS; returns how many were written (see the module docstring)."""
     codes = _type_codes()
-    mapped = FieldMap.load("ris_tags").tags
+    table = FieldMap.load("ris_tags")
+    mapped = frozenset(tag for tag in table.tags if set(table.feeds[tag]) - _WHEN_SHAPED)
     ids = UniqueKeys()
     count = 0
     for record in records:
