@@ -691,6 +691,23 @@ def test_ris_writer_keeps_an_m3_that_is_neither_the_doi_nor_a_type_it_read(
     assert "M3  -" not in buffer.getvalue() and f"DO  - {record.doi}\n" in buffer.getvalue()
 
 
+def test_endnotes_go_to_isi_link_is_one_url_not_split_at_its_blanks(imports_dir: Path) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: the
+    # Rayyan export's "UR  - <Go to ISI>://WOS:000298449100001" (EndNote's Web of Science
+    # link) was split at its blanks into the URLs "<Go", "to" and "ISI>://WOS:...", written
+    # as three UR lines (three EndNote XML urls, ...)
+    records = read(imports_dir / "ris" / "rayyan-multiline-kw_asreview-issue992.txt").records
+    linked = [r for r in records if "<Go to ISI>://WOS:000298449100001" in r.raw_values("UR")]
+    assert len(linked) == 1
+    assert linked[0].urls == ("<Go to ISI>://WOS:000298449100001",)
+    buffer = io.StringIO()
+    ris.write(linked, buffer)
+    assert [line for line in buffer.getvalue().splitlines() if line.startswith("UR")] == [
+        "UR  - <Go to ISI>://WOS:000298449100001"
+    ]
+    assert _round_trip(linked)[0].urls == linked[0].urls
+
+
 def test_ris_writer_writes_each_value_on_one_line_so_no_line_looks_like_a_tag() -> None:
     record = read_text("TY  - JOUR\nN1  - first\n   AB  - looks like a tag\nER  - \n").records[0]
     assert record.notes == ("first\nAB  - looks like a tag",)

@@ -159,6 +159,23 @@ def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _blank_separated(value: str) -> list[str]:
+    """The links of a value that holds blanks: split at them, except that words with no ``:``,
+    ``/`` or ``.`` go with the link after them (EndNote's ``<Go to ISI>://WOS:000...``)."""
+    urls: list[str] = []
+    words: list[str] = []
+    for part in value.split():
+        part = part.rstrip(";")
+        if not part:
+            continue
+        if not any(char in part for char in ":/."):
+            words.append(part)
+            continue
+        urls.append(" ".join([*words, part]))
+        words = []
+    return urls + words
+
+
 def split_urls(values: Sequence[str]) -> list[str]:
     """URLs in the values that say something: a value may hold several (blanks or ``;``)."""
     # Most lists are plain URLs: no blank (printable, no space), no ";", no "nan". Checked
@@ -171,7 +188,7 @@ def split_urls(values: Sequence[str]) -> list[str]:
         if not value or value == "nan" or value.isspace():
             continue
         if " " in value or "\n" in value or "\t" in value:
-            urls.extend(part.rstrip(";") for part in value.split() if part.rstrip(";"))
+            urls.extend(_blank_separated(value))
         elif value[-1:] == ";":
             if value.rstrip(";"):
                 urls.append(value.rstrip(";"))
