@@ -621,7 +621,7 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
     assert lines[0] == "TY  - JOUR"
     for line in (
         "TI  - A title",
-        "AU  - Smith JA",
+        "AU  - Smith, JA",  # (MEDLINE's "Smith JA" with RIS's comma after the family name)
         "AU  - Jones, B.",
         "PY  - 2020",
         "DA  - 2020/03//",  # RIS date layout

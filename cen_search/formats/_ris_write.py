@@ -30,7 +30,7 @@ from typing import TextIO
 from cen_search.fields import exact_doi, parse_pages, squash
 from cen_search.formats._build import FieldMap, load_table, type_table
 from cen_search.formats.base import OWN_TAG_PREFIX
-from cen_search.models import Pages, Record, RecordType
+from cen_search.models import Author, Pages, Record, RecordType
 
 _TWO = re.compile(r"[A-Z][A-Z0-9]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
@@ -148,8 +148,9 @@ def _pairs(
     yield "TY", code
     yield "ID", ids.unique(record.key or str(record.id))
     yield "TI", record.title
+    as_given = record.provenance.format == "ris"
     for author in record.authors:
-        yield "AU", author.raw.strip() or author.display()
+        yield "AU", _author(author, as_given=as_given)
     yield "PY", str(record.year) if record.year else ""
     if record.date and record.date != str(record.year):
         yield "DA", ris_date(record.date, record.year)
@@ -194,6 +195,19 @@ def _pairs(
                 yield tag, value
             else:  # not a tag other readers can read: kept as a note
                 yield "N1", f"{tag}: {value}"
+
+
+def _author(author: Author, *, as_given: bool) -> str:
+    """An ``AU`` value: as the source wrote it when that was RIS, else ``Family, Given``.
+    RIS readers (EndNote, Zotero, citation-js) take the text before the comma for the family
+    name and read a name without one as a literal, so a person read from BibTeX's
+    ``Jessica E Black`` or ``G. Edward Barton, Jr.``, or a Scopus CSV's ``Phillips J.C.``, is
+    written as cen-search split it, as the EndNote XML writer does; group authors stay as
+    given."""
+    raw = author.raw.strip()
+    if as_given or author.organisation or not author.family or raw.startswith(f"{author.family},"):
+        return raw or author.display()
+    return author.display()
 
 
 def write_ris(records: Iterable[Record], fh: TextIO) -> int:
