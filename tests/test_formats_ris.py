@@ -316,6 +316,26 @@ def test_ris_reader_keeps_the_month_a_later_date_tag_gives(tmp_path: Path) -> No
     assert (two.year, two.date) == (2016, "2016")
 
 
+def test_ris_reader_keeps_a_month_name_a_later_date_tag_gives(imports_dir: Path) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: IEEE
+    # Xplore's "PY  - 2017" then "Y1  - Mar. 2017" (and "June 2021") gave the date "2017":
+    # the most detailed date was the one with most digits, and a month name counted for
+    # nothing, so the month was lost in every output
+    records = read(imports_dir / "ris" / "ieee-xplore_colrev.ris").records
+    assert [(r.raw_values("PY"), r.raw_values("Y1")) for r in records][1] == (
+        ["2017"],
+        ["Mar. 2017"],
+    )
+    assert (records[1].year, records[1].date) == (2017, "Mar. 2017")
+    mixed = read(imports_dir / "ris" / "ieee-xplore-mixed-eol_litstudy.ris").records
+    june = [r for r in mixed if r.raw_values("Y1") == ["June 2021"]]
+    assert june and all((r.year, r.date) == (2021, "June 2021") for r in june)
+    again = _round_trip([records[1], *june])
+    assert [(r.year, r.date) for r in again] == [(2017, "2017/03//")] + [(2021, "2021/06//")] * len(
+        june
+    )
+
+
 @pytest.mark.parametrize(
     ("date", "written"),
     [

@@ -73,11 +73,13 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s+([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 
 
 def ris_date(date: str, year: int | None = None) -> str:
     """``date`` in RIS's ``YYYY/MM/DD/`` layout when it is a plain calendar date
-    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``). Other
+    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``,
+    ``Mar. 2017``). Other
     dates are kept as given when they start with the year, else put in the layout's free-text
     part after ``year`` (``1 Feb.1, 2015`` -> ``2015///1 Feb.1, 2015``). Readers (citation-js,
     Zotero) take ``DA`` to be in that layout: they read ``20151201`` as the year 20151201 and
@@ -96,6 +98,9 @@ def ris_date(date: str, year: int | None = None) -> str:
     elif match := _DAY_MONTH_YEAR.match(text):
         day, name, found = match.groups()
         month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _MONTH_YEAR.match(text):
+        name, found = match.groups()
+        month, day = str(_MONTHS.get(name.lower(), "")), None
     else:
         return kept
     if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
