@@ -9,17 +9,42 @@ cen-search never writes into a person's workbook.
 Cells are read as values (the result of a formula, not the formula). Numbers that are whole are
 written without a decimal point (``1``, not ``1.0``), dates as ISO dates; blank cells are
 ``""``. The XML inside is parsed by openpyxl through defusedxml, as every XML input is.
+
+Every CSV cen-search writes for a spreadsheet writes its cells through :func:`text_cell` and
+reads them back through :func:`cell_text`: a cell that starts as a formula does is written
+as text.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from cen_search.errors import InputError
 
 _ZIP_MAGIC = b"PK\x03\x04"
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is taken by Excel (and LibreOffice) for a formula."""
+
+
+def text_cell(text: str) -> str:
+    """``text`` as a CSV cell that Excel shows as text: a leading ``=``/``+``/``-``/``@``
+    (a group author ``-FUTURE-II-Study-Group``, a note ``+http://...``) would start a formula
+    (shown as ``#NAME?``, or run), so it gets an apostrophe, which Excel hides."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def text_row(row: Mapping[str, object]) -> dict[str, object]:
+    """``row`` (a ``csv.DictWriter`` row) with its text cells through :func:`text_cell`."""
+    return {name: text_cell(v) if isinstance(v, str) else v for name, v in row.items()}
+
+
+def cell_text(cell: str) -> str:
+    """The text of a cell :func:`text_cell` wrote (the apostrophe removed again)."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_START else cell
 
 
 def is_workbook(data: bytes) -> bool:

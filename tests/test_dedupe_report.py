@@ -432,3 +432,43 @@ def test_the_terminal_table_numbers_the_databases_when_their_names_make_it_too_w
     assert lines[0].split()[:7] == ["#", "database", "records", "distinct", "unique", "∩", "1"]
     assert lines[2].split()[:3] == ["2", "Social", "Policy"]
     assert max(map(len, lines)) <= NAMED_OVERLAP_WIDTH + 10
+
+
+def test_dedupe_csvs_write_a_cell_starting_as_a_formula_as_text_for_excel(
+    shared: Path, tmp_path: Path, capsys
+) -> None:
+    # found by a stranger's trial: the real group author "-FUTURE-II-Study-Group" (SRA
+    # cytology set) was the clusters CSV's first_author cell as it is, which Excel takes for
+    # a formula (#NAME?), and so was the review sheet's authors cell a reviewer fills in
+    # Excel; cells now get the apostrophe Excel hides, and the review sheet is read without it
+    from cen_search.formats import read_file
+    from tests._dedupe_cli import run_cli
+
+    text = (shared / "data/dedup/sra_cytology_screening/records.ris").read_text(encoding="utf-8")
+    chunks = [c for c in text.split("\nER  - ") if "ID  - id_0001717\n" in c]
+    assert len(chunks) == 1
+    source = tmp_path / "future.ris"
+    source.write_text(chunks[0].strip() + "\nER  - \n", encoding="utf-8")
+    clusters = tmp_path / "clusters.csv"
+    run = run_cli(capsys, "dedupe", source, "-o", tmp_path / "u.ris", "--clusters", clusters)
+    assert run.code == 0, run.err
+    with clusters.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["first_author"] == "'-FUTURE-II-Study-Group"
+
+    (record,) = read_file(source).records
+    other = rec("other.ris", 1, record.title, author="FUTURE II Study Group", year=2007)
+    path = tmp_path / "pairs.csv"
+    uncertain = [PairVerdict(0, 1, Verdict.UNCERTAIN, "review:partial", 0.5)]
+    write_review_csv(path, review_pairs([record, other], uncertain, labels=["A", "B"]))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["authors_a"] == "'-FUTURE-II-Study-Group"
+    (pair,) = read_review_csv(path)
+    assert pair.a.ref.first_author == ref_of(record).first_author
+    assert pair.a.ref.fingerprint == ref_of(record).fingerprint
+    assert {f.name: f.a for f in pair.fields}["authors"] == "-FUTURE-II-Study-Group"
+    update_review_csv(path, {pair.key: True})
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["decision"], row["authors_a"]) == ("same", "'-FUTURE-II-Study-Group")

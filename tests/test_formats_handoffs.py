@@ -207,3 +207,34 @@ def test_email_addresses_inside_author_names_are_not_part_of_the_name():
     ]
     assert record.raw_values("AU")[0] == "Smith, John (john.smith@uni.edu)"
     assert parse_author("Org @ Home").raw == "Org @ Home"  # no address: unchanged
+
+
+def test_csv_cells_that_would_start_an_excel_formula_are_written_as_text_and_read_back(
+    shared: Path,
+) -> None:
+    # found by a stranger's trial opening converted exports as Excel would: a real record's
+    # group author "-FUTURE-II-Study-Group" (SRA cytology set) and a real BibTeX note
+    # "+http://www.ep.liu.se/..." were cells starting with "-" and "+", which Excel takes
+    # for formulas (#NAME?, or a formula run from an export); the screening sheet already
+    # wrote such cells with the apostrophe Excel hides
+    import csv as stdcsv
+
+    cytology = read_file(shared / "data/dedup/sra_cytology_screening/records.ris").records
+    legacy = read_file(shared / "data/imports/bibtex/round-parens-legacy_bbt-fixture.bib")
+    records = [
+        *(r for r in cytology if r.key == "id_0001717"),
+        *(r for r in legacy.records if any(n.startswith("+http") for n in r.notes)),
+    ]
+    assert len(records) == 2
+    text = _written(records, "csv")
+    rows = list(stdcsv.DictReader(io.StringIO(text.removeprefix(csv.BOM))))
+    assert rows[0]["authors"] == "'-FUTURE-II-Study-Group"
+    assert rows[1]["notes"].startswith("'+http://www.ep.liu.se/")
+    for row in rows:
+        assert not [v for v in row.values() if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    back = csv.read(text, OUT).records
+    for before, after in zip(records, back, strict=True):
+        names = [(a.family, a.given, a.organisation) for a in before.authors]
+        assert [(a.family, a.given, a.organisation) for a in after.authors] == names
+        assert after.notes == before.notes
+        assert after.title == before.title

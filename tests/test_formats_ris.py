@@ -316,6 +316,26 @@ def test_ris_reader_keeps_the_month_a_later_date_tag_gives(tmp_path: Path) -> No
     assert (two.year, two.date) == (2016, "2016")
 
 
+def test_ris_reader_keeps_a_month_name_a_later_date_tag_gives(imports_dir: Path) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: IEEE
+    # Xplore's "PY  - 2017" then "Y1  - Mar. 2017" (and "June 2021") gave the date "2017":
+    # the most detailed date was the one with most digits, and a month name counted for
+    # nothing, so the month was lost in every output
+    records = read(imports_dir / "ris" / "ieee-xplore_colrev.ris").records
+    assert [(r.raw_values("PY"), r.raw_values("Y1")) for r in records][1] == (
+        ["2017"],
+        ["Mar. 2017"],
+    )
+    assert (records[1].year, records[1].date) == (2017, "Mar. 2017")
+    mixed = read(imports_dir / "ris" / "ieee-xplore-mixed-eol_litstudy.ris").records
+    june = [r for r in mixed if r.raw_values("Y1") == ["June 2021"]]
+    assert june and all((r.year, r.date) == (2021, "June 2021") for r in june)
+    again = _round_trip([records[1], *june])
+    assert [(r.year, r.date) for r in again] == [(2017, "2017/03//")] + [(2021, "2021/06//")] * len(
+        june
+    )
+
+
 @pytest.mark.parametrize(
     ("date", "written"),
     [
@@ -621,7 +641,7 @@ def test_ris_writer_writes_standard_tags_from_mapped_fields() -> None:
     assert lines[0] == "TY  - JOUR"
     for line in (
         "TI  - A title",
-        "AU  - Smith JA",
+        "AU  - Smith, JA",  # (MEDLINE's "Smith JA" with RIS's comma after the family name)
         "AU  - Jones, B.",
         "PY  - 2020",
         "DA  - 2020/03//",  # RIS date layout
@@ -659,6 +679,53 @@ def test_ris_writer_keeps_unknown_tags_of_records_read_from_ris(ris_dir: Path) -
     ris.write([apa], buffer)
     text = buffer.getvalue()
     assert "CY  - US" in text and "AD  - Author-One, Matthias: Department" in text
+
+
+def test_ris_writer_keeps_an_m3_that_is_neither_the_doi_nor_a_type_it_read(
+    imports_dir: Path,
+) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: M3 and
+    # L3 feed the DOI (only when the whole value is one) and M3 the type (only when it names a
+    # known type), so the writer counted them as mapped and dropped every other value: Ovid
+    # PsycInfo's classification ("Health & Mental Health Treatment & Prevention [3300]"),
+    # ProQuest's degree ("Ed.D."), TRID's "Web" were lost
+    kept = {
+        "ovid-psycinfo_asreview.ris": "Health & Mental Health Treatment & Prevention [3300]",
+        "proquest-abi-inform_colrev.ris": "Ed.D.",
+        "trid_colrev.ris": "Web",
+    }
+    for name, value in kept.items():
+        records = list(read(imports_dir / "ris" / name).records)
+        buffer = io.StringIO()
+        ris.write(records, buffer)
+        assert f"M3  - {value}\n" in buffer.getvalue(), name
+        again = read_text(buffer.getvalue(), "written.ris").records
+        before = [v for r in records for v in r.raw_values("M3")]
+        after = [v for r in again for v in r.raw_values("M3")]
+        assert after == before, name
+        assert [r.type for r in again] == [r.type for r in records]
+    # an M3 that is the DOI is written once, as DO
+    (record,) = read(imports_dir / "ris" / "scifinder-caplus_jabref.ris").records
+    buffer = io.StringIO()
+    ris.write([record], buffer)
+    assert "M3  -" not in buffer.getvalue() and f"DO  - {record.doi}\n" in buffer.getvalue()
+
+
+def test_endnotes_go_to_isi_link_is_one_url_not_split_at_its_blanks(imports_dir: Path) -> None:
+    # found by a stranger's trial comparing every tag read with the RIS written back: the
+    # Rayyan export's "UR  - <Go to ISI>://WOS:000298449100001" (EndNote's Web of Science
+    # link) was split at its blanks into the URLs "<Go", "to" and "ISI>://WOS:...", written
+    # as three UR lines (three EndNote XML urls, ...)
+    records = read(imports_dir / "ris" / "rayyan-multiline-kw_asreview-issue992.txt").records
+    linked = [r for r in records if "<Go to ISI>://WOS:000298449100001" in r.raw_values("UR")]
+    assert len(linked) == 1
+    assert linked[0].urls == ("<Go to ISI>://WOS:000298449100001",)
+    buffer = io.StringIO()
+    ris.write(linked, buffer)
+    assert [line for line in buffer.getvalue().splitlines() if line.startswith("UR")] == [
+        "UR  - <Go to ISI>://WOS:000298449100001"
+    ]
+    assert _round_trip(linked)[0].urls == linked[0].urls
 
 
 def test_ris_writer_writes_each_value_on_one_line_so_no_line_looks_like_a_tag() -> None:

@@ -321,6 +321,9 @@ def test_keywords_fast_path_equals_the_loop(values: list[str]) -> None:
         (["http://a", "", "nan", " "], ["http://a"]),
         (["http://a http://b;", "http://c;"], ["http://a", "http://b", "http://c"]),
         (["http://a\u2009b"], ["http://a\u2009b"]),  # only blanks, tabs and newlines separate
+        # EndNote's Web of Science link holds blanks; the words before "://" belong to it
+        (["<Go to ISI>://WOS:1 http://b"], ["<Go to ISI>://WOS:1", "http://b"]),
+        (["http://a <Go to ISI>://WOS:1"], ["http://a", "<Go to ISI>://WOS:1"]),
     ],
 )
 def test_url_lists_with_and_without_separators(values: list[str], urls: list[str]) -> None:

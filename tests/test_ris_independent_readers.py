@@ -129,3 +129,36 @@ def test_workspace_deduplicated_library_is_plain_ris_naming_each_database(
     # every record names the database it was imported as (MEDLINE records also name "NLM")
     assert all({"MEDLINE", "Embase"} & set(r.database.split("; ")) for r in records)
     assert {"MEDLINE", "Embase"} <= {d for r in records for d in r.database.split("; ")}
+
+
+def test_names_read_from_other_formats_are_written_family_comma_given_for_ris_readers(
+    imports_dir: Path, tmp_path: Path
+) -> None:
+    # found by a stranger's trial reading converted exports with citation-js: names read
+    # from BibTeX ("Jessica E Black", Mendeley), Scopus CSV ("Phillips J.C.") and IEEE Xplore
+    # CSV ("P. Kogge") were written to AU as given, without the comma RIS puts after the
+    # family name, and citation-js read every one as a literal name with no family name
+    # (the EndNote XML writer already wrote "Family, Given")
+    from tests._ris_readers import _citation_js
+
+    sources = {
+        "bibtex/mendeley_bbt-fixture.bib": "Black",
+        "csv/scopus_litstudy.csv": "Phillips",
+        "csv/ieee-xplore_litstudy.csv": "Kogge",
+    }
+    texts = {}
+    for name, family in sources.items():
+        records = [r for r in read_file(imports_dir / name).records if r.authors]
+        (record,) = [r for r in records if r.authors[0].family == family][:1]
+        texts[name] = _ris([record])
+    assert check_ris(texts, tmp_path) == len(texts)
+    paths = []
+    for number, text in enumerate(texts.values()):
+        paths.append(tmp_path / f"names-{number}.ris")
+        paths[-1].write_text(text, encoding="utf-8")
+    seen = _citation_js(paths)
+    for path, (name, family) in zip(paths, sources.items(), strict=True):
+        (csl,) = seen[str(path)]["csl"]
+        assert csl["author"][0]["family"] == family, (name, csl["author"][0])
+        assert csl["author"][0]["given"], name
+        assert all("literal" not in author for author in csl["author"]), name

@@ -127,6 +127,25 @@ def test_decode_ignores_a_false_utf8_declaration(imports_dir: Path) -> None:
     assert "Test\u00a0I. Last" in decoded.text
 
 
+def test_a_utf16_declaration_kept_in_a_file_resaved_as_cp1252_is_not_followed(
+    imports_dir: Path, tmp_path: Path
+) -> None:
+    # found by a stranger's trial re-saving real exports: JabRef's UTF-16BE file re-saved as
+    # cp1252 with CRLF (Windows "ANSI") keeps its "% Encoding: UTF-16BE" line; decoded as UTF-16 the
+    # 8-bit bytes became CJK text and the file "cannot tell which export format" (exit 1),
+    # or with --format bibtex "no BibTeX entries found". Text without a NUL byte is not
+    # UTF-16 or UTF-32, whatever it declares
+    text = (imports_dir / "bibtex" / "utf16be-cr_jabref.bib").read_bytes().decode("utf-16")
+    resaved = tmp_path / "resaved.bib"
+    resaved.write_bytes(text.lstrip("\ufeff").replace("\r", "\r\n").encode("cp1252"))
+    decoded = decode(resaved.read_bytes())
+    assert decoded.encoding == "cp1252"
+    assert "Ü ist ein Umlaut" in decoded.text
+    result = read_file(resaved)
+    assert (result.format, len(result.records)) == ("bibtex", 1)
+    assert result.records[0].title.startswith("Ü")
+
+
 @pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
 def test_a_utf8_file_with_a_stray_byte_reads_the_same_with_the_encoding_reported(bom) -> None:
     # read_file(path, encoding=<what was reported>) must give the same text: the workspace

@@ -22,6 +22,7 @@ from pathlib import Path
 from cen_search.dedupe.model import DedupeResult, Link, Relation
 from cen_search.fsutil import atomic_open
 from cen_search.models import Record
+from cen_search.spreadsheet import text_row
 
 LINK_COLUMNS = (
     "a_file",
@@ -84,11 +85,12 @@ def link_rows(records: Sequence[Record], result: DedupeResult) -> list[dict[str,
 
 def write_links_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> None:
     """Write the links CSV atomically (UTF-8 with a BOM so that spreadsheets read it as UTF-8,
-    comma-separated, header first), as the clusters and review CSVs are written."""
+    comma-separated, header first, a title starting as a formula does written as text), as
+    the clusters and review CSVs are written."""
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(LINK_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(text_row(row) for row in rows)
 
 
 def related_of_clusters(result: DedupeResult) -> dict[int, str]:

@@ -21,6 +21,7 @@ from cen_search.dedupe.model import Cluster, DedupeResult, PairVerdict
 from cen_search.errors import InputError
 from cen_search.fsutil import atomic_open
 from cen_search.models import Record
+from cen_search.spreadsheet import text_row
 
 CLUSTER_COLUMNS = (
     "cluster_id",
@@ -283,14 +284,15 @@ def cluster_rows(
 
 
 def write_clusters_csv(path: str | Path, rows: Sequence[Mapping[str, str]]) -> None:
-    """Write the clusters CSV atomically (UTF-8, comma-separated, header first)."""
+    """Write the clusters CSV atomically (UTF-8, comma-separated, header first; a cell that
+    would start an Excel formula written as text: :func:`cen_search.spreadsheet.text_cell`)."""
     columns = list(CLUSTER_COLUMNS)
     if rows and "set" in rows[0]:
         columns.insert(columns.index("database") + 1, "set")
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(text_row(row) for row in rows)
 
 
 def _describe(record: Record, label: str) -> str:

@@ -33,6 +33,7 @@ from cen_search.formats.textio import decode
 from cen_search.fsutil import atomic_open, read_regular_file
 from cen_search.identity import RecordRef, fingerprint, first_author_family, year_of
 from cen_search.models import Record, RecordId
+from cen_search.spreadsheet import cell_text, text_row
 
 COMPARED_FIELDS = (
     "title",
@@ -300,9 +301,10 @@ def write_review_csv(
     with atomic_open(path, newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(REVIEW_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(_row(pair) for pair in pairs)
+        writer.writerows(text_row(_row(pair)) for pair in pairs)
         for rank, row in enumerate(kept, start=len(pairs) + 1):
-            writer.writerow({**{name: row.get(name, "") for name in REVIEW_COLUMNS}, "rank": rank})
+            cells = {**{name: row.get(name, "") for name in REVIEW_COLUMNS}, "rank": rank}
+            writer.writerow(text_row(cells))
 
 
 def rows_about(path: str | Path, keys: Iterable[PairKey]) -> list[dict[str, str]]:
@@ -363,7 +365,7 @@ def _read_sheet(path: Path) -> _Sheet:
     columns = [name.strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = columns
     _check_review_columns(path, columns)
-    rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    rows = [{k: cell_text(v or "") for k, v in row.items() if k is not None} for row in reader]
     return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
 
 
@@ -524,7 +526,7 @@ def update_review_csv(path: str | Path, decisions: Mapping[PairKey, bool | None]
             fh, fieldnames=sheet.columns, delimiter=sheet.delimiter, lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(sheet.rows)
+        writer.writerows(text_row(row) for row in sheet.rows)
     return changed
 
 

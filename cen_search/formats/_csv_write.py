@@ -2,8 +2,9 @@
 :func:`cen_search.formats.csv.write`).
 
 UTF-8 with a byte-order mark (Excel reads a CSV as UTF-8 only when it starts with one), CRLF
-line ends, Rayyan's column names first; cen-search's CSV reader reads it back as the same
-records (the header is recognised as cen-search's own: ``tables/csv_sources.csv``).
+line ends, Rayyan's column names first, a cell that would start an Excel formula written as
+text (:func:`cen_search.spreadsheet.text_cell`); cen-search's CSV reader reads it back as the
+same records (the header is recognised as cen-search's own: ``tables/csv_sources.csv``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TextIO
 from cen_search.formats._bibtex_write import page_values
 from cen_search.formats._ris_write import UniqueKeys, databases_of
 from cen_search.models import Author, Record
+from cen_search.spreadsheet import text_cell
 
 WRITE_COLUMNS = (
     # Rayyan's own column names, in the order of its articles export (which Rayyan imports)
@@ -130,6 +132,8 @@ def write_csv(records: Iterable[Record], fh: TextIO) -> int:
     keys = UniqueKeys()
     count = 0
     for record in records:
-        writer.writerow(_row(record, keys.unique(record.key or str(record.id))))
+        writer.writerow(
+            [text_cell(cell) for cell in _row(record, keys.unique(record.key or str(record.id)))]
+        )
         count += 1
     return count

@@ -17,7 +17,8 @@ What every RIS reader agrees on is narrow, so the writer keeps to it:
   (``--database``), the ones named in the record, and for a merged record every member's.
 
 Mapped fields are written with standard tags (TY from the type, one AU per author ...); a
-record read from RIS also gets back its tags that have no mapped equivalent (``AD``, ``CY``).
+record read from RIS also gets back its tags that have no mapped equivalent (``AD``, ``CY``)
+and its ``M3``/``L3`` values that are not the DOI.
 """
 
 from __future__ import annotations
@@ -26,15 +27,20 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from cen_search.fields import parse_pages, squash
+from cen_search.fields import exact_doi, parse_pages, squash
 from cen_search.formats._build import FieldMap, load_table, type_table
 from cen_search.formats.base import OWN_TAG_PREFIX
-from cen_search.models import Pages, Record, RecordType
+from cen_search.models import Author, Pages, Record, RecordType
 
 _TWO = re.compile(r"[A-Z][A-Z0-9]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 # Tags the writer computes: raw values of these are not written again.
 _COMPUTED = frozenset({"TY", "ER", "ID"})
+# Fields a tag feeds only when its value has their shape (nothing but a DOI, a URL carrying
+# one, a known document type): a tag that feeds nothing else (RIS ``M3``, ``L3``) is written
+# back, as a tag with no mapped equivalent is, unless its value is the DOI written as ``DO``
+# (Ovid's ``M3`` classification, ProQuest's degree would be lost otherwise).
+_WHEN_SHAPED = frozenset({"doi_exact", "doi_url", "doc_type"})
 
 _LABELS = {
     RecordType.REVIEW: "Review",
@@ -67,11 +73,13 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s+([A-Za-z]{3})[a-z]*\.?(?:\s+(\d{1,2}))?$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 
 
 def ris_date(date: str, year: int | None = None) -> str:
     """``date`` in RIS's ``YYYY/MM/DD/`` layout when it is a plain calendar date
-    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``). Other
+    (``20151201``, ``2015-12-01``, ``2015 Dec 1``, ``Dec 1, 2015``, ``1 Dec 2015``,
+    ``Mar. 2017``). Other
     dates are kept as given when they start with the year, else put in the layout's free-text
     part after ``year`` (``1 Feb.1, 2015`` -> ``2015///1 Feb.1, 2015``). Readers (citation-js,
     Zotero) take ``DA`` to be in that layout: they read ``20151201`` as the year 20151201 and
@@ -90,6 +98,9 @@ def ris_date(date: str, year: int | None = None) -> str:
     elif match := _DAY_MONTH_YEAR.match(text):
         day, name, found = match.groups()
         month = str(_MONTHS.get(name.lower(), ""))
+    elif match := _MONTH_YEAR.match(text):
+        name, found = match.groups()
+        month, day = str(_MONTHS.get(name.lower(), "")), None
     else:
         return kept
     if not month or not 1 <= int(month) <= 12 or (day and not 1 <= int(day) <= 31):
@@ -133,6 +144,7 @@ def _pairs(
 ) -> Iterator[tuple[str, str]]:
     """The ``(tag, value)`` lines of one record, ``TY`` first, values not yet made one-line."""
     types = type_table("ris_types")
+    shaped = FieldMap.load("ris_tags").tags - mapped
     raw_ty = record.raw_values("TY") if record.provenance.format == "ris" else []
     code = raw_ty[0].strip().upper() if raw_ty else ""
     if types.get(code) != record.type:
@@ -141,8 +153,9 @@ def _pairs(
     yield "TY", code
     yield "ID", ids.unique(record.key or str(record.id))
     yield "TI", record.title
+    as_given = record.provenance.format == "ris"
     for author in record.authors:
-        yield "AU", author.raw.strip() or author.display()
+        yield "AU", _author(author, as_given=as_given)
     yield "PY", str(record.year) if record.year else ""
     if record.date and record.date != str(record.year):
         yield "DA", ris_date(record.date, record.year)
@@ -181,16 +194,32 @@ def _pairs(
         for tag, value in record.raw:
             if tag in mapped or tag in _COMPUTED or tag.startswith(OWN_TAG_PREFIX):
                 continue
+            if tag in shaped and record.doi and exact_doi(value.split("\n", 1)[0]) == record.doi:
+                continue  # (written as DO)
             if _TWO.fullmatch(tag):
                 yield tag, value
             else:  # not a tag other readers can read: kept as a note
                 yield "N1", f"{tag}: {value}"
 
 
+def _author(author: Author, *, as_given: bool) -> str:
+    """An ``AU`` value: as the source wrote it when that was RIS, else ``Family, Given``.
+    RIS readers (EndNote, Zotero, citation-js) take the text before the comma for the family
+    name and read a name without one as a literal, so a person read from BibTeX's
+    ``Jessica E Black`` or ``G. Edward Barton, Jr.``, or a Scopus CSV's ``Phillips J.C.``, is
+    written as cen-search split it, as the EndNote XML writer does; group authors stay as
+    given."""
+    raw = author.raw.strip()
+    if as_given or author.organisation or not author.family or raw.startswith(f"{author.family},"):
+        return raw or author.display()
+    return author.display()
+
+
 def write_ris(records: Iterable[Record], fh: TextIO) -> int:
     """Write records as RIS; returns how many were written (see the module docstring)."""
     codes = _type_codes()
-    mapped = FieldMap.load("ris_tags").tags
+    table = FieldMap.load("ris_tags")
+    mapped = frozenset(tag for tag in table.tags if set(table.feeds[tag]) - _WHEN_SHAPED)
     ids = UniqueKeys()
     count = 0
     for record in records:

@@ -53,8 +53,9 @@ def useful(values: Iterable[str] | None) -> list[str]:
 
 def date_of(values: list[str]) -> tuple[int | None, str]:
     """Year from the first value with a year in it, and the date as the most detailed value
-    (most digits) that gives that same year: RIS ``PY 2016///`` before ``DA 2016/03/15``
-    keeps the month and day.
+    (most digits, a month name counting as two) that gives that same year: RIS
+    ``PY 2016///`` before ``DA 2016/03/15`` keeps the month and day, ``PY 2017`` before
+    ``Y1 Mar. 2017`` the month.
 
     When no value has a year, the year is ``None`` and the date is the first value that says
     something (``""`` when none does): the caller reports that date.
@@ -71,15 +72,20 @@ def date_of(values: list[str]) -> tuple[int | None, str]:
                 first = value
         elif year is None:
             year, date = found, value.strip()
-        elif found == year and _digits(value) > _digits(date):
+        elif found == year and _detail(value) > _detail(date):
             date = value.strip()
     if year is None:
         return None, first.strip()
     return year, date
 
 
-def _digits(value: str) -> int:
-    return sum(ch.isdigit() for ch in value)
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+
+
+def _detail(value: str) -> int:
+    """How much a date says: its digits, and two for a month name (``Mar. 2017`` says more
+    than ``2017``, as ``2017/03`` does)."""
+    return sum(ch.isdigit() for ch in value) + (2 if _MONTH_NAME.search(value) else 0)
 
 
 def authors_of(
@@ -159,6 +165,23 @@ def keywords_of(gathered: Mapping[str, list[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _blank_separated(value: str) -> list[str]:
+    """The links of a value that holds blanks: split at them, except that words with no ``:``,
+    ``/`` or ``.`` go with the link after them (EndNote's ``<Go to ISI>://WOS:000...``)."""
+    urls: list[str] = []
+    words: list[str] = []
+    for part in value.split():
+        part = part.rstrip(";")
+        if not part:
+            continue
+        if not any(char in part for char in ":/."):
+            words.append(part)
+            continue
+        urls.append(" ".join([*words, part]))
+        words = []
+    return urls + words
+
+
 def split_urls(values: Sequence[str]) -> list[str]:
     """URLs in the values that say something: a value may hold several (blanks or ``;``)."""
     # Most lists are plain URLs: no blank (printable, no space), no ";", no "nan". Checked
@@ -171,7 +194,7 @@ def split_urls(values: Sequence[str]) -> list[str]:
         if not value or value == "nan" or value.isspace():
             continue
         if " " in value or "\n" in value or "\t" in value:
-            urls.extend(part.rstrip(";") for part in value.split() if part.rstrip(";"))
+            urls.extend(_blank_separated(value))
         elif value[-1:] == ";":
             if value.rstrip(";"):
                 urls.append(value.rstrip(";"))

@@ -36,6 +36,7 @@ from cen_search.formats._csv_columns import (
 from cen_search.formats._csv_write import BOM, WRITE_COLUMNS, write_csv  # noqa: F401 (public)
 from cen_search.formats.base import Parsed, Source
 from cen_search.models import Author, RawField, Record, RecordType
+from cen_search.spreadsheet import cell_text
 
 NAME = "csv"
 LABEL = "CSV/TSV"
@@ -172,11 +173,14 @@ class _Reader:
         raw: list[RawField] = []
         by_tag: dict[str, list[str]] = {}
         special: dict[str, list[tuple[int, str]]] = {}
+        own = self.export.name == "cen_search"  # (cells written through text_cell)
         for i, cell in enumerate(cells):
             if not cell.strip():
                 continue
             column = header[i] if i < width and header[i] else f"column {i + 1}"
             raw.append((column, cell))
+            if own:
+                cell = cell_text(cell)
             for field in fields_of[i] if i < width else ():
                 if field in SPECIAL:
                     special.setdefault(field, []).append((ranks[i], cell))

@@ -251,6 +251,10 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
+            if codecs.lookup(name).name.startswith(("utf-16", "utf-32")):
+                # the declaration is spelled in 8-bit bytes, so the file is not UTF-16 or
+                # UTF-32 (where it would hold NUL bytes): re-saved, it kept its header line
+                raise LookupError(name)
             text = data.decode(name)
             legacy = Decoded(normalise_newlines(text), codecs.lookup(name).name)
             return legacy if _is_utf8(name) else _with_utf8_lines(data, legacy)

@@ -37,6 +37,7 @@ from cen_search.screening.flow import Screening
 from cen_search.screening.queue import Queue
 from cen_search.screening.reports import Report
 from cen_search.screening.tools.base import read_table, record_keys
+from cen_search.spreadsheet import cell_text, text_cell
 from cen_search.wording import count
 
 if TYPE_CHECKING:
@@ -63,19 +64,16 @@ COLUMNS = (
 """The sheet's columns, in order."""
 IDENTITY = ("report_id", "members")
 """Columns that find a row's report again (either will do)."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _REASON_SPLIT = re.compile(r"\s*[;|\n]\s*")
 
 
 def _cell(text: str) -> str:
-    """A cell value Excel shows as text: a leading ``=``/``+``/``-``/``@`` would start a
-    formula (and run it), so it gets an apostrophe, which Excel hides."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A cell value Excel shows as text (:func:`cen_search.spreadsheet.text_cell`)."""
+    return text_cell(text)
 
 
 def _uncell(text: str) -> str:
-    text = text.strip()
-    return text[1:] if text.startswith("'") and text[1:2] in _FORMULA_START else text
+    return cell_text(text.strip())
 
 
 def sheet_rows(screening: Screening, queue: Queue, *, todo_only: bool = False) -> list[list[str]]:
