@@ -529,3 +529,25 @@ def test_long_dois_are_batched_within_the_url_limit(tmp_path):
     result, _ = _run(graph, seeds_from_ids(dois=dois), tmp_path, direction="backward")
     assert not result.unresolved
     assert graph.requests["lookup"] == 2  # 45 fit the count of 50, not the URL limit
+
+
+def test_the_edges_csv_writes_a_title_excel_would_run_as_a_formula_as_text() -> None:
+    # a title starting "-" or "=" opened in Excel as a formula (#NAME?), as the other CSVs
+    # already prevent (found by a stranger's trial of the hand-offs)
+    import csv
+    import io
+
+    from cen_search.trace.store import write_edges_csv
+
+    edge = {
+        "citing": {"openalex": "W2", "title": "-Omics in community psychiatry"},
+        "cited": {"openalex": "W1", "title": "Staff burnout in dialectical behaviour therapy"},
+        "seed": "W1",
+        "direction": "forward",
+        "sources": ["openalex"],
+    }
+    out = io.StringIO()
+    assert write_edges_csv([edge], out) == 1
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["citing_title"] == "'-Omics in community psychiatry"
+    assert row["cited_title"] == "Staff burnout in dialectical behaviour therapy"

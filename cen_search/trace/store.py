@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from cen_search.errors import WorkspaceError
 from cen_search.fsutil import append_jsonl, atomic_open, read_jsonl
 from cen_search.models import Record
+from cen_search.spreadsheet import text_row
 from cen_search.trace.model import Edge, RoundSummary, TracedRecord, best_id
 
 if TYPE_CHECKING:
@@ -201,7 +202,9 @@ def save_round(
 
 def write_edges_csv(edges: Iterable[dict[str, Any]], fh: TextIO) -> int:
     """The citation network as CSV (:data:`EDGE_COLUMNS`), one row per citing-cited pair with
-    the sources of every line that recorded it; returns the number of rows."""
+    the sources of every line that recorded it (a title Excel would take for a formula is
+    written as text, see :func:`~cen_search.spreadsheet.text_cell`); returns the number of
+    rows."""
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in edges:
         citing, cited = entry.get("citing") or {}, entry.get("cited") or {}
@@ -221,7 +224,7 @@ def write_edges_csv(edges: Iterable[dict[str, Any]], fh: TextIO) -> int:
     writer = csv.DictWriter(fh, fieldnames=EDGE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in merged.values():
-        writer.writerow({**row, "sources": ";".join(sorted(row["sources"]))})
+        writer.writerow(text_row({**row, "sources": ";".join(sorted(row["sources"]))}))
     return len(merged)
 
 
