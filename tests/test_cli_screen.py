@@ -452,3 +452,58 @@ def test_a_sheet_without_a_reviewer_column_is_yours(
     assert cli("screen", "import", sheet).code == 0
     progress = _json(cli("screen", "progress", "--json"))
     assert progress["screening"]["stages"]["ta"]["votes"] == {"zoe": 1}
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cen-review"
+LATE_DUPLICATE = "medline/fp:f1-2de9fd50f2adbded"
+"""A report of the example that both reviewers screened on title and abstract, disagreeing
+(resolved by discussion), and that was drawn in the double-screening sample."""
+
+
+def test_removing_a_report_with_votes_warns_and_the_methods_count_what_the_boxes_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cen_search.dedupe.workspace_run import run_in_workspace
+
+    root = tmp_path / "review"
+    shutil.copytree(EXAMPLE, root)
+    run_in_workspace(Workspace(root))
+
+    def cli(*args: str) -> Run:
+        return run_cli(capsys, "-C", root, *args)
+
+    removed = cli(
+        "screen", "remove", LATE_DUPLICATE, "--kind", "other", "--reason", "duplicate found late",
+        "--reviewer", "senior-reviewer",
+    )  # fmt: skip
+    assert removed.code == 0, removed.err
+    # it says what the report had, and what becomes of it
+    assert (
+        f"warning: {LATE_DUPLICATE} already has 2 title/abstract votes (reviewer-1, "
+        "reviewer-2) and a title/abstract resolution" in " ".join(removed.err.split())
+    )
+    assert "no longer count" in removed.err and "--undo counts them again" in removed.err
+    prisma = _json(cli("prisma", "--json"))
+    lanes = prisma["lanes"]
+    assert lanes["dbr"]["removed_other"] == 1 and lanes["dbr"]["screened"] == 46  # type: ignore[index]
+    (ta,) = [m for m in prisma["methods"] if "titles and abstracts of" in m]  # type: ignore[attr-defined]
+    # the 46 records of the Records screened box, not 47; one disagreement left, not two
+    assert ta.startswith("2 reviewers screened the titles and abstracts of 46 records; 37 were")
+    assert "38 reports for reviewer-1, reviewer-2, 1 of them since removed" in ta
+    assert "1 disagreement was resolved by discussion" in ta
+    assert any(
+        "titles and abstracts before resolution: 97.3% of 37" in m for m in prisma["methods"]
+    )  # type: ignore[attr-defined]
+    # the screening commands count the same reports
+    agreement = _json(cli("screen", "agreement", "--stage", "ta", "--json"))
+    assert [a["n"] for a in agreement["agreements"]] == [37]  # type: ignore[index]
+    assert [d["screened"] for d in agreement["designs"]] == [46]  # type: ignore[index]
+    stages = _json(cli("screen", "progress", "--json"))["screening"]["stages"]  # type: ignore[index]
+    assert stages["ta"]["eligible"] == 46 and stages["ta"]["votes"]["reviewer-2"] == 37  # type: ignore[index]
+    assert "n = 37" in cli("status").out
+    # put back, its votes count again
+    assert (
+        cli("screen", "remove", LATE_DUPLICATE, "--undo", "--reviewer", "senior-reviewer").code == 0
+    )
+    (ta,) = [m for m in _json(cli("prisma", "--json"))["methods"] if "titles and abstracts of" in m]  # type: ignore[attr-defined]
+    assert ta.startswith("2 reviewers screened the titles and abstracts of 47 records; 38 were")

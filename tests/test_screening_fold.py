@@ -195,6 +195,28 @@ def test_an_automation_tool_is_not_counted_as_a_reviewer_in_the_screening_design
     assert (ta.screened, ta.screened_by_two, ta.conflicts) == (1, 0, 0)
 
 
+def test_a_removed_reports_votes_count_in_neither_the_agreement_nor_the_design() -> None:
+    from cen_search.screening.agreement import designs
+
+    votes = [
+        ev("vote", "r1", stage="ta", decision="include", by="ann"),
+        ev("vote", "r1", stage="ta", decision="include", by="bob"),
+        ev("vote", "r2", stage="ta", decision="include", by="ann"),
+        ev("vote", "r2", stage="ta", decision="exclude", by="bob"),
+        ev("resolve", "r2", stage="ta", decision="exclude", by="cy", method="discussion"),
+    ]
+    removed = [*votes, ev("remove", "r2", kind="other", reasons=("duplicate found late",))]
+    (ta,) = designs(fold_events(removed, ONE))
+    assert (ta.screened, ta.screened_by_two, ta.conflicts, dict(ta.resolved_by)) == (1, 1, 0, {})
+    (pair,) = agreements(fold_events(removed, ONE))
+    assert (pair.n, pair.agreed) == (1, 1)
+    # put back, they count again
+    back = [*removed, ev("undo", "r2", undoes="remove")]
+    (ta,) = designs(fold_events(back, ONE))
+    assert (ta.screened, ta.screened_by_two, ta.conflicts) == (2, 2, 1)
+    assert agreements(fold_events(back, ONE))[0].n == 2
+
+
 def test_the_colrev_toy_review_counts_sought_assessed_and_included_correctly() -> None:
     # ../shared/notes/prisma-screening.md §4.4.5: 6 excluded at TA, 1 not retrieved, 2
     # excluded at FT, 1 included: sought 4, assessed 3, studies 1 (CoLRev said 10 and 3).

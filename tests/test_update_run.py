@@ -479,3 +479,33 @@ def test_a_seed_already_traced_is_not_reported_as_traced_again(review, server, t
     assert _run(review, server, tmp_path).traced.note == "1 seed traced with openalex: 0 new works"
     again = _run(review, server, tmp_path).traced
     assert again.note == "0 seeds traced with openalex: 0 new works; 1 already traced"
+
+
+def test_the_updated_review_methods_give_the_dates_the_rounds_searches_covered(
+    review, server, tmp_path
+):
+    start_update(review, name="2021")  # window from 2019-11-12 (last search 2019-12-12 - 30)
+    _run(review, server, tmp_path, trace=False)
+    review.import_file(
+        UPDATE_DATA / "embase-2021.ris",
+        database="Embase",
+        platform="Ovid",
+        searched="2021-06-30",
+        strategy=review.root / "strategies" / "embase-ovid.txt",
+    )
+    out = tmp_path / "p.json"
+    cli(review, "prisma", "--template", "update", "-o", str(out))
+    (searched,) = [m for m in json.loads(out.read_text())["methods"] if "We searched" in m]
+    # not the first version's "January 2003 to December 2019"
+    assert "2019" not in searched.replace("2019-11-12", ""), searched
+    ran = server.requests_to("/esearch.fcgi")[0]
+    until = ran.param("maxdate").replace("/", "-")
+    # PubMed: the run's own entry-date window; Embase: the round's, to the export's date
+    assert (
+        f"PubMed (via PubMed (NCBI E-utilities API); records added from 2019-11-12 to {until};"
+        in searched
+    )
+    assert (
+        "Embase (via Ovid; records added from 2019-11-12 to 2021-06-30; last searched 2021-06-30)"
+        in searched
+    )

@@ -104,17 +104,32 @@ def run_retrieval(
 def run_remove(
     *, reports: Sequence[str], kind: str, reason: str, reviewer: str, undo: bool
 ) -> None:
-    from cen_search.screening.actions import record, remove_event, undo_event
+    from cen_search.screening.actions import (
+        record,
+        remove_event,
+        set_aside_by_removal,
+        undo_event,
+    )
 
     ws, screening = load()
     name = reviewer_name(reviewer)
     events = []
+    set_aside = []
     for report in _targets(screening, reports):
         if undo:
             events.append(undo_event(screening, report, ws=ws, by=name, undoes="remove"))
         else:
             events.append(remove_event(screening, report, ws=ws, by=name, kind=kind, reason=reason))
+            set_aside.append(set_aside_by_removal(screening, report))
     added = record(ws, events, what="screen-remove", undo=undo)
+    for had in set_aside:
+        if had:
+            warn(
+                f"{had.report_id} already has {had.describe()}; a report removed before "
+                "screening is not screened, so they stay in the logs but no longer count "
+                "(PRISMA's boxes, the methods sentences, agreement and progress leave them "
+                f"out); cen-search screen remove {had.report_id} --undo counts them again"
+            )
     say(
         f"{count(added, 'report')} "
         + ("back in screening" if undo else f"removed before screening ({kind}: {reason})")

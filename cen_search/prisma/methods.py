@@ -4,7 +4,9 @@
   it was last searched (import manifest), the date limits (saved strategies, else the review's
   ``date_from``/``date_to``), and every other method (citation searching, calls for evidence,
   websites, organisations) with its dates, and the tracing rounds when ``cen-search trace``
-  logged any.
+  logged any. For an updated review's round, each database instead has the dates of the
+  records added to it that the round's searches covered (entry dates), not the first
+  version's limits.
 - Item 7 (search strategy): which databases have a saved strategy.
 - Item 8 (selection process): how many reviewers screened titles/abstracts and full texts,
   how many reports two reviewers screened independently, how disagreements were resolved, the
@@ -68,12 +70,20 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _source(source: SourceCount, window: tuple[str, str] | None) -> str:
+def _source(
+    source: SourceCount, window: tuple[str, str] | None, added: tuple[str, str] | None = None
+) -> str:
     text = source.name
     details = []
     if source.platform:
         details.append(f"via {source.platform}")
-    if window and (window[0] or window[1]):
+    if added is not None:
+        # an update round: the entry (or creation) dates its searches covered
+        if added[1]:
+            details.append(f"records added from {added[0] or 'inception'} to {added[1]}")
+        elif added[0]:
+            details.append(f"records added from {added[0]} on")
+    elif window and (window[0] or window[1]):
         details.append(f"{_month(window[0]) or 'inception'} to {_month(window[1]) or 'date'}")
     details.append(
         f"last searched {source.searched[-1]}" if source.searched else "search date not recorded"
@@ -87,13 +97,25 @@ def sources_sentence(
     windows: dict[str, tuple[str, str]],
     default_window: tuple[str, str] = ("", ""),
     trace_rounds: Sequence[TraceRound] = (),
+    added_windows: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[str]:
-    """PRISMA item 6: databases, registers and other sources, with dates."""
+    """PRISMA item 6: databases, registers and other sources, with dates: each database's
+    date limits (``windows``, by casefolded name, else ``default_window``), or for an update
+    round the dates of the records added to it that the round's searches covered
+    (``added_windows``, which replace the limits of the first version's searches)."""
     sentences = []
+    added_windows = added_windows or {}
     for method in ("database", "register"):
         sources = flow.dbr.sources_of(method)
         if sources:
-            listed = [_source(s, windows.get(s.name.casefold(), default_window)) for s in sources]
+            listed = [
+                _source(
+                    s,
+                    windows.get(s.name.casefold(), default_window),
+                    added_windows.get(s.name.casefold()),
+                )
+                for s in sources
+            ]
             noun = "databases" if method == "database" else "registers"
             if len(sources) == 1:
                 noun = noun[:-1]

@@ -31,7 +31,8 @@ from cen_search.prisma.model import (
     Template,
 )
 from cen_search.progress import NULL_REPORTER, Reporter
-from cen_search.screening.model import FlowState
+from cen_search.screening.model import DBR_METHODS, FlowState
+from cen_search.workspace.rounds import FIRST_ROUND, rounds
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -176,15 +177,71 @@ def trace_rounds(ws: Workspace) -> list[TraceRound]:
     ]
 
 
+ADDED_KINDS = frozenset({"entry", "created"})
+"""The kinds of a run record's ``date_window`` that bound when records were added (entry or
+creation dates, as update rounds search)."""
+
+
+def _iso(value: object) -> str:
+    """``2019/11/12`` (a run record's window) -> ``2019-11-12``."""
+    return str(value or "").strip().replace("/", "-")[:10]
+
+
+def round_windows(ws: Workspace, round_name: str) -> dict[str, tuple[str, str]]:
+    """What an update round's searches covered, per database or register (casefolded name):
+    the first and last day of the records added to it that they looked for. A strategy run
+    gives its own entry-date window (its run record); an export imported into the round, the
+    round's window (``rounds.jsonl``), from its first day to its last (``until``), else to the
+    day the export was searched. Empty for the first round, whose searches had no such
+    window."""
+    from cen_search.strategies.runlog import all_runs
+
+    found = next((r for r in rounds(ws) if r.name == round_name), None)
+    if found is None or round_name == FIRST_ROUND:
+        return {}
+    try:
+        by_import = {
+            str(run.record["import"].get("id", "")): run.record.get("date_window") or {}
+            for run in all_runs(ws.root)
+            if isinstance(run.record.get("import"), dict)
+        }
+    except CenSearchError:
+        by_import = {}
+    windows: dict[str, tuple[str, str]] = {}
+    for entry in ws.imports():
+        if (entry.round or FIRST_ROUND) != round_name or entry.method not in DBR_METHODS:
+            continue
+        ran = by_import.get(entry.id)
+        if (
+            isinstance(ran, dict)
+            and ran.get("kind", "entry") in ADDED_KINDS
+            and (ran.get("from") or ran.get("to"))
+        ):
+            start, end = _iso(ran.get("from")), _iso(ran.get("to"))
+        else:
+            start, end = found.since, found.until or entry.searched
+        key = entry.database.casefold()
+        if key in windows:  # several searches of one database in the round: the span
+            before = windows[key]
+            start = min(start, before[0]) if start and before[0] else ""
+            end = max(end, before[1]) if end and before[1] else ""
+        windows[key] = (start, end)
+    return windows
+
+
 def methods_of(ws: Workspace, flow: PrismaFlow, state: FlowState) -> list[str]:
-    """The methods sentences for ``flow`` (PRISMA items 6, 7 and 8)."""
+    """The methods sentences for ``flow`` (PRISMA items 6, 7 and 8). An updated review's
+    round gives each database the dates its own searches covered, not the first version's
+    date limits."""
     windows, saved = _strategy_meta(ws)
     settings = ws.settings
+    added = round_windows(ws, flow.round) if flow.template == "update" and flow.round else {}
     sentences = sources_sentence(
         flow,
         windows=windows,
         default_window=(settings.date_from, settings.date_to),
         trace_rounds=trace_rounds(ws),
+        added_windows=added,
     )
     sentences += strategy_sentence(flow, saved)
     designs, agreements = state.designs, state.agreements

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cen_search.errors import UsageError
@@ -29,6 +30,7 @@ from cen_search.screening.flow import Screening
 from cen_search.screening.log import append_events
 from cen_search.screening.reports import Report, describe_report
 from cen_search.screening.tools.base import record_keys
+from cen_search.wording import count
 from cen_search.workspace.rounds import current_round
 
 if TYPE_CHECKING:
@@ -256,6 +258,64 @@ def remove_event(
         note=note.strip(),
         source=source,
         **_base(screening, report),
+    )
+
+
+_STAGE_ADJECTIVES = {"ta": "title/abstract", "ft": "full-text"}
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """The decisions a report has in force when it is removed before screening. They stay
+    in the logs but no longer count: a removed report is not screened, so PRISMA's boxes, the
+    methods sentences, the agreement and the progress leave them out (``--undo`` on the
+    removal counts them again)."""
+
+    report_id: str
+    votes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Per stage with votes in force: (stage, the reviewers who voted)."""
+    resolved: tuple[str, ...] = ()
+    """The stages with a resolution in force."""
+    retrieval: str = ""
+    """The full-text retrieval result in force (empty: none)."""
+    study: str = ""
+    """The study the report is linked to (empty: none)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.votes or self.resolved or self.retrieval or self.study)
+
+    def describe(self) -> str:
+        """``2 title/abstract votes (ann, bob) and a title/abstract resolution``."""
+        parts = [
+            f"{count(len(names), _STAGE_ADJECTIVES[stage] + ' vote')} ({', '.join(names)})"
+            for stage, names in self.votes
+        ]
+        parts += [f"a {_STAGE_ADJECTIVES[stage]} resolution" for stage in self.resolved]
+        if self.retrieval:
+            parts.append(f"full-text retrieval ({self.retrieval})")
+        if self.study:
+            parts.append(f"a link to study {self.study}")
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def set_aside_by_removal(screening: Screening, report: Report) -> SetAside:
+    """What removing ``report`` before screening would set aside (nothing when it is
+    removed already, or has no decision in force)."""
+    rf = screening.folded.report(report.report_id)
+    if rf.removal is not None:
+        return SetAside(report.report_id)
+    return SetAside(
+        report.report_id,
+        votes=tuple(
+            (stage, tuple(sorted(rf.stage(stage).votes)))
+            for stage in STAGES
+            if rf.stage(stage).votes
+        ),
+        resolved=tuple(stage for stage in STAGES if rf.stage(stage).resolution is not None),
+        retrieval=rf.retrieval.result if rf.retrieval is not None else "",
+        study=rf.link.study if rf.link is not None else "",
     )
 
 

@@ -13,6 +13,11 @@ throughout). The 95% interval uses the usual large-sample standard error
 sqrt(po (1 - po) / (n (1 - pe)^2)), cut to kappa's range of -1 to 1; with few reports it is
 only indicative, which is why the number of reports and the 2x2 table are always given with
 it.
+
+A report removed before screening (``screen remove``: a duplicate found late, a retraction)
+is not screened, as PRISMA counts it: the votes and resolutions it had stay in the logs but
+count in neither the agreement nor how a stage was screened, so the methods sentences
+describe the records the diagram's *Records screened* box counts.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 from cen_search.screening.events import STAGES, Event, is_automation
-from cen_search.screening.fold import Folded
+from cen_search.screening.fold import Folded, ReportFold
 from cen_search.screening.model import Agreement, StageDesign
 from cen_search.wording import count
 
@@ -53,12 +58,19 @@ def cohen_kappa(
     return kappa, (max(kappa - 1.96 * se, -1.0), min(kappa + 1.96 * se, 1.0))
 
 
+def screened_folds(folded: Folded) -> list[ReportFold]:
+    """What is in force for each report not removed before screening (a removed report's
+    votes are set aside, not counted)."""
+    return [rf for rf in folded.reports.values() if rf.removal is None]
+
+
 def agreements(folded: Folded, stages: Iterable[str] = STAGES) -> tuple[Agreement, ...]:
-    """Per stage and reviewer pair (names sorted), on reports both voted on independently."""
+    """Per stage and reviewer pair (names sorted), on reports both voted on independently
+    (reports removed before screening left out)."""
     found: list[Agreement] = []
     for stage in stages:
         pairs: dict[tuple[str, str], list[tuple[Event, Event]]] = {}
-        for rf in folded.reports.values():
+        for rf in screened_folds(folded):
             votes = rf.stage(stage).independent
             for first, second in combinations(sorted(votes), 2):
                 pairs.setdefault((first, second), []).append((votes[first], votes[second]))
@@ -106,9 +118,10 @@ def _disagree(stage: str, votes: Mapping[str, Event], reason_conflicts: bool) ->
     return False
 
 
-def sample_text(event: Event) -> str:
+def sample_text(event: Event, *, removed: int = 0) -> str:
     """How an ``assign`` event drew its sample, in words: its ``sample.method`` when it says,
-    else from the sample's ``all``/``includes``/``fraction``; then its seed and size."""
+    else from the sample's ``all``/``includes``/``fraction``; then its seed and size, and
+    how many of its reports were ``removed`` before screening since."""
     sample = event.sample
     method = sample.get("method")
     if isinstance(method, str) and method.strip():
@@ -127,7 +140,15 @@ def sample_text(event: Event) -> str:
         text = " and ".join(parts) or "a chosen set"
     if sample.get("seed") is not None and sample.get("fraction"):
         text += f" (seed {sample['seed']})"
-    return f"{text}: {count(len(event.targets), 'report')} for {', '.join(event.reviewers)}"
+    text += f": {count(len(event.targets), 'report')} for {', '.join(event.reviewers)}"
+    if removed:
+        text += f", {removed} of them since removed before screening"
+    return text
+
+
+def _removed(folded: Folded, event: Event) -> int:
+    """Reports of ``event``'s sample removed before screening since it was drawn."""
+    return sum(folded.report(r).removal is not None for r in folded.drawn.get(event.id, ()))
 
 
 def designs(
@@ -136,13 +157,14 @@ def designs(
     """How each stage was screened: reviewers, reports voted on, double-screened, the sample
     (from ``assign`` events), disagreements among independent votes, and how they were
     resolved. Automation tools (``tool:...``) are not reviewers: their votes are left out
-    (PRISMA reports what they excluded apart)."""
+    (PRISMA reports what they excluded apart); so are the votes of reports removed before
+    screening (PRISMA does not count them as screened)."""
     found = []
     for stage in stages:
         reviewers: set[str] = set()
         screened = by_two = conflicts = 0
         resolved: Counter[str] = Counter()
-        for rf in folded.reports.values():
+        for rf in screened_folds(folded):
             sf = rf.stage(stage)
             people = [name for name in sf.votes if not is_automation(name)]
             independent = {k: v for k, v in sf.independent.items() if not is_automation(k)}
@@ -156,7 +178,11 @@ def designs(
                         resolved[sf.resolution.method or "unspecified"] += 1
         if not screened:
             continue
-        samples = [sample_text(e) for e in folded.assignments if e.stage == stage]
+        samples = [
+            sample_text(e, removed=_removed(folded, e))
+            for e in folded.assignments
+            if e.stage == stage
+        ]
         found.append(
             StageDesign(
                 stage=stage,  # type: ignore[arg-type]

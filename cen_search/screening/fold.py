@@ -79,6 +79,8 @@ class Folded:
     assigned: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(stage, reviewer) -> the reports assigned to them (every ``assign`` adds)."""
     assignments: tuple[Event, ...] = ()
+    drawn: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """``assign`` event id -> the reports its sample holds now."""
     orders: Mapping[tuple[str, str], Event] = field(default_factory=dict)
     """(reviewer, stage) -> their latest ``order`` event."""
     orphans: tuple[Event, ...] = ()
@@ -170,14 +172,17 @@ def fold_events(events: Sequence[Event], locate: Locate) -> Folded:
         folded.setdefault(report, ReportFold()).stage(stage).independent[by] = event
 
     assigned: dict[tuple[str, str], set[str]] = {}
+    drawn: dict[str, frozenset[str]] = {}
     for event in assignments:
         named = {r for target in event.targets for r in locate(target, ())}
+        drawn[event.id] = frozenset(named)
         for reviewer in event.reviewers:
             assigned.setdefault((event.stage, reviewer), set()).update(named)
     return Folded(
         reports=folded,
         assigned={key: frozenset(value) for key, value in assigned.items()},
         assignments=tuple(assignments),
+        drawn=drawn,
         orders=orders,
         orphans=tuple(orphans),
         spread=tuple(spread),

@@ -160,7 +160,8 @@ class StageDesign:
     reviewers: tuple[str, ...]
     """Everyone who voted at this stage (automation tools, ``tool:...``, are not reviewers)."""
     screened: int
-    """Reports with at least one reviewer's vote, or a resolution."""
+    """Reports with at least one reviewer's vote, or a resolution (reports removed before
+    screening left out: their votes are set aside)."""
     screened_by_two: int
     """Reports with independent votes from two or more reviewers."""
     sample: str = ""
