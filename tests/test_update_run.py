@@ -437,7 +437,9 @@ def test_ctrl_c_after_the_searches_leaves_a_round_the_next_run_finishes(
     assert (review.root / resumed.digest).is_file()
 
 
-def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, server, tmp_path):
+def _round_2021_with_embase(review, server, tmp_path) -> None:
+    """The 2021 round run (window from 2019-11-12: last search 2019-12-12 less 30 days), and
+    its Embase export imported, searched on 2021-06-30."""
     start_update(review, name="2021")
     _run(review, server, tmp_path, trace=False)
     review.import_file(
@@ -447,6 +449,10 @@ def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, se
         searched="2021-06-30",
         strategy=review.root / "strategies" / "embase-ovid.txt",
     )
+
+
+def test_the_updated_review_prisma_lists_only_the_rounds_search_dates(review, server, tmp_path):
+    _round_2021_with_embase(review, server, tmp_path)
     out = tmp_path / "p.json"
     cli(review, "prisma", "--template", "update", "-o", str(out))
     sources = {s["name"]: s for s in json.loads(out.read_text())["lanes"]["dbr"]["sources"]}
@@ -484,15 +490,7 @@ def test_a_seed_already_traced_is_not_reported_as_traced_again(review, server, t
 def test_the_updated_review_methods_give_the_dates_the_rounds_searches_covered(
     review, server, tmp_path
 ):
-    start_update(review, name="2021")  # window from 2019-11-12 (last search 2019-12-12 - 30)
-    _run(review, server, tmp_path, trace=False)
-    review.import_file(
-        UPDATE_DATA / "embase-2021.ris",
-        database="Embase",
-        platform="Ovid",
-        searched="2021-06-30",
-        strategy=review.root / "strategies" / "embase-ovid.txt",
-    )
+    _round_2021_with_embase(review, server, tmp_path)
     out = tmp_path / "p.json"
     cli(review, "prisma", "--template", "update", "-o", str(out))
     (searched,) = [m for m in json.loads(out.read_text())["methods"] if "We searched" in m]

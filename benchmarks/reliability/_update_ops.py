@@ -191,6 +191,14 @@ def snapshot_strategy_run(review: Path) -> dict[str, Any]:
         runs.add(("ids", len(ids.read_text(encoding="utf-8").split())))
     return {
         "imports": sorted((m["sha256"], m["database"], m["records"]) for m in manifest),
+        **_raw_and_import_events(review, events),
+        "runs": sorted(runs, key=repr),
+    }
+
+
+def _raw_and_import_events(review: Path, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The raw copies by checksum, and how many log events each import has (one)."""
+    return {
         "raw": sorted(
             _sha(p)
             for p in (review / "imports").rglob("*")
@@ -199,7 +207,6 @@ def snapshot_strategy_run(review: Path) -> dict[str, Any]:
         "import_events": sorted(
             Counter(e.get("id") for e in events if e.get("event") == "import").items()
         ),
-        "runs": sorted(runs, key=repr),
     }
 
 
@@ -230,14 +237,7 @@ def snapshot_update(review: Path) -> dict[str, Any]:
             (m["sha256"], m["database"], m["records"], m.get("round", ""), m.get("method", ""))
             for m in manifest
         ),
-        "raw": sorted(
-            _sha(p)
-            for p in (review / "imports").rglob("*")
-            if p.is_file() and p.name != "manifest.jsonl" and not p.name.startswith(".")
-        ),
-        "import_events": sorted(
-            Counter(e.get("id") for e in events if e.get("event") == "import").items()
-        ),
+        **_raw_and_import_events(review, events),
         "strategy_runs": sorted(runs.items()),
         "run_records": sorted(records.items()),
         "trace_rounds": [
