@@ -619,3 +619,59 @@ def test_a_decision_on_records_not_in_the_run_stays_in_the_sheet_written_over_it
     assert [p.same for p in read_review_csv(review)] == [True]
     back = run_cli(capsys, "dedupe", ALPHA, BETA, "--decisions", review, "--json")
     assert json.loads(back.out)["decisions_applied"] == 1
+
+
+REVIEW_PAIRS = Path(__file__).resolve().parent / "data" / "dedupe" / "review-pairs.ris"
+
+
+def decide_in_excel(path: Path, decisions: dict[tuple[str, str], str]) -> None:
+    """Fill the decision column as a person in Excel would: rows reversed, saved with a BOM,
+    semicolons and CRLF."""
+    table = rows(path)
+    for row in table:
+        key = (row["a_key"].split("/")[-1], row["b_key"].split("/")[-1])
+        row["decision"] = decisions.get(key, decisions.get(key[::-1], ""))
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(table[0]), delimiter=";", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(table[::-1])
+
+
+def test_workspace_queue_drops_a_pair_whose_clusters_a_different_decision_keeps_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sibling trials' registry entries: A = C and B != C leave A/B one possible answer, so it
+    is not asked again, --check passes once the rest is decided, and explain says why."""
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "review", title="Test review")
+    ws.import_file(REVIEW_PAIRS, database="Embase", searched="2019-12-01")
+    monkeypatch.chdir(ws.root)
+    assert run_cli(capsys, "dedupe").code == 0
+    sheet = ws.root / "dedupe" / "review.csv"
+    queued = {(r["a_key"][-3:], r["b_key"][-3:]) for r in rows(sheet)}
+    assert {("235", "237"), ("236", "237"), ("235", "236")} <= {
+        tuple(sorted(pair)) for pair in queued
+    }
+    decide_in_excel(
+        sheet,
+        {
+            ("id_0000235", "id_0000237"): "Same ",
+            ("id_0000236", "id_0000237"): "different",
+            ("id_0000868", "id_0000870"): "different",
+        },
+    )
+    run = run_cli(capsys, "dedupe", "--check", "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["undecided_pairs"] == 0
+    left = {tuple(sorted((r["a_key"][-3:], r["b_key"][-3:]))) for r in rows(sheet)}
+    assert ("235", "236") not in left
+    explained = run_cli(
+        capsys, "dedupe", "explain", "sra_haematology/id_0000235", "sra_haematology/id_0000236"
+    )
+    assert explained.code == 0, explained.err
+    text = " ".join(explained.out.split())
+    assert "result: not merged" in text
+    assert "kept apart by a person's decision that" in text
+    sentence = text.split("kept apart by a person's decision that")[1].split("(so")[0]
+    assert "id_0000236" in sentence and "id_0000237" in sentence and "different" in sentence

@@ -261,3 +261,22 @@ def test_same_decision_on_an_erratum_joins_both_copies_and_adds_no_work(
     for cluster in before.clusters:
         if before.clusters.index(cluster) not in untouched:
             assert len({after.cluster_of[m] for m in cluster.members}) == 1
+
+
+def test_a_pair_whose_clusters_a_different_decision_keeps_apart_is_not_asked_again() -> None:
+    """Three registry entries of sibling trials: once a person says A = C and B != C, the
+    pair A/B has one possible answer (A = B would contradict them), so it leaves the queue."""
+    records = list(read_file(TEST_DATA / "dedupe" / "review-pairs.ris", format="ris").records)
+    a, b, c = (
+        next(i for i, r in enumerate(records) if r.key == f"sra_haematology/id_{n}")
+        for n in ("0000235", "0000236", "0000237")
+    )
+    queued = {frozenset((v.a, v.b)) for v in deduplicate(records).uncertain}
+    assert {frozenset((a, c)), frozenset((b, c)), frozenset((a, b))} <= queued
+    decisions = [
+        PairDecision(a=records[a].id, b=records[c].id, same=True),
+        PairDecision(a=records[b].id, b=records[c].id, same=False),
+    ]
+    result = deduplicate(records, decisions=decisions)
+    assert together(result, a, c) and not together(result, a, b)
+    assert all({v.a, v.b} & {a, b, c} == set() for v in result.uncertain)

@@ -15,7 +15,7 @@ from cen_search.dedupe.inputs import load_inputs
 from cen_search.dedupe.link_report import linked_clusters
 from cen_search.dedupe.report import database_labels, find_record
 from cen_search.dedupe.review_sheet import compare_fields
-from cen_search.dedupe.workspace_run import options_from, run
+from cen_search.dedupe.workspace_run import DedupeRun, options_from, run
 from cen_search.errors import UsageError
 from cen_search.models import Record
 
@@ -56,6 +56,7 @@ def run_explain(
     link = linked_clusters(result, a, b)
     decision = outcome.applied.decision_for(a, b)
     contested = [c for c in outcome.applied.contradictions if c.pair == (a, b)]
+    apart = None if together or decision is not None else _decided_apart(outcome, a, b)
     fields = compare_fields(records[a], records[b])
     if json_out:
         _output.emit_json(
@@ -71,6 +72,12 @@ def run_explain(
                 if decision is None
                 else ("same" if decision.same else "different"),
                 "contradicted_by": [c.describe() for c in contested],
+                "kept_apart_by": None
+                if apart is None
+                else {
+                    "a": _side_json(records[apart[0]], labels[apart[0]]),
+                    "b": _side_json(records[apart[1]], labels[apart[1]]),
+                },
                 "same_cluster": together,
                 "cluster_id": cluster_a.id if together else None,
                 "link": None
@@ -117,6 +124,12 @@ def run_explain(
         )
     else:
         out.print("result: not merged (different clusters)", markup=False)
+    if apart is not None:
+        out.print(
+            f"  kept apart by a person's decision that {_short_side(records[apart[0]])} and "
+            f"{_short_side(records[apart[1]])} are different",
+            markup=False,
+        )
     if together and verdict.verdict != "duplicate":
         out.print("  joined through other members of the cluster, not directly", markup=False)
     if link is not None:
@@ -134,6 +147,21 @@ def run_explain(
         if item.a or item.b:
             table.add_row("≠" if item.differs else "", item.name, Text(item.a), Text(item.b))
     out.print(table)
+
+
+def _decided_apart(outcome: DedupeRun, a: int, b: int) -> tuple[int, int] | None:
+    """Two members of the clusters of ``a`` and ``b`` a person decided are different (the
+    decision that keeps the two clusters apart), or ``None``."""
+    result = outcome.result
+    in_a = set(result.clusters[result.cluster_of[a]].members)
+    in_b = set(result.clusters[result.cluster_of[b]].members)
+    contested = outcome.applied.contested
+    for (i, j), decision in sorted(outcome.applied.by_pair.items()):
+        if decision.same or (i, j) in contested:
+            continue
+        if (i in in_a and j in in_b) or (i in in_b and j in in_a):
+            return (i, j) if i in in_a else (j, i)
+    return None
 
 
 def _describe_side(record: Record, label: str) -> str:

@@ -179,6 +179,8 @@ def _deduplicate(
         uncertain,
         clustering.refused if options.review_chain_conflicts else (),
         cluster_of=cluster_of,
+        forced=forced,
+        forbidden=forbidden,
         name_of=lambda i: everything[i].key or ids[i],
         order=order,
     )
@@ -333,16 +335,24 @@ def _review_queue(
     refused: Iterable[tuple[PairVerdict, int, int]],
     *,
     cluster_of: Mapping[int, int],
+    forced: Iterable[PairVerdict],
+    forbidden: Iterable[Pair],
     name_of: Callable[[int], str],
     order: LinkOrder,
 ) -> list[PairVerdict]:
     """The pairs for a person to decide, in ``order``: uncertain pairs and ``refused`` links
     (chain conflicts) between different clusters, one per pair of clusters (deciding on its
-    best pair decides for both clusters)."""
-    queue = [v for v in uncertain if cluster_of[v.a] != cluster_of[v.b]]
+    best pair decides for both clusters). A pair people's decisions already answer is not
+    asked (see :func:`_decided_apart`)."""
+    apart = _decided_apart(forced, forbidden)
+    queue = [v for v in uncertain if cluster_of[v.a] != cluster_of[v.b] and not apart(v.a, v.b)]
     seen = {(v.a, v.b) for v in queue}
     for link, x, y in refused:
-        if cluster_of[link.a] != cluster_of[link.b] and (link.a, link.b) not in seen:
+        if (
+            cluster_of[link.a] != cluster_of[link.b]
+            and not apart(link.a, link.b)
+            and (link.a, link.b) not in seen
+        ):
             seen.add((link.a, link.b))
             queue.append(
                 PairVerdict(
@@ -364,6 +374,26 @@ def _review_queue(
         ca, cb = sorted((cluster_of[verdict.a], cluster_of[verdict.b]))
         best.setdefault((ca, cb), verdict)
     return list(best.values())
+
+
+def _decided_apart(
+    forced: Iterable[PairVerdict], forbidden: Iterable[Pair]
+) -> Callable[[int, int], bool]:
+    """Whether people's decisions already keep two records apart: their "same" decisions
+    join each of them to one of two records they decided are "different" (A = C and B != C
+    leave A and B no answer but "different": "same" would contradict them). Only people's
+    decisions count: a record the engine joined to C may still be B's duplicate."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for link in forced:
+        parent[root(link.a)] = root(link.b)
+    apart = {frozenset((root(a), root(b))) for a, b in forbidden}
+    return lambda a, b: frozenset((root(a), root(b))) in apart
 
 
 def _kept(
