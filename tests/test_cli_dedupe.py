@@ -675,3 +675,26 @@ def test_workspace_queue_drops_a_pair_whose_clusters_a_different_decision_keeps_
     assert "kept apart by a person's decision that" in text
     sentence = text.split("kept apart by a person's decision that")[1].split("(so")[0]
     assert "id_0000236" in sentence and "id_0000237" in sentence and "different" in sentence
+
+
+def test_explain_of_a_pair_a_person_joined_says_the_decision_joined_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two registry entries the engine only queued, decided "same": a cluster of two records
+    joined by the decision, not "through other members of the cluster"."""
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "review", title="Test review")
+    ws.import_file(REVIEW_PAIRS, database="Embase", searched="2019-12-01")
+    monkeypatch.chdir(ws.root)
+    assert run_cli(capsys, "dedupe").code == 0
+    decide_in_excel(ws.root / "dedupe" / "review.csv", {("id_0000235", "id_0000237"): "s"})
+    assert run_cli(capsys, "dedupe").code == 0
+    run = run_cli(
+        capsys, "dedupe", "explain", "sra_haematology/id_0000235", "sra_haematology/id_0000237"
+    )
+    assert run.code == 0, run.err
+    assert "decided by a person: same" in run.out
+    assert "result: merged, in cluster" in run.out and "(2 records)" in run.out
+    assert "joined by that decision" in run.out
+    assert "through other members" not in run.out

@@ -130,7 +130,10 @@ def run_explain(
             f"{_short_side(records[apart[1]])} are different",
             markup=False,
         )
-    if together and verdict.verdict != "duplicate":
+    direct = next((v for v in cluster_a.links if {v.a, v.b} == {a, b}), None) if together else None
+    if direct is not None and direct.rule.startswith("human:"):
+        out.print("  joined by that decision", markup=False)
+    elif together and direct is None and verdict.verdict != "duplicate":
         out.print("  joined through other members of the cluster, not directly", markup=False)
     if link is not None:
         out.print(
