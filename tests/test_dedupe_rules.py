@@ -434,3 +434,19 @@ def test_a_group_author_and_a_member_with_the_same_title_and_pages_are_merged() 
     # cytology id_0000248 (Solomon, D) and id_0000912 (the ALTS Group): labelled duplicates.
     verdict = judge("cyt:0000248", "cyt:0000912")
     assert (verdict.verdict, verdict.rule) == (Verdict.DUPLICATE, "title+bibliographic")
+
+
+def test_a_queued_contradiction_says_what_agrees_and_what_else_differs() -> None:
+    """A meeting abstract in *Blood* 116(21) and the article in 117(25): the pages send the
+    pair to a person, and the reason must not claim "everything else agrees" when the
+    volumes, issues and years differ too."""
+    pair = {
+        r.key: r for r in read_file(TEST_DATA / "dedupe" / "review-pairs.ris", format="ris").records
+    }
+    verdict = explain(pair["sra_haematology/id_0000868"], pair["sra_haematology/id_0000870"])
+    assert verdict.rule == "review:pages"
+    (reason,) = verdict.reasons
+    assert "everything else" not in reason
+    assert reason.startswith("pages differ: 280 vs 6786; title, authors and journal agree")
+    assert "years one apart: 2010 vs 2011" in reason
+    assert "volumes differ too: 116 vs 117" in reason and "issues differ too: 21 vs 25" in reason

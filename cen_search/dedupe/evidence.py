@@ -240,9 +240,39 @@ class Pair:
         return Judgement(verdict, rule, self.score, tuple(reasons), contradiction)
 
     def veto(self, kind: str, reason: str) -> Judgement:
-        """A contradiction: distinct, unless everything else says "same" (then review)."""
+        """A contradiction: distinct, unless title, authors, journal and year say "same"
+        (then review)."""
         if self.strong_otherwise and kind in REVIEWABLE:
             return self.out(
-                Verdict.UNCERTAIN, f"review:{kind}", reason + "; everything else agrees"
+                Verdict.UNCERTAIN, f"review:{kind}", f"{reason}; {self.what_agrees(kind)}"
             )
         return self.out(Verdict.DISTINCT, f"veto:{kind}", reason)
+
+    def what_agrees(self, kind: str) -> str:
+        """What agrees beside the contradiction ``kind`` when :attr:`strong_otherwise`, and
+        what else contradicts (``title, authors, journal and year agree; issues differ too:
+        11 vs 9``): never "everything else" when the volumes or issues differ as well."""
+        a, b, s = self.a, self.b, self.s
+        agree = ["title"]
+        if s.authors is not None:
+            agree.append("authors")
+        if s.journal is not None:
+            agree.append("journal")
+        if s.year_gap == 0:
+            agree.append("year")
+        text = (
+            ", ".join(agree[:-1]) + " and " + agree[-1] + " agree"
+            if len(agree) > 1
+            else "title agrees"
+        )
+        if s.year_gap == 1:
+            text += f" (years one apart: {a.year} vs {b.year})"
+        also = [
+            f"{name} differ too: {x} vs {y}"
+            for name, field, x, y in (
+                ("volumes", "volume", a.volume, b.volume),
+                ("issues", "issue", a.issue, b.issue),
+            )
+            if field != kind and getattr(s, field) is False
+        ]
+        return "; ".join((text, *also))
