@@ -698,3 +698,29 @@ def test_explain_of_a_pair_a_person_joined_says_the_decision_joined_them(
     assert "result: merged, in cluster" in run.out and "(2 records)" in run.out
     assert "joined by that decision" in run.out
     assert "through other members" not in run.out
+
+
+def test_explain_outside_a_workspace_applies_the_decisions_the_run_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dedupe FILE --decisions pairs.csv joined two registry entries; explain on the same
+    files with the same --decisions says so (it had no way to know and said "not merged")."""
+    review, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    decide_in_excel(review, {("id_0000235", "id_0000237"): "same"})
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", review, "--clusters", clusters)
+    assert run.code == 0, run.err
+    cluster = {r["key"]: r["cluster_id"] for r in rows(clusters)}
+    a, b = "sra_haematology/id_0000235", "sra_haematology/id_0000237"
+    assert cluster[a] == cluster[b]
+    explained = run_cli(capsys, "dedupe", "explain", a, b, REVIEW_PAIRS, "--decisions", review)
+    assert explained.code == 0, explained.err
+    assert "decided by a person: same" in explained.out
+    assert f"result: merged, in cluster {cluster[a]} (2 records)" in explained.out
+    data = json.loads(
+        run_cli(
+            capsys, "dedupe", "explain", a, b, REVIEW_PAIRS, "--decisions", review, "--json"
+        ).out
+    )
+    assert data["decision"] == "same" and data["cluster_id"] == cluster[a]
+    assert review.read_text(encoding="utf-8-sig").count("same") == 1  # read, never written

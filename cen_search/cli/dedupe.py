@@ -229,7 +229,9 @@ def dedupe_review_cmd(
         "have it (FILE may be the file name or its stem), or a record_id.\n\n"
         "Examples:\n\n"
         "  cen-search dedupe explain medline:12 embase:40 medline.txt embase.ris\n\n"
-        "  cen-search dedupe explain 3f2a9c0d1e4b:12 8c1d2e3f4a5b:3"
+        "  cen-search dedupe explain 3f2a9c0d1e4b:12 8c1d2e3f4a5b:3\n\n"
+        "  cen-search dedupe explain medline:12 embase:40 medline.txt embase.ris "
+        "--decisions pairs.csv"
     ),
     short_help="Explain why two records were (not) merged.",
 )
@@ -252,6 +254,14 @@ def dedupe_explain_cmd(
     preprints: str = typer.Option(
         "", "--preprints", metavar="POLICY", help="separate or merge (as for dedupe)."
     ),
+    decisions: Path | None = typer.Option(
+        None,
+        "--decisions",
+        metavar="FILE",
+        help="The decisions the run applied (as for dedupe: a review CSV with its decision "
+        "column filled in, or a decisions.jsonl); in a workspace, on top of its own. Read "
+        "only, never kept.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     from cen_search.cli import dedupe_explain
@@ -262,6 +272,7 @@ def dedupe_explain_cmd(
         files=list(files or []),
         databases=list(database or []),
         preprints=preprints,
+        decisions_file=decisions,
         json_out=json_out,
     )
 

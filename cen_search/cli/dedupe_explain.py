@@ -14,7 +14,7 @@ from cen_search.dedupe.decisions import DECISIONS_PATH, Decision, PairKey, curre
 from cen_search.dedupe.inputs import load_inputs
 from cen_search.dedupe.link_report import linked_clusters
 from cen_search.dedupe.report import database_labels, find_record
-from cen_search.dedupe.review_sheet import compare_fields
+from cen_search.dedupe.review_sheet import compare_fields, read_decisions
 from cen_search.dedupe.workspace_run import DedupeRun, options_from, run
 from cen_search.errors import UsageError
 from cen_search.models import Record
@@ -28,6 +28,7 @@ def run_explain(
     databases: list[str],
     preprints: str,
     json_out: bool,
+    decisions_file: Path | None = None,
 ) -> None:
     """``cen-search dedupe explain``: see the command's help."""
     from cen_search import dedupe as engine
@@ -48,6 +49,10 @@ def run_explain(
     state: dict[PairKey, Decision] = {}
     if inputs.workspace is not None:
         state = current_decisions(inputs.workspace.root / DECISIONS_PATH)
+    if decisions_file is not None:
+        # the run's own --decisions: without them a pair the run joined or kept apart would be
+        # explained as the engine alone left it
+        state = {**state, **{d.key: d for d in read_decisions(decisions_file)}}
     verdict = engine.explain(records[a], records[b], options=options, context=records)
     outcome = run(inputs, options=options, decisions=state, reporter=_output.RichReporter())
     result = outcome.result
