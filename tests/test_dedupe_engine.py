@@ -280,3 +280,18 @@ def test_a_pair_whose_clusters_a_different_decision_keeps_apart_is_not_asked_aga
     result = deduplicate(records, decisions=decisions)
     assert together(result, a, c) and not together(result, a, b)
     assert all({v.a, v.b} & {a, b, c} == set() for v in result.uncertain)
+
+
+def test_previous_mode_asks_no_pair_of_two_records_of_the_earlier_library() -> None:
+    """An annual update: the queue is about the new records. Two registry entries of last
+    year's library were that round's question; asking again changes nothing of this round
+    (and kept ``--check`` failing)."""
+    records = {
+        r.key[-3:]: r
+        for r in read_file(TEST_DATA / "dedupe" / "review-pairs.ris", format="ris").records
+    }
+    alone = deduplicate([records["235"], records["236"]])
+    assert [v.rule for v in alone.uncertain] == ["review:partial"]
+    result = deduplicate([records["237"]], previous=[records["235"], records["236"]])
+    asked = {frozenset((v.a, v.b)) for v in result.uncertain}
+    assert asked == {frozenset((0, 1)), frozenset((0, 2))}, "only pairs with the new record"

@@ -181,6 +181,7 @@ def _deduplicate(
         cluster_of=cluster_of,
         forced=forced,
         forbidden=forbidden,
+        n_input=len(records),
         name_of=lambda i: everything[i].key or ids[i],
         order=order,
     )
@@ -337,22 +338,25 @@ def _review_queue(
     cluster_of: Mapping[int, int],
     forced: Iterable[PairVerdict],
     forbidden: Iterable[Pair],
+    n_input: int,
     name_of: Callable[[int], str],
     order: LinkOrder,
 ) -> list[PairVerdict]:
     """The pairs for a person to decide, in ``order``: uncertain pairs and ``refused`` links
     (chain conflicts) between different clusters, one per pair of clusters (deciding on its
     best pair decides for both clusters). A pair people's decisions already answer is not
-    asked (see :func:`_decided_apart`)."""
+    asked (see :func:`_decided_apart`), nor, in previous mode, a pair of two records of the
+    earlier library: its own round decided them, and no answer changes which new records are
+    new."""
     apart = _decided_apart(forced, forbidden)
-    queue = [v for v in uncertain if cluster_of[v.a] != cluster_of[v.b] and not apart(v.a, v.b)]
+
+    def to_ask(a: int, b: int) -> bool:
+        return cluster_of[a] != cluster_of[b] and (a < n_input or b < n_input) and not apart(a, b)
+
+    queue = [v for v in uncertain if to_ask(v.a, v.b)]
     seen = {(v.a, v.b) for v in queue}
     for link, x, y in refused:
-        if (
-            cluster_of[link.a] != cluster_of[link.b]
-            and not apart(link.a, link.b)
-            and (link.a, link.b) not in seen
-        ):
+        if to_ask(link.a, link.b) and (link.a, link.b) not in seen:
             seen.add((link.a, link.b))
             queue.append(
                 PairVerdict(
