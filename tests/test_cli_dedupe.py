@@ -724,3 +724,39 @@ def test_explain_outside_a_workspace_applies_the_decisions_the_run_applied(
     )
     assert data["decision"] == "same" and data["cluster_id"] == cluster[a]
     assert review.read_text(encoding="utf-8-sig").count("same") == 1  # read, never written
+
+
+def test_explain_of_contradicting_decisions_says_which_one_is_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A = C and B = C decided "same", A and B "different": the "different" decision is
+    applied (the docs) and explain says so; the "same" decisions on the chain are not, and
+    explain says that too instead of showing them as if they held."""
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    decide_in_excel(
+        review,
+        {
+            ("id_0000235", "id_0000237"): "same",
+            ("id_0000236", "id_0000237"): "same",
+            ("id_0000235", "id_0000236"): "d",
+        },
+    )
+    a, b, c = (f"sra_haematology/id_0000{n}" for n in (235, 236, 237))
+    different = run_cli(capsys, "dedupe", "explain", a, b, REVIEW_PAIRS, "--decisions", review)
+    assert different.code == 0, different.err
+    text = " ".join(different.out.split())
+    assert "decided by a person: different" in text
+    assert "not applied" not in text
+    assert "applied (the records are kept apart), but contradicted by other decisions" in text
+    same = run_cli(capsys, "dedupe", "explain", a, c, REVIEW_PAIRS, "--decisions", review)
+    text = " ".join(same.out.split())
+    assert "decided by a person: same" in text and "result: not merged" in text
+    assert "not applied: it contradicts a 'different' decision" in text
+    data = json.loads(
+        run_cli(
+            capsys, "dedupe", "explain", a, c, REVIEW_PAIRS, "--decisions", review, "--json"
+        ).out
+    )
+    assert data["decision"] == "same" and data["decision_applied"] is False
+    assert data["contradicted_by"]

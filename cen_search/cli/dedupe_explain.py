@@ -61,6 +61,12 @@ def run_explain(
     link = linked_clusters(result, a, b)
     decision = outcome.applied.decision_for(a, b)
     contested = [c for c in outcome.applied.contradictions if c.pair == (a, b)]
+    # a "same" decision on the chain of a contradiction is not applied (the "different" is)
+    overruled = [
+        c
+        for c in outcome.applied.contradictions
+        if decision is not None and decision.same and any(d is decision for d in c.chain)
+    ]
     apart = None if together or decision is not None else _decided_apart(outcome, a, b)
     fields = compare_fields(records[a], records[b])
     if json_out:
@@ -76,7 +82,8 @@ def run_explain(
                 "decision": None
                 if decision is None
                 else ("same" if decision.same else "different"),
-                "contradicted_by": [c.describe() for c in contested],
+                "decision_applied": None if decision is None else not overruled,
+                "contradicted_by": [c.describe() for c in (*contested, *overruled)],
                 "kept_apart_by": None
                 if apart is None
                 else {
@@ -120,7 +127,14 @@ def run_explain(
         )
     for contradiction in contested:
         out.print(
-            f"not applied, contradicted by other decisions: {contradiction.describe()}",
+            "applied (the records are kept apart), but contradicted by other decisions, so the "
+            f"pair is back in the review queue: {contradiction.describe()}",
+            markup=False,
+        )
+    for contradiction in overruled:
+        out.print(
+            "not applied: it contradicts a 'different' decision, which is applied instead, "
+            f"and that pair is back in the review queue: {contradiction.describe()}",
             markup=False,
         )
     if together:
@@ -163,9 +177,8 @@ def _decided_apart(outcome: DedupeRun, a: int, b: int) -> tuple[int, int] | None
     result = outcome.result
     in_a = set(result.clusters[result.cluster_of[a]].members)
     in_b = set(result.clusters[result.cluster_of[b]].members)
-    contested = outcome.applied.contested
     for (i, j), decision in sorted(outcome.applied.by_pair.items()):
-        if decision.same or (i, j) in contested:
+        if decision.same:
             continue
         if (i in in_a and j in in_b) or (i in in_b and j in in_a):
             return (i, j) if i in in_a else (j, i)
