@@ -354,6 +354,25 @@ def test_explain_ambiguous_key_lists_the_candidates(
     assert run.code == 1 and "names 2 records" in run.err and "FILE:KEY" in run.err
 
 
+def test_explain_key_two_records_of_one_file_share_tells_them_apart_by_record_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Mendeley exported two different papers as Thomas2016: FILE:KEY cannot tell them apart,
+    so the candidates show their record_id and title, and the hint asks for the record_id."""
+    from cen_search.formats import read_file
+    from tests.conftest import TEST_DATA
+
+    bib = TEST_DATA / "identity" / "mendeley-repeated-keys.bib"
+    ids = [r.id for r in read_file(bib).records if r.key == "Thomas2016"]
+    assert len(ids) == 2
+    run = run_cli(capsys, "dedupe", "explain", "Thomas2016", ids[0], bib)
+    assert run.code == 1 and "names 2 records" in run.err
+    err = " ".join(run.err.split())
+    assert all(f"record_id {rid}" in err for rid in ids)
+    assert "use the record_id" in err and "FILE:KEY" not in err
+    assert run_cli(capsys, "dedupe", "explain", ids[0], ids[1], bib).code == 0
+
+
 # -- the review workspace ----------------------------------------------------------------------
 
 

@@ -300,6 +300,15 @@ def _describe(record: Record, label: str) -> str:
     return f"{record.provenance.file}:{record.key or record.provenance.index} ({label})"
 
 
+def _candidate(record: Record, label: str) -> str:
+    """One candidate of an ambiguous key, told apart from the others by its record_id,
+    year and title (several records of one file may share a key)."""
+    title = " ".join(record.title.split())
+    title = title if len(title) <= 60 else title[:57] + "..."
+    year = f" {record.year}" if record.year else ""
+    return f"{_describe(record, label)} record_id {record.id}{year} {title!r}"
+
+
 def find_record(
     records: Sequence[Record], key: str, *, labels: Sequence[str], searched: Sequence[str]
 ) -> int:
@@ -337,10 +346,14 @@ def find_record(
         return qualified[0]
     candidates = qualified or bare
     if candidates:
-        shown = ", ".join(_describe(records[i], labels[i]) for i in candidates[:8])
+        shown = "; ".join(_candidate(records[i], labels[i]) for i in candidates[:8])
+        one_file = len({records[i].provenance.file for i in candidates}) == 1
         raise InputError(
             f"key {key!r} names {len(candidates)} records: {shown}",
-            hint="write it as FILE:KEY with the file name, or use the record_id from the "
+            hint="the file gives that key to several records (its tool made the keys): use the "
+            "record_id"
+            if one_file
+            else "write it as FILE:KEY with the file name, or use the record_id from the "
             "clusters CSV",
         )
     files = ", ".join(searched) if searched else "no files"
