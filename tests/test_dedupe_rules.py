@@ -450,3 +450,12 @@ def test_a_queued_contradiction_says_what_agrees_and_what_else_differs() -> None
     assert reason.startswith("pages differ: 280 vs 6786; title, authors and journal agree")
     assert "years one apart: 2010 vs 2011" in reason
     assert "volumes differ too: 116 vs 117" in reason and "issues differ too: 21 vs 25" in reason
+
+
+def test_a_match_on_bibliographic_data_says_when_one_record_has_no_title() -> None:
+    """id_0000002 lost its title in export: the reason says so instead of suggesting that
+    two titles "0.00" apart are a translation."""
+    verdict = explain(record("haem:0000001"), record("haem:0000002"))
+    assert (verdict.verdict, verdict.rule) == (Verdict.DUPLICATE, "bibliographic")
+    assert "one record has no title" in verdict.reasons[0]
+    assert "translation" not in verdict.reasons[0]

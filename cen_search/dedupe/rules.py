@@ -340,7 +340,11 @@ def _duplicate(p: Pair) -> Judgement | None:
             "bibliographic",
             ("same authors, " if s.authors else "")
             + "same journal, year, volume and pages"
-            + (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else ""),
+            + (
+                " (one record has no title)"
+                if not (a.title and b.title)
+                else (f" (titles {s.title:.2f}: a translation?)" if s.title < 0.9 else "")
+            ),
         )
     if (
         s.title >= 0.97
