@@ -779,3 +779,26 @@ def test_explain_of_contradicting_decisions_says_which_one_is_applied(
     )
     assert data["decision"] == "same" and data["decision_applied"] is False
     assert data["contradicted_by"]
+
+
+def test_decisions_from_a_sheet_whose_record_id_columns_were_deleted_still_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A person tidying the review in Excel deletes the record_id columns and keeps the
+    uids, which the sheet check accepts: the decisions apply (it was a KeyError traceback)."""
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    table = rows(review)
+    kept = [c for c in table[0] if not c.endswith("record_id")]
+    for row in table:
+        if {row["a_key"][-3:], row["b_key"][-3:]} == {"235", "237"}:
+            row["decision"] = "same"
+    tidy = tmp_path / "tidy.csv"
+    with tidy.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=kept, extrasaction="ignore", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(table)
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", tidy, "--json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["decisions_applied"] == 1 and data["orphaned_decisions"] == 0

@@ -415,7 +415,8 @@ def _ref_from_row(row: Mapping[str, str], side: str) -> RecordRef:
 
 def _pair_from_row(row: Mapping[str, str], *, where: str) -> ReviewPair:
     """The pair one row of a review CSV describes (errors name ``where``)."""
-    a_id, b_id = row["a_record_id"].strip(), row["b_record_id"].strip()
+    # (a sheet may lack the record_id columns: a person tidying it in Excel keeps the uids)
+    a_id, b_id = row.get("a_record_id", "").strip(), row.get("b_record_id", "").strip()
     if not (a_id and b_id) and not (row.get("a_uid", "").strip() and row.get("b_uid", "").strip()):
         raise InputError(
             f"{where}: the record id columns (a_uid, b_uid) are empty",
