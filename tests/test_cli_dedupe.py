@@ -802,3 +802,21 @@ def test_decisions_from_a_sheet_whose_record_id_columns_were_deleted_still_apply
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert data["decisions_applied"] == 1 and data["orphaned_decisions"] == 0
+
+
+def test_rows_a_person_cleared_in_excel_are_skipped_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Clearing a row's cells instead of deleting the row leaves ",,,,," in the CSV Excel
+    saves: such a row says nothing and is skipped (it stopped the run: "record id columns
+    are empty")."""
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    decide_in_excel(review, {("id_0000235", "id_0000237"): "same"})
+    lines = review.read_text(encoding="utf-8-sig").split("\r\n")
+    blank = ";" * lines[0].count(";")
+    lines.insert(2, blank)
+    review.write_text("\ufeff" + "\r\n".join([*lines[:-1], blank, blank, ""]), encoding="utf-8")
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", review, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["decisions_applied"] == 1

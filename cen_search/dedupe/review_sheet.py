@@ -355,7 +355,7 @@ def _read_sheet(path: Path) -> _Sheet:
         rows = [
             {name: row[i] if i < len(row) else "" for i, name in enumerate(columns)}
             for row in cells[1:]
-            if row
+            if any(str(cell).strip() for cell in row)
         ]
         return _Sheet(columns=columns, rows=rows, delimiter="")
     text = decode(data, path=str(path)).text
@@ -366,6 +366,8 @@ def _read_sheet(path: Path) -> _Sheet:
     reader.fieldnames = columns
     _check_review_columns(path, columns)
     rows = [{k: cell_text(v or "") for k, v in row.items() if k is not None} for row in reader]
+    # a row whose cells a person cleared instead of deleting it: Excel saves it as ",,,,"
+    rows = [row for row in rows if any(value.strip() for value in row.values())]
     return _Sheet(columns=columns, rows=rows, delimiter=delimiter)
 
 
