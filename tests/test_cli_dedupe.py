@@ -820,3 +820,26 @@ def test_rows_a_person_cleared_in_excel_are_skipped_not_an_error(
     run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", review, "--json")
     assert run.code == 0, run.err
     assert json.loads(run.out)["decisions_applied"] == 1
+
+
+def test_decisions_saved_as_excel_unicode_text_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's "Unicode Text" save: UTF-16, tab-separated. It was refused as "not a review
+    file (no a_record_id, b_record_id, decision column)"."""
+    review = tmp_path / "pairs.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    table = rows(review)
+    for row in table:
+        if {row["a_key"][-3:], row["b_key"][-3:]} == {"235", "237"}:
+            row["decision"] = "same"
+    saved = tmp_path / "pairs.txt"
+    with saved.open("w", encoding="utf-16", newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=list(table[0]), delimiter="\t", lineterminator="\r\n"
+        )
+        writer.writeheader()
+        writer.writerows(table)
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", saved, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["decisions_applied"] == 1

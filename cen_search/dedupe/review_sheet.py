@@ -360,7 +360,9 @@ def _read_sheet(path: Path) -> _Sheet:
         return _Sheet(columns=columns, rows=rows, delimiter="")
     text = decode(data, path=str(path)).text
     header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    # commas, semicolons (Excel where the comma is the decimal mark) or tabs (Excel's
+    # "Unicode Text", UTF-16)
+    delimiter = max(",;\t", key=header.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [name.strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = columns
