@@ -843,3 +843,31 @@ def test_decisions_saved_as_excel_unicode_text_apply(
     run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", saved, "--json")
     assert run.code == 0, run.err
     assert json.loads(run.out)["decisions_applied"] == 1
+
+
+def test_an_earlier_library_merged_by_dedupe_counts_each_set_of_databases_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A merged record lists its databases with the kept record's first, so last year's
+    library names "MEDLINE; Embase" and "Embase; MEDLINE": with --against it, they were two
+    rows of the overlap table for one set of databases."""
+    import re
+
+    chunks = [
+        c for c in re.split(r"(?m)^ER  - *\n?", PAIRS.read_text(encoding="utf-8")) if c.strip()
+    ]
+    halves = []
+    for name, part in (("medline.ris", chunks[0::2]), ("embase.ris", chunks[1::2])):
+        halves.append(tmp_path / name)
+        halves[-1].write_text("".join(c.strip() + "\nER  - \n\n" for c in part), encoding="utf-8")
+    library = tmp_path / "library.ris"
+    args = ("--database", "MEDLINE", "--database", "Embase", "-o", library)
+    assert run_cli(capsys, "dedupe", *halves, *args).code == 0
+    text = library.read_text(encoding="utf-8")
+    assert "DB  - MEDLINE\nDB  - Embase" in text and "DB  - Embase\nDB  - MEDLINE" in text
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--against", library, "--json")
+    assert run.code == 0, run.err
+    names = [d["database"] for d in json.loads(run.out)["databases"]]
+    sets = [frozenset(name.split("; ")) for name in names]
+    assert len(sets) == len(set(sets)), names
+    assert "Embase; MEDLINE" in names

@@ -49,11 +49,21 @@ def database_labels(records: Sequence[Record]) -> list[str]:
     or the workspace import), else the one the record names itself, else its file's name stem."""
     labels: list[str] = []
     for record in records:
-        label = record.source_database.strip()
+        label = _databases_label(record.source_database)
         if not label:
             label = Path(record.provenance.file).stem or record.provenance.file
         labels.append(label)
     return labels
+
+
+def _databases_label(named: str) -> str:
+    """A record naming several databases (a merged record of an earlier run lists them all,
+    the kept record's first) is counted under them in one order, so that ``MEDLINE; Embase``
+    and ``Embase; MEDLINE`` are one row of the table, not two."""
+    parts = list(dict.fromkeys(p.strip() for p in named.split(";") if p.strip()))
+    if len(parts) > 1:
+        parts.sort(key=str.casefold)
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
