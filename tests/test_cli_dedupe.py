@@ -871,3 +871,43 @@ def test_an_earlier_library_merged_by_dedupe_counts_each_set_of_databases_once(
     sets = [frozenset(name.split("; ")) for name in names]
     assert len(sets) == len(set(sets)), names
     assert "Embase; MEDLINE" in names
+
+
+def test_a_contradicted_different_decision_is_kept_in_the_rewritten_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outside a workspace the sheet is the only record of the decisions. A = C and B = C
+    "same", A and B "different": the run applies "different" and reports the contradiction,
+    but it wrote the sheet back with A/B blank, so the next run with that sheet merged A and
+    B, which the person had said are different."""
+    review, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    assert run_cli(capsys, "dedupe", REVIEW_PAIRS, "--review", review).code == 0
+    decide_in_excel(
+        review,
+        {
+            ("id_0000235", "id_0000237"): "same",
+            ("id_0000236", "id_0000237"): "same",
+            ("id_0000235", "id_0000236"): "different",
+        },
+    )
+    args = ("--decisions", review, "--review", review, "--clusters", clusters, "--json", "--yes")
+    for _ in range(2):
+        run = run_cli(capsys, "dedupe", REVIEW_PAIRS, *args)
+        assert run.code == 0, run.err
+        assert json.loads(run.out)["contradictions"] == 1
+        assert "decisions contradict each other" in run.err
+        cluster = {r["key"][-3:]: r["cluster_id"] for r in rows(clusters)}
+        assert cluster["235"] != cluster["236"]
+        row = next(r for r in rows(review) if {r["a_key"][-3:], r["b_key"][-3:]} == {"235", "236"})
+        assert row["decision"] == "different" and row["rule"] == "review:decision-conflict"
+    # the interactive review still asks the contested pair, showing its decision
+    answer_same(monkeypatch)
+    review_run = run_cli(capsys, "dedupe", "review", "--review-file", review)
+    assert review_run.code == 0, review_run.err
+    assert "Pair 1 of 2 · score 0.95 · review:decision-conflict · decided: different" in (
+        review_run.err
+    )
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, *args)
+    assert json.loads(run.out)["contradictions"] == 0
+    cluster = {r["key"][-3:]: r["cluster_id"] for r in rows(clusters)}
+    assert cluster["235"] == cluster["236"] == cluster["237"]

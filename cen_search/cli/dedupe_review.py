@@ -109,7 +109,7 @@ def run_review(
 ) -> ReviewOutcome:
     """Go through the undecided pairs (all pairs with ``include_decided``) in rank order."""
     state = list(pairs)
-    queue = [i for i, pair in enumerate(state) if include_decided or pair.same is None]
+    queue = [i for i, pair in enumerate(state) if include_decided or pair.open]
     history: list[tuple[int, bool | None]] = []  # (pair index, its decision before this one)
     position = 0
     quit_early = False
@@ -140,7 +140,7 @@ def run_review(
             same = key == "s"
             decide(pair, same)
             history.append((index, pair.same))
-            state[index] = replace(pair, same=same)
+            state[index] = replace(pair, same=same, rule=_decided_again(pair))
             console.print(f"→ {'same' if same else 'different'}", markup=False)
             position += 1
         elif key == "n":
@@ -152,7 +152,7 @@ def run_review(
                 continue
             undone, before = history.pop()
             decide(state[undone], before)
-            state[undone] = replace(state[undone], same=before)
+            state[undone] = replace(state[undone], same=before, rule=pairs[undone].rule)
             console.print("↶ undone", markup=False)
             position = queue.index(undone)
         elif key in ("?", "h"):
@@ -167,7 +167,7 @@ def run_review(
     implied = sum(
         1 for i, pair in enumerate(state) if pair.same is None and _joined_by_others(state, i)
     )
-    remaining = sum(1 for pair in state if pair.same is None) - implied
+    remaining = sum(1 for pair in state if pair.open) - implied
     if implied:
         console.print(
             f"{implied} {'pair follows' if implied == 1 else 'pairs follow'} from your "
@@ -183,6 +183,12 @@ def run_review(
         remaining=remaining,
         quit=quit_early and position < len(queue),
     )
+
+
+def _decided_again(pair: ReviewPair) -> str:
+    """The rule a pair shows once decided in this session: a contested pair is no longer
+    open (the next ``dedupe`` run says whether the decisions still contradict)."""
+    return "human:decided-again" if pair.contested else pair.rule
 
 
 def _joined_by_others(pairs: Sequence[ReviewPair], index: int) -> bool:

@@ -471,7 +471,7 @@ def run_review(*, review_file: Path | None, all_pairs: bool, by: str) -> None:
 
 def _has_work(pairs: Sequence[ReviewPair], all_pairs: bool, where: str) -> bool:
     """False (after saying so) when there is nothing to review: no terminal needed then."""
-    if any(all_pairs or pair.same is None for pair in pairs):
+    if any(all_pairs or pair.open for pair in pairs):
         return True
     decided = sum(1 for pair in pairs if pair.same is not None)
     _output.say(f"no undecided pairs ({count(decided, 'decision')} in {where}): nothing to review")

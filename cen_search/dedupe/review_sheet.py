@@ -108,6 +108,10 @@ class Side:
         return f"{self.database} · {where}" if self.database else where
 
 
+CONFLICT_RULE = "review:decision-conflict"
+"""The rule of a pair whose decision contradicts other decisions (see ``decisions.py``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewPair:
     """An uncertain pair as a person reviews it."""
@@ -126,6 +130,17 @@ class ReviewPair:
     @property
     def key(self) -> PairKey:
         return pair_key(self.a.uid, self.b.uid)
+
+    @property
+    def contested(self) -> bool:
+        """Its decision contradicts other decisions (:data:`CONFLICT_RULE`): shown with the
+        decision as it stands, but a person must look again."""
+        return self.rule == CONFLICT_RULE
+
+    @property
+    def open(self) -> bool:
+        """A person still has to decide it: undecided, or its decision contested."""
+        return self.same is None or self.contested
 
     @property
     def differs(self) -> tuple[str, ...]:
@@ -209,14 +224,14 @@ def verdicts_to_review(
         # without the whole input as context: cheap, and only shown next to the decision
         verdict = replace(explain(records[a], records[b], options=options), a=a, b=b)
         if (a, b) in applied.contested:
-            verdict = replace(verdict, rule="review:decision-conflict")
+            verdict = replace(verdict, rule=CONFLICT_RULE)
         verdicts.append(verdict)
     for contradiction in applied.contradictions:
         for index, verdict in enumerate(verdicts):
             if (verdict.a, verdict.b) == contradiction.pair:
                 verdicts[index] = replace(
                     verdict,
-                    rule="review:decision-conflict",
+                    rule=CONFLICT_RULE,
                     reasons=(*verdict.reasons, contradiction.describe()),
                 )
     return verdicts
@@ -234,18 +249,18 @@ def review_pairs(
     labels: Sequence[str],
     applied: AppliedDecisions | None = None,
 ) -> list[ReviewPair]:
-    """The uncertain pairs ranked by score (highest first), each with its current decision
-    (none for a pair whose decision contradicts others: a person must look again)."""
+    """The uncertain pairs ranked by score (highest first), each with its current decision;
+    a pair whose decision contradicts others keeps it (outside a workspace the sheet is the
+    only record of it) and is :attr:`ReviewPair.open`: a person must look again."""
     from cen_search.identity import ref_of
 
     ranked = sorted(uncertain, key=lambda v: (-v.score, v.a, v.b))
     refs = applied.index.refs if applied is not None else [ref_of(r) for r in records]
-    contested = applied.contested if applied is not None else set()
     pairs: list[ReviewPair] = []
     for rank, verdict in enumerate(ranked, start=1):
         ra, rb = records[verdict.a], records[verdict.b]
         decision = None
-        if applied is not None and (verdict.a, verdict.b) not in contested:
+        if applied is not None:
             decision = applied.decision_for(verdict.a, verdict.b)
         pairs.append(
             ReviewPair(
