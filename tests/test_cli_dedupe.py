@@ -911,3 +911,20 @@ def test_a_contradicted_different_decision_is_kept_in_the_rewritten_sheet(
     assert json.loads(run.out)["contradictions"] == 0
     cluster = {r["key"][-3:]: r["cluster_id"] for r in rows(clusters)}
     assert cluster["235"] == cluster["236"] == cluster["237"]
+
+
+def test_explain_shows_the_years_between_two_records_not_a_score_of_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The meeting abstract (Blood 2010) and the article (2011): "year_gap 1.00" beside the
+    similarities read as a perfect score; the years between them and the fields that agree or
+    differ are said in words."""
+    args = ("sra_haematology/id_0000868", "sra_haematology/id_0000870", REVIEW_PAIRS)
+    run = run_cli(capsys, "dedupe", "explain", *args)
+    assert run.code == 0, run.err
+    scores = next(line for line in run.out.splitlines() if line.startswith("field scores:"))
+    assert "year_gap" not in scores and "1 year apart" in scores
+    assert "volume differs" in scores and "pages differ" in scores
+    assert "first_author agrees" in scores and "title 0.98" in scores
+    data = json.loads(run_cli(capsys, "dedupe", "explain", *args, "--json").out)
+    assert data["scores"]["year_gap"] == 1.0  # the JSON keeps the numbers

@@ -114,7 +114,7 @@ def run_explain(
     if verdict.scores:
         out.print(
             "field scores: "
-            + ", ".join(f"{name} {value:.2f}" for name, value in verdict.scores.items()),
+            + ", ".join(_score_text(name, value) for name, value in verdict.scores.items()),
             markup=False,
         )
     for reason in verdict.reasons:
@@ -169,6 +169,23 @@ def run_explain(
         if item.a or item.b:
             table.add_row("≠" if item.differs else "", item.name, Text(item.a), Text(item.b))
     out.print(table)
+
+
+_AGREE_OR_NOT = frozenset({"first_author", "volume", "issue", "pages", "doi", "pmid"})
+
+
+def _score_text(name: str, value: float) -> str:
+    """One field's score as a person reads it: similarities 0-1, fields that agree or
+    differ, and the years between the two (a gap, not a similarity: ``year_gap 1.00`` read as
+    a perfect score beside records a year apart)."""
+    if name == "year_gap":
+        return "same year" if not value else f"{value:g} year{'' if value == 1 else 's'} apart"
+    if name == "title_contained":
+        return "one title contains the other"
+    if name in _AGREE_OR_NOT:
+        verb = ("agree" if value else "differ") + ("" if name.endswith("s") else "s")
+        return f"{name} {verb}"
+    return f"{name} {value:.2f}"
 
 
 def _decided_apart(outcome: DedupeRun, a: int, b: int) -> tuple[int, int] | None:
