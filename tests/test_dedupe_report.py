@@ -300,6 +300,15 @@ def test_review_csv_names_each_record_by_the_identity_it_has_in_the_run(tmp_path
         ("0", False),
         ("", None),
         ("  ", None),
+        # the other words docs/dedupe.md lists
+        ("y", True),
+        ("TRUE", True),
+        ("duplicate", True),
+        ("dup", True),
+        ("n", False),
+        ("false", False),
+        ("distinct", False),
+        ("diff", False),
     ],
 )
 def test_decision_values_people_type_are_understood(value: str, expected: bool | None) -> None:
