@@ -227,7 +227,7 @@ def trace_cmd(
         _output.say(
             f"{_output.count(len(result.records), 'work')} found, {new:,} new, "
             f"{len(result.records) - new:,} already in the review or among the seeds; "
-            f"{_output.count(len(result.edges), 'citation edge')}; requests: "
+            f"{_output.count(result.distinct_edges, 'citation edge')}; requests: "
             + (", ".join(f"{k} {v}" for k, v in sorted(sent.items())) or "none")
         )
         for what, where in written.items():
