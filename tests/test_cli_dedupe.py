@@ -48,6 +48,20 @@ def test_help_of_the_group_shows_the_file_form_options_and_subcommands(
         assert text in run.out
 
 
+@pytest.mark.parametrize("name", ["unique.txt", "unique.enw"])
+def test_an_output_it_cannot_write_names_the_formats_it_can(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    # found following the docs verbatim: `-o unique.txt` offered medline, wos, ovid ... (formats
+    # that can only be read) as the way out
+    run = run_cli(capsys, "dedupe", ALPHA, "-o", tmp_path / name)
+    assert run.code == 2
+    error, hint = run.err.split("hint:")
+    assert name in error
+    assert "ris" in hint and ".xml" in hint and "wos" not in hint and "medline" not in hint
+    assert not (tmp_path / name).exists()
+
+
 @pytest.mark.parametrize("sub", ["review", "explain"])
 def test_subcommands_have_their_own_help_with_examples(
     capsys: pytest.CaptureFixture[str], sub: str

@@ -226,6 +226,30 @@ def test_convert_output_format_problems_are_usage_errors(args: list[str], messag
     assert not list(Path().glob("out*"))
 
 
+@pytest.mark.parametrize(
+    ("command", "args", "named"),
+    [
+        (["convert", "embase-one.ris"], ["-o", "out.txt"], "out.txt"),
+        (["convert", "embase-one.ris"], ["-o", "out.ris", "--to", "wos2"], "--to"),
+    ],
+)
+def test_an_output_format_that_is_not_known_names_the_formats_that_can_be_written(
+    command: list[str], args: list[str], named: str
+) -> None:
+    # found following the docs verbatim: `convert x.ris -o x.txt` said "unknown format '.txt'"
+    # and offered the formats that can only be read (medline, wos, ovid ...), which --to then
+    # refused with "cannot write"
+    result = run(*command, *args)
+    assert result.exit_code == 2
+    error, hint = result.stderr.split("hint:")
+    assert named in error and "unknown format" in error
+    for writable in ("ris", "endnote-xml", "bibtex", "csv", "jsonl", ".xml", ".bib"):
+        assert writable in hint
+    for read_only in ("medline", "wos", "ovid", "proquest", "ebsco-xml", "enw"):
+        assert read_only not in hint
+    assert not list(Path().glob("out*"))
+
+
 def test_convert_writes_nothing_when_one_input_cannot_be_read() -> None:
     result = run("convert", "embase-one.ris", "notes.txt", "-o", "all.ris")
     assert result.exit_code == 1

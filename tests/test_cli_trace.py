@@ -95,6 +95,34 @@ def test_trace_json_lists_records_seeds_coverage_and_requests(graph_server, env)
     )
 
 
+def test_the_summary_counts_each_citation_once_as_the_edges_file_does(graph_server, env):
+    # found following docs/trace.md verbatim: with --rounds 2 the second round finds again the
+    # citations between the seeds and their new works, and the summary said "19 citation
+    # edges" beside "11 edges written to e.csv", one row per citing-cited pair
+    graph, seed_ids, _ = graph_server
+    result = _invoke(
+        "trace", "both", *_doi_args(graph, seed_ids[:2]), "--sources", "openalex",
+        "--rounds", "2", "--edges", "e.csv",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = len(Path("e.csv").read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert f"{rows} edges written to e.csv" in result.stderr
+    assert f"; {rows} citation edges;" in result.stderr
+
+
+def test_with_json_a_seed_no_source_knows_is_still_named_on_stderr(graph_server, env):
+    # found following docs/trace.md verbatim: "every seed no source knows is listed on stderr
+    # ... none is dropped silently", but with --json (as update scripts and cron jobs run
+    # it) stderr said nothing about the unresolved seeds, only the summary
+    result = _invoke("trace", "backward", "--doi", "10.9999/x", "--sources", "openalex", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seeds"][0]["method"] == "unresolved"
+    assert (
+        "seed doi:10.9999/x not resolved: openalex: OpenAlex does not know DOI 10.9999/x"
+        in result.stderr
+    )
+
+
 def test_quota_exhausted_exits_3_and_the_same_command_resumes_to_the_same_file(
     graph_server, env, tmp_path, monkeypatch
 ):

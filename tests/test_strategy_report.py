@@ -78,6 +78,30 @@ def test_one_row_per_strategy_with_records_from_header_or_imports(review):
     assert (cinahl.records, cinahl.records_source) == (2, "imports")
 
 
+def test_a_strategy_without_a_search_date_takes_the_dates_of_its_imports(review, tmp_path):
+    # found following the docs verbatim: `strategy report` on the example review printed "?"
+    # as every database's date searched, although each export was imported with
+    # --searched-on and --strategy (and `prisma` wrote "last searched 2019-12-09" from them)
+    undated = CINAHL.replace("searched_on: 2020-01-16\n", "").replace("id: cinahl", "id: psyc")
+    (review.strategies_dir / "psycinfo.txt").write_text(
+        undated.replace("CINAHL", "PsycINFO"), encoding="utf-8"
+    )
+    for searched in ("2019-12-11", "2019-12-09"):
+        export = tmp_path / f"psycinfo-{searched}.ris"
+        export.write_text(RIS.replace("One", f"One {searched}"), encoding="utf-8")
+        review.import_file(
+            export,
+            database="PsycINFO",
+            platform="EBSCOhost",
+            searched=searched,
+            strategy=review.strategies_dir / "psycinfo.txt",
+        )
+    rows = {row.strategy_file: row for row in search_table(review)}
+    assert rows["strategies/psycinfo.txt"].date_searched == "2019-12-09, 2019-12-11"
+    assert rows["strategies/medline.txt"].date_searched == "2020-01-15"  # the header's, kept
+    assert "| 2019-12-09, 2019-12-11 |" in to_markdown(list(rows.values()))
+
+
 def test_strategy_text_is_reported_exactly_as_pasted(review):
     rows = search_table(review)
     medline = next(r for r in rows if r.database == "MEDLINE")

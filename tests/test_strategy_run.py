@@ -260,6 +260,21 @@ def test_dry_run_sends_nothing_and_lists_the_requests(review, pubmed, tmp_path):
     assert not (review.root / "runs" / "medline").exists()
 
 
+def test_dry_run_shows_the_entry_date_window_the_run_would_send(review, pubmed, tmp_path):
+    # found following docs/strategies.md verbatim: `strategy run ... --from 2021 --to 2022-06
+    # --dry-run` listed the same requests as without a window, so the dry run a person checks
+    # before an update search did not show the entry-date limits the run would send
+    server, _ = pubmed
+    result = _run(review, server, tmp_path, dry_run=True, date_from="2021", date_to="2022-06")
+    assert server.seen == []
+    assert result.plan[-1] == (
+        "every line limited to records entered 2021-01-01 to 2022-06-30 "
+        "(datetype=edat&mindate=2021/01/01&maxdate=2022/06/30)"
+    )
+    open_start = _run(review, server, tmp_path, dry_run=True, date_to="2022-06-30")
+    assert open_start.plan[-1].startswith("every line limited to records entered up to 2022-06-30")
+
+
 # --------------------------------------------------------------------------- Europe PMC
 
 

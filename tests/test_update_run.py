@@ -507,3 +507,19 @@ def test_the_updated_review_methods_give_the_dates_the_rounds_searches_covered(
         "Embase (via Ovid; records added from 2019-11-12 to 2021-06-30; last searched 2021-06-30)"
         in searched
     )
+
+
+def test_prisma_check_while_the_rounds_searches_wait_points_to_update_status(
+    review, capsys: pytest.CaptureFixture[str]
+):
+    # found following docs/prisma.md verbatim: `prisma --check` in an update round whose
+    # searches were not run yet exited 4 with the hint "finish screening, then run it again",
+    # though nothing was left to screen: what waited was the round's searches
+    from tests._dedupe_cli import run_cli
+
+    start_update(review, name="2021")
+    run = run_cli(capsys, "-C", str(review.root), "prisma", "--check", "--template", "update")
+    assert run.code == 4
+    error, hint = run.err.split("error:")[1].split("hint:")
+    assert "database searches of the round still to run or import" in error
+    assert "cen-search update status" in hint and "screening" not in hint

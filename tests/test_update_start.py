@@ -118,3 +118,17 @@ def test_no_search_date_means_the_first_day_must_be_given(tmp_path) -> None:
     with pytest.raises(UsageError, match="no search date") as caught:
         start_update(ws, name="2021", today=TODAY)
     assert "--since" in caught.value.hint
+
+
+def test_starting_the_current_round_again_with_another_window_says_it_was_not_applied(
+    review,
+) -> None:
+    # found following docs/update.md verbatim: `update start` warned "to cover them start with
+    # --since 2019-12-04"; doing so answered only "nothing changed", as if it had been applied
+    start_update(review, name="2021", overlap_days=0, today=TODAY)
+    again = start_update(review, name="2021", since="2019-12-04", today=TODAY)
+    assert not again.created and again.window.since == "2019-12-05"
+    assert "window from 2019-12-05 is kept" in again.notes[0]
+    assert "--since 2019-12-04 was not applied" in again.notes[0]
+    plain = start_update(review, name="2021", today=TODAY)
+    assert "not applied" not in plain.notes[0]

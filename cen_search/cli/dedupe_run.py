@@ -180,19 +180,14 @@ def _overlap_lines(
 
 
 def _output_format(path: Path) -> str:
-    from cen_search.formats import get_format
+    from cen_search.formats import writable_format
 
     if not path.suffix:
         raise UsageError(
             f"{path}: no extension to tell the output format from",
             hint="name it .ris, .bib, .csv, .xml or .jsonl",
         )
-    fmt = get_format(path.suffix)
-    if not fmt.writable:
-        raise UsageError(
-            f"{path}: cannot write {fmt.label}", hint="use .ris, .bib, .csv, .xml or .jsonl"
-        )
-    return fmt.name
+    return writable_format(path.suffix, what=str(path)).name
 
 
 # -- commands ------------------------------------------------------------------------------

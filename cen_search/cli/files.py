@@ -154,24 +154,20 @@ def info(
 
 def _target_format(output: str, to: str | None) -> Format:
     """The writable format named by ``--to``, else by OUT's extension."""
-    from cen_search.formats import all_formats, get_format
+    from cen_search.formats import all_formats, writable_format
 
     writable = ", ".join(f.name for f in all_formats() if f.writable)
     if to:
-        fmt = get_format(to)
-    elif output == "-":
+        return writable_format(to, what="--to")
+    if output == "-":
         raise UsageError("writing to stdout needs --to", hint=f"give --to ({writable})")
-    else:
-        suffix = Path(output).suffix
-        if not suffix:
-            raise UsageError(
-                f"cannot tell the output format of {output} (no extension)",
-                hint=f"give --to ({writable}) or an extension such as .ris",
-            )
-        fmt = get_format(suffix)
-    if not fmt.writable:
-        raise UsageError(f"cannot write {fmt.label}", hint=f"write one of: {writable}")
-    return fmt
+    suffix = Path(output).suffix
+    if not suffix:
+        raise UsageError(
+            f"cannot tell the output format of {output} (no extension)",
+            hint=f"give --to ({writable}) or an extension such as .ris",
+        )
+    return writable_format(suffix, what=output)
 
 
 def _check_output(output: str, files: list[Path], *, yes: bool) -> None:

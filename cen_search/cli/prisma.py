@@ -137,6 +137,19 @@ def _summarise(flow: PrismaFlow) -> None:
         )
 
 
+_NEXT_STEPS = {
+    "searches": "run or import the round's searches (cen-search update status lists them)",
+    "screening": "screen the records (cen-search screen)",
+    "screening-conflicts": "resolve the conflicts (cen-search screen conflicts)",
+    "retrieval": "record full-text retrieval (cen-search screen retrieval)",
+    "assessment": "assess the full texts (cen-search screen --stage ft)",
+    "assessment-conflicts": "resolve the full-text conflicts (cen-search screen conflicts)",
+    "reasons": "give each full-text exclusion its reason (cen-search screen vote --reason)",
+    "study-links": "link the included reports to studies (cen-search screen link)",
+}
+"""What to do about each kind of pending work (:attr:`PendingWork.what`), for the hint."""
+
+
 def _check(flow: PrismaFlow) -> None:
     if flow.broken:
         names = "; ".join(
@@ -149,8 +162,9 @@ def _check(flow: PrismaFlow) -> None:
         )
     if flow.pending:
         work = ", ".join(f"{p.description} ({p.count})" for p in flow.pending)
+        steps = dict.fromkeys(_NEXT_STEPS.get(p.what, "finish screening") for p in flow.pending)
         raise NeedsHumanError(
-            f"the flow is not final: {work}", hint="finish screening, then run it again"
+            f"the flow is not final: {work}", hint="; ".join(steps) + ", then run it again"
         )
 
 

@@ -79,7 +79,7 @@ def _sources(value: str | None, settings: Settings) -> tuple[str, ...]:
 
 
 def _print_result(result: TraceResult, labels: dict[str, str]) -> None:
-    """The coverage table on stdout; unresolved seeds, notes and the summary on stderr."""
+    """The coverage table on stdout (without --json)."""
     rows = [("seed", "source", "references", "citations", "only here")]
     for row in result.coverage:
         rows.append(
@@ -94,6 +94,10 @@ def _print_result(result: TraceResult, labels: dict[str, str]) -> None:
     if len(rows) > 1:
         for line in _output.table_lines(rows, indent=""):
             _output.echo(line)
+
+
+def _print_seed_notes(result: TraceResult, labels: dict[str, str]) -> None:
+    """Unresolved seeds, seeds matched by title and notes on stderr, with or without --json."""
     for item in result.unresolved:
         _output.warn(f"seed {labels.get(item.seed, item.seed)} not resolved: {item.reason}")
     for item in result.resolutions:
@@ -218,11 +222,12 @@ def trace_cmd(
             _output.emit_json(_document(result, written, sent))
         else:
             _print_result(result, labels)
+        _print_seed_notes(result, labels)
         new = len(result.new_records)
         _output.say(
             f"{_output.count(len(result.records), 'work')} found, {new:,} new, "
             f"{len(result.records) - new:,} already in the review or among the seeds; "
-            f"{_output.count(len(result.edges), 'citation edge')}; requests: "
+            f"{_output.count(result.distinct_edges, 'citation edge')}; requests: "
             + (", ".join(f"{k} {v}" for k, v in sorted(sent.items())) or "none")
         )
         for what, where in written.items():

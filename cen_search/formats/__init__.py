@@ -30,6 +30,7 @@ __all__ = [
     "get_format",
     "read_file",
     "read_text",
+    "writable_format",
     "write_records",
 ]
 
@@ -91,6 +92,24 @@ def get_format(name: str) -> Format:
             return fmt
     known = ", ".join(sorted(registry))
     raise UsageError(f"unknown format {name!r}", hint=f"use one of: {known}")
+
+
+def writable_format(name: str, *, what: str) -> Format:
+    """The format ``name`` (a format name, or an extension such as ``.ris``) names, to write
+    to; ``what`` is where the name came from (``--to``, the output path), for the message.
+    Raises :class:`UsageError` naming the formats and extensions that can be written."""
+    writable = [fmt for fmt in all_formats() if fmt.writable]
+    hint = (
+        f"write one of: {', '.join(fmt.name for fmt in writable)} "
+        f"(extensions {', '.join(fmt.extensions[0] for fmt in writable if fmt.extensions)})"
+    )
+    try:
+        fmt = get_format(name)
+    except UsageError:
+        raise UsageError(f"{what}: unknown format {name!r} for writing", hint=hint) from None
+    if not fmt.writable:
+        raise UsageError(f"{what}: cannot write {fmt.label}", hint=hint)
+    return fmt
 
 
 def detect_format(text: str, path: str = "") -> Format:

@@ -117,9 +117,15 @@ def _filters(strategy: Strategy) -> str:
 
 
 def strategy_row(
-    strategy: Strategy, *, relpath: str, imported: int | None, latest: runlog.SavedRun | None
+    strategy: Strategy,
+    *,
+    relpath: str,
+    imported: int | None,
+    latest: runlog.SavedRun | None,
+    searched: Sequence[str] = (),
 ) -> SearchRow:
-    """The row of one saved strategy; ``imported`` = records imported from its exports."""
+    """The row of one saved strategy; ``imported`` = records imported from its exports,
+    ``searched`` = the dates they were searched (used when the header gives none)."""
     meta = strategy.meta
     records: int | None = meta.records
     source = "header" if records is not None else ""
@@ -132,7 +138,9 @@ def strategy_row(
         database=meta.database or (section.database if section else ""),
         platform=meta.platform or (str(section.platform).capitalize() if section else ""),
         coverage=meta.coverage or (section.coverage if section else ""),
-        date_searched=meta.searched_on or (section.searched_on if section else ""),
+        date_searched=meta.searched_on
+        or (section.searched_on if section else "")
+        or ", ".join(sorted(set(searched))),
         limits=_limits(strategy),
         filters=_filters(strategy),
         records=records,
@@ -253,9 +261,12 @@ def search_table(workspace: Workspace) -> list[SearchRow]:
     }
     entries = [e for e in workspace.imports() if e.file not in api_files]
     imported: dict[str, int] = {}
+    searched: dict[str, list[str]] = {}
     for entry in entries:
         if entry.strategy:
             imported[entry.strategy] = imported.get(entry.strategy, 0) + entry.records
+            if entry.searched:
+                searched.setdefault(entry.strategy, []).append(entry.searched)
     rows: list[SearchRow] = []
     loaded: list[tuple[str, Strategy]] = []
     for relpath in workspace.strategies():
@@ -274,6 +285,7 @@ def search_table(workspace: Workspace) -> list[SearchRow]:
                 relpath=relpath,
                 imported=imported.get(relpath),
                 latest=same_database[-1] if same_database else None,
+                searched=searched.get(relpath, ()),
             )
         )
         latest_by_target = {run.target: run for run in saved}

@@ -43,7 +43,7 @@ def run_pubmed(
     max_retrievable = options.pubmed_max_ids
     page_size = page_size or max_retrievable
     lo, hi = window.start or EARLIEST, window.end or today
-    limits = _entry_dates(lo, hi) if window else {}
+    limits = entry_date_params(window, today)
     described = (
         {"kind": "entry", "param": "datetype=edat", "from": _pd(lo), "to": _pd(hi)}
         if window
@@ -131,6 +131,11 @@ def run_pubmed(
         warnings=warnings,
         partitions=partitions,
     )
+
+
+def entry_date_params(window: DateWindow, today: _dt.date) -> dict[str, Any]:
+    """The ESearch keywords a run sends for ``window`` (none without one)."""
+    return _entry_dates(window.start or EARLIEST, window.end or today) if window else {}
 
 
 def _entry_dates(lo: _dt.date, hi: _dt.date) -> dict[str, Any]:

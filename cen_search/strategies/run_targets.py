@@ -195,6 +195,23 @@ def fetch_pages(
 # --------------------------------------------------------------------------- Europe PMC
 
 
+def europepmc_window_clause(window: DateWindow, today: _dt.date, options: RunOptions) -> str:
+    """The clause a Europe PMC run ANDs to every line for ``window`` (empty without one)."""
+    if not window:
+        return ""
+    lo = window.start.isoformat() if window.start else "1000-01-01"
+    hi = (window.end or today).isoformat()
+    return f"{options.europepmc_entry_field}:[{lo} TO {hi}]"
+
+
+def openalex_window_filters(window: DateWindow, today: _dt.date, options: RunOptions) -> list[str]:
+    """The filters an OpenAlex run adds to every line for ``window`` (none without one)."""
+    if not window:
+        return []
+    start = [f"{options.openalex_from_created}:{window.start.isoformat()}"] if window.start else []
+    return [*start, f"{options.openalex_to_created}:{(window.end or today).isoformat()}"]
+
+
 def run_europepmc(
     translation: Translation,
     client: EuropePmcClient,
@@ -209,12 +226,11 @@ def run_europepmc(
     """Count each line (inlined), then page through the final line's ``core`` records."""
     page_size = page_size or options.europepmc_page_size
     field_name = options.europepmc_entry_field
-    clause = ""
+    clause = europepmc_window_clause(window, today, options)
     described = None
     if window:
         lo = window.start.isoformat() if window.start else "1000-01-01"
         hi = (window.end or today).isoformat()
-        clause = f"{field_name}:[{lo} TO {hi}]"
         described = {"kind": "entry", "param": f"{field_name} [verify]", "from": lo, "to": hi}
 
     def with_window(query: str) -> str:
@@ -287,12 +303,9 @@ def run_openalex(
     only_final: bool = False,
 ) -> TargetOutcome:
     """Count each line (``per_page=1``), then page through the final line's works."""
-    extra: list[str] = []
+    extra = openalex_window_filters(window, today, options)
     described = None
     if window:
-        if window.start:
-            extra.append(f"{options.openalex_from_created}:{window.start.isoformat()}")
-        extra.append(f"{options.openalex_to_created}:{(window.end or today).isoformat()}")
         described = {
             "kind": "created",
             "param": f"{options.openalex_from_created} [verify access]",

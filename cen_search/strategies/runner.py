@@ -31,12 +31,14 @@ from cen_search.errors import StrategyError, UsageError, WorkspaceError
 from cen_search.fsutil import atomic_write_bytes, sha256_file
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.strategies import runlog
-from cen_search.strategies.run_pubmed import run_pubmed
+from cen_search.strategies.run_pubmed import entry_date_params, run_pubmed
 from cen_search.strategies.run_targets import (
     DateWindow,
     RunOptions,
     TargetOutcome,
+    europepmc_window_clause,
     openalex_filters,
+    openalex_window_filters,
     run_europepmc,
     run_openalex,
 )
@@ -74,6 +76,8 @@ class TargetRun:
     run: Callable[..., TargetOutcome]
     client_options: Callable[[RunOptions], dict[str, Any]]
     plan: Callable[[TranslatedLine], str]
+    window: Callable[[DateWindow, _dt.date, RunOptions], str]
+    """What a run adds to every request for an entry-date window, as a dry run shows it."""
     count_cost_usd: float | None = None
     """Estimated price of counting one line, for a dry run ([verify prices])."""
     paged: bool = True
@@ -90,11 +94,17 @@ TARGET_RUNS: dict[str, TargetRun] = {
         run=run_pubmed,
         client_options=lambda options: {},
         plan=lambda line: f"POST esearch term={line.display_history() or line.query}",
+        window=lambda window, today, options: "&".join(
+            f"{key}={value}" for key, value in entry_date_params(window, today).items()
+        ),
     ),
     "europepmc": TargetRun(
         run=run_europepmc,
         client_options=lambda options: {"synonym": options.europepmc_synonym},
         plan=lambda line: f"GET search query={line.query}",
+        window=lambda window, today, options: (
+            "AND " + europepmc_window_clause(window, today, options)
+        ),
     ),
     "openalex": TargetRun(
         run=run_openalex,  # pages are as long as the client's per_page
@@ -103,6 +113,9 @@ TARGET_RUNS: dict[str, TargetRun] = {
             "max_url_chars": options.openalex_max_url_chars,
         },
         plan=_openalex_plan,
+        window=lambda window, today, options: (
+            "filter " + ",".join(openalex_window_filters(window, today, options))
+        ),
         count_cost_usd=SEARCH_COST_USD,
         paged=False,
     ),
@@ -162,13 +175,26 @@ def parse_window(date_from: str | None, date_to: str | None) -> DateWindow:
 
 
 def _plan(
-    translation: Translation, target: TargetRun, client: Any
+    translation: Translation,
+    target: TargetRun,
+    client: Any,
+    window: DateWindow,
+    today: _dt.date,
+    options: RunOptions,
 ) -> tuple[list[str], float | None]:
-    """A dry run: the request each line would send, and the estimated cost where it is known."""
+    """A dry run: the request each line would send, the entry-date limits added to each, and
+    the estimated cost where it is known."""
     plan = [
         f"{line.key}: {target.plan(line)}" if line.runnable else f"{line.key}: (not runnable)"
         for line in translation.lines
     ]
+    if window:
+        last = (window.end or today).isoformat()
+        span = f"{window.start.isoformat()} to {last}" if window.start else f"up to {last}"
+        plan.append(
+            f"every line limited to records entered {span} "
+            f"({target.window(window, today, options)})"
+        )
     cost = None
     if target.count_cost_usd is not None:
         runnable = [line for line in translation.lines if line.runnable]
@@ -219,7 +245,7 @@ def run_strategy(
     client = access.client(**how.client_options(options))
     strategy_id = strategy_id_of(strategy)
     if dry_run:
-        plan, cost = _plan(translation, how, client)
+        plan, cost = _plan(translation, how, client, window, clock().date(), options)
         return RunResult(
             strategy_id, target, translation, True, {}, plan=tuple(plan), estimated_cost_usd=cost
         )

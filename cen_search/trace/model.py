@@ -169,6 +169,12 @@ class TraceResult:
     def unresolved(self) -> tuple[Resolution, ...]:
         return tuple(r for r in self.resolutions if r.method == "unresolved")
 
+    @property
+    def distinct_edges(self) -> int:
+        """Citing-cited pairs found, each once however many rounds found it (``edges`` holds
+        every round's, and the rounds' ``edges`` counts are each round's)."""
+        return len({edge.key for edge in self.edges})
+
 
 __all__ = [
     "DEFAULT_SOURCES",

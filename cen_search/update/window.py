@@ -101,6 +101,16 @@ def start_update(
         current = rounds(ws)[-1]
         if current.name.casefold() == name.casefold() and current.name != FIRST_ROUND:
             note = f"round {current.name} was started on {current.started[:10]}; nothing changed"
+            asked = [
+                f"--since {since}" if since.strip().casefold() not in ("", "last") else "",
+                f"--overlap-days {overlap_days}" if overlap_days is not None else "",
+            ]
+            if any(asked):
+                note += (
+                    f": its window from {current.since or 'the start'} is kept "
+                    f"({' '.join(a for a in asked if a)} was not applied: a round's window is "
+                    "fixed when it starts)"
+                )
             return Started(current, window_of(current), False, (note,))
         if current.name != FIRST_ROUND and not force:
             waiting = _unfinished(ws, current, today)
