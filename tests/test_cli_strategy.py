@@ -193,6 +193,23 @@ def test_list_shows_each_strategy_with_its_check_status(isolated: Path) -> None:
     assert rows["cochrane"]["status"] == "errors" and rows["cochrane"]["errors"] == 2
 
 
+def test_list_in_a_review_shows_when_the_strategy_s_exports_were_searched(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example review's strategies give no searched_on; their exports were imported with
+    # --searched-on and --strategy, yet the 'searched' column was empty (found following the
+    # docs verbatim).
+    review = isolated / "review"
+    shutil.copytree(REPO / "examples" / "cen-review", review)
+    monkeypatch.chdir(review)
+    listed = json.loads(run("strategy", "list", "--json").stdout)
+    rows = {row["name"]: row for row in listed["strategies"]}
+    assert rows["medline-ovid"]["searched_on"] == "2019-12-09"
+    assert rows["assia-proquest"]["searched_on"] == "2019-12-12"
+    elsewhere = json.loads(run("strategy", "list", "--dir", "strategies", "--json").stdout)
+    assert {r["searched_on"] for r in elsewhere["strategies"]} == {""}  # the files alone
+
+
 def test_list_of_an_empty_folder_says_how_to_start() -> None:
     result = run("strategy", "list")
     assert result.exit_code == 0 and "strategy new" in result.output

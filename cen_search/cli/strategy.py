@@ -138,6 +138,9 @@ def list_cmd(
 ) -> None:
     """List saved strategies: database, platform, date searched, lines, hits, check status.
 
+    In a review, a strategy whose header gives no date searched shows the dates its imported
+    exports were searched.
+
     Examples:
 
     \b
@@ -148,7 +151,12 @@ def list_cmd(
 
     with _output.boundary():
         where = _strategies_dir(folder)
-        rows = [store.summarise(path) for path in store.files(where)]
+        review = _review() if folder is None else None
+        dates = store.import_search_dates(review) if review is not None else {}
+        rows = [
+            store.summarise(path, searched=dates.get(review.relative(path), ()) if review else ())
+            for path in store.files(where)
+        ]
         if as_json:
             _output.emit_json({"folder": str(where), "strategies": rows})
             return

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cen_search.errors import InputError, StrategyError
 from cen_search.fsutil import atomic_write_text, read_regular_file
@@ -17,6 +19,9 @@ from cen_search.strategies.fields import (
 )
 from cen_search.strategies.fileformat import FORMAT_VERSION, decode_bytes, render_header
 from cen_search.strategies.parse import NOT_PARSED
+
+if TYPE_CHECKING:
+    from cen_search.workspace import Workspace
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUFFIX = ".txt"
@@ -167,8 +172,10 @@ class Summary:
     message: str = ""
 
 
-def summarise(path: str | Path) -> Summary:
-    """Load, check and summarise one strategy file (never raises for a bad file)."""
+def summarise(path: str | Path, *, searched: Sequence[str] = ()) -> Summary:
+    """Load, check and summarise one strategy file (never raises for a bad file);
+    ``searched``: the dates a review's imports of its exports were searched, shown when the
+    header gives none (:func:`import_search_dates`)."""
     from cen_search.strategies import load_strategy
     from cen_search.strategies.checks import check_strategy, find_date_window
 
@@ -186,7 +193,9 @@ def summarise(path: str | Path) -> Summary:
         database=strategy.meta.database
         or (DATABASE_LABELS.get(section.database, "") if section else ""),
         platform=strategy.meta.platform or PLATFORM_LABELS.get(strategy.platform or "", ""),
-        searched_on=strategy.meta.searched_on or (section.searched_on if section else ""),
+        searched_on=strategy.meta.searched_on
+        or (section.searched_on if section else "")
+        or ", ".join(sorted(set(searched))),
         lines=len(strategy.lines),
         final_hits=final.recorded_hits if final else None,
         status=report.status(),
@@ -196,11 +205,22 @@ def summarise(path: str | Path) -> Summary:
     )
 
 
+def import_search_dates(workspace: Workspace) -> dict[str, list[str]]:
+    """The dates each saved strategy's exports were searched, by the strategy's path in the
+    review (``strategies/medline.txt``), from the imports that name it."""
+    dates: dict[str, list[str]] = {}
+    for entry in workspace.imports():
+        if entry.strategy and entry.searched:
+            dates.setdefault(entry.strategy, []).append(entry.searched)
+    return dates
+
+
 __all__ = [
     "Summary",
     "check_name",
     "create",
     "files",
+    "import_search_dates",
     "parser_of",
     "platform_of",
     "read_paste",
