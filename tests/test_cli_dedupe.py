@@ -13,6 +13,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -670,6 +671,14 @@ def decide_in_excel(path: Path, decisions: dict[tuple[str, str], str]) -> None:
         writer.writerows(table[::-1])
 
 
+def _with_decisions(capsys: pytest.CaptureFixture[str], sheet: Path) -> dict[str, Any]:
+    """The --json summary of deduplicating the haematology review pairs with ``sheet``'s
+    decisions (the run must succeed)."""
+    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", sheet, "--json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
 def test_workspace_queue_drops_a_pair_whose_clusters_a_different_decision_keeps_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -812,9 +821,7 @@ def test_decisions_from_a_sheet_whose_record_id_columns_were_deleted_still_apply
         writer = csv.DictWriter(fh, fieldnames=kept, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(table)
-    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", tidy, "--json")
-    assert run.code == 0, run.err
-    data = json.loads(run.out)
+    data = _with_decisions(capsys, tidy)
     assert data["decisions_applied"] == 1 and data["orphaned_decisions"] == 0
 
 
@@ -831,9 +838,7 @@ def test_rows_a_person_cleared_in_excel_are_skipped_not_an_error(
     blank = ";" * lines[0].count(";")
     lines.insert(2, blank)
     review.write_text("\ufeff" + "\r\n".join([*lines[:-1], blank, blank, ""]), encoding="utf-8")
-    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", review, "--json")
-    assert run.code == 0, run.err
-    assert json.loads(run.out)["decisions_applied"] == 1
+    assert _with_decisions(capsys, review)["decisions_applied"] == 1
 
 
 def test_decisions_saved_as_excel_unicode_text_apply(
@@ -854,9 +859,7 @@ def test_decisions_saved_as_excel_unicode_text_apply(
         )
         writer.writeheader()
         writer.writerows(table)
-    run = run_cli(capsys, "dedupe", REVIEW_PAIRS, "--decisions", saved, "--json")
-    assert run.code == 0, run.err
-    assert json.loads(run.out)["decisions_applied"] == 1
+    assert _with_decisions(capsys, saved)["decisions_applied"] == 1
 
 
 def test_an_earlier_library_merged_by_dedupe_counts_each_set_of_databases_once(

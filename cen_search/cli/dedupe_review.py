@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cen_search.dedupe.review_sheet import ReviewPair
+from cen_search.unionfind import UnionFind
 
 KeySource = Callable[[], str]
 """Returns the next key pressed ("" when there are no more keys: treated as quit)."""
@@ -194,15 +195,9 @@ def _decided_again(pair: ReviewPair) -> str:
 def _joined_by_others(pairs: Sequence[ReviewPair], index: int) -> bool:
     """True when the "same" decisions on the other pairs already join the records of
     ``pairs[index]`` (a = c and c = b, so a = b)."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
-
+    joined = UnionFind[str]()
     for i, pair in enumerate(pairs):
         if i != index and pair.same:
-            parent[root(str(pair.a.record_id))] = root(str(pair.b.record_id))
+            joined.union(str(pair.a.record_id), str(pair.b.record_id))
     target = pairs[index]
-    return root(str(target.a.record_id)) == root(str(target.b.record_id))
+    return joined.joined(str(target.a.record_id), str(target.b.record_id))

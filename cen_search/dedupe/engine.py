@@ -33,6 +33,7 @@ from cen_search.dedupe.score import Scores, compare, plainly_different, title_si
 from cen_search.dedupe.titles import clean_title, title_words
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.unionfind import UnionFind
 
 Pair = tuple[int, int]
 """Two input indices, the smaller first."""
@@ -387,17 +388,11 @@ def _decided_apart(
     join each of them to one of two records they decided are "different" (A = C and B != C
     leave A and B no answer but "different": "same" would contradict them). Only people's
     decisions count: a record the engine joined to C may still be B's duplicate."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
+    joined = UnionFind[int]()
     for link in forced:
-        parent[root(link.a)] = root(link.b)
-    apart = {frozenset((root(a), root(b))) for a, b in forbidden}
-    return lambda a, b: frozenset((root(a), root(b))) in apart
+        joined.union(link.a, link.b)
+    apart = {frozenset((joined.find(a), joined.find(b))) for a, b in forbidden}
+    return lambda a, b: frozenset((joined.find(a), joined.find(b))) in apart
 
 
 def _kept(

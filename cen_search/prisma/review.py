@@ -12,7 +12,7 @@ saved strategies and tracing rounds, and the ``[prisma]`` settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from cen_search.errors import CenSearchError, ConfigError
@@ -30,6 +30,7 @@ from cen_search.prisma.model import (
     PrismaFlow,
     Template,
 )
+from cen_search.prisma.notes import footnotes
 from cen_search.progress import NULL_REPORTER, Reporter
 from cen_search.screening.model import DBR_METHODS, FlowState
 from cen_search.workspace.rounds import FIRST_ROUND, rounds
@@ -93,10 +94,6 @@ def review_flow(
     )
     searches = searches_outstanding(ws, flow)
     if searches is not None:
-        from dataclasses import replace
-
-        from cen_search.prisma.notes import footnotes
-
         flow = replace(flow, pending=(searches, *flow.pending))
         flow = replace(flow, notes=footnotes(flow))
     return ReviewFlow(flow, state, tuple(methods_of(ws, flow, state)))
@@ -107,8 +104,7 @@ def searches_outstanding(ws: Workspace, flow: PrismaFlow) -> PendingWork | None:
     exported and imported: its numbers will change, so the diagram is a draft."""
     if flow.template != "update" or not flow.round:
         return None
-    from cen_search.update.status import round_report
-    from cen_search.workspace.rounds import rounds
+    from cen_search.update.status import round_report  # (update builds on prisma's tables)
 
     current = rounds(ws)[-1]
     if current.name != flow.round or not current.since:

@@ -27,6 +27,7 @@ from cen_search.apis.registry import get, services
 from cen_search.models import Provenance, Record
 from cen_search.trace.model import CoverageRow, Edge, Seed, TracedRecord
 from cen_search.trace.seeds import openalex_id
+from cen_search.unionfind import UnionFind
 
 _ID_SCHEMES = ("openalex", "doi", "pmid", "pmcid")
 
@@ -73,23 +74,6 @@ class _Work:
                 self.links.setdefault(seed, {}).setdefault(direction, set()).update(sources)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, item: str) -> str:
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _hits(harvests: Sequence[Harvest]) -> list[_Hit]:
     hits = []
     for harvest in harvests:
@@ -105,7 +89,7 @@ def _hits(harvests: Sequence[Harvest]) -> list[_Hit]:
 
 def _group(hits: Sequence[_Hit]) -> list[_Work]:
     """Works merged by shared identifiers; identifier-less works by source, title and year."""
-    links = _UnionFind()
+    links = UnionFind[str]()
     node_of: list[str] = []
     for hit in hits:
         ids = work_ids(hit.record)
