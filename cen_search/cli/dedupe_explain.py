@@ -15,7 +15,7 @@ from cen_search.dedupe.inputs import load_inputs
 from cen_search.dedupe.link_report import linked_clusters
 from cen_search.dedupe.report import database_labels, find_record
 from cen_search.dedupe.review_sheet import compare_fields, read_decisions
-from cen_search.dedupe.workspace_run import DedupeRun, options_from, run
+from cen_search.dedupe.workspace_run import options_from, run
 from cen_search.errors import UsageError
 from cen_search.models import Record
 
@@ -67,7 +67,7 @@ def run_explain(
         for c in outcome.applied.contradictions
         if decision is not None and decision.same and any(d is decision for d in c.chain)
     ]
-    apart = None if together or decision is not None else _decided_apart(outcome, a, b)
+    apart = None if together or decision is not None else outcome.kept_apart_by(a, b)
     fields = compare_fields(records[a], records[b])
     if json_out:
         _output.emit_json(
@@ -186,20 +186,6 @@ def _score_text(name: str, value: float) -> str:
         verb = ("agree" if value else "differ") + ("" if name.endswith("s") else "s")
         return f"{name} {verb}"
     return f"{name} {value:.2f}"
-
-
-def _decided_apart(outcome: DedupeRun, a: int, b: int) -> tuple[int, int] | None:
-    """Two members of the clusters of ``a`` and ``b`` a person decided are different (the
-    decision that keeps the two clusters apart), or ``None``."""
-    result = outcome.result
-    in_a = set(result.clusters[result.cluster_of[a]].members)
-    in_b = set(result.clusters[result.cluster_of[b]].members)
-    for (i, j), decision in sorted(outcome.applied.by_pair.items()):
-        if decision.same:
-            continue
-        if (i in in_a and j in in_b) or (i in in_b and j in in_a):
-            return (i, j) if i in in_a else (j, i)
-    return None
 
 
 def _describe_side(record: Record, label: str) -> str:

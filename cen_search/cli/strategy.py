@@ -152,7 +152,7 @@ def list_cmd(
     with _output.boundary():
         where = _strategies_dir(folder)
         review = _review() if folder is None else None
-        dates = store.import_search_dates(review) if review is not None else {}
+        dates = store.import_search_dates(review.imports()) if review is not None else {}
         rows = [
             store.summarise(path, searched=dates.get(review.relative(path), ()) if review else ())
             for path in store.files(where)

@@ -121,6 +121,19 @@ class DedupeRun:
         verdicts = verdicts_to_review(records, self.result, self.applied, options=self.options)
         return review_pairs(records, verdicts, labels=self.labels, applied=self.applied)
 
+    def kept_apart_by(self, a: int, b: int) -> tuple[int, int] | None:
+        """Two members of the clusters of ``a`` and ``b`` a person decided are different
+        (the decision that keeps the two clusters apart, ``a``'s side first), or ``None``."""
+        result = self.result
+        in_a = set(result.clusters[result.cluster_of[a]].members)
+        in_b = set(result.clusters[result.cluster_of[b]].members)
+        for (i, j), decision in sorted(self.applied.by_pair.items()):
+            if decision.same:
+                continue
+            if (i in in_a and j in in_b) or (i in in_b and j in in_a):
+                return (i, j) if i in in_a else (j, i)
+        return None
+
     def cluster_rows(self) -> list[dict[str, str]]:
         return cluster_rows(
             self.inputs.everything, self.result, labels=self.labels, previous=self.inputs.previous

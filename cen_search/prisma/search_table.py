@@ -28,6 +28,7 @@ from cen_search.fsutil import atomic_open, atomic_write_text
 from cen_search.strategies import runlog
 from cen_search.strategies.ast import Limit, walk
 from cen_search.strategies.fields import database_key
+from cen_search.strategies.store import import_search_dates
 
 if TYPE_CHECKING:
     from cen_search.strategies.ast import Strategy
@@ -261,12 +262,10 @@ def search_table(workspace: Workspace) -> list[SearchRow]:
     }
     entries = [e for e in workspace.imports() if e.file not in api_files]
     imported: dict[str, int] = {}
-    searched: dict[str, list[str]] = {}
     for entry in entries:
         if entry.strategy:
             imported[entry.strategy] = imported.get(entry.strategy, 0) + entry.records
-            if entry.searched:
-                searched.setdefault(entry.strategy, []).append(entry.searched)
+    searched = import_search_dates(entries)
     rows: list[SearchRow] = []
     loaded: list[tuple[str, Strategy]] = []
     for relpath in workspace.strategies():

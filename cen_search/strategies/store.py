@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from cen_search.strategies.fileformat import FORMAT_VERSION, decode_bytes, rende
 from cen_search.strategies.parse import NOT_PARSED
 
 if TYPE_CHECKING:
-    from cen_search.workspace import Workspace
+    from cen_search.workspace.manifest import ImportEntry
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUFFIX = ".txt"
@@ -205,11 +205,11 @@ def summarise(path: str | Path, *, searched: Sequence[str] = ()) -> Summary:
     )
 
 
-def import_search_dates(workspace: Workspace) -> dict[str, list[str]]:
+def import_search_dates(entries: Iterable[ImportEntry]) -> dict[str, list[str]]:
     """The dates each saved strategy's exports were searched, by the strategy's path in the
-    review (``strategies/medline.txt``), from the imports that name it."""
+    review (``strategies/medline.txt``), from the imports (``entries``) that name it."""
     dates: dict[str, list[str]] = {}
-    for entry in workspace.imports():
+    for entry in entries:
         if entry.strategy and entry.searched:
             dates.setdefault(entry.strategy, []).append(entry.searched)
     return dates
