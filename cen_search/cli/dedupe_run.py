@@ -102,14 +102,15 @@ def render_summary(summary: DedupeSummary) -> None:
         )
     if not summary.databases:
         return
-    for line in overlap_table(summary):
+    table = overlap_table(summary)
+    for line in table:
         err.print(line, markup=False, highlight=False)
     if len(summary.databases) > MAX_OVERLAP_COLUMNS:
         legend = (
             f"the overlap between the {len(summary.databases)} databases is in the overlap "
             "CSV (--overlap FILE; dedupe/overlap.csv in a review)"
         )
-    elif overlap_numbered(summary):
+    elif table[0].startswith("#"):  # the databases numbered
         legend = "∩ n: distinct records also found in database n"
     else:
         legend = "∩ X: distinct records also found in X"
@@ -142,11 +143,6 @@ def overlap_table(summary: DedupeSummary) -> list[str]:
             summary, names, [f"∩ {n}" for n in range(1, len(names) + 1)], numbered=True
         )
     return lines
-
-
-def overlap_numbered(summary: DedupeSummary) -> bool:
-    """True when :func:`overlap_table` numbers the databases instead of naming the columns."""
-    return overlap_table(summary)[0].split()[:2] == ["#", "database"]
 
 
 def _overlap_lines(
