@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cen_search.cli._output import count, echo, emit_json, say, table_lines, warn
+from cen_search.cli._output import count, echo, emit_json, plural, say, table_lines, warn
 from cen_search.cli.screen_cmds import _describe, _stages, _vote_text, load, reviewer_name
 from cen_search.errors import NeedsHumanError, UsageError
 
@@ -110,7 +110,7 @@ def run_resolve(
     kept = (
         "it settles no votes"
         if not settled
-        else f"the {count(settled, 'vote')} it settles {'is' if settled == 1 else 'are'} kept"
+        else f"the {count(settled, 'vote')} it settles {plural(settled, 'is', 'are')} kept"
     )
     say(
         f"{target.report_id}: {event.stage} resolved as {event.decision}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from cen_search.prisma.model import METHOD_LABELS, PrismaFlow, SourceCount
 from cen_search.screening.model import Agreement, StageDesign
-from cen_search.wording import count
+from cen_search.wording import count, plural
 
 STAGE_WORDS = {"ta": "titles and abstracts", "ft": "full texts"}
 TRACE_WORDS = {
@@ -162,13 +162,13 @@ def _resolution(conflicts: int, resolved_by: Mapping[str, int]) -> str:
     resolved = sum(resolved_by.values())
     noun = f"{conflicts} disagreement{'s' if conflicts != 1 else ''}"
     if not resolved:
-        return f"{noun} {'is' if conflicts == 1 else 'are'} not yet resolved."
+        return f"{noun} {plural(conflicts, 'is', 'are')} not yet resolved."
     methods = [(RESOLUTION_WORDS.get(m, m.replace("-", " ")), n) for m, n in resolved_by.items()]
     counted = len(methods) > 1
     how = _join([f"{words} ({n})" if counted else words for words, n in methods])
     if resolved < conflicts:
         return f"{noun}: {resolved} resolved by {how}, {conflicts - resolved} not yet resolved."
-    return f"{noun} {'was' if conflicts == 1 else 'were'} resolved by {how}."
+    return f"{noun} {plural(conflicts, 'was', 'were')} resolved by {how}."
 
 
 def selection_sentences(
@@ -189,7 +189,7 @@ def selection_sentences(
         if design.screened_by_two:
             sentence += (
                 f"; {design.screened_by_two} "
-                f"{'was' if design.screened_by_two == 1 else 'were'} screened independently "
+                f"{plural(design.screened_by_two, 'was', 'were')} screened independently "
                 "by two reviewers"
             )
             if design.sample:

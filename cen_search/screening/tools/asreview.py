@@ -28,7 +28,7 @@ from cen_search.screening.tools.base import (
     read_records,
     row_of,
 )
-from cen_search.wording import count
+from cen_search.wording import count, plural
 
 NAME = "asreview"
 LABEL = "ASReview"
@@ -126,16 +126,16 @@ def read(path: Path, options: ToolOptions) -> ToolFile:
             hint="export the project from ASReview LAB with its labels",
         )
     if priors:
-        were = "was" if priors == 1 else "were"
+        were = plural(priors, "was", "were")
         result.notes.append(f"{count(priors, 'label')} {were} prior knowledge (ASReview_prior)")
     if unseen:
         result.notes.append(
-            f"{count(unseen, 'record')} {'was' if unseen == 1 else 'were'} not seen in ASReview"
+            f"{count(unseen, 'record')} {plural(unseen, 'was', 'were')} not seen in ASReview"
             + (
                 "; recorded as removed by automation (--unseen automation) unless screened "
                 "as a duplicate of a record seen"
                 if options.unseen == "automation"
-                else f"; {'it stays' if unseen == 1 else 'they stay'} unscreened"
+                else f"; {plural(unseen, 'it stays', 'they stay')} unscreened"
             )
         )
     return result
