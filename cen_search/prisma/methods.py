@@ -160,7 +160,7 @@ def _resolution(conflicts: int, resolved_by: Mapping[str, int]) -> str:
     """``"2 disagreements were resolved by discussion."``: each method's count only when
     there are several; disagreements not yet resolved are said to be so."""
     resolved = sum(resolved_by.values())
-    noun = f"{conflicts} disagreement{'s' if conflicts != 1 else ''}"
+    noun = count(conflicts, "disagreement")
     if not resolved:
         return f"{noun} {plural(conflicts, 'is', 'are')} not yet resolved."
     methods = [(RESOLUTION_WORDS.get(m, m.replace("-", " ")), n) for m, n in resolved_by.items()]

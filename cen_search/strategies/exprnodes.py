@@ -33,12 +33,12 @@ from cen_search.strategies.lexer import (
     collapse,
     extract_wildcards,
 )
+from cen_search.strategies.limits import DATE_FIELDS
 
 if TYPE_CHECKING:
     from cen_search.strategies.exprparser import Context
 
 
-_DATE_FIELDS = frozenset({"publication_date", "publication_year", "entry_date", "create_date"})
 _YEAR = re.compile(r"(1[89]|2[01])\d\d")
 
 
@@ -146,7 +146,7 @@ class NodeBuilder:
             child, field_style = self.tag_near(child, near, tok), "tag"
         else:
             spec, field_style = value, value.style
-        if spec.fields & _DATE_FIELDS:
+        if spec.fields & DATE_FIELDS.keys():
             child = years_as_terms(child)
         return FieldScope(
             fields=spec.fields,

@@ -365,6 +365,7 @@ def _consecutive_years(node: FieldScope, years: Bool) -> DateRange | None:
 
 
 __all__ = [
+    "DATE_FIELDS",
     "LANGUAGES",
     "PUBLICATION_TYPES",
     "date_range_of",
