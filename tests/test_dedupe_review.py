@@ -338,3 +338,48 @@ def test_a_pair_joined_through_a_decision_that_is_undone_is_asked_again(tmp_path
     assert [state[p.key].same for p in queue] == [True, False, False, False]
     assert outcome.remaining == 0
     assert "follow from your" not in buffer.getvalue()
+
+
+def test_a_review_csv_naming_records_only_by_record_id_is_kept_in_a_workspace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review CSV whose uid columns are gone (tidied away, or written before there were
+    any) names its records by record id. Outside a workspace its decisions apply; in one
+    they were dropped without a word (the log keeps durable names only): ``decisions_applied``
+    0 and nothing in ``decisions.jsonl``. They are named by the records' durable identity;
+    an id naming no record of the review is reported."""
+    import csv
+    import json
+
+    from cen_search.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "review", title="T")
+    ws.import_file(CLI_DATA / "alpha.ris", database="MEDLINE")
+    ws.import_file(CLI_DATA / "beta.bib", database="PsycINFO")
+    monkeypatch.chdir(ws.root)
+    assert run_cli(capsys, "dedupe").code == 0
+    with (ws.root / "dedupe" / "review.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows
+    columns = ["decision", "a_record_id", "b_record_id", "title_a", "title_b"]
+    sheet = tmp_path / "pairs.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow({**rows[0], "decision": "different"})
+    run = run_cli(capsys, "dedupe", "--decisions", str(sheet), "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["decisions_applied"] == 1
+    (decision,) = current_decisions(ws.root / "dedupe" / "decisions.jsonl").values()
+    assert decision.same is False and not decision.legacy
+    run = run_cli(capsys, "dedupe", "--json")  # kept for later runs
+    assert json.loads(run.out)["decisions_applied"] == 1
+
+    gone = tmp_path / "gone.csv"
+    with gone.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow({**rows[0], "a_record_id": "000000000000:1", "decision": "same"})
+    run = run_cli(capsys, "dedupe", "--decisions", str(gone), "--json")
+    assert run.code == 0, run.err
+    assert "000000000000:1" in run.err and "not kept" in run.err

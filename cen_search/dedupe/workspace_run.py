@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,7 @@ from cen_search.dedupe.review_sheet import (
 )
 from cen_search.errors import UsageError
 from cen_search.fsutil import atomic_open, atomic_write_text, sha256_file
-from cen_search.identity import RecordRef
+from cen_search.identity import RecordRef, ref_of
 from cen_search.ledger import now_iso
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
@@ -258,14 +258,51 @@ def _edited_review_decisions(ws: Workspace, reviewer: str) -> tuple[Decision, ..
     return read_decisions(path, by=reviewer)
 
 
+def _durable(
+    decisions: Iterable[Decision], records: Sequence[Record], *, reporter: Reporter
+) -> list[Decision]:
+    """``decisions`` with each one that names its records only by record id (a review CSV
+    without the uid columns, or written by an earlier version) named by the durable identity
+    of the records those ids are in this run: the log keeps only durable names, so such a
+    decision would otherwise be dropped without a word. One whose ids name no record here is
+    reported."""
+    by_record_id = {str(record.id): record for record in records}
+    out: list[Decision] = []
+    lost: list[Decision] = []
+    for decision in decisions:
+        if not decision.legacy:
+            out.append(decision)
+            continue
+        found = [by_record_id.get(rid) for rid in decision.legacy]
+        if found[0] is None or found[1] is None:
+            lost.append(decision)
+            continue
+        out.append(replace(decision, a=ref_of(found[0]), b=ref_of(found[1]), legacy=()))
+    if lost:
+        reporter.note(
+            f"warning: {len(lost)} decision(s) name their records only by record id "
+            "(checksum:position) and no record of this review has that id; not kept: "
+            + "; ".join(d.describe() for d in lost[:5])
+            + " (keep the a_uid and b_uid columns of the review CSV)"
+        )
+    return out
+
+
 def _take_in(
-    ws: Workspace, incoming: Iterable[Decision], *, source: str, reviewer: str
+    ws: Workspace,
+    incoming: Iterable[Decision],
+    *,
+    source: str,
+    reviewer: str,
+    records: Sequence[Record],
+    reporter: Reporter = NULL_REPORTER,
 ) -> list[Decision]:
     """Append to the log the decisions filled into ``dedupe/review.csv`` since the last run
     wrote it, then ``incoming``, where they change it; returns those appended."""
     log_path = ws.root / DECISIONS_PATH
     edited = _edited_review_decisions(ws, reviewer)
-    new = changes(current_decisions(log_path), [*edited, *incoming])
+    taken = _durable([*edited, *incoming], records, reporter=reporter)
+    new = changes(current_decisions(log_path), taken)
     if new:
         append_decisions(log_path, new, source=source)
     return new
@@ -276,7 +313,8 @@ def take_in_review_edits(ws: Workspace, *, reviewer: str = "") -> int:
     review session shows the pairs, so that it does not ask them again); returns how many
     changed the log. Holds the review's lock."""
     with ws.lock():
-        return len(_take_in(ws, (), source="file:review.csv", reviewer=reviewer))
+        records = workspace_inputs(ws).everything
+        return len(_take_in(ws, (), source="file:review.csv", reviewer=reviewer, records=records))
 
 
 def record_decision(
@@ -311,9 +349,20 @@ def run_in_workspace(
     workspace's outputs and log the run. Holds the review's lock throughout."""
     options = options or options_from("", ws)
     with ws.lock():
-        new = _take_in(ws, incoming, source=source, reviewer=reviewer) if write else []
-        state = current_decisions(ws.root / DECISIONS_PATH)
         inputs = workspace_inputs(ws, reporter=reporter)
+        new = (
+            _take_in(
+                ws,
+                incoming,
+                source=source,
+                reviewer=reviewer,
+                records=inputs.everything,
+                reporter=reporter,
+            )
+            if write
+            else []
+        )
+        state = current_decisions(ws.root / DECISIONS_PATH)
         result = run(inputs, options=options, decisions=state, reporter=reporter)
         written: dict[str, str] = {}
         if write:
