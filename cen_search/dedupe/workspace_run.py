@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,7 @@ from cen_search.identity import RecordRef, ref_of
 from cen_search.ledger import now_iso
 from cen_search.models import Record
 from cen_search.progress import NULL_REPORTER, Reporter
+from cen_search.wording import count
 
 if TYPE_CHECKING:
     from cen_search.workspace import Workspace
@@ -259,20 +260,25 @@ def _edited_review_decisions(ws: Workspace, reviewer: str) -> tuple[Decision, ..
 
 
 def _durable(
-    decisions: Iterable[Decision], records: Sequence[Record], *, reporter: Reporter
+    decisions: Iterable[Decision],
+    records: Callable[[], Sequence[Record]],
+    *,
+    reporter: Reporter,
 ) -> list[Decision]:
     """``decisions`` with each one that names its records only by record id (a review CSV
     without the uid columns, or written by an earlier version) named by the durable identity
     of the records those ids are in this run: the log keeps only durable names, so such a
     decision would otherwise be dropped without a word. One whose ids name no record here is
-    reported."""
-    by_record_id = {str(record.id): record for record in records}
+    reported. ``records`` are read only when such a decision is there."""
+    by_record_id: dict[str, Record] | None = None
     out: list[Decision] = []
     lost: list[Decision] = []
     for decision in decisions:
         if not decision.legacy:
             out.append(decision)
             continue
+        if by_record_id is None:
+            by_record_id = {str(record.id): record for record in records()}
         found = [by_record_id.get(rid) for rid in decision.legacy]
         if found[0] is None or found[1] is None:
             lost.append(decision)
@@ -280,7 +286,7 @@ def _durable(
         out.append(replace(decision, a=ref_of(found[0]), b=ref_of(found[1]), legacy=()))
     if lost:
         reporter.note(
-            f"warning: {len(lost)} decision(s) name their records only by record id "
+            f"warning: {count(len(lost), 'decision')} name their records only by record id "
             "(checksum:position) and no record of this review has that id; not kept: "
             + "; ".join(d.describe() for d in lost[:5])
             + " (keep the a_uid and b_uid columns of the review CSV)"
@@ -294,7 +300,7 @@ def _take_in(
     *,
     source: str,
     reviewer: str,
-    records: Sequence[Record],
+    records: Callable[[], Sequence[Record]],
     reporter: Reporter = NULL_REPORTER,
 ) -> list[Decision]:
     """Append to the log the decisions filled into ``dedupe/review.csv`` since the last run
@@ -313,8 +319,15 @@ def take_in_review_edits(ws: Workspace, *, reviewer: str = "") -> int:
     review session shows the pairs, so that it does not ask them again); returns how many
     changed the log. Holds the review's lock."""
     with ws.lock():
-        records = workspace_inputs(ws).everything
-        return len(_take_in(ws, (), source="file:review.csv", reviewer=reviewer, records=records))
+        return len(
+            _take_in(
+                ws,
+                (),
+                source="file:review.csv",
+                reviewer=reviewer,
+                records=lambda: workspace_inputs(ws).everything,
+            )
+        )
 
 
 def record_decision(
@@ -356,7 +369,7 @@ def run_in_workspace(
                 incoming,
                 source=source,
                 reviewer=reviewer,
-                records=inputs.everything,
+                records=lambda: inputs.everything,
                 reporter=reporter,
             )
             if write
